@@ -1,0 +1,164 @@
+import { base64FromUtf8 } from './base64';
+
+/**
+ * Typed errors. Every error tokensmith throws is a {@link TokensmithError} with a stable numeric
+ * `code` (Ably's error-code space, shared by both providers) and an HTTP-style `statusCode`.
+ *
+ * Messages say what to fix and never contain a secret: build them from names, not values, and
+ * pass anything user-supplied through {@link redact} first.
+ */
+
+/** Every code tokensmith uses, with the HTTP status it maps to and a short meaning. */
+export const ERROR_CODES = {
+  40000: { statusCode: 400, meaning: 'bad request' },
+  40001: { statusCode: 400, meaning: 'invalid request body' },
+  40003: { statusCode: 400, meaning: 'invalid parameter value' },
+  40012: { statusCode: 400, meaning: 'invalid clientId' },
+  40100: { statusCode: 401, meaning: 'unauthorized' },
+  40101: { statusCode: 401, meaning: 'invalid credentials' },
+  40102: { statusCode: 401, meaning: 'incompatible credentials' },
+  40103: { statusCode: 401, meaning: 'basic auth refused over an insecure connection' },
+  40104: { statusCode: 401, meaning: 'timestamp not current' },
+  40105: { statusCode: 401, meaning: 'nonce value replayed' },
+  40106: { statusCode: 401, meaning: 'unable to obtain credentials from given parameters' },
+  40131: { statusCode: 401, meaning: 'key revoked' },
+  40133: { statusCode: 401, meaning: 'key disabled' },
+  40140: { statusCode: 401, meaning: 'token error' },
+  40141: { statusCode: 401, meaning: 'token revoked' },
+  40142: { statusCode: 401, meaning: 'token expired' },
+  40143: { statusCode: 401, meaning: 'token unrecognised' },
+  40144: { statusCode: 401, meaning: 'invalid JWT format' },
+  40160: { statusCode: 401, meaning: 'operation not permitted with provided capability' },
+  40170: { statusCode: 401, meaning: 'error from client token callback or authUrl' },
+  40171: { statusCode: 403, meaning: 'no means provided to renew auth token' },
+  40400: { statusCode: 404, meaning: 'not found' },
+  41300: { statusCode: 413, meaning: 'request body too large' },
+  42910: { statusCode: 429, meaning: 'rate limit exceeded' },
+  50000: { statusCode: 500, meaning: 'internal error' },
+  50002: { statusCode: 502, meaning: 'unexpected response from the auth server' },
+  50003: { statusCode: 504, meaning: 'timeout' },
+  80000: { statusCode: 500, meaning: 'network error' },
+} as const satisfies Record<number, { statusCode: number; meaning: string }>;
+
+/** A code from {@link ERROR_CODES}. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Options accepted by every {@link TokensmithError} constructor. */
+export interface TokensmithErrorOptions {
+  /** Overrides the status from {@link ERROR_CODES}, e.g. to carry the status a server sent. */
+  statusCode?: number;
+  /** The underlying error. Its message should already be free of secrets. */
+  cause?: unknown;
+  /** A link to more help, as Ably's error envelope carries. */
+  href?: string;
+}
+
+/**
+ * Base class of every error tokensmith throws.
+ *
+ * @example
+ * ```ts
+ * try { await auth.requestToken(); }
+ * catch (err) { if (err instanceof TokensmithError && err.code === 40101) rotateKey(); }
+ * ```
+ */
+export class TokensmithError extends Error {
+  /** Stable numeric code; branch on this, not on the message. */
+  readonly code: number;
+  /** HTTP status that goes with the code. */
+  readonly statusCode: number;
+  /** A link to more help, when the server sent one. */
+  readonly href: string | undefined;
+
+  constructor(code: number, message: string, options: TokensmithErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.statusCode = options.statusCode ?? statusForCode(code);
+    this.href = options.href;
+  }
+
+  /** The shape Ably puts in an error body: `{ message, code, statusCode, href? }`. */
+  toJSON(): { message: string; code: number; statusCode: number; href?: string } {
+    return {
+      message: this.message,
+      code: this.code,
+      statusCode: this.statusCode,
+      ...(this.href === undefined ? {} : { href: this.href }),
+    };
+  }
+}
+
+/** Credentials were rejected or are malformed (40101). Final: retrying will not help. */
+export class InvalidCredentialsError extends TokensmithError {
+  constructor(message: string, options: TokensmithErrorOptions = {}) {
+    super(40101, message, options);
+  }
+}
+
+/** Options or arguments are missing or invalid; the message names which one. */
+export class ConfigurationError extends TokensmithError {
+  constructor(code: number, message: string, options: TokensmithErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+/** The token was rejected or has expired (40140–40149). */
+export class TokenError extends TokensmithError {}
+
+/** The token endpoint, authCallback or authUrl failed or answered something unusable. */
+export class AuthProviderError extends TokensmithError {}
+
+/** The server answered 429; `retryAfterMs` is what it asked for, when it said. */
+export class RateLimitError extends TokensmithError {
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, retryAfterMs: number | undefined, options: TokensmithErrorOptions = {}) {
+    super(42910, message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The network failed, or the request timed out. Transient: worth retrying. */
+export class TransportError extends TokensmithError {}
+
+/** HTTP status for a code: the table's, else the first three digits of the code. */
+export function statusForCode(code: number): number {
+  const known = (ERROR_CODES as Record<number, { statusCode: number }>)[code];
+  if (known) return known.statusCode;
+  const leading = Math.floor(code / 100);
+  return leading >= 100 && leading <= 599 ? leading : 500;
+}
+
+/** True for the codes on which a client renews its token and retries (Ably RSA4b). */
+export function isTokenErrorCode(code: number | undefined): boolean {
+  return code !== undefined && code >= 40140 && code < 40150;
+}
+
+const REDACTED = '[redacted]';
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Replaces every occurrence of each secret (and of its base64 form, as it appears in auth
+ * headers) with `[redacted]`. The one helper every error and log path uses.
+ *
+ * @example
+ * ```ts
+ * redact(`bad body: ${text}`, [keySecret, token]);
+ * ```
+ */
+export function redact(text: string, secrets: Iterable<string | undefined>): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
+    for (const form of secretForms(secret)) {
+      if (result.includes(form)) result = result.split(form).join(REDACTED);
+    }
+  }
+  return result;
+}
+
+function secretForms(secret: string): string[] {
+  const base64 = base64FromUtf8(secret);
+  const forms = [secret, base64, base64.replace(/=+$/, ''), encodeURIComponent(secret)];
+  return forms.filter((form, index) => form.length >= MIN_SECRET_LENGTH && forms.indexOf(form) === index);
+}
