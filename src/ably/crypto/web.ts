@@ -1,0 +1,52 @@
+import { base64FromBytes } from '../../core/base64';
+import { NONCE_BYTES, type HmacSha256Key, type Signer } from './signer';
+
+const encoder = new TextEncoder();
+const POOL_NONCES = 256;
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The Web Crypto signer: `crypto.subtle` HMAC and `crypto.getRandomValues` nonces. Works in
+ * browsers, workers, Deno, Bun and Node; the default entry uses it.
+ *
+ * @example
+ * ```ts
+ * const key = webSigner.importHmacKey(secret);
+ * const mac = await key.sign(text);
+ * ```
+ */
+export const webSigner: Signer = {
+  name: 'web',
+  importHmacKey(secret: string): HmacSha256Key {
+    const imported = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    // Keep a failed import from surfacing as an unhandled rejection before the first sign().
+    imported.catch(() => undefined);
+    return {
+      async sign(text: string): Promise<string> {
+        const signature = await crypto.subtle.sign('HMAC', await imported, encoder.encode(text));
+        return base64FromBytes(new Uint8Array(signature));
+      },
+    };
+  },
+  nonce: createNonceSource(),
+};
+
+/** Nonces sliced from a pooled `getRandomValues` buffer, refilled when used up. */
+function createNonceSource(): () => string {
+  const pool = new Uint8Array(NONCE_BYTES * POOL_NONCES);
+  let offset = pool.length;
+  return () => {
+    if (offset + NONCE_BYTES > pool.length) {
+      crypto.getRandomValues(pool);
+      offset = 0;
+    }
+    let nonce = '';
+    // 3 bytes -> 4 characters; 12 bytes -> 16.
+    for (let i = offset; i < offset + NONCE_BYTES; i += 3) {
+      const triple = ((pool[i] as number) << 16) | ((pool[i + 1] as number) << 8) | (pool[i + 2] as number);
+      nonce += BASE64URL[triple >> 18]! + BASE64URL[(triple >> 12) & 63]! + BASE64URL[(triple >> 6) & 63]! + BASE64URL[triple & 63]!;
+    }
+    offset += NONCE_BYTES;
+    return nonce;
+  };
+}
