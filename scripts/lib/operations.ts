@@ -1,0 +1,47 @@
+import type { OpenApiDocument } from './specs';
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** One operation of a spec, with its map key `"METHOD /path/template"`. */
+export interface OperationEntry {
+  key: string;
+  method: string;
+  path: string;
+  operation: OperationObject;
+}
+
+export interface OperationObject {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  parameters?: ParameterObject[];
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> } | { $ref: string };
+}
+
+export interface ParameterObject {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required?: boolean;
+  schema?: unknown;
+  $ref?: string;
+}
+
+/** Every operation in document order, path-level parameters merged into each. */
+export function listOperations(doc: OpenApiDocument): OperationEntry[] {
+  const entries: OperationEntry[] = [];
+  for (const [pathTemplate, pathItem] of Object.entries(doc.paths ?? {})) {
+    const shared = (pathItem.parameters as ParameterObject[] | undefined) ?? [];
+    for (const method of HTTP_METHODS) {
+      const operation = pathItem[method] as OperationObject | undefined;
+      if (!operation) continue;
+      const own = operation.parameters ?? [];
+      const merged = [...shared.filter((p) => !own.some((o) => o.name === p.name && o.in === p.in)), ...own];
+      entries.push({
+        key: `${method.toUpperCase()} ${pathTemplate}`,
+        method: method.toUpperCase(),
+        path: pathTemplate,
+        operation: { ...operation, parameters: merged },
+      });
+    }
+  }
+  return entries;
+}

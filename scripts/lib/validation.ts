@@ -1,0 +1,90 @@
+import { listOperations, type ParameterObject } from './operations';
+import { generatedHeader, type OpenApiDocument, type SpecEntry } from './specs';
+
+/** Keywords that document rather than validate, or that Ajv (draft-07, strict) does not know. */
+const DROPPED_KEYWORDS = new Set([
+  'example', 'examples', 'description', 'summary', 'title', 'externalDocs', 'xml', 'discriminator', 'deprecated',
+]);
+/** Formats Ajv's format plugin does not define; OpenAPI uses them as size hints only. */
+const HINT_FORMATS = new Set(['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password']);
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * Request schemas per operation in the shape of a Fastify route schema
+ * (`body`, `querystring`, `params`, `headers`), `$ref`s inlined, annotations stripped.
+ */
+export function renderValidation(spec: SpecEntry, doc: OpenApiDocument): string {
+  const operationSchemas: Record<string, Record<string, Json>> = {};
+  for (const { key, operation } of listOperations(doc)) {
+    const route: Record<string, Json> = {};
+    const parameters = (operation.parameters ?? []).map((p) => resolve(doc, p) as unknown as ParameterObject);
+    for (const [location, routeKey] of [['path', 'params'], ['query', 'querystring'], ['header', 'headers']] as const) {
+      const schema = parameterObjectSchema(doc, parameters.filter((p) => p.in === location), location === 'header');
+      if (schema) route[routeKey] = schema;
+    }
+    const body = resolve(doc, operation.requestBody) as { content?: Record<string, { schema?: unknown }> } | undefined;
+    const content = body?.content;
+    const media = content ? (content['application/json'] ?? Object.values(content)[0]) : undefined;
+    if (media?.schema !== undefined) route.body = clean(doc, media.schema);
+    operationSchemas[key] = route;
+  }
+  const componentSchemas: Record<string, Json> = {};
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) componentSchemas[name] = clean(doc, schema);
+  return [
+    `// ${generatedHeader(spec)}`,
+    '',
+    '/** Request schemas per operation, keyed `"METHOD /path/template"`, shaped as Fastify route schemas. */',
+    `export const operationSchemas = ${JSON.stringify(operationSchemas, null, 2)} as const;`,
+    '',
+    '/** Every component schema with `$ref`s inlined and annotations stripped. */',
+    `export const componentSchemas = ${JSON.stringify(componentSchemas, null, 2)} as const;`,
+    '',
+  ].join('\n');
+}
+
+function parameterObjectSchema(doc: OpenApiDocument, parameters: ParameterObject[], lowerCase: boolean): Json | undefined {
+  if (parameters.length === 0) return undefined;
+  const properties: Record<string, Json> = {};
+  const required: string[] = [];
+  for (const parameter of parameters) {
+    const name = lowerCase ? parameter.name.toLowerCase() : parameter.name;
+    properties[name] = clean(doc, parameter.schema ?? {});
+    if (parameter.required) required.push(name);
+  }
+  return required.length > 0 ? { type: 'object', properties, required } : { type: 'object', properties };
+}
+
+function resolve(doc: OpenApiDocument, value: unknown): unknown {
+  let current = value;
+  const seen = new Set<string>();
+  while (current && typeof current === 'object' && '$ref' in current) {
+    const ref = (current as { $ref: string }).$ref;
+    if (seen.has(ref)) throw new Error(`circular $ref ${ref}`);
+    seen.add(ref);
+    if (!ref.startsWith('#/')) throw new Error(`only local $refs are supported, found ${ref}`);
+    current = ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    if (current === undefined) throw new Error(`unresolved $ref ${ref}`);
+  }
+  return current;
+}
+
+function clean(doc: OpenApiDocument, schema: unknown): Json {
+  const resolved = resolve(doc, schema);
+  if (Array.isArray(resolved)) return resolved.map((item) => clean(doc, item));
+  if (!resolved || typeof resolved !== 'object') return resolved as Json;
+  const result: Record<string, Json> = {};
+  for (const [keyword, value] of Object.entries(resolved)) {
+    if (DROPPED_KEYWORDS.has(keyword)) continue;
+    if (keyword === 'format' && typeof value === 'string' && HINT_FORMATS.has(value)) continue;
+    if (keyword === 'properties' && value && typeof value === 'object') {
+      result.properties = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, clean(doc, sub)]));
+      continue;
+    }
+    result[keyword] = clean(doc, value);
+  }
+  return result;
+}
