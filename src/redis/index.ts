@@ -1,0 +1,2 @@
+// The `tokensmith/redis` entry (placeholder until the Redis token store lands).
+export {};
