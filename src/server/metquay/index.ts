@@ -1,0 +1,63 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { metquayAdminRoutes } from './admin';
+import { registerAuthenticateRoute } from './authenticate';
+import type { MetquayServerConfig } from './config';
+import { registerCustomersRoute } from './customers-route';
+import { installMetquayErrorHandling } from './envelope';
+import { type MetquayServerClock, MetquayServerState } from './state';
+
+export { DEFAULT_METQUAY_SERVER_CONFIG, resolveMetquayServerConfig } from './config';
+export type { MetquayClientCredentials, MetquayServerConfig, ResolvedMetquayServerConfig } from './config';
+export { MetquayServerState } from './state';
+export type { MetquayServerClock } from './state';
+export { metquayAdminRoutes } from './admin';
+export type { MetquayAdminRoutesOptions } from './admin';
+export type { MetquayErrorBody } from './envelope';
+export type { LocalCustomer } from './customers';
+
+/** Minimal logger the plugin reports configuration warnings to. */
+export interface MetquayServerLogger {
+  warn(message: string): void;
+}
+
+/** Options of {@link metquayPlugin}. */
+export interface MetquayPluginOptions {
+  /** Partial config merged over {@link DEFAULT_METQUAY_SERVER_CONFIG}. Ignored when `state` is given. */
+  config?: Partial<MetquayServerConfig>;
+  /** Server time source (the test controls skew it). Default `Date.now`. Ignored when `state` is given. */
+  clock?: MetquayServerClock;
+  /** Receives a warning when no client is configured. Default: the Fastify logger. */
+  logger?: MetquayServerLogger;
+  /** Registers the test controls at `<prefix>/_admin/metquay/…`. Default false. */
+  admin?: boolean;
+  /** State to use, so the caller can reset it from elsewhere; default a new one from `config`. */
+  state?: MetquayServerState;
+}
+
+/**
+ * The Metquay side of the local auth server, as a Fastify 5 plugin. Register it with the API's
+ * base path as prefix; every error under that prefix answers `{ code, message }`.
+ *
+ * Routes: `POST /authenticate`, `GET /customers?first&limit` (bearer), and with `admin` the test
+ * controls of {@link metquayAdminRoutes} under `/_admin/metquay`.
+ *
+ * @example
+ * ```ts
+ * const app = Fastify();
+ * await app.register(metquayPlugin, {
+ *   prefix: '/api/v1',
+ *   config: { clients: [{ accessKey: 'demo-access', secretKey: 'demo-secret' }] },
+ *   admin: true,
+ * });
+ * ```
+ */
+export const metquayPlugin: FastifyPluginAsync<MetquayPluginOptions> = async (app, options) => {
+  const state = options.state ?? new MetquayServerState(options.config, options.clock);
+  if (state.config.clients.length === 0) {
+    (options.logger ?? app.log).warn('metquay: no clients configured; every authenticate call will be refused');
+  }
+  installMetquayErrorHandling(app);
+  registerAuthenticateRoute(app, state);
+  registerCustomersRoute(app, state);
+  if (options.admin) await app.register(metquayAdminRoutes, { prefix: '/_admin/metquay', state });
+};
