@@ -3,37 +3,36 @@
  * server (and every test) sees the same records in the same order.
  */
 
-/** One customer record as the local server serves it. */
+/** One customer record, shaped as the spec's `Customer`. */
 export interface LocalCustomer {
-  id: number;
+  id: string;
   name: string;
   email: string;
-  city: string;
-  active: boolean;
+  createdAt: string;
 }
 
 const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim'];
 const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman', 'Berners-Lee', 'Hamilton'];
-const CITIES = ['Dubai', 'Kochi', 'London', 'Berlin', 'Toronto', 'Sydney', 'Nairobi'];
+const FIRST_CREATED_AT = Date.UTC(2024, 0, 1, 9, 0, 0);
+const HOUR_MS = 3_600_000;
 
-/** Builds `count` customers with ids 1..count. */
+/** Builds `count` customers, ids `cus_000001`…, oldest first (the spec's order). */
 export function buildCustomers(count: number): readonly LocalCustomer[] {
   return Array.from({ length: count }, (_, index) => {
     const first = FIRST_NAMES[index % FIRST_NAMES.length] as string;
     const last = LAST_NAMES[index % LAST_NAMES.length] as string;
-    const id = index + 1;
+    const number = index + 1;
     return {
-      id,
+      id: `cus_${String(number).padStart(6, '0')}`,
       name: `${first} ${last}`,
-      email: `${first}.${last}.${id}@example.com`.toLowerCase(),
-      city: CITIES[index % CITIES.length] as string,
-      active: index % 5 !== 4,
+      email: `${first}.${last}.${number}@example.com`.toLowerCase(),
+      createdAt: new Date(FIRST_CREATED_AT + index * 7 * HOUR_MS).toISOString().replace('.000Z', 'Z'),
     };
   });
 }
 
 /** Paging defaults and bounds, per the Metquay list convention. */
-export const CUSTOMER_PAGING = { defaultFirst: 0, defaultLimit: 50, maxLimit: 500 } as const;
+export const CUSTOMER_PAGING = { defaultFirst: 0, defaultLimit: 50, maxLimit: 500 } as const; // as in the spec
 
 /** The slice `[first, first + limit)`; an empty array past the end. */
 export function pageOf<T>(items: readonly T[], first: number, limit: number): T[] {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { operationSchemas } from '../../../generated/metquay.validation';
 import { metquayAdminRoutes } from './admin';
 import { registerAuthenticateRoute } from './authenticate';
 import type { MetquayServerConfig } from './config';
@@ -57,7 +58,7 @@ export const metquayPlugin: FastifyPluginAsync<MetquayPluginOptions> = async (ap
     (options.logger ?? app.log).warn('metquay: no clients configured; every authenticate call will be refused');
   }
   installMetquayErrorHandling(app);
-  registerAuthenticateRoute(app, state);
-  registerCustomersRoute(app, state);
+  registerAuthenticateRoute(app, state, operationSchemas['POST /authenticate'].body);
+  registerCustomersRoute(app, state, operationSchemas['GET /customers'].querystring);
   if (options.admin) await app.register(metquayAdminRoutes, { prefix: '/_admin/metquay', state });
 };

@@ -2,14 +2,15 @@ import { SignJWT } from 'jose';
 import { CLIENT, OTHER_CLIENT, startTestServer } from './helpers';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const customerId = (n: number) => `cus_${String(n).padStart(6, '0')}`;
 
 describe('GET /api/v1/customers', () => {
   it('serves the first page of 50 by default to a valid bearer token', async () => {
     const { call, authenticate } = await startTestServer();
     const response = await call('GET', '/api/v1/customers', { headers: bearer(await authenticate()) });
     expect(response.status).toBe(200);
-    const page = response.json<Array<{ id: number }>>();
-    expect(page.map((c) => c.id)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const page = response.json<Array<{ id: string }>>();
+    expect(page.map((c) => c.id)).toEqual(Array.from({ length: 50 }, (_, i) => customerId(i + 1)));
   });
 
   it.each([
@@ -21,9 +22,9 @@ describe('GET /api/v1/customers', () => {
     const { call, authenticate } = await startTestServer();
     const response = await call('GET', `/api/v1/customers?first=${first}&limit=${limit}`, { headers: bearer(await authenticate()) });
     expect(response.status).toBe(200);
-    const page = response.json<Array<{ id: number }>>();
+    const page = response.json<Array<{ id: string }>>();
     expect(page).toHaveLength(count);
-    if (count > 0) expect(page[0]?.id).toBe(firstId);
+    if (count > 0) expect(page[0]?.id).toBe(customerId(firstId));
   });
 
   it('serves the same records on every server (deterministic data)', async () => {
@@ -32,7 +33,7 @@ describe('GET /api/v1/customers', () => {
     const a = await one.call('GET', '/api/v1/customers?first=7&limit=3', { headers: bearer(await one.authenticate()) });
     const b = await two.call('GET', '/api/v1/customers?first=7&limit=3', { headers: bearer(await two.authenticate()) });
     expect(a.json()).toEqual(b.json());
-    expect(a.json()[0]).toEqual({ id: 8, name: expect.any(String), email: expect.stringContaining('@'), city: expect.any(String), active: expect.any(Boolean) });
+    expect(a.json()[0]).toEqual({ id: 'cus_000008', name: expect.any(String), email: expect.stringContaining('@'), createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) });
   });
 
   it.each([
