@@ -1,0 +1,35 @@
+import { AuthProviderError, TokensmithError, TransportError, redact } from './errors';
+
+/**
+ * Turns whatever `fetchToken` threw into a typed error whose text holds no known secret.
+ * Typed errors pass through untouched (providers build them with `redact`); a `TypeError` (fetch's
+ * network failure) becomes a {@link TransportError} `80000`; anything else an
+ * {@link AuthProviderError} `40170`. The original is kept as `cause`, with its message and stack
+ * redacted.
+ */
+export function typedFetchFailure(caught: unknown, secrets: readonly (string | undefined)[]): TokensmithError {
+  if (caught instanceof TokensmithError) return caught;
+  const cause = redactedCopy(caught, secrets);
+  if (caught instanceof TypeError) {
+    return new TransportError(80000, `network error while fetching a token: ${cause.message}`, { cause });
+  }
+  return new AuthProviderError(40170, `fetchToken failed: ${cause.message}`, { cause });
+}
+
+/** True for final failures the `onAuthError` hook hears about: any 4xx except 429. */
+export function isAuthFailure(error: TokensmithError): boolean {
+  return error.statusCode >= 400 && error.statusCode < 500 && error.statusCode !== 429;
+}
+
+function redactedCopy(caught: unknown, secrets: readonly (string | undefined)[]): Error {
+  const original = caught instanceof Error ? caught : undefined;
+  const text = original ? original.message : String(caught);
+  const copy = new Error(truncate(redact(text, secrets)));
+  copy.name = original?.name ?? 'Error';
+  copy.stack = original?.stack === undefined ? copy.stack : redact(original.stack, secrets);
+  return copy;
+}
+
+function truncate(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
