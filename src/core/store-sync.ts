@@ -1,0 +1,101 @@
+import type { Logger } from './logger';
+import { sleep } from './retry';
+import type { TokenLike, TokenState, TokenStore } from './store';
+
+/** TTL given to the store for a token that does not expire: a day, Ably's longest token life. */
+export const NO_EXPIRY_STORE_TTL_MS = 86_400_000;
+
+/** What {@link acquireThroughStore} needs from its manager. */
+export interface StoreSync<T extends TokenLike> {
+  store: TokenStore;
+  key: string;
+  /** This manager's lock owner id. */
+  owner: string;
+  lockTtlMs: number;
+  pollMinMs: number;
+  pollMaxMs: number;
+  log: Logger;
+  now(): number;
+  /** Fetches a token from the provider, retries included. */
+  fetch(): Promise<TokenState<T>>;
+  /** True when a stored state may be used instead of fetching. */
+  accept(state: TokenState<T>): boolean;
+}
+
+/**
+ * Gets a token through the store: use a stored one if acceptable; otherwise, if the store has
+ * locks, let one lock holder fetch and publish while others poll the store; a released or
+ * expired lock lets the next poller take over. Without locks: fetch, then publish.
+ */
+export async function acquireThroughStore<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T>> {
+  const cached = await read(sync);
+  if (cached) return cached;
+  if (!sync.store.acquireLock) return fetchAndPublish(sync);
+
+  let waitedMs = 0;
+  for (let round = 0; ; round++) {
+    if (await tryLock(sync)) return fetchHoldingLock(sync);
+    // The lock outlived two of its TTLs: holders keep taking over. Stop waiting and fetch.
+    if (waitedMs >= 2 * sync.lockTtlMs) {
+      sync.log.warn({ key: sync.key, waitedMs }, 'token store lock stayed busy; fetching without it');
+      return fetchAndPublish(sync);
+    }
+    const delayMs = Math.min(sync.pollMaxMs, sync.pollMinMs * 2 ** round);
+    await waitForUpdate(sync, delayMs);
+    waitedMs += delayMs;
+    const landed = await read(sync);
+    if (landed) return landed;
+  }
+}
+
+async function fetchHoldingLock<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T>> {
+  try {
+    // Another process may have published between our read and our lock.
+    const landed = await read(sync);
+    return landed ?? (await fetchAndPublish(sync));
+  } finally {
+    await sync.store.releaseLock?.(sync.key, sync.owner).catch((err: unknown) => {
+      sync.log.warn({ key: sync.key, err }, 'token store releaseLock failed; the lock will lapse at its TTL');
+    });
+  }
+}
+
+async function fetchAndPublish<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T>> {
+  const state = await sync.fetch();
+  const ttlMs = state.expiresAt === undefined ? NO_EXPIRY_STORE_TTL_MS : Math.ceil(state.expiresAt - sync.now());
+  if (ttlMs > 0) {
+    await sync.store.set(sync.key, state, ttlMs).catch((err: unknown) => {
+      sync.log.warn({ key: sync.key, err }, 'token store set failed; other processes will fetch their own');
+    });
+  }
+  return state;
+}
+
+async function read<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T> | undefined> {
+  try {
+    const state = await sync.store.get<T>(sync.key);
+    return state && sync.accept(state) ? state : undefined;
+  } catch (err) {
+    sync.log.warn({ key: sync.key, err }, 'token store get failed; fetching directly');
+    return undefined;
+  }
+}
+
+async function tryLock<T extends TokenLike>(sync: StoreSync<T>): Promise<boolean> {
+  try {
+    return (await sync.store.acquireLock?.(sync.key, sync.owner, sync.lockTtlMs)) ?? true;
+  } catch (err) {
+    sync.log.warn({ key: sync.key, err }, 'token store acquireLock failed; fetching without the lock');
+    return true;
+  }
+}
+
+async function waitForUpdate<T extends TokenLike>(sync: StoreSync<T>, delayMs: number): Promise<void> {
+  if (!sync.store.waitForUpdate) return sleep(delayMs);
+  try {
+    await sync.store.waitForUpdate(sync.key, delayMs);
+  } catch (err) {
+    sync.log.warn({ key: sync.key, err }, 'token store waitForUpdate failed; polling instead');
+    await sleep(delayMs);
+  }
+}
