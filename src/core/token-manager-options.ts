@@ -1,0 +1,137 @@
+import type { Clock } from './clock';
+import { ConfigurationError, type TokensmithError } from './errors';
+import type { Logger } from './logger';
+import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
+import type { TokenLike, TokenState, TokenStore } from './store';
+
+/** Passed to `fetchToken` beside the signal. */
+export interface FetchContext {
+  /**
+   * {@link Clock} time at which this attempt was sent. Turn a relative lifetime into an expiry
+   * with it (`expiresAt: sentAt + expiresIn * 1000`), so lifetime counts from the send.
+   */
+  sentAt: number;
+}
+
+/** How waiters poll a {@link TokenStore} while another process holds its fetch lock. */
+export interface LockOptions {
+  /**
+   * How long a fetch lock is held at most. Default: long enough for every attempt to time out
+   * and back off: `fetchTimeoutMs·maxAttempts + (maxDelayMs + baseDelayMs)·(maxAttempts − 1)`.
+   */
+  ttlMs?: number;
+  /** First poll interval; doubles per poll. */
+  pollMinMs: number;
+  /** Longest poll interval. */
+  pollMaxMs: number;
+}
+
+/** Options of {@link TokenManager}. */
+export interface TokenManagerOptions<T extends TokenLike> {
+  /**
+   * Fetches a new token. Must honour `signal` (the per-attempt timeout). How it signals failure
+   * decides what happens next:
+   * - throw a `TransportError` (or let fetch's `TypeError` through), or a `TokensmithError` with
+   *   `statusCode` ≥ 500: transient, retried with backoff;
+   * - throw a `RateLimitError` (or any `TokensmithError` with `statusCode` 429): transient;
+   *   its `retryAfterMs` is waited out first;
+   * - throw a `TokensmithError` with another 4xx `statusCode`: final, passed to `onAuthError`;
+   * - anything else: final, wrapped in an `AuthProviderError` 40170.
+   */
+  fetchToken: (signal: AbortSignal, context: FetchContext) => Promise<T>;
+  /**
+   * How long before expiry a background refresh starts. Default: the smaller of 60 s and a tenth
+   * of the token's lifetime. Jitter (see `refreshJitterRatio`) only makes it earlier.
+   */
+  refreshMarginMs?: number;
+  /** Extra random lead, as a fraction of the margin: refresh starts in `(expiry − margin·(1+ratio), expiry − margin]`. */
+  refreshJitterRatio?: number;
+  /** Time source, with server-time offset; a new `SystemClock` by default. */
+  clock?: Clock;
+  /** Shares tokens beyond this manager; needs `storeKey`. */
+  store?: TokenStore;
+  /** The credential identity under which `store` keeps this token ({@link credentialIdentity}). */
+  storeKey?: string;
+  /** A state from {@link TokenManager.exportState}, so a new process starts warm. */
+  initialState?: TokenState<T>;
+  /** Timeout of one `fetchToken` attempt; `TransportError` 50003 when it passes. */
+  fetchTimeoutMs?: number;
+  /** Retry of transient failures, merged over {@link DEFAULT_RETRY_OPTIONS}. */
+  retry?: Partial<RetryOptions>;
+  /** Store-lock polling, merged over the defaults. */
+  lock?: Partial<LockOptions>;
+  /** Hears every final auth failure (4xx other than 429) once; e.g. to alert or rotate a key. */
+  onAuthError?: (error: TokensmithError) => void;
+  /** Pino-shaped logger; silent by default. Lines are redacted of tokens and `secrets`. */
+  logger?: Logger;
+  /** Further strings to scrub from logs and wrapped errors (e.g. the key secret). */
+  secrets?: readonly string[];
+  /** Random source in `[0, 1)` for jitter; `Math.random` by default. */
+  random?: () => number;
+}
+
+/** Defaults merged under {@link TokenManagerOptions}. */
+export const DEFAULT_TOKEN_MANAGER_OPTIONS = Object.freeze({
+  fetchTimeoutMs: 10_000,
+  refreshJitterRatio: 0.5,
+  retry: DEFAULT_RETRY_OPTIONS,
+  lock: Object.freeze({ pollMinMs: 25, pollMaxMs: 1_000 }),
+});
+
+/** Options after defaults are merged and values checked. */
+export interface ResolvedOptions {
+  fetchTimeoutMs: number;
+  refreshJitterRatio: number;
+  refreshMarginMs: number | undefined;
+  retry: RetryOptions;
+  lock: Required<LockOptions>;
+}
+
+/** Merges defaults and checks every number, naming the option (never its value) on failure. */
+export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions<T>): ResolvedOptions {
+  if (typeof options?.fetchToken !== 'function') throw invalid('"fetchToken" must be a function');
+  if ((options.store === undefined) !== (options.storeKey === undefined)) {
+    throw invalid('"store" and "storeKey" must be given together');
+  }
+  if (options.storeKey !== undefined && (typeof options.storeKey !== 'string' || options.storeKey === '')) {
+    throw invalid('"storeKey" must be a non-empty string');
+  }
+  const defaults = DEFAULT_TOKEN_MANAGER_OPTIONS;
+  const retry = { ...defaults.retry, ...options.retry };
+  const fetchTimeoutMs = options.fetchTimeoutMs ?? defaults.fetchTimeoutMs;
+  const resolved: ResolvedOptions = {
+    fetchTimeoutMs,
+    refreshJitterRatio: options.refreshJitterRatio ?? defaults.refreshJitterRatio,
+    refreshMarginMs: options.refreshMarginMs,
+    retry,
+    lock: {
+      pollMinMs: options.lock?.pollMinMs ?? defaults.lock.pollMinMs,
+      pollMaxMs: options.lock?.pollMaxMs ?? defaults.lock.pollMaxMs,
+      ttlMs:
+        options.lock?.ttlMs ??
+        fetchTimeoutMs * retry.maxAttempts + (retry.maxDelayMs + retry.baseDelayMs) * (retry.maxAttempts - 1),
+    },
+  };
+  positive('fetchTimeoutMs', resolved.fetchTimeoutMs);
+  nonNegative('refreshJitterRatio', resolved.refreshJitterRatio);
+  if (resolved.refreshMarginMs !== undefined) nonNegative('refreshMarginMs', resolved.refreshMarginMs);
+  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw invalid('"retry.maxAttempts" must be an integer ≥ 1');
+  nonNegative('retry.baseDelayMs', retry.baseDelayMs);
+  nonNegative('retry.maxDelayMs', retry.maxDelayMs);
+  positive('lock.ttlMs', resolved.lock.ttlMs);
+  positive('lock.pollMinMs', resolved.lock.pollMinMs);
+  positive('lock.pollMaxMs', resolved.lock.pollMaxMs);
+  return resolved;
+}
+
+function positive(name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw invalid(`"${name}" must be a positive number`);
+}
+
+function nonNegative(name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalid(`"${name}" must be a non-negative number`);
+}
+
+function invalid(message: string): ConfigurationError {
+  return new ConfigurationError(40003, message);
+}

@@ -1,0 +1,232 @@
+import { SystemClock, type Clock } from './clock';
+import { AuthProviderError, type TokensmithError } from './errors';
+import { isAuthFailure, typedFetchFailure } from './fetch-failure';
+import { createRedactingLogger, type Logger } from './logger';
+import { refreshAt } from './refresh-window';
+import { retryDelayMs, sleep } from './retry';
+import type { TokenLike, TokenState } from './store';
+import { acquireThroughStore, type StoreSync } from './store-sync';
+import { withTimeout } from './timeout';
+import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from './token-manager-options';
+
+export { DEFAULT_TOKEN_MANAGER_OPTIONS } from './token-manager-options';
+export type { FetchContext, LockOptions, TokenManagerOptions } from './token-manager-options';
+
+interface Entry<T extends TokenLike> {
+  state: TokenState<T>;
+  /** `state.expiresAt`, or Infinity. */
+  expiresAt: number;
+  /** When a background refresh should start; Infinity for a token that does not expire. */
+  refreshAt: number;
+  /** Number of the fetch that produced it; a lower one never replaces a higher one. */
+  seq: number;
+}
+
+/**
+ * Caches one credential's token, fetches it once however many callers ask, refreshes it ahead of
+ * expiry in the background, and retries transient failures.
+ *
+ * - Valid token: returned at once; no store, no allocation beyond the promise (`peek()`: none).
+ * - Inside the refresh window: still returned at once, while exactly one background refresh runs.
+ * - Absent, expired or `force`: every caller waits on the single in-flight fetch (which a `force`
+ *   joins rather than duplicates); a failure rejects all of them with the same typed error and
+ *   the next call tries again.
+ *
+ * @example
+ * ```ts
+ * const manager = new TokenManager({
+ *   fetchToken: async (signal, { sentAt }) => {
+ *     const res = await fetch(url, { method: 'POST', body, signal });
+ *     const { accessToken, expiresIn } = await res.json();
+ *     return { token: accessToken, expiresAt: sentAt + expiresIn * 1000 };
+ *   },
+ * });
+ * const { token } = await manager.getToken();
+ * ```
+ */
+export class TokenManager<T extends TokenLike> {
+  /** The clock tokens are measured against; call `clock.setOffset()` once server time is known. */
+  readonly clock: Clock;
+  private readonly options: ResolvedOptions;
+  private readonly fetchToken: TokenManagerOptions<T>['fetchToken'];
+  private readonly onAuthError: ((error: TokensmithError) => void) | undefined;
+  private readonly secrets: readonly string[];
+  private readonly random: () => number;
+  private readonly log: Logger;
+  private readonly sync: StoreSync<T> | undefined;
+  private current: Entry<T> | undefined;
+  private inflight: Promise<Entry<T>> | undefined;
+  private seq = 0;
+  /** The token being replaced by the in-flight fetch, if any; a stored copy of it is not reused. */
+  private replacing: Entry<T> | undefined;
+  /** The last token invalidated; never taken back from the store. */
+  private rejected: string | undefined;
+  private refreshPausedUntil = -Infinity;
+
+  constructor(options: TokenManagerOptions<T>) {
+    this.options = resolveOptions(options);
+    this.fetchToken = options.fetchToken;
+    this.onAuthError = options.onAuthError;
+    this.secrets = [...(options.secrets ?? [])];
+    this.random = options.random ?? Math.random;
+    this.clock = options.clock ?? new SystemClock();
+    this.log = createRedactingLogger(options.logger, () => [...this.secrets, this.current?.state.value.token, this.rejected]);
+    if (options.store && options.storeKey) {
+      const lock = this.options.lock;
+      this.sync = {
+        store: options.store,
+        key: options.storeKey,
+        owner: lockOwnerId(),
+        lockTtlMs: lock.ttlMs,
+        pollMinMs: lock.pollMinMs,
+        pollMaxMs: lock.pollMaxMs,
+        log: this.log,
+        now: () => this.clock.now(),
+        fetch: () => this.fetchWithRetry(),
+        accept: (state) => this.acceptStored(state),
+      };
+    }
+    if (options.initialState) this.current = this.entry(options.initialState, 0);
+  }
+
+  /**
+   * The cached token while valid; otherwise waits for the shared fetch. Inside the refresh window
+   * it also starts the background refresh. `force` skips the cache.
+   */
+  getToken(options?: { force?: boolean }): Promise<T> {
+    if (!options?.force) {
+      const value = this.peek();
+      if (value !== undefined) return Promise.resolve(value);
+    }
+    return this.shared().then((entry) => entry.state.value);
+  }
+
+  /**
+   * The cached token if still valid, synchronously; `undefined` when absent or expired. Starts the
+   * background refresh when inside the refresh window, so a hot path that only peeks still renews.
+   */
+  peek(): T | undefined {
+    const entry = this.current;
+    if (entry === undefined) return undefined;
+    const now = this.clock.now();
+    if (now >= entry.expiresAt) return undefined;
+    if (now >= entry.refreshAt && this.inflight === undefined && now >= this.refreshPausedUntil) {
+      this.refreshInBackground();
+    }
+    return entry.state.value;
+  }
+
+  /**
+   * Drops `token` if it is still the current one (say, after the server rejected it) and returns
+   * true; returns false for any other token, so a late rejection of an old token cannot discard
+   * a fresh one.
+   */
+  invalidate(token: string): boolean {
+    if (this.current?.state.value.token !== token) return false;
+    this.current = undefined;
+    this.rejected = token;
+    this.log.debug({}, 'token invalidated');
+    return true;
+  }
+
+  /** The current token's state, if still valid, for `initialState` of a later process. */
+  exportState(): TokenState<T> | undefined {
+    const entry = this.current;
+    return entry && this.clock.now() < entry.expiresAt ? { ...entry.state } : undefined;
+  }
+
+  private shared(): Promise<Entry<T>> {
+    if (this.inflight) return this.inflight;
+    const seq = ++this.seq;
+    this.replacing = this.current;
+    const run: Promise<Entry<T>> = this.acquire(seq).finally(() => {
+      if (this.inflight === run) this.inflight = undefined;
+    });
+    this.inflight = run;
+    return run;
+  }
+
+  private async acquire(seq: number): Promise<Entry<T>> {
+    const state = this.sync ? await acquireThroughStore(this.sync) : await this.fetchWithRetry();
+    const entry = this.entry(state, seq);
+    if (this.current === undefined || entry.seq >= this.current.seq) this.current = entry;
+    return entry;
+  }
+
+  private refreshInBackground(): void {
+    this.log.debug({}, 'refreshing token ahead of expiry');
+    this.shared().catch((err: unknown) => {
+      this.refreshPausedUntil = this.clock.now() + this.options.retry.maxDelayMs;
+      this.log.warn({ err }, 'background token refresh failed; serving the cached token until it expires');
+    });
+  }
+
+  private async fetchWithRetry(): Promise<TokenState<T>> {
+    const { retry, fetchTimeoutMs } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      const sentAt = this.clock.now();
+      let value: T;
+      try {
+        value = await withTimeout((signal) => this.fetchToken(signal, { sentAt }), fetchTimeoutMs, 'fetchToken');
+      } catch (caught) {
+        const error = typedFetchFailure(caught, this.secrets);
+        const delayMs = retryDelayMs(error, attempt, retry, this.random);
+        if (delayMs === undefined) throw this.final(error, attempt + 1);
+        this.log.warn({ err: error, attempt: attempt + 1, delayMs }, 'token fetch failed; retrying');
+        await sleep(delayMs);
+        continue;
+      }
+      return this.toState(value, sentAt);
+    }
+  }
+
+  private final(error: TokensmithError, attempts: number): TokensmithError {
+    this.log.error({ err: error, attempts }, 'token fetch failed');
+    if (this.onAuthError && isAuthFailure(error)) {
+      try {
+        this.onAuthError(error);
+      } catch (hookError) {
+        this.log.error({ err: hookError }, 'onAuthError hook threw');
+      }
+    }
+    return error;
+  }
+
+  private toState(value: T, sentAt: number): TokenState<T> {
+    if (typeof value?.token !== 'string' || value.token === '') {
+      throw new AuthProviderError(50002, 'fetchToken resolved without a token string');
+    }
+    if (value.expiresAt === undefined) return { value, obtainedAt: sentAt };
+    if (!Number.isFinite(value.expiresAt)) throw new AuthProviderError(50002, 'fetchToken resolved a non-numeric expiresAt');
+    const expiresAt = Number.isFinite(value.issuedAt) ? sentAt + value.expiresAt - (value.issuedAt as number) : value.expiresAt;
+    if (expiresAt <= this.clock.now()) {
+      throw new AuthProviderError(50002, 'fetchToken resolved a token that has already expired; is the clock offset set?');
+    }
+    return { value, obtainedAt: sentAt, expiresAt };
+  }
+
+  private acceptStored(state: TokenState<T>): boolean {
+    const expiresAt = state.expiresAt ?? Infinity;
+    if (state.value.token === this.rejected || this.clock.now() >= expiresAt) return false;
+    const old = this.replacing;
+    return old === undefined || (state.value.token !== old.state.value.token && expiresAt >= old.expiresAt);
+  }
+
+  private entry(state: TokenState<T>, seq: number): Entry<T> {
+    const expiresAt = state.expiresAt ?? Infinity;
+    const startAt =
+      state.expiresAt === undefined
+        ? Infinity
+        : refreshAt(state.obtainedAt, state.expiresAt, {
+            refreshMarginMs: this.options.refreshMarginMs,
+            refreshJitterRatio: this.options.refreshJitterRatio,
+            random: this.random,
+          });
+    return { state, expiresAt, refreshAt: startAt, seq };
+  }
+}
+
+function lockOwnerId(): string {
+  const webCrypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return webCrypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
