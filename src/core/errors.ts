@@ -106,6 +106,19 @@ export class ConfigurationError extends TokensmithError {
 /** The token was rejected or has expired (40140–40149). */
 export class TokenError extends TokensmithError {}
 
+/**
+ * A token was rejected and the request was not retried, because its body is a stream that
+ * cannot be sent twice. The token has been renewed: send the request again. The rejected
+ * `response` is kept out of enumeration.
+ */
+export class RequestNotReplayableError extends TokenError {
+  declare readonly response: Response | undefined;
+  constructor(message: string, response?: Response, options: TokensmithErrorOptions = {}) {
+    super(40140, message, options);
+    Object.defineProperty(this, 'response', { value: response, enumerable: false });
+  }
+}
+
 /** The token endpoint, authCallback or authUrl failed or answered something unusable. */
 export class AuthProviderError extends TokensmithError {}
 

@@ -1,0 +1,128 @@
+import type { Middleware } from 'openapi-fetch';
+import { ConfigurationError, RequestNotReplayableError } from './errors';
+import { createRedactingLogger, type Logger } from './logger';
+import { NOT_REPLAYABLE, replayCopy } from './replay';
+import { compileSecurity, type AuthScheme, type OperationAuth, type OperationSecurity, type SecuritySchemes } from './security';
+
+export { ANY_SCHEME, type AuthScheme, type OperationAuth, type OperationSecurity, type SecuritySchemes } from './security';
+
+/** What a provider (Ably, Metquay) gives the middleware. */
+export interface AuthProvider {
+  /**
+   * The full Authorization value for an operation accepting `allowed` schemes (spec order), e.g.
+   * `Bearer abc=`, or `undefined` to send none (only sensible when `optional`). Return a cached
+   * string synchronously when the token is warm, so the hot path allocates nothing.
+   */
+  authorization(allowed: readonly AuthScheme[], optional: boolean): string | undefined | Promise<string | undefined>;
+  /** True when `response` says the token was rejected (e.g. 401 with code 40140–40149). Do not consume the body; use `response.clone()`. */
+  isTokenRejection(response: Response): boolean | Promise<boolean>;
+  /** Renews after `rejectedAuthorization` (the header value that was refused) was rejected. */
+  renew(rejectedAuthorization: string): Promise<void>;
+}
+
+/** Options of {@link createAuthMiddleware}. */
+export interface AuthMiddlewareOptions {
+  /** Generated `operationSecurity` (e.g. from `generated/ably.security.ts`). */
+  operationSecurity: OperationSecurity;
+  /** Generated `securitySchemes`. */
+  securitySchemes: SecuritySchemes;
+  /** Supplies headers and renews tokens. */
+  provider: AuthProvider;
+  /** Pino-shaped logger; silent by default. Never sees a header value. */
+  logger?: Logger;
+}
+
+/**
+ * openapi-fetch middleware that authenticates each operation as its spec says, and retries once
+ * when the token is rejected.
+ *
+ * - `security: []` operations get no header; others get `provider.authorization(allowed,
+ *   optional)`. An operation missing from `operationSecurity` is treated as "any scheme,
+ *   required".
+ * - On a token rejection: `provider.renew(sentValue)`, then the request is sent once more through
+ *   the client's `fetch` with a copy of the body taken before the first send. Never a second
+ *   retry. A stream body is not retried: the call rejects with a
+ *   {@link RequestNotReplayableError} (the token is renewed, so sending again works). If renewal
+ *   itself fails, the call rejects with the renewal's typed error.
+ *
+ * Register it LAST (`client.use(logging, metrics, auth)`): openapi-fetch runs `onRequest` in
+ * order and `onResponse` in reverse, so it then signs the final request (and copies exactly what
+ * is sent), other middleware never see the header, and its retry's response is what every other
+ * `onResponse` sees.
+ *
+ * @example
+ * ```ts
+ * import createClient from 'openapi-fetch';
+ * import { operationSecurity, securitySchemes } from '../generated/ably.security';
+ * const client = createClient<paths>({ baseUrl });
+ * client.use(loggingMiddleware, createAuthMiddleware({ operationSecurity, securitySchemes, provider }));
+ * ```
+ */
+export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware {
+  const provider = options?.provider;
+  for (const method of ['authorization', 'isTokenRejection', 'renew'] as const) {
+    if (typeof provider?.[method] !== 'function') throw new ConfigurationError(40003, `"provider.${method}" must be a function`);
+  }
+  const lookup = compileSecurity(options.operationSecurity, options.securitySchemes);
+  const log = createRedactingLogger(options.logger, () => []);
+  const copies = new WeakMap<Request, Request | typeof NOT_REPLAYABLE>();
+  const retries = new WeakSet<Request>();
+
+  const attach = (request: Request, value: string | undefined): undefined => {
+    if (value === undefined) return undefined;
+    request.headers.set('Authorization', value);
+    if (request.body !== null) copies.set(request, replayCopy(request));
+    return undefined;
+  };
+
+  const retry = async (request: Request, response: Response, auth: OperationAuth, schemaPath: string, fetch: typeof globalThis.fetch) => {
+    const sent = request.headers.get('Authorization');
+    if (sent === null || retries.has(request)) return undefined;
+    const copy = request.body === null ? new Request(request) : copies.get(request);
+    copies.delete(request);
+    const where = { method: request.method, schemaPath, status: response.status };
+    await provider.renew(sent);
+    if (copy === NOT_REPLAYABLE) {
+      await response.body?.cancel().catch(() => {});
+      throw new RequestNotReplayableError(
+        `token rejected on ${request.method} ${schemaPath}; not retried because the request body is a stream that cannot be sent twice. The token was renewed: send the request again`,
+        response,
+      );
+    }
+    if (copy === undefined) {
+      log.warn(where, 'token rejected; not retried because another middleware replaced the request after auth (register auth last)');
+      return undefined;
+    }
+    const renewed = await provider.authorization(auth.allowed, auth.optional);
+    if (renewed === undefined || renewed === sent) {
+      log.warn(where, 'token rejected; renewal gave no new credentials, not retrying');
+      return undefined;
+    }
+    copy.headers.set('Authorization', renewed);
+    retries.add(copy);
+    await response.body?.cancel().catch(() => {});
+    log.debug(where, 'token rejected; retrying once with a renewed token');
+    return fetch(copy);
+  };
+
+  return {
+    onRequest({ request, schemaPath }) {
+      const auth = lookup(request.method, schemaPath);
+      if (auth === null) return undefined;
+      const value = provider.authorization(auth.allowed, auth.optional);
+      if (value === undefined || typeof value === 'string') return attach(request, value);
+      return value.then((resolved) => attach(request, resolved));
+    },
+    onResponse({ request, response, schemaPath, options: clientOptions }) {
+      const auth = lookup(request.method, schemaPath);
+      if (auth === null) return undefined;
+      const rejected = provider.isTokenRejection(response);
+      if (rejected === false) {
+        if (request.body !== null) copies.delete(request);
+        return undefined;
+      }
+      if (rejected === true) return retry(request, response, auth, schemaPath, clientOptions.fetch);
+      return rejected.then((yes) => (yes ? retry(request, response, auth, schemaPath, clientOptions.fetch) : undefined));
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { ConfigurationError } from './errors';
+
+/**
+ * Compiles the generated security map (`operationSecurity` + `securitySchemes`) into a
+ * two-level lookup (method, then schema path) built once, so a request costs two Map reads and
+ * no string or array building.
+ */
+
+/** An auth scheme tokensmith can put in an Authorization header. */
+export type AuthScheme = 'basic' | 'bearer';
+
+/**
+ * Generated map from `"METHOD /path/template"` to the operation's security alternatives; each
+ * alternative lists scheme names; `[]` means no auth, an alternative `[]` means no auth is also
+ * accepted.
+ */
+export type OperationSecurity = Readonly<Record<string, readonly (readonly string[])[]>>;
+
+/** Generated `components.securitySchemes` (only `type: 'http'` basic and bearer are used). */
+export type SecuritySchemes = Readonly<Record<string, { readonly type: string; readonly scheme?: string }>>;
+
+/** What an operation accepts: the schemes in the spec's order, and whether none is acceptable too. */
+export interface OperationAuth {
+  readonly allowed: readonly AuthScheme[];
+  readonly optional: boolean;
+}
+
+/** Lookup result for an operation that takes no auth (`security: []`). */
+export const NO_AUTH = null;
+
+/**
+ * Used for an operation missing from the map: any scheme, required. Every operation of a
+ * generated spec is listed, so a miss means a hand-built path; sending credentials is the safer
+ * guess there than sending none.
+ */
+export const ANY_SCHEME: OperationAuth = Object.freeze({ allowed: Object.freeze(['bearer', 'basic'] as const), optional: false });
+
+/** Returns the operation's auth, or `NO_AUTH` (null) when it takes none. */
+export type SecurityLookup = (method: string, schemaPath: string) => OperationAuth | null;
+
+/** Builds the lookup; throws a ConfigurationError naming the operation or scheme that is unusable. */
+export function compileSecurity(operationSecurity: OperationSecurity, securitySchemes: SecuritySchemes): SecurityLookup {
+  if (!operationSecurity || typeof operationSecurity !== 'object') throw invalid('"operationSecurity" must be an object');
+  if (!securitySchemes || typeof securitySchemes !== 'object') throw invalid('"securitySchemes" must be an object');
+  const shared = new Map<string, OperationAuth>();
+  const byMethod = new Map<string, Map<string, OperationAuth | null>>();
+  for (const [operation, alternatives] of Object.entries(operationSecurity)) {
+    const space = operation.indexOf(' ');
+    const method = operation.slice(0, space);
+    const path = operation.slice(space + 1);
+    if (space < 1 || !/^[A-Z]+$/.test(method) || !path.startsWith('/')) {
+      throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
+    }
+    let paths = byMethod.get(method);
+    if (!paths) byMethod.set(method, (paths = new Map()));
+    paths.set(path, compileOperation(operation, alternatives, securitySchemes, shared));
+  }
+  return (method, schemaPath) => {
+    const auth = byMethod.get(method)?.get(schemaPath);
+    return auth === undefined ? ANY_SCHEME : auth;
+  };
+}
+
+function compileOperation(
+  operation: string,
+  alternatives: readonly (readonly string[])[],
+  schemes: SecuritySchemes,
+  shared: Map<string, OperationAuth>,
+): OperationAuth | null {
+  if (!Array.isArray(alternatives)) throw invalid(`operationSecurity "${operation}" must be an array of alternatives`);
+  if (alternatives.length === 0) return NO_AUTH;
+  const allowed: AuthScheme[] = [];
+  let optional = false;
+  for (const alternative of alternatives) {
+    if (alternative.length === 0) optional = true;
+    // An alternative needing two schemes at once cannot fit one Authorization header.
+    if (alternative.length !== 1) continue;
+    const scheme = httpScheme(operation, alternative[0] as string, schemes);
+    if (scheme && !allowed.includes(scheme)) allowed.push(scheme);
+  }
+  if (allowed.length === 0 && !optional) {
+    throw invalid(`operationSecurity "${operation}" allows no scheme tokensmith supports (http basic or bearer)`);
+  }
+  const id = `${allowed.join(',')}|${optional}`;
+  let auth = shared.get(id);
+  if (!auth) shared.set(id, (auth = Object.freeze({ allowed: Object.freeze(allowed), optional })));
+  return auth;
+}
+
+function httpScheme(operation: string, name: string, schemes: SecuritySchemes): AuthScheme | undefined {
+  const scheme = schemes[name];
+  if (!scheme) throw invalid(`operationSecurity "${operation}" names scheme "${name}", missing from securitySchemes`);
+  if (scheme.type !== 'http') return undefined;
+  const kind = scheme.scheme?.toLowerCase();
+  return kind === 'basic' || kind === 'bearer' ? kind : undefined;
+}
+
+function invalid(message: string): ConfigurationError {
+  return new ConfigurationError(40003, message);
+}
