@@ -1,0 +1,49 @@
+/**
+ * tokensmith core: the token lifecycle and openapi-fetch middleware both providers build on.
+ * Web APIs only; nothing here imports Node.
+ */
+export {
+  ERROR_CODES,
+  AuthProviderError,
+  ConfigurationError,
+  InvalidCredentialsError,
+  RateLimitError,
+  RequestNotReplayableError,
+  TokenError,
+  TokensmithError,
+  TransportError,
+  isTokenErrorCode,
+  redact,
+  statusForCode,
+  type ErrorCode,
+  type TokensmithErrorOptions,
+} from './errors';
+export { SystemClock, type Clock } from './clock';
+export { createRedactingLogger, silentLogger, type LogLevel, type Logger } from './logger';
+export { DEFAULT_RETRY_OPTIONS, isTransient, type RetryOptions } from './retry';
+export {
+  MemoryTokenStore,
+  credentialIdentity,
+  type IdentityPart,
+  type MemoryTokenStoreOptions,
+  type TokenLike,
+  type TokenState,
+  type TokenStore,
+} from './store';
+export {
+  DEFAULT_TOKEN_MANAGER_OPTIONS,
+  TokenManager,
+  type FetchContext,
+  type LockOptions,
+  type TokenManagerOptions,
+} from './token-manager';
+export {
+  ANY_SCHEME,
+  createAuthMiddleware,
+  type AuthMiddlewareOptions,
+  type AuthProvider,
+  type AuthScheme,
+  type OperationAuth,
+  type OperationSecurity,
+  type SecuritySchemes,
+} from './middleware';
