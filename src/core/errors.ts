@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   40171: { statusCode: 403, meaning: 'no means provided to renew auth token' },
   40400: { statusCode: 404, meaning: 'not found' },
   41300: { statusCode: 413, meaning: 'request body too large' },
+  41500: { statusCode: 415, meaning: 'unsupported media type' },
   42910: { statusCode: 429, meaning: 'rate limit exceeded' },
   50000: { statusCode: 500, meaning: 'internal error' },
   50002: { statusCode: 502, meaning: 'unexpected response from the auth server' },
