@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { canonicalCapability, parseCapability } from '../../ably/capability';
+import { tokenRequestSigningText } from '../../ably/token-request-signing';
+import { TokensmithError } from '../../core/errors';
+import { constantTimeEqual } from '../lib/constant-time';
+import { authenticateBasic } from './authenticate';
+import { assertKnownOperations, intersectCapabilities, type CapabilityMap } from './capability-rules';
+import type { ServerKey } from './keys';
+import type { AblyServerState } from './state';
+
+/** The body of `requestToken` after schema validation: TokenParams, or a signed TokenRequest. */
+export interface RequestTokenBody {
+  keyName?: string;
+  ttl?: number;
+  capability?: string;
+  clientId?: string;
+  timestamp?: number;
+  nonce?: string;
+  mac?: unknown;
+}
+
+/** TokenDetails as the server answers them. */
+export interface IssuedTokenDetails {
+  token: string;
+  keyName: string;
+  issued: number;
+  expires: number;
+  capability: string;
+  clientId?: string;
+}
+
+/**
+ * `POST /keys/{keyName}/requestToken`. With an `Authorization` header the body is TokenParams and
+ * the header must be Basic auth for the path's key; without one the body must be a TokenRequest
+ * signed with that key (`mac`). Checks, in order: credentials or MAC (40101; a key name in the
+ * path or body that is not configured is 40400; path and body naming different keys is 40101),
+ * revoked key (40131), timestamp window (40104), nonce replay (40105), ttl (40003), clientId
+ * (40012), capability (40003 invalid, 40160 empty intersection).
+ */
+export function issueToken(request: FastifyRequest, pathKeyName: string, body: RequestTokenBody, state: AblyServerState): IssuedTokenDetails {
+  const key = request.headers.authorization === undefined ? checkSignedRequest(pathKeyName, body, state) : checkBasic(request, pathKeyName, body, state);
+  const now = state.clock.now();
+  if (body.timestamp !== undefined) checkTimestamp(body.timestamp, now, state);
+  if (body.nonce !== undefined) checkNonce(key.keyName, body.nonce, body.timestamp ?? now, now, state);
+  const ttl = body.ttl ?? state.config.defaultTtlMs;
+  if (ttl > state.config.maxTtlMs) {
+    throw new TokensmithError(40003, `ttl exceeds the maximum of ${state.config.maxTtlMs} ms`);
+  }
+  if (body.clientId === '') throw new TokensmithError(40012, 'clientId must not be empty; use "*" for any');
+  const capability = grantedCapability(body.capability, key.capability);
+  const token = `${key.keyName.split('.')[0]}.${randomBytes(30).toString('base64url')}`;
+  state.tokens.add(token, { keyName: key.keyName, issued: now, expires: now + ttl, capability, clientId: body.clientId }, now);
+  return {
+    token,
+    keyName: key.keyName,
+    issued: now,
+    expires: now + ttl,
+    capability: canonicalCapability(capability),
+    ...(body.clientId === undefined ? {} : { clientId: body.clientId }),
+  };
+}
+
+function checkSignedRequest(pathKeyName: string, body: RequestTokenBody, state: AblyServerState): ServerKey {
+  if (body.mac === undefined) {
+    throw new TokensmithError(40101, 'no credentials: send Basic auth with TokenParams, or a signed TokenRequest');
+  }
+  if (typeof body.mac !== 'string') throw new TokensmithError(40001, 'body.mac must be string');
+  for (const field of ['keyName', 'timestamp', 'nonce'] as const) {
+    if (body[field] === undefined) throw new TokensmithError(40001, `body.${field} is required in a signed TokenRequest`);
+  }
+  const key = knownKey(pathKeyName, state);
+  if (body.keyName !== pathKeyName) {
+    throw new TokensmithError(40101, 'the TokenRequest keyName does not match the key in the path');
+  }
+  const expected = key.hmac.signSync(tokenRequestSigningText(body as Parameters<typeof tokenRequestSigningText>[0]));
+  if (!constantTimeEqual(expected, body.mac)) throw new TokensmithError(40101, 'TokenRequest mac does not match: wrong key secret or altered fields');
+  if (state.keys.isRevoked(key.keyName)) throw new TokensmithError(40131, 'key revoked');
+  return key;
+}
+
+function checkBasic(request: FastifyRequest, pathKeyName: string, body: RequestTokenBody, state: AblyServerState): ServerKey {
+  const header = request.headers.authorization ?? '';
+  if (!/^basic /i.test(header)) throw new TokensmithError(40101, 'requestToken takes Basic auth with a key, or a signed TokenRequest with no Authorization');
+  const key = knownKey(pathKeyName, state);
+  const principal = authenticateBasic(header.slice(6).trim(), state);
+  if (principal.keyName !== pathKeyName) throw new TokensmithError(40101, 'the Basic credentials are for a different key than the path names');
+  if (body.keyName !== undefined && body.keyName !== pathKeyName) {
+    throw new TokensmithError(40101, 'the body keyName does not match the key in the path');
+  }
+  if (typeof body.mac === 'string' && !constantTimeEqual(key.hmac.signSync(tokenRequestSigningText({ ...body, keyName: pathKeyName })), body.mac)) {
+    throw new TokensmithError(40101, 'TokenRequest mac does not match: wrong key secret or altered fields');
+  }
+  return key;
+}
+
+function knownKey(keyName: string, state: AblyServerState): ServerKey {
+  const key = state.keys.get(keyName);
+  if (!key) throw new TokensmithError(40400, 'no key with this name is configured');
+  return key;
+}
+
+function checkTimestamp(timestamp: number, now: number, state: AblyServerState): void {
+  if (Math.abs(now - timestamp) > state.config.timestampWindowMs) {
+    throw new TokensmithError(40104, 'timestamp not current: outside the accepted window of server time; sync with GET /time');
+  }
+}
+
+function checkNonce(keyName: string, nonce: string, timestamp: number, now: number, state: AblyServerState): void {
+  const outcome = state.nonces.use(keyName, nonce, timestamp, now);
+  if (outcome === 'replayed') throw new TokensmithError(40105, 'nonce value replayed');
+  if (outcome === 'evicted-window') throw new TokensmithError(40104, 'timestamp not current: too old for the server to rule out a replay');
+}
+
+function grantedCapability(requested: string | undefined, keyCapability: CapabilityMap): CapabilityMap {
+  if (requested === undefined || requested === '') return keyCapability;
+  const parsed = parseCapability(requested);
+  assertKnownOperations(parsed);
+  const granted = intersectCapabilities(parsed, keyCapability);
+  if (Object.keys(granted).length === 0) {
+    throw new TokensmithError(40160, "requested capability shares nothing with the key's capability");
+  }
+  return granted;
+}

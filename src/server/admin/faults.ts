@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { TokensmithError } from '../../core/errors';
+import { sendAblyError } from '../lib/ably-errors';
+import { sendWire } from '../lib/wire';
+import { isAdminPath, pathOf } from './request-log';
+import type { FaultSpec, PendingFault } from './types';
+
+const MAX_PENDING = 100;
+
+/** Faults waiting to be applied, first added first. */
+export class FaultInjector {
+  private readonly pending: PendingFault[] = [];
+  private nextId = 1;
+
+  /** Number of faults still pending. */
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Queues a fault; returns its id. Past 100 pending faults the oldest is dropped. */
+  add(spec: FaultSpec): string {
+    const id = `fault-${this.nextId++}`;
+    this.pending.push({ ...spec, id, remaining: spec.count ?? 1 });
+    if (this.pending.length > MAX_PENDING) this.pending.shift();
+    return id;
+  }
+
+  /** Takes one use of the first fault matching the request, if any. */
+  take(method: string, path: string): PendingFault | undefined {
+    const index = this.pending.findIndex((fault) => matches(fault, method, path));
+    const fault = this.pending[index];
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.pending.splice(index, 1);
+    return fault;
+  }
+
+  /** Copies of the pending faults. */
+  list(): PendingFault[] {
+    return this.pending.map((fault) => ({ ...fault }));
+  }
+
+  /** Drops every pending fault. */
+  clear(): void {
+    this.pending.length = 0;
+  }
+}
+
+function matches(fault: FaultSpec, method: string, path: string): boolean {
+  if (fault.method !== undefined && fault.method.toUpperCase() !== method) return false;
+  return fault.path.endsWith('*') ? path.startsWith(fault.path.slice(0, -1)) : path === fault.path;
+}
+
+/** True for paths served by the Metquay plugin, whose errors are `{ code, message }`. */
+export function isMetquayPath(path: string): boolean {
+  return path === '/api/v1' || path.startsWith('/api/v1/');
+}
+
+/**
+ * A global `onRequest` hook applying queued faults to every route but the test controls: waits
+ * `delayMs`, then (with a `status`) answers in the envelope of the API the path belongs to.
+ */
+export function installFaultInjection(app: FastifyInstance, faults: FaultInjector): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const path = pathOf(request.url);
+    if (faults.size === 0 || isAdminPath(path)) return;
+    const fault = faults.take(request.method, path);
+    if (!fault) return;
+    if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.status === undefined) return;
+    if (fault.retryAfterSeconds !== undefined) reply.header('retry-after', String(fault.retryAfterSeconds));
+    const message = fault.message ?? 'injected fault';
+    if (isMetquayPath(path)) {
+      return sendWire(reply, fault.status, { code: fault.status, message }, 'json');
+    }
+    return sendAblyError(request, reply, new TokensmithError(fault.code ?? fault.status * 100, message, { statusCode: fault.status }));
+  });
+}

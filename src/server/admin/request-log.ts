@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerClock } from '../clock';
+import type { ServerLogger } from '../logger';
+import type { RequestLogEntry } from './types';
+
+/** The newest `capacity` requests, oldest first. */
+export class RequestLog {
+  private readonly entries: RequestLogEntry[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  /** Number of entries held. */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Appends an entry, dropping the oldest past capacity. */
+  add(entry: RequestLogEntry): void {
+    this.entries.push(entry);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+  }
+
+  /** A copy of the entries, oldest first. */
+  list(): RequestLogEntry[] {
+    return this.entries.map((entry) => ({ ...entry }));
+  }
+
+  /** Drops every entry. */
+  clear(): void {
+    this.entries.length = 0;
+  }
+}
+
+/** The path of a request URL, without its query string (which may carry credentials). */
+export function pathOf(url: string): string {
+  const end = url.search(/[?#]/);
+  return end < 0 ? url : url.slice(0, end);
+}
+
+/** True for the test controls' own paths, which are neither logged nor fault-injected. */
+export function isAdminPath(path: string): boolean {
+  return path === '/_admin' || path.startsWith('/_admin/') || path.includes('/_admin/');
+}
+
+/**
+ * A global `onResponse` hook: every request (the Metquay plugin's too) gets a log line of method,
+ * path, status and duration, and non-admin requests an entry in `log`.
+ */
+export function installRequestLog(app: FastifyInstance, log: RequestLog, logger: ServerLogger, clock: ServerClock): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const path = pathOf(request.url);
+    const durationMs = Math.round(reply.elapsedTime * 10) / 10;
+    const status = reply.statusCode;
+    logger.info(`${request.method} ${path} ${status}`, { durationMs });
+    if (!isAdminPath(path)) log.add({ method: request.method, path, status, durationMs, at: clock.now() });
+  });
+}

@@ -1,0 +1,220 @@
+import { readFile } from 'node:fs/promises';
+import { parseCapability, type CapabilityInput } from '../ably/capability';
+import { ConfigurationError, TokensmithError } from '../core/errors';
+import { assertKnownOperations, type CapabilityMap } from './ably/capability-rules';
+import {
+  DEFAULT_METQUAY_SERVER_CONFIG,
+  resolveMetquayServerConfig,
+  type MetquayServerConfig,
+  type ResolvedMetquayServerConfig,
+} from './metquay/config';
+
+/**
+ * The local server's configuration: Ably keys, Metquay clients, and the limits that keep every
+ * in-memory store bounded. Give a partial object (or a JSON file of one); everything but the
+ * credentials has a default in {@link DEFAULT_SERVER_CONFIG}.
+ */
+
+/** One Ably API key the server accepts. */
+export interface AblyKeyConfig {
+  /** The full key, `<appId>.<keyId>:<keySecret>`. */
+  key: string;
+  /** What the key may do, as an object or JSON text. Default `{"*":["*"]}`. */
+  capability?: CapabilityInput;
+}
+
+/** The Ably side. */
+export interface AblyServerConfig {
+  /** Keys accepted for Basic auth, signed TokenRequests and Ably JWTs. Default none. */
+  keys: AblyKeyConfig[];
+  /** Token lifetime when a request names no `ttl`, in ms. Default 60 minutes. */
+  defaultTtlMs: number;
+  /** Longest `ttl` granted; a longer one is refused with 40003. Default 24 hours. */
+  maxTtlMs: number;
+  /** How far a TokenRequest `timestamp` may be from server time, either way, in ms. Default 10 minutes. */
+  timestampWindowMs: number;
+  /** Nonces remembered for replay detection. Default 100 000. */
+  maxNonces: number;
+  /** Issued tokens remembered; the oldest are forgotten (then 40143) past this. Default 100 000. */
+  maxTokens: number;
+  /** Channels with a message log; the least recently used is dropped past this. Default 1 000. */
+  maxChannels: number;
+  /** Messages kept per channel; the oldest are dropped past this. Default 1 000. */
+  maxMessagesPerChannel: number;
+}
+
+/** Limits that apply to both sides. */
+export interface ServerLimitsConfig {
+  /** Largest request body accepted, in bytes; larger bodies get 413 (41300). Default 64 KiB. */
+  bodyLimitBytes: number;
+  /** Entries kept in the request log the test controls read. Default 1 000. */
+  requestLogSize: number;
+}
+
+/** A complete configuration. */
+export interface ServerConfig {
+  /** The Ably side. */
+  ably: AblyServerConfig;
+  /** The Metquay side (owned by `./metquay`). */
+  metquay: MetquayServerConfig;
+  /** Shared limits. */
+  limits: ServerLimitsConfig;
+}
+
+/** What callers pass: any part of {@link ServerConfig}. */
+export interface ServerConfigInput {
+  /** The Ably side; unset fields take their defaults. */
+  ably?: Partial<AblyServerConfig>;
+  /** The Metquay side; unset fields take their defaults. */
+  metquay?: Partial<MetquayServerConfig>;
+  /** Shared limits; unset fields take their defaults. */
+  limits?: Partial<ServerLimitsConfig>;
+}
+
+/** Every default. It has no credentials: without keys or clients nothing authenticates. */
+export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
+  ably: {
+    keys: [],
+    defaultTtlMs: 60 * 60_000,
+    maxTtlMs: 24 * 60 * 60_000,
+    timestampWindowMs: 10 * 60_000,
+    maxNonces: 100_000,
+    maxTokens: 100_000,
+    maxChannels: 1_000,
+    maxMessagesPerChannel: 1_000,
+  },
+  metquay: { ...DEFAULT_METQUAY_SERVER_CONFIG },
+  limits: { bodyLimitBytes: 64 * 1024, requestLogSize: 1_000 },
+});
+
+/** A key after checking: its public name, its secret and its parsed capability. */
+export interface ResolvedAblyKey {
+  /** `<appId>.<keyId>`; public. */
+  keyName: string;
+  /** The secret half; never logged or sent. */
+  secret: string;
+  /** Resource -> operations. */
+  capability: CapabilityMap;
+}
+
+/** The checked configuration the server runs with. */
+export interface ResolvedServerConfig {
+  ably: Omit<AblyServerConfig, 'keys'> & { keys: ResolvedAblyKey[] };
+  metquay: ResolvedMetquayServerConfig;
+  limits: ServerLimitsConfig;
+}
+
+const KEY_PATTERN = /^([^:.\s]+\.[^:\s]+):([^\s]+)$/;
+const ABLY_NUMBERS = ['defaultTtlMs', 'maxTtlMs', 'timestampWindowMs', 'maxNonces', 'maxTokens', 'maxChannels', 'maxMessagesPerChannel'] as const;
+const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize'] as const;
+
+/**
+ * Merges `input` over {@link DEFAULT_SERVER_CONFIG} and checks every field.
+ *
+ * @throws {ConfigurationError} code 40003 whose message names the bad field (never its value).
+ * @example
+ * ```ts
+ * resolveServerConfig({ ably: { keys: [{ key: 'app.key:secret' }], maxTtlMs: 60_000 } });
+ * ```
+ */
+export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServerConfig {
+  if (!isPlainObject(input)) throw invalid('config must be an object');
+  rejectUnknown(input, ['ably', 'metquay', 'limits'], 'config');
+  const ablyInput = section(input.ably, 'ably');
+  const limitsInput = section(input.limits, 'limits');
+  rejectUnknown(ablyInput, ['keys', ...ABLY_NUMBERS], 'ably');
+  rejectUnknown(limitsInput, LIMIT_NUMBERS, 'limits');
+  const ably = { ...DEFAULT_SERVER_CONFIG.ably, ...defined(ablyInput) };
+  const limits = { ...DEFAULT_SERVER_CONFIG.limits, ...defined(limitsInput) };
+  for (const name of ABLY_NUMBERS) positiveInteger(ably[name], `ably.${name}`);
+  for (const name of LIMIT_NUMBERS) positiveInteger(limits[name], `limits.${name}`);
+  if (ably.defaultTtlMs > ably.maxTtlMs) throw invalid('ably.defaultTtlMs must not exceed ably.maxTtlMs');
+  return { ably: { ...ably, keys: resolveKeys(ably.keys) }, metquay: resolveMetquay(input.metquay), limits };
+}
+
+/**
+ * Reads a JSON config file and resolves it.
+ *
+ * @throws {ConfigurationError} when the file cannot be read, is not JSON, or has a bad field.
+ */
+export async function loadServerConfig(path: string): Promise<ResolvedServerConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw invalid(`config file could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalid('config file is not valid JSON');
+  }
+  return resolveServerConfig(parsed as ServerConfigInput);
+}
+
+function resolveKeys(keys: unknown): ResolvedAblyKey[] {
+  if (!Array.isArray(keys)) throw invalid('ably.keys must be an array');
+  const seen = new Set<string>();
+  return keys.map((entry: unknown, index) => {
+    const where = `ably.keys[${index}]`;
+    if (!isPlainObject(entry)) throw invalid(`${where} must be an object with a key`);
+    rejectUnknown(entry, ['key', 'capability'], where);
+    const match = typeof entry.key === 'string' ? KEY_PATTERN.exec(entry.key) : null;
+    if (!match) throw invalid(`${where}.key must look like "<appId>.<keyId>:<keySecret>"`);
+    const [, keyName = '', secret = ''] = match;
+    if (seen.has(keyName)) throw invalid(`${where}.key repeats the key name of an earlier key`);
+    seen.add(keyName);
+    return { keyName, secret, capability: resolveCapability(entry.capability, `${where}.capability`) };
+  });
+}
+
+function resolveCapability(value: unknown, where: string): CapabilityMap {
+  if (value === undefined) return { '*': ['*'] };
+  try {
+    const capability = parseCapability(value as CapabilityInput);
+    assertKnownOperations(capability, where);
+    return capability;
+  } catch (error) {
+    if (error instanceof TokensmithError) throw invalid(error.message.replace(/^capability/, where));
+    throw error;
+  }
+}
+
+function resolveMetquay(value: unknown): ResolvedMetquayServerConfig {
+  try {
+    return resolveMetquayServerConfig(section(value, 'metquay') as Partial<MetquayServerConfig>);
+  } catch (error) {
+    if (error instanceof TypeError) throw invalid(error.message, error);
+    throw error;
+  }
+}
+
+function section(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) throw invalid(`${name} must be an object`);
+  return value;
+}
+
+function rejectUnknown(value: Record<string, unknown>, known: readonly string[], where: string): void {
+  const unknown = Object.keys(value).find((name) => !known.includes(name));
+  if (unknown !== undefined) throw invalid(`${where}.${unknown.slice(0, 64)} is not a known option`);
+}
+
+function positiveInteger(value: unknown, name: string): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw invalid(`${name} must be a positive integer`);
+  }
+}
+
+function defined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(message: string, cause?: unknown): ConfigurationError {
+  return new ConfigurationError(40003, message, cause === undefined ? {} : { cause });
+}

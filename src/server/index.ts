@@ -1,0 +1,20 @@
+// The `tokensmith/server` entry: the local auth server, its configuration and the test controls.
+export { startAuthServer, type AuthServer, type AuthServerOptions } from './start';
+export {
+  DEFAULT_SERVER_CONFIG,
+  loadServerConfig,
+  resolveServerConfig,
+  type AblyKeyConfig,
+  type AblyServerConfig,
+  type ResolvedAblyKey,
+  type ResolvedServerConfig,
+  type ServerConfig,
+  type ServerConfigInput,
+  type ServerLimitsConfig,
+} from './config';
+export { DEMO_CREDENTIALS, demoServerConfig } from './demo-config';
+export { SkewableClock, type ServerClock } from './clock';
+export { lineLogger, silentLogger, type LogFields, type ServerLogger } from './logger';
+export { adminClient, type AdminClient, type AdminClientOptions } from './admin/client';
+export type { ClockState, FaultSpec, PendingFault, RequestLogEntry, ServerStats } from './admin/types';
+export type { MetquayClientCredentials, MetquayServerConfig } from './metquay';

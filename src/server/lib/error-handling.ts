@@ -1,0 +1,35 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { redact, TokensmithError } from '../../core/errors';
+import { isMetquayPath } from '../admin/faults';
+import { pathOf } from '../admin/request-log';
+import type { ServerLogger } from '../logger';
+import { clientErrorOf, sendAblyError } from './ably-errors';
+import { sendWire } from './wire';
+
+/**
+ * The root error and not-found handlers. Client mistakes keep their 4xx in Ably's envelope (or
+ * Metquay's `{ code, message }` under `/api/v1`, should anything there escape the Metquay
+ * plugin's own handler); anything else is a 500 whose name and redacted message go to the log.
+ */
+export function installErrorHandling(app: FastifyInstance, logger: ServerLogger, secrets: () => string[]): void {
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const path = pathOf(request.url);
+    let clientError = clientErrorOf(error);
+    if (!clientError) {
+      const detail = redact(`${error.name}: ${error.message}`, secrets()).slice(0, 300);
+      logger.error('unexpected error', { method: request.method, path, detail });
+      clientError = new TokensmithError(50000, 'internal error');
+    }
+    if (isMetquayPath(path)) {
+      return sendWire(reply, clientError.statusCode, { code: clientError.statusCode, message: clientError.message }, 'json');
+    }
+    return sendAblyError(request, reply, clientError);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = pathOf(request.url);
+    const message = `no route for ${request.method} ${path.slice(0, 200)}`;
+    if (isMetquayPath(path)) return sendWire(reply, 404, { code: 404, message }, 'json');
+    return sendAblyError(request, reply, new TokensmithError(40400, message));
+  });
+}

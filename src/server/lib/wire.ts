@@ -1,0 +1,67 @@
+import { Buffer } from 'node:buffer';
+import { decode, encode } from '@msgpack/msgpack';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { TokensmithError } from '../../core/errors';
+
+/**
+ * The two encodings the Ably side speaks. Requests: `Content-Type: application/json` or
+ * `application/x-msgpack`. Responses: msgpack when `format=msgpack` or when `Accept` prefers it
+ * (the official SDK's default), JSON otherwise. Content types are sent without parameters because
+ * the official SDK matches `application/json` exactly when it reads an error body.
+ */
+
+/** A body encoding. */
+export type WireFormat = 'json' | 'msgpack';
+
+const MSGPACK = 'application/x-msgpack';
+const JSON_TYPE = 'application/json';
+
+/** The encoding the client asked for: `format` query first, then `Accept` preference. */
+export function responseFormat(request: FastifyRequest): WireFormat {
+  const query = request.query as Record<string, unknown> | undefined;
+  const format = query?.['format'];
+  if (format === 'msgpack') return 'msgpack';
+  if (format === 'json') return 'json';
+  const accept = request.headers.accept;
+  if (typeof accept !== 'string') return 'json';
+  let msgpack = 0;
+  let json = 0;
+  for (const part of accept.split(',')) {
+    const [type = '', ...params] = part.trim().toLowerCase().split(';');
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2)) || 0;
+    if (type === MSGPACK) msgpack = Math.max(msgpack, q);
+    else if (type === JSON_TYPE || type === '*/*' || type === 'application/*') json = Math.max(json, q);
+  }
+  return msgpack > json ? 'msgpack' : 'json';
+}
+
+/** Encodes `value` in `format` and sends it with `status` and an exact content type. */
+export function sendWire(reply: FastifyReply, status: number, value: unknown, format: WireFormat): FastifyReply {
+  const body =
+    format === 'msgpack'
+      ? toBuffer(encode(value, { ignoreUndefined: true }))
+      : Buffer.from(JSON.stringify(value, jsonReplacer), 'utf8');
+  return reply.code(status).header('content-type', format === 'msgpack' ? MSGPACK : JSON_TYPE).send(body);
+}
+
+/** Registers the `application/x-msgpack` body parser; undecodable bodies are 400 (40001). */
+export function addMsgpackParser(app: FastifyInstance): void {
+  app.addContentTypeParser(MSGPACK, { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, decode(body as Buffer));
+    } catch {
+      done(new TokensmithError(40001, 'request body is not valid msgpack'), undefined);
+    }
+  });
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+// A safety net: binary values never reach JSON as index-keyed objects.
+function jsonReplacer(this: unknown, _key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return value;
+}

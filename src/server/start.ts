@@ -1,0 +1,110 @@
+import Fastify from 'fastify';
+import { AblyServerState } from './ably/state';
+import { ablyRoutes } from './ably/routes';
+import { FaultInjector, installFaultInjection } from './admin/faults';
+import { installRequestLog, RequestLog } from './admin/request-log';
+import { adminRoutes } from './admin/routes';
+import { SkewableClock, type ServerClock } from './clock';
+import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
+import { demoServerConfig } from './demo-config';
+import { installErrorHandling } from './lib/error-handling';
+import { createValidatorCompiler } from './lib/validator';
+import { addMsgpackParser } from './lib/wire';
+import { silentLogger, type ServerLogger } from './logger';
+import { registerMetquay } from './register-metquay';
+
+/** Options of {@link startAuthServer}. */
+export interface AuthServerOptions {
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** Port; 0 (the default) picks a free one — read it from `url`. */
+  port?: number;
+  /**
+   * The configuration: an object (partial; see {@link DEFAULT_SERVER_CONFIG}) or the path of a
+   * JSON file holding one. Default: the demo config with {@link DEMO_CREDENTIALS}.
+   */
+  config?: ServerConfigInput | string;
+  /** Base clock; the `/_admin/clock` control skews it. Default `Date.now`. */
+  clock?: ServerClock;
+  /** Where log lines go. Default: nowhere. */
+  logger?: ServerLogger;
+  /** Mounts the test controls under `/_admin`. Default false. */
+  admin?: boolean;
+}
+
+/** A running local auth server. */
+export interface AuthServer {
+  /** Base URL, e.g. `http://127.0.0.1:54321`; the Metquay API is at `${url}/api/v1`. */
+  url: string;
+  /** The port actually bound. */
+  port: number;
+  /** The configuration in effect (it holds secrets: do not log it). */
+  config: ResolvedServerConfig;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local auth server: the Ably token, time and channel-message endpoints at the root,
+ * the Metquay API under `/api/v1`, and, with `admin`, the test controls under `/_admin`.
+ *
+ * @throws {ConfigurationError} (40003) naming the bad field when the config is invalid.
+ * @example
+ * ```ts
+ * const server = await startAuthServer({ admin: true });
+ * const rest = new Ably.Rest({ key: DEMO_CREDENTIALS.ablyKey, restHost: '127.0.0.1', port: Number(new URL(server.url).port), tls: false });
+ * await rest.channels.get('chat').publish('greeting', 'hello');
+ * await server.close();
+ * ```
+ */
+export async function startAuthServer(options: AuthServerOptions = {}): Promise<AuthServer> {
+  const config = await resolveConfig(options.config);
+  const logger = options.logger ?? silentLogger;
+  const clock = new SkewableClock(options.clock);
+  const admin = options.admin ?? false;
+  const ably = new AblyServerState(config.ably, clock);
+  const faults = new FaultInjector();
+  const requestLog = new RequestLog(config.limits.requestLogSize);
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.limits.bodyLimitBytes,
+    routerOptions: { maxParamLength: 2048 },
+    forceCloseConnections: true,
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.removeContentTypeParser('text/plain');
+  addMsgpackParser(app);
+  let metquaySecrets: () => string[] = () => [];
+  installErrorHandling(app, logger, () => [...ably.keys.secrets(), ...metquaySecrets()]);
+  installFaultInjection(app, faults);
+  installRequestLog(app, requestLog, logger, clock);
+
+  await app.register(ablyRoutes, { state: ably });
+  const metquay = await registerMetquay(app, { config: config.metquay, clock, logger, admin });
+  metquaySecrets = metquay.secrets;
+  if (admin) {
+    await app.register(adminRoutes, { prefix: '/_admin', ably, clock, faults, requestLog, resetOthers: metquay.reset });
+  }
+
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port: options.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info(`listening on ${url}`, { admin });
+  return {
+    url,
+    port,
+    config,
+    close: async () => {
+      await app.close();
+      logger.info('stopped');
+    },
+  };
+}
+
+async function resolveConfig(config: ServerConfigInput | string | undefined): Promise<ResolvedServerConfig> {
+  if (typeof config === 'string') return loadServerConfig(config);
+  return resolveServerConfig(config ?? demoServerConfig());
+}
