@@ -25,10 +25,11 @@ export async function assertDocsToolchain(): Promise<void> {
 export async function writeDocs(root: string, spec: SpecEntry, outDir: string): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
   const wrapper = path.join(ROOT, 'node_modules', '@openapitools', 'openapi-generator-cli', 'main.js');
+  // --generate-alias-as-model: array schemas (ServerTime, CustomerList) get a model page too.
   const result = spawnSync(
     process.execPath,
     [wrapper, 'generate', '--openapitools', path.join(ROOT, 'openapitools.json'), '-g', 'markdown',
-      '-i', path.resolve(root, spec.file), '-o', outDir],
+      '-i', path.resolve(root, spec.file), '-o', outDir, '--generate-alias-as-model'],
     { cwd: ROOT, env: { ...process.env, PWD: ROOT }, encoding: 'utf8' },
   );
   if (result.status !== 0) {
