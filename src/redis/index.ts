@@ -1,2 +1,3 @@
-// The `tokensmith/redis` entry (placeholder until the Redis token store lands).
-export {};
+// The `tokensmith/redis` entry: a TokenStore in Redis (ioredis) for fleet-wide token sharing.
+export { RedisTokenStore } from './store';
+export { DEFAULT_REDIS_TOKEN_STORE_OPTIONS, type RedisTokenStoreOptions } from './options';

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigurationError } from '../core/errors';
+import { createRedactingLogger, type Logger } from '../core/logger';
+import type { TokenLike, TokenState, TokenStore } from '../core/store';
+import { Availability } from './availability';
+import { TokenCodec, type DecodeProblem } from './codec';
+import { Connection } from './connection';
+import { resolveRedisTokenStoreOptions, type RedisTokenStoreOptions } from './options';
+import { UpdateListener } from './updates';
+
+/**
+ * A {@link TokenStore} in Redis, so a fleet of processes fetches one token per credential instead
+ * of one each. Plug it into a provider's or a `TokenManager`'s `store` option.
+ *
+ * - State: `prefix + key` (the key is a credential identity hash, no secret) holds the token and
+ *   its expiry as JSON (optionally AES-256-GCM encrypted), with `PX` set to its remaining life.
+ * - Lock: `prefix + key + ':lock'` via `SET … NX PX`, the owner prefixed with a random id of this
+ *   store; released by compare-and-delete, so a lock that expired and was taken over is safe.
+ * - Updates: `set`, `delete` and `releaseLock` publish the key on `prefix + 'tokensmith:updates'`;
+ *   `waitForUpdate` listens on a second connection opened on first use.
+ * - Failure: every method rejects within `commandTimeoutMs` when Redis is down or slow (the
+ *   managers then fetch on their own), one warning is logged per outage, and the connection
+ *   reconnects in the background.
+ *
+ * Tokens are credentials: the Redis behind this store must be as trusted as the keys themselves.
+ *
+ * @example
+ * ```ts
+ * import { RedisTokenStore } from 'tokensmith/redis';
+ * const store = new RedisTokenStore({ url: process.env.REDIS_URL, prefix: 'myapp:' });
+ * const manager = new TokenManager({ fetchToken, store, storeKey: credentialIdentity({ accessKey }) });
+ * // …on shutdown
+ * await store.close();
+ * ```
+ */
+export class RedisTokenStore implements TokenStore {
+  private readonly prefix: string;
+  private readonly channel: string;
+  private readonly ownerPrefix = randomBytes(12).toString('base64url');
+  private readonly codec: TokenCodec;
+  private readonly log: Logger;
+  private readonly availability: Availability;
+  private readonly connection: Connection;
+  private readonly updates: UpdateListener;
+  private readonly reportedProblems = new Set<DecodeProblem>();
+
+  constructor(options: RedisTokenStoreOptions = {}) {
+    const resolved = resolveRedisTokenStoreOptions(options);
+    this.prefix = resolved.prefix;
+    this.channel = `${resolved.prefix}tokensmith:updates`;
+    this.codec = new TokenCodec(resolved.encryptionKey);
+    this.log = createRedactingLogger(resolved.logger, () => [resolved.url]);
+    this.availability = new Availability(this.log);
+    this.connection = new Connection(resolved, this.availability);
+    this.updates = new UpdateListener(this.channel, () => this.connection.duplicateForSubscribing());
+  }
+
+  /** False from a failed command or lost connection until Redis answers again; for health checks. */
+  get available(): boolean {
+    return this.availability.available;
+  }
+
+  async get<T extends TokenLike>(key: string): Promise<TokenState<T> | undefined> {
+    const redisKey = this.stateKey(key);
+    const raw = await this.connection.run('get', (client) => client.get(redisKey));
+    if (raw === null) return undefined;
+    const decoded = this.codec.decode<T>(redisKey, raw);
+    if (typeof decoded !== 'string') return decoded;
+    this.reportOnce(decoded);
+    return undefined;
+  }
+
+  async set<T extends TokenLike>(key: string, state: TokenState<T>, ttlMs: number): Promise<void> {
+    const redisKey = this.stateKey(key);
+    const px = ttlArgument(ttlMs);
+    const value = this.codec.encode(redisKey, state);
+    await this.connection.run('set', (client) => client.tokensmithSetState(redisKey, value, px, this.channel, key));
+  }
+
+  async delete(key: string): Promise<void> {
+    const redisKey = this.stateKey(key);
+    await this.connection.run('delete', (client) => client.tokensmithDeleteState(redisKey, this.channel, key));
+  }
+
+  async acquireLock(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const lockKey = this.lockKey(key);
+    const px = ttlArgument(ttlMs);
+    // A process that takes part in locking will soon wait; start listening now.
+    this.updates.start();
+    const held = await this.connection.run('acquireLock', (client) => client.tokensmithAcquireLock(lockKey, this.owner(owner), px));
+    return held === 1;
+  }
+
+  async releaseLock(key: string, owner: string): Promise<void> {
+    const lockKey = this.lockKey(key);
+    await this.connection.run('releaseLock', (client) => client.tokensmithReleaseLock(lockKey, this.owner(owner), this.channel, key));
+  }
+
+  async waitForUpdate(key: string, timeoutMs: number): Promise<void> {
+    this.stateKey(key);
+    await this.updates.wait(key, timeoutMs);
+  }
+
+  /**
+   * Closes the connections this store opened (a `client` you passed stays open) and wakes every
+   * waiter. Later calls reject, so managers fall back to fetching on their own.
+   */
+  async close(): Promise<void> {
+    this.updates.close();
+    await this.connection.close();
+  }
+
+  private stateKey(key: string): string {
+    if (typeof key !== 'string' || key === '') throw new ConfigurationError(40003, '"key" must be a non-empty string');
+    return this.prefix + key;
+  }
+
+  private lockKey(key: string): string {
+    return `${this.stateKey(key)}:lock`;
+  }
+
+  private owner(owner: string): string {
+    if (typeof owner !== 'string' || owner === '') throw new ConfigurationError(40003, '"owner" must be a non-empty string');
+    return `${this.ownerPrefix}:${owner}`;
+  }
+
+  private reportOnce(problem: DecodeProblem): void {
+    if (this.reportedProblems.has(problem)) return;
+    this.reportedProblems.add(problem);
+    this.log.warn({ problem }, 'redis token store value unusable; treating it as absent (check encryptionKey across processes)');
+  }
+}
+
+function ttlArgument(ttlMs: number): number {
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new ConfigurationError(40003, '"ttlMs" must be a positive number');
+  }
+  return Math.ceil(ttlMs);
+}
