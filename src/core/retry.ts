@@ -61,7 +61,8 @@ export function retryDelayMs(
   return retryAfterMs + Math.floor(random() * options.baseDelayMs);
 }
 
-/** Resolves after `ms` on the (fakeable) global timer. */
+/** Resolves after `ms` on the (fakeable) global timer; at once, without a timer, for `ms` ≤ 0. */
 export function sleep(ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
