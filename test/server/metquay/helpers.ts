@@ -39,6 +39,8 @@ export interface TestServer {
   state: MetquayServerState;
   url: string;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  /** Requests the server received for `METHOD /path` (query string ignored). */
+  hits(route: string): number;
   authenticate(credentials?: { accessKey: string; secretKey: string }): Promise<string>;
 }
 
@@ -53,6 +55,11 @@ export async function startTestServer(options: Partial<MetquayPluginOptions> = {
   const state = new MetquayServerState({ clients: [CLIENT, OTHER_CLIENT], ...options.config }, options.clock ?? clock);
   // trustProxy lets a test pose as another IP address with X-Forwarded-For.
   const app = Fastify({ logger: false, trustProxy: true });
+  const counts = new Map<string, number>();
+  app.addHook('onRequest', async (request) => {
+    const route = `${request.method} ${request.url.split('?')[0]}`;
+    counts.set(route, (counts.get(route) ?? 0) + 1);
+  });
   await app.register(metquayPlugin, { prefix: '/api/v1', admin: true, ...options, state });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   open.push(app);
@@ -73,5 +80,5 @@ export async function startTestServer(options: Partial<MetquayPluginOptions> = {
     if (response.status !== 200) throw new Error(`authenticate answered ${response.status}`);
     return response.json().accessToken;
   };
-  return { app, clock, state, url, call, authenticate };
+  return { app, clock, state, url, call, authenticate, hits: (route) => counts.get(route) ?? 0 };
 }

@@ -1,0 +1,114 @@
+import type { Middleware } from 'openapi-fetch';
+import type { components } from '../../generated/metquay';
+import { operationSecurity, securitySchemes } from '../../generated/metquay.security';
+import { SystemClock, type Clock } from '../core/clock';
+import { credentialIdentity } from '../core/identity';
+import { createAuthMiddleware, type AuthProvider } from '../core/middleware';
+import { TokenManager } from '../core/token-manager';
+import { readAuthenticationResponse, type AuthenticationResponse } from './authenticate-response';
+import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions, resolveMetquayCredentials } from './options';
+import { toMetquayToken, type MetquayToken } from './token';
+
+/**
+ * Metquay-style authentication: trades an access/secret key pair for a bearer JWT at
+ * `POST /authenticate`, caches it, refreshes it ahead of expiry with one fetch at a time, and
+ * attaches it to API calls through {@link MetquayAuth.middleware}.
+ *
+ * - A 401 from `/authenticate` is final: `InvalidCredentialsError` (40101), no retry.
+ * - A 429 is waited out for its `Retry-After` (up to `maxRetryAfterMs`), then retried.
+ * - An answer that breaks the contract is an `AuthProviderError` 50002 naming what was wrong.
+ *
+ * @example
+ * ```ts
+ * const auth = new MetquayAuth({ baseUrl: 'https://example.com/api/v1' }); // keys from METQUAY_* env
+ * const token = await auth.getToken();
+ * const api = createMetquayApi({ baseUrl: auth.baseUrl, middleware: [auth.middleware] });
+ * ```
+ */
+export class MetquayAuth {
+  /** The API's base URL (no trailing slash) tokens are fetched from. */
+  readonly baseUrl: string;
+  /** The clock token lifetimes are measured on. */
+  readonly clock: Clock;
+  /**
+   * openapi-fetch middleware that sends `Authorization: Bearer <accessToken>` on every operation
+   * the spec protects, and on a 401 re-authenticates once and retries.
+   */
+  readonly middleware: Middleware;
+  private readonly manager: TokenManager<MetquayToken>;
+  private lastToken: MetquayToken | undefined;
+  private lastHeader = '';
+
+  constructor(options: MetquayAuthOptions = {}) {
+    const { accessKey, secretKey, baseUrl } = resolveMetquayCredentials(options);
+    this.baseUrl = baseUrl;
+    this.clock = options.clock ?? new SystemClock();
+    const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+    const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_METQUAY_AUTH_OPTIONS.maxRetryAfterMs;
+    const body: components['schemas']['AuthenticationRequest'] = { accessKey, secretKey };
+    const serialized = JSON.stringify(body);
+    this.manager = new TokenManager<MetquayToken>({
+      fetchToken: async (signal, { sentAt }) => {
+        const response = await send(`${baseUrl}/authenticate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: serialized,
+          signal,
+          // Never re-post the secret to wherever a redirect points.
+          redirect: 'manual',
+        });
+        const answer = await readAuthenticationResponse(response, [secretKey], this.clock.now());
+        return toMetquayToken(answer, sentAt, DEFAULT_METQUAY_AUTH_OPTIONS.defaultTokenLifetimeSeconds);
+      },
+      clock: this.clock,
+      secrets: [secretKey],
+      retry: { maxDelayMs: maxRetryAfterMs, ...options.retry },
+      ...(options.store ? { store: options.store, storeKey: credentialIdentity({ provider: 'metquay', baseUrl, accessKey }) } : {}),
+      ...(options.refreshMarginMs === undefined ? {} : { refreshMarginMs: options.refreshMarginMs }),
+      ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
+      ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    this.middleware = createAuthMiddleware({
+      operationSecurity,
+      securitySchemes,
+      provider: this.provider(),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  }
+
+  /** A valid access token: the cached one, else the result of the one shared `/authenticate`. */
+  async getToken(): Promise<string> {
+    return (await this.manager.getToken()).token;
+  }
+
+  /** Always calls `/authenticate` (joining one already in flight) and caches the new token. */
+  async authenticate(): Promise<AuthenticationResponse> {
+    return (await this.manager.getToken({ force: true })).response;
+  }
+
+  private provider(): AuthProvider {
+    return {
+      authorization: (allowed) => {
+        if (!allowed.includes('bearer')) return undefined;
+        const cached = this.manager.peek();
+        if (cached !== undefined) return this.header(cached);
+        return this.manager.getToken().then((token) => this.header(token));
+      },
+      isTokenRejection: (response) => response.status === 401,
+      renew: async (rejected) => {
+        this.manager.invalidate(rejected.replace(/^Bearer\s+/i, ''));
+        await this.manager.getToken();
+      },
+    };
+  }
+
+  /** `Bearer <token>`, built once per token so the warm path allocates nothing. */
+  private header(token: MetquayToken): string {
+    if (token !== this.lastToken) {
+      this.lastToken = token;
+      this.lastHeader = `Bearer ${token.token}`;
+    }
+    return this.lastHeader;
+  }
+}

@@ -1,0 +1,8 @@
+// Metquay-style auth: key pair -> cached bearer JWT, a typed client with auth attached, paging.
+export { createMetquayApi, type MetquayApi } from './api';
+export { MetquayAuth } from './auth';
+export type { AuthenticationResponse } from './authenticate-response';
+export { createMetquayClient, type MetquayClient, type MetquayClientOptions } from './client';
+export { DEFAULT_METQUAY_AUTH_OPTIONS, METQUAY_ENV, type MetquayAuthOptions } from './options';
+export { DEFAULT_PAGE_LIMIT, paginate, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
+export type { MetquayToken } from './token';

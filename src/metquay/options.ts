@@ -1,0 +1,106 @@
+import type { Clock } from '../core/clock';
+import { ConfigurationError, type TokensmithError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { RetryOptions } from '../core/retry';
+import type { TokenStore } from '../core/store';
+
+/** Options of {@link MetquayAuth} (and of `createMetquayClient`). */
+export interface MetquayAuthOptions {
+  /** Access key of the key pair. Default: the `METQUAY_ACCESS_KEY` environment variable. */
+  accessKey?: string;
+  /** Secret key of the key pair. Default: `METQUAY_SECRET_KEY`. Never logged or put in errors. */
+  secretKey?: string;
+  /**
+   * Base URL of your instance, ending in `/api/v1`. Default: `METQUAY_BASE_URL`. Required: the
+   * spec's placeholder host is never used for credentials.
+   */
+  baseUrl?: string;
+  /** `fetch` used for `/authenticate` and API calls. Default: the global one. */
+  fetch?: typeof globalThis.fetch;
+  /** Shares tokens with other processes (e.g. a Redis store), keyed by base URL and access key. */
+  store?: TokenStore;
+  /** How long before expiry the token is refreshed in the background. Default: core's (≤ 60 s). */
+  refreshMarginMs?: number;
+  /** Hears final authentication failures (e.g. `InvalidCredentialsError`) once each. */
+  onAuthError?: (error: TokensmithError) => void;
+  /** Clock the token lifetime is measured on. Default: a new `SystemClock`. */
+  clock?: Clock;
+  /** Pino-shaped logger; silent by default. Lines never carry the secret key or tokens. */
+  logger?: Logger;
+  /** Timeout of one `/authenticate` attempt, in ms. Default: core's (10 s). */
+  fetchTimeoutMs?: number;
+  /** Retry of transient `/authenticate` failures (network, 5xx, 429); merged over core's. */
+  retry?: Partial<RetryOptions>;
+  /**
+   * Longest `Retry-After` a 429 is waited out for, in ms, on `/authenticate` and on API calls; a
+   * longer one is not waited for (the 429 is returned or thrown at once).
+   */
+  maxRetryAfterMs?: number;
+  /** How many times one API call is re-sent after a 429. */
+  maxRateLimitRetries?: number;
+  /**
+   * Where the `METQUAY_*` variables are read from. Default: `process.env` when there is one
+   * (Node), else nothing.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Defaults merged under {@link MetquayAuthOptions}. */
+export const DEFAULT_METQUAY_AUTH_OPTIONS = Object.freeze({
+  /** A minute: Metquay's rate-limit window, so one wait always suffices. */
+  maxRetryAfterMs: 60_000,
+  maxRateLimitRetries: 2,
+  /** Metquay's documented token lifetime, used when neither `expiresIn` nor `exp` says. */
+  defaultTokenLifetimeSeconds: 900,
+});
+
+/** The names of the environment variables {@link MetquayAuth} reads. */
+export const METQUAY_ENV = Object.freeze({
+  accessKey: 'METQUAY_ACCESS_KEY',
+  secretKey: 'METQUAY_SECRET_KEY',
+  baseUrl: 'METQUAY_BASE_URL',
+});
+
+/** Credentials and base URL after options and environment are merged. */
+export interface MetquayCredentials {
+  accessKey: string;
+  secretKey: string;
+  /** Without a trailing slash. */
+  baseUrl: string;
+}
+
+/**
+ * Takes each of accessKey, secretKey and baseUrl from the options, else the environment.
+ *
+ * @throws ConfigurationError 40106 naming every missing one (option and variable), never a value;
+ *   40003 when baseUrl is not an http(s) URL.
+ */
+export function resolveMetquayCredentials(options: MetquayAuthOptions): MetquayCredentials {
+  const env = options.env ?? processEnv();
+  const missing: string[] = [];
+  const pick = (field: keyof typeof METQUAY_ENV): string => {
+    const value = options[field] ?? env[METQUAY_ENV[field]];
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    missing.push(`${field} (option or ${METQUAY_ENV[field]})`);
+    return '';
+  };
+  const credentials = { accessKey: pick('accessKey'), secretKey: pick('secretKey'), baseUrl: pick('baseUrl') };
+  if (missing.length > 0) {
+    throw new ConfigurationError(40106, `Metquay credentials missing: ${missing.join(', ')}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(credentials.baseUrl);
+  } catch {
+    throw new ConfigurationError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigurationError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
+  }
+  return { ...credentials, baseUrl: credentials.baseUrl.replace(/\/+$/, '') };
+}
+
+function processEnv(): Readonly<Record<string, string | undefined>> {
+  const nodeProcess = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return nodeProcess?.env ?? {};
+}

@@ -1,0 +1,13 @@
+/**
+ * Parses a `Retry-After` header, delta-seconds or an HTTP date, into milliseconds from `nowMs`.
+ * Returns `undefined` when absent or unparseable; never negative.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
+ */
+export function parseRetryAfterMs(header: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+  if (header === null || header === undefined) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
