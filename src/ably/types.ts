@@ -1,61 +1,37 @@
+import type { components } from '../../generated/ably';
 import type { CapabilityInput } from './capability';
 
 /**
- * The Ably token types, named as in the official SDK (TK, TD, TE in Ably's client spec).
+ * The Ably token types, named as in the official SDK (TK, TD, TE in Ably's client spec), built
+ * on the schemas of `openapi/ably.yaml`.
  */
+type Schemas = components['schemas'];
 
 /**
- * Parameters of a token to be issued. Every field is optional; the server fills in defaults.
+ * Parameters of a token to be issued. Every field is optional; the server fills in defaults
+ * (60-minute ttl, the key's capability). `capability` may be an object or JSON text; it is
+ * canonicalised before signing. `timestamp` is never saved between calls.
  * @see Ably client spec TK1–TK6
  */
-export interface TokenParams {
-  /** Requested lifetime in ms. Server default 60 minutes, maximum 24 hours. */
-  ttl?: number;
-  /** Requested capability, as an object or JSON text; canonicalised before signing. */
+export type TokenParams = Omit<Schemas['TokenParams'], 'capability'> & {
+  /** Requested capability, as an object or JSON text. */
   capability?: CapabilityInput;
-  /** The clientId the token is bound to; `*` allows any clientId per operation. */
-  clientId?: string;
-  /** ms since the epoch; taken from the clock (or `GET /time` with `queryTime`) when absent. Never saved. */
-  timestamp?: number;
-  /** Single-use random string of at least 16 characters; generated when absent. */
-  nonce?: string;
-}
+};
 
 /**
  * A signed request for a token, created with the key and exchanged by anyone, without auth, at
- * `POST /keys/{keyName}/requestToken`.
+ * `POST /keys/{keyName}/requestToken`. `capability` is canonical JSON text; `mac` the base64
+ * HMAC-SHA256 of the signing text keyed with the key secret.
  * @see Ably client spec TE1–TE6
  */
-export interface TokenRequest {
-  /** The public part of the key (`appId.keyId`). */
-  keyName: string;
-  /** Requested lifetime in ms. */
-  ttl?: number;
-  /** Canonical capability JSON text. */
-  capability?: string;
-  /** The clientId the token will be bound to. */
-  clientId?: string;
-  /** ms since the epoch when the request was signed. */
-  timestamp: number;
-  /** Single-use random string of at least 16 characters. */
-  nonce: string;
-  /** base64 HMAC-SHA256 of the signing text, keyed with the key secret. */
-  mac: string;
-}
+export type TokenRequest = Schemas['SignedTokenRequest'];
 
 /**
- * An issued token with its metadata. A token given as a bare string has only `token`.
+ * An issued token with its metadata. A token given as a bare string (option `token`, an
+ * authCallback or authUrl answering text) has only `token` (RSA16b).
  * @see Ably client spec TD1–TD7
  */
-export interface TokenDetails {
-  /** The token string (sent base64-encoded in `Authorization: Bearer …`). */
-  token: string;
-  /** ms since the epoch when the token expires. */
-  expires?: number;
-  /** ms since the epoch when the token was issued. */
-  issued?: number;
-  /** Capability JSON text granted to the token. */
-  capability?: string;
-  /** The clientId the token is bound to, if any. */
-  clientId?: string;
-}
+export type TokenDetails = Pick<Schemas['TokenDetails'], 'token'> & Partial<Omit<Schemas['TokenDetails'], 'token'>>;
+
+/** An Ably error body's `error` object. */
+export type AblyErrorInfo = Schemas['ErrorInfo'];

@@ -1,0 +1,104 @@
+import { AuthProviderError, redact, TransportError } from '../core/errors';
+import { MAX_TOKEN_RESPONSE_BYTES, readAblyErrorInfo, readTextCapped } from './http';
+import type { NormalisedTokenParams } from './token-params';
+import { classifyTokenResult, type TokenSourceResult } from './token-result';
+
+/**
+ * Fetching a token (or TokenRequest) from an authUrl [RSA8c].
+ */
+
+/** What the authUrl request is built from. */
+export interface AuthUrlRequest {
+  /** The authUrl; its own query parameters are kept on every request. */
+  authUrl: string;
+  /** `GET` (default; parameters in the query) or `POST` (parameters form-encoded in the body). */
+  authMethod?: string | undefined;
+  /** Headers sent to the authUrl. */
+  authHeaders?: Readonly<Record<string, string>> | undefined;
+  /** Parameters sent to the authUrl, over the URL's own query and under the token params. */
+  authParams?: Readonly<Record<string, string>> | undefined;
+  /** Token params, sent as parameters too (capability as canonical JSON). */
+  tokenParams: NormalisedTokenParams;
+}
+
+/**
+ * Requests a token from the authUrl and classifies the answer: `text/plain` or `application/jwt`
+ * is a token string; `application/json` a TokenDetails, a TokenRequest, or a JSON string token.
+ *
+ * Parameter precedence: the URL's own query < `authParams` < token params. With `POST` the URL's
+ * query stays on the URL and the rest goes form-encoded in the body. The stored URL is never
+ * rewritten, so its query survives every retry.
+ *
+ * @throws {AuthProviderError} 40170 for a non-2xx answer (with the status kept when it is 5xx or
+ * 429, so it is retried), a missing or other Content-Type, an empty, `null` or unparsable body,
+ * or one over 128 KiB. {@link TransportError} 80000 when the authUrl cannot be reached.
+ */
+export async function fetchFromAuthUrl(
+  request: AuthUrlRequest,
+  fetchImpl: typeof globalThis.fetch,
+  signal: AbortSignal,
+  secrets: readonly string[],
+): Promise<TokenSourceResult> {
+  const url = new URL(request.authUrl);
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(request.authParams ?? {})) params.set(name, String(value));
+  for (const [name, value] of Object.entries(request.tokenParams)) if (value !== undefined) params.set(name, String(value));
+  const post = request.authMethod?.toUpperCase() === 'POST';
+  const headers = new Headers({ accept: 'application/json, text/plain' });
+  for (const [name, value] of Object.entries(request.authHeaders ?? {})) headers.set(name, value);
+  let init: RequestInit;
+  if (post) {
+    headers.set('content-type', 'application/x-www-form-urlencoded');
+    init = { method: 'POST', headers, body: params.toString(), signal };
+  } else {
+    for (const [name, value] of params) url.searchParams.set(name, value);
+    init = { method: 'GET', headers, signal };
+  }
+
+  let response: Response;
+  try {
+    response = await fetchImpl(url, init);
+  } catch (error) {
+    if (signal.aborted) throw signal.reason ?? error;
+    throw new TransportError(80000, 'authUrl could not be reached', { cause: scrub(error, secrets) });
+  }
+  if (!response.ok) throw await httpFailure(response, secrets);
+
+  const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
+  const isJson = contentType.includes('application/json');
+  const isJwt = contentType.includes('application/jwt');
+  if (!isJson && !isJwt && !contentType.includes('text/plain')) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new AuthProviderError(
+      40170,
+      contentType
+        ? `authUrl answered Content-Type ${contentType.split(';')[0]}; expected application/json, text/plain or application/jwt`
+        : 'authUrl answered without a Content-Type; expected application/json, text/plain or application/jwt',
+    );
+  }
+  const text = await readTextCapped(response, MAX_TOKEN_RESPONSE_BYTES);
+  if (text === undefined) throw new AuthProviderError(40170, 'authUrl answered more than 128 KiB');
+  if (!isJson) return classifyTokenResult(text.trim(), 'authUrl', isJwt);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AuthProviderError(40170, text.trim() === '' ? 'authUrl answered an empty body' : 'authUrl answered invalid JSON');
+  }
+  return classifyTokenResult(body, 'authUrl');
+}
+
+async function httpFailure(response: Response, secrets: readonly string[]): Promise<AuthProviderError> {
+  const info = await readAblyErrorInfo(response).catch(() => undefined);
+  const transient = response.status >= 500 || response.status === 429;
+  const detail = info?.message ? `: ${redact(info.message, secrets)}` : '';
+  return new AuthProviderError(info?.code ?? 40170, `authUrl answered HTTP ${response.status}${detail}`, {
+    statusCode: transient ? response.status : 401,
+  });
+}
+
+function scrub(error: unknown, secrets: readonly string[]): Error {
+  const copy = new Error(redact(error instanceof Error ? error.message : String(error), secrets));
+  copy.name = error instanceof Error ? error.name : 'Error';
+  return copy;
+}

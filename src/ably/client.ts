@@ -1,0 +1,34 @@
+import type { Middleware } from 'openapi-fetch';
+import type { AblyApi } from './api';
+import { createAblyApi } from './api';
+import type { AblyAuth } from './auth';
+import { ABLY_PROTOCOL_VERSION } from './http';
+import type { AblyAuthOptions } from './options';
+
+/** Options of `createAblyClient`: the {@link AblyAuthOptions} plus openapi-fetch settings. */
+export interface AblyClientOptions extends AblyAuthOptions {
+  /** Further middleware, registered before auth (so auth signs the final request). */
+  middleware?: readonly Middleware[];
+  /** Headers sent with every request (`X-Ably-Version` is always sent). */
+  headers?: Record<string, string>;
+}
+
+/** A typed openapi-fetch client of the Ably REST paths with auth attached. */
+export type AblyClient = AblyApi & {
+  /** The auth behind the client: createTokenRequest, requestToken, authorize, createJwt. */
+  readonly auth: AblyAuth;
+};
+
+/** Binds `createAblyClient` to an AblyAuth class (web or node signer). @internal */
+export function bindCreateAblyClient(Auth: new (options: AblyAuthOptions) => AblyAuth): (options: AblyClientOptions) => AblyClient {
+  return function createAblyClient(options: AblyClientOptions): AblyClient {
+    const auth = new Auth(options);
+    const client = createAblyApi({
+      baseUrl: auth.baseUrl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      headers: { ...options.headers, 'X-Ably-Version': ABLY_PROTOCOL_VERSION },
+      middleware: [...(options.middleware ?? []), auth.middleware],
+    });
+    return Object.assign(client, { auth });
+  };
+}

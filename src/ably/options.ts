@@ -1,0 +1,74 @@
+import type { TokensmithError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { TokenStore } from '../core/store';
+import { defaultServerUrl } from '../../generated/ably.security';
+import type { TokenDetails, TokenParams, TokenRequest } from './types';
+
+/**
+ * Options of {@link AblyAuth}, named as the official SDK's ClientOptions / AuthOptions.
+ */
+
+/**
+ * Called whenever a token is needed, with the token params in force (capability as canonical
+ * JSON text, the library clientId included). Answers a token string (e.g. an Ably JWT), a
+ * TokenDetails, or a TokenRequest signed by your server (which is then exchanged). A thrown error
+ * fails the request with code 40170 (or the error's own code when it is a TokensmithError).
+ * @see Ably client spec RSA8d
+ */
+export type AuthCallback = (tokenParams: TokenParams) => Promise<string | TokenDetails | TokenRequest> | string | TokenDetails | TokenRequest;
+
+/**
+ * How to authenticate; also the second argument of `createTokenRequest`, `requestToken` and
+ * `authorize`, where it replaces (never merges with) the saved options — except the key, which
+ * stays the client's [RSA10i].
+ */
+export interface AuthOptions {
+  /** API key `appId.keyId:keySecret`. Alone it means Basic auth; with `useTokenAuth` tokens signed locally. */
+  key?: string;
+  /** A token to use as is: a token string or TokenDetails. Without key, authCallback or authUrl it cannot be renewed (40171). */
+  token?: string | TokenDetails;
+  /** A TokenDetails to use as is. */
+  tokenDetails?: TokenDetails;
+  /** Obtains tokens from your code. Wins over authUrl and key. */
+  authCallback?: AuthCallback;
+  /** Obtains tokens from your server. Wins over key. */
+  authUrl?: string;
+  /** `GET` (default) or `POST` for authUrl. */
+  authMethod?: 'GET' | 'POST' | 'get' | 'post';
+  /** Headers sent to authUrl. */
+  authHeaders?: Record<string, string>;
+  /** Parameters sent to authUrl (query for GET, form body for POST), over the URL's own query. */
+  authParams?: Record<string, string>;
+  /** Use tokens even with only a key (signed locally); `false` forces Basic auth with a key. */
+  useTokenAuth?: boolean;
+  /** Take TokenRequest timestamps from `GET /time` (once; the offset is kept) instead of the local clock [RSA10k]. */
+  queryTime?: boolean;
+}
+
+/** Options of {@link AblyAuth} and `createAblyClient`. */
+export interface AblyAuthOptions extends AuthOptions {
+  /** This client's identity; tokens are requested for it. `*` is not allowed (40012) [RSA7]. */
+  clientId?: string;
+  /** Token params used when a call passes none [RSA5c, RSA6c]. */
+  defaultTokenParams?: TokenParams;
+  /** REST endpoint; default the spec's server, `https://rest.ably.io`. */
+  baseUrl?: string;
+  /** The `fetch` used for every request (Ably, authUrl); the global one by default. */
+  fetch?: typeof globalThis.fetch;
+  /** Shares tokens with other clients or processes (e.g. Redis); needs a key or authUrl to identify them. */
+  store?: TokenStore;
+  /** How long before expiry a token is renewed in the background; default min(60 s, lifetime / 10). */
+  refreshMarginMs?: number;
+  /** Hears every final auth failure (bad key, rejected TokenRequest, …) once. */
+  onAuthError?: (error: TokensmithError) => void;
+  /** How long an authCallback or authUrl may take before failing with 40170; default 10 s. */
+  authTimeoutMs?: number;
+  /** Pino-shaped logger; silent by default; never sees a secret. */
+  logger?: Logger;
+}
+
+/** Defaults merged under {@link AblyAuthOptions}. */
+export const DEFAULT_ABLY_AUTH_OPTIONS = Object.freeze({
+  baseUrl: defaultServerUrl,
+  authTimeoutMs: 10_000,
+});

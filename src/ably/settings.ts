@@ -1,0 +1,89 @@
+import { ConfigurationError, TokensmithError } from '../core/errors';
+import { AblyKey } from './key';
+import type { AblyAuthOptions, AuthOptions } from './options';
+import type { TokenDetails } from './types';
+
+/**
+ * Checking AblyAuth options and choosing the auth method [RSA1–RSA4, RSA7, RSA15].
+ */
+
+/** `basic`: the key in every request. `token`: bearer tokens. */
+export type AuthMethod = 'basic' | 'token';
+
+/**
+ * The method the options ask for [RSA4]: token auth when `useTokenAuth` is true, or when it is not
+ * `false` and a token, tokenDetails, authCallback or authUrl is given; else Basic with the key.
+ *
+ * @throws {ConfigurationError} 40106 when the chosen method has nothing to work with.
+ */
+export function chooseMethod(options: Readonly<AuthOptions>, hasKey: boolean): AuthMethod {
+  const tokenHints = Boolean(options.authCallback || options.authUrl || options.token || options.tokenDetails);
+  const token = options.useTokenAuth === true || (options.useTokenAuth !== false && tokenHints);
+  if (token) {
+    if (!hasKey && !tokenHints) throw noMeans('useTokenAuth needs a key, token, tokenDetails, authCallback or authUrl');
+    return 'token';
+  }
+  if (!hasKey) throw noMeans('no key, token, tokenDetails, authCallback or authUrl given');
+  return 'basic';
+}
+
+/** Checks the parts of AuthOptions that can be wrong on their own; returns the parsed key, if any. */
+export function checkAuthOptions(options: Readonly<AuthOptions>): AblyKey | undefined {
+  if (typeof options !== 'object' || options === null) throw new ConfigurationError(40003, '"options" must be an object');
+  if (options.authCallback !== undefined && typeof options.authCallback !== 'function') {
+    throw new ConfigurationError(40003, '"authCallback" must be a function');
+  }
+  if (options.authUrl !== undefined) {
+    if (typeof options.authUrl !== 'string' || !URL.canParse(options.authUrl)) throw new ConfigurationError(40003, '"authUrl" must be an absolute URL');
+  }
+  if (options.authMethod !== undefined && !['GET', 'POST'].includes(String(options.authMethod).toUpperCase())) {
+    throw new ConfigurationError(40003, '"authMethod" must be GET or POST');
+  }
+  if (options.token !== undefined && typeof options.token !== 'string') checkTokenDetails(options.token, 'token');
+  if (options.tokenDetails !== undefined) checkTokenDetails(options.tokenDetails, 'tokenDetails');
+  return options.key === undefined ? undefined : AblyKey.parse(options.key);
+}
+
+/** The literal token the options carry, if any: `token` (string or TokenDetails) wins over `tokenDetails`. */
+export function literalToken(options: Readonly<AuthOptions>): TokenDetails | undefined {
+  if (typeof options.token === 'string') return { token: options.token };
+  return options.token ?? options.tokenDetails;
+}
+
+/**
+ * The library clientId [RSA7a, RSA7c]: a non-empty string other than `*`, or undefined.
+ * @throws {ConfigurationError} 40012 otherwise.
+ */
+export function checkLibraryClientId(clientId: AblyAuthOptions['clientId']): string | undefined {
+  if (clientId === undefined || clientId === null) return undefined;
+  if (typeof clientId !== 'string' || clientId === '') throw new ConfigurationError(40012, '"clientId" must be a non-empty string');
+  if (clientId === '*') {
+    throw new ConfigurationError(40012, '"clientId" cannot be "*"; request a wildcard token with defaultTokenParams: { clientId: "*" } instead');
+  }
+  return clientId;
+}
+
+/**
+ * Throws 40102 when a token's clientId is incompatible with the library's [RSA15a, RSA15c]; a
+ * wildcard token, or either side absent, is compatible [RSA15b].
+ */
+export function checkClientIdMatch(libraryClientId: string | undefined, tokenClientId: string | undefined): void {
+  if (libraryClientId && tokenClientId && tokenClientId !== '*' && tokenClientId !== libraryClientId) {
+    throw new TokensmithError(40102, 'the token is bound to a different clientId than this client', { statusCode: 401 });
+  }
+}
+
+/** True for hosts where Basic auth over plain http cannot be overheard off the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function checkTokenDetails(details: unknown, name: string): void {
+  const token = (details as { token?: unknown } | null)?.token;
+  if (typeof token !== 'string' || token === '') throw new ConfigurationError(40003, `"${name}" must be a token string or a TokenDetails with a token`);
+}
+
+function noMeans(detail: string): ConfigurationError {
+  return new ConfigurationError(40106, `cannot authenticate: ${detail}`);
+}

@@ -1,0 +1,69 @@
+import { AuthProviderError } from '../core/errors';
+import { MAX_TOKEN_RESPONSE_BYTES } from './http';
+import type { TokenDetails, TokenRequest } from './types';
+
+/**
+ * What an authCallback or authUrl produced, checked and classified [RSA8c, RSA8d].
+ */
+
+/** A token ready to use, or a TokenRequest still to be exchanged. */
+export type TokenSourceResult = { kind: 'details'; details: TokenDetails } | { kind: 'request'; request: TokenRequest };
+
+/**
+ * Classifies a callback or authUrl result: a token string, a TokenDetails (has `issued`, or at
+ * least `token`) or a TokenRequest (has `keyName` and no `token`).
+ *
+ * @param isJwt true when an authUrl labelled the text `application/jwt`, so a leading `{` is not
+ * taken for double-encoded JSON.
+ * @throws {AuthProviderError} 40170 for an empty string, `'null'`/`'undefined'`, double-encoded
+ * JSON, more than 128 KiB, or anything that is neither a string nor such an object.
+ */
+export function classifyTokenResult(value: unknown, source: string, isJwt = false): TokenSourceResult {
+  if (typeof value === 'string') return { kind: 'details', details: { token: checkTokenString(value, source, isJwt) } };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw unusable(`${source} gave ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}; expected a token string, TokenDetails or TokenRequest`);
+  }
+  let size: number;
+  try {
+    size = JSON.stringify(value).length;
+  } catch {
+    throw unusable(`${source} gave an object that cannot be serialised`);
+  }
+  if (size > MAX_TOKEN_RESPONSE_BYTES) throw unusable(`${source} gave an object larger than 128 KiB`);
+  const record = value as Record<string, unknown>;
+  if ('issued' in record || 'token' in record) {
+    if (typeof record.token !== 'string' || record.token === '') throw unusable(`${source} gave a TokenDetails without a token`);
+    return { kind: 'details', details: tokenDetailsFrom(record) };
+  }
+  if ('keyName' in record) {
+    const { keyName, timestamp, nonce, mac } = record;
+    if (typeof keyName !== 'string' || typeof timestamp !== 'number' || typeof nonce !== 'string' || typeof mac !== 'string') {
+      throw unusable(`${source} gave a TokenRequest missing keyName, timestamp, nonce or mac`);
+    }
+    return { kind: 'request', request: record as unknown as TokenRequest };
+  }
+  throw unusable(`${source} gave an object with neither an issued nor a keyName field; expected TokenDetails or TokenRequest`);
+}
+
+/** A TokenDetails with only the known fields of `record`, of the right types. */
+export function tokenDetailsFrom(record: Record<string, unknown>): TokenDetails {
+  const details: TokenDetails = { token: record.token as string };
+  if (typeof record.expires === 'number') details.expires = record.expires;
+  if (typeof record.issued === 'number') details.issued = record.issued;
+  if (typeof record.capability === 'string') details.capability = record.capability;
+  if (typeof record.clientId === 'string') details.clientId = record.clientId;
+  if (typeof record.keyName === 'string') details.keyName = record.keyName;
+  return details;
+}
+
+function checkTokenString(token: string, source: string, isJwt: boolean): string {
+  if (token.length === 0) throw unusable(`${source} gave an empty token string`);
+  if (token.length > MAX_TOKEN_RESPONSE_BYTES) throw unusable(`${source} gave a token string longer than 128 KiB`);
+  if (token === 'null' || token === 'undefined') throw unusable(`${source} gave the literal string '${token}' instead of a token`);
+  if (token[0] === '{' && !isJwt) throw unusable(`${source} gave double-encoded JSON; return the object itself`);
+  return token;
+}
+
+function unusable(message: string): AuthProviderError {
+  return new AuthProviderError(40170, message);
+}
