@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { bundleSize } from './lib/bundle';
+import { isMain, progress, reportResult } from './lib/child';
+import { formatBytes, formatMs, formatRatio, median, round } from './lib/stats';
+import type { BenchResult, Row } from './lib/types';
+
+/**
+ * Size and start-up: the `tokensmith` default entry and the official SDK, each bundled and
+ * minified by esbuild with the same settings; then the time `import()` of each takes in a fresh
+ * Node process (alternating, median).
+ */
+
+const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 15);
+// The first file import of a process sets up the ESM loader (tens of ms here): do one on an empty
+// module first so only the module's own load and evaluation is timed.
+const IMPORT_SCRIPT = [
+  'await import(process.env.BENCH_WARM_URL);',
+  'const t0 = performance.now();',
+  'await import(process.env.BENCH_IMPORT_URL);',
+  'process.stdout.write(String(performance.now() - t0));',
+].join('\n');
+
+function importMs(url: string, warmUrl: string): number {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT], {
+    env: { ...process.env, BENCH_IMPORT_URL: url, BENCH_WARM_URL: warmUrl, NODE_OPTIONS: '' },
+    encoding: 'utf8',
+  });
+  const ms = Number(child.stdout);
+  if (child.status !== 0 || !Number.isFinite(ms)) throw new Error(`importing ${url} failed: ${child.stderr.slice(0, 300)}`);
+  return ms;
+}
+
+export async function run(): Promise<BenchResult> {
+  progress('size: bundling the tokensmith entry and the ably SDK with esbuild');
+  const ours = await bundleSize('./src/index.ts');
+  const sdk = await bundleSize('ably');
+  const fraction = ours.bytes / sdk.bytes;
+
+  // Start-up: our node-condition entry as one ESM file (what a bundler or `dist` would give),
+  // against the SDK's own Node build as installed.
+  const dir = mkdtempSync(join(tmpdir(), 'tokensmith-bench-'));
+  try {
+    const ourFile = join(dir, 'tokensmith.mjs');
+    await build({ entryPoints: ['src/index.node.ts'], bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node20', outfile: ourFile, logLevel: 'silent' });
+    const sdkFile = createRequire(import.meta.url).resolve('ably');
+    writeFileSync(join(dir, 'warm.mjs'), 'export {};\n');
+    writeFileSync(join(dir, 'empty.mjs'), 'export {};\n');
+    const warm = pathToFileURL(join(dir, 'warm.mjs')).href;
+    const targets = { ours: pathToFileURL(ourFile).href, sdk: pathToFileURL(sdkFile).href, empty: pathToFileURL(join(dir, 'empty.mjs')).href };
+    progress(`size: timing import() of each in ${IMPORT_RUNS} fresh processes, rotating`);
+    const times = { ours: [] as number[], sdk: [] as number[], empty: [] as number[] };
+    const names = ['ours', 'sdk', 'empty'] as const;
+    for (const which of names) importMs(targets[which], warm); // let the OS cache the files first
+    for (let i = 0; i < IMPORT_RUNS; i++) {
+      for (let j = 0; j < names.length; j++) {
+        const which = names[(i + j) % names.length]!;
+        times[which].push(importMs(targets[which], warm));
+      }
+    }
+    // Net of importing an empty module, which is what any import costs on this machine.
+    const emptyMs = median(times.empty);
+    const oursMs = Math.max(0, median(times.ours) - emptyMs);
+    const sdkMs = Math.max(0, median(times.sdk) - emptyMs);
+
+    const rows: Row[] = [
+      { measure: 'entry bundle, minified', ours: formatBytes(ours.bytes), versus: `ably SDK ${formatBytes(sdk.bytes)}`, ratio: `1/${(1 / fraction).toFixed(1)}`, target: '< 1/20', status: fraction < 1 / 20 ? 'met' : 'missed' },
+      { measure: 'entry bundle, minified+gzip', ours: formatBytes(ours.gzipBytes), versus: `ably SDK ${formatBytes(sdk.gzipBytes)}`, ratio: `1/${(sdk.gzipBytes / ours.gzipBytes).toFixed(1)}`, status: 'info' },
+      { measure: 'import() time, fresh process', ours: formatMs(oursMs), versus: `ably SDK ${formatMs(sdkMs)}`, ratio: oursMs > 0 ? `${formatRatio(sdkMs / oursMs)} faster` : '', status: 'info', note: `net of an empty module's ${formatMs(emptyMs)}` },
+    ];
+    if (fraction >= 1 / 20) {
+      const top = ours.inputs.slice(0, 4).map((i) => `${i.input} ${formatBytes(i.bytes)}`).join(', ');
+      rows[0]!.note = `largest parts: ${top}`;
+    }
+    return {
+      bench: 'size',
+      rows,
+      figures: {
+        oursBytes: ours.bytes,
+        oursGzipBytes: ours.gzipBytes,
+        oursInputs: ours.inputs,
+        sdkBytes: sdk.bytes,
+        sdkGzipBytes: sdk.gzipBytes,
+        fractionOfSdk: round(fraction),
+        importMs: {
+          oursNet: round(oursMs),
+          sdkNet: round(sdkMs),
+          emptyMedian: round(emptyMs),
+          oursRuns: times.ours.map((v) => round(v)),
+          sdkRuns: times.sdk.map((v) => round(v)),
+          emptyRuns: times.empty.map((v) => round(v)),
+        },
+      },
+      notes: [
+        'size: `export * from` each entry bundled by esbuild (minified, ESM, platform neutral, browser fields first, every dependency bundled); the SDK resolves to its browser build.',
+        `size: import() timed inside ${IMPORT_RUNS} fresh node processes per side, rotating, after one warm-up import of an empty module (the ESM loader's own set-up), minus the median import of another empty module; tokensmith = its node-condition entry bundled to one ESM file, the SDK = its installed Node build.`,
+      ],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (isMain(import.meta.url)) await reportResult(run);
