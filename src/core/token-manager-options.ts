@@ -96,6 +96,10 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
   if (options.storeKey !== undefined && (typeof options.storeKey !== 'string' || options.storeKey === '')) {
     throw invalid('"storeKey" must be a non-empty string');
   }
+  const initial = options.initialState;
+  if (initial !== undefined && (typeof initial?.value?.token !== 'string' || !Number.isFinite(initial.obtainedAt))) {
+    throw invalid('"initialState" must be a state from exportState()');
+  }
   const defaults = DEFAULT_TOKEN_MANAGER_OPTIONS;
   const retry = { ...defaults.retry, ...options.retry };
   const fetchTimeoutMs = options.fetchTimeoutMs ?? defaults.fetchTimeoutMs;
