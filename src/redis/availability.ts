@@ -38,6 +38,7 @@ export function failureReason(error: unknown): string {
   const { message, code, name } = (error ?? {}) as { message?: unknown; code?: unknown; name?: unknown };
   const text = typeof message === 'string' ? message : '';
   if (/timed out/i.test(text)) return 'command timed out';
+  if (text === 'store closed') return 'store closed';
   if (/enableOfflineQueue|Connection is closed|not connected/i.test(text)) return 'not connected';
   if (typeof code === 'string' && /^[A-Z0-9_]+$/.test(code)) return code;
   if (name === 'ReplyError') return `reply error ${/^[A-Z]+/.exec(text)?.[0] ?? ''}`.trim();

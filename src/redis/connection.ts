@@ -4,6 +4,14 @@ import type { ResolvedRedisTokenStoreOptions } from './options';
 import { defineStoreCommands, type StoreCommands } from './scripts';
 
 const NOT_CONNECTED = 'not connected';
+const TIMED_OUT = 'command timed out';
+
+/** Rejects a command without sending it, while Redis recently timed out. */
+class SkippedWhileSlow extends Error {
+  constructor() {
+    super(`${TIMED_OUT} recently; not retried yet`);
+  }
+}
 
 /**
  * The store's command connection: commands reject quickly instead of queueing while Redis is
@@ -19,6 +27,8 @@ export class Connection {
   private closed = false;
   private firstConnection: Promise<void> | undefined;
   private settleFirst: ((error?: Error) => void) | undefined;
+  /** While `Date.now()` is below this, commands are not sent: Redis was too slow a moment ago. */
+  private slowUntil = 0;
 
   constructor(
     private readonly options: ResolvedRedisTokenStoreOptions,
@@ -35,16 +45,21 @@ export class Connection {
 
   /**
    * Runs one command: waits for the first connection (up to `connectTimeoutMs`), then gives the
-   * command `commandTimeoutMs`. Rejects with a {@link TransportError} naming `operation`.
+   * command `commandTimeoutMs`. After a timeout, commands reject unsent for `slowRetryMs`, so a
+   * slow Redis costs a caller one timeout, not one per command. Rejects with a
+   * {@link TransportError} naming `operation`.
    */
   async run<R>(operation: string, command: (client: Redis & StoreCommands) => Promise<R>): Promise<R> {
     try {
+      if (Date.now() < this.slowUntil) throw new SkippedWhileSlow();
       await this.ready();
       const result = await withDeadline(command(this.client), this.options.commandTimeoutMs);
       this.availability.succeeded();
       return result;
     } catch (error) {
-      if (!this.closed) this.availability.failed(failureReason(error));
+      const reason = failureReason(error);
+      if (reason === TIMED_OUT && !(error instanceof SkippedWhileSlow)) this.slowUntil = Date.now() + this.options.slowRetryMs;
+      if (!this.closed) this.availability.failed(reason);
       throw storeFailure(operation, error);
     }
   }
@@ -98,6 +113,7 @@ export class Connection {
 
   private readonly onReady = (): void => {
     this.everReady = true;
+    this.slowUntil = 0;
     this.settleFirst?.();
     this.availability.succeeded();
   };
@@ -135,7 +151,7 @@ export function reconnectDelayMs(attempt: number, maxDelayMs: number, random: ()
 function withDeadline<R>(promise: Promise<R>, timeoutMs: number): Promise<R> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('command timed out')), timeoutMs);
+    timer = setTimeout(() => reject(new Error(TIMED_OUT)), timeoutMs);
   });
   promise.catch(() => {});
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));

@@ -29,6 +29,11 @@ export interface RedisTokenStoreOptions {
    * first connection, a disconnected store rejects at once. Default 1000.
    */
   connectTimeoutMs?: number;
+  /**
+   * After a command times out, further commands reject at once, unsent, for this long before
+   * Redis is tried again; a reconnect ends the pause early. Default 2000.
+   */
+  slowRetryMs?: number;
   /** Longest pause between reconnect attempts (capped exponential backoff). Default 2000. */
   reconnectMaxDelayMs?: number;
   /**
@@ -47,6 +52,7 @@ export const DEFAULT_REDIS_TOKEN_STORE_OPTIONS = Object.freeze({
   prefix: '',
   commandTimeoutMs: 500,
   connectTimeoutMs: 1_000,
+  slowRetryMs: 2_000,
   reconnectMaxDelayMs: 2_000,
 });
 
@@ -57,6 +63,7 @@ export interface ResolvedRedisTokenStoreOptions {
   prefix: string;
   commandTimeoutMs: number;
   connectTimeoutMs: number;
+  slowRetryMs: number;
   reconnectMaxDelayMs: number;
   encryptionKey: Uint8Array | undefined;
   logger: Logger | undefined;
@@ -83,11 +90,12 @@ export function resolveRedisTokenStoreOptions(options: RedisTokenStoreOptions = 
     prefix: options.prefix ?? defaults.prefix,
     commandTimeoutMs: options.commandTimeoutMs ?? defaults.commandTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs ?? defaults.connectTimeoutMs,
+    slowRetryMs: options.slowRetryMs ?? defaults.slowRetryMs,
     reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? defaults.reconnectMaxDelayMs,
     encryptionKey: key === undefined ? undefined : Uint8Array.from(key),
     logger: options.logger,
   };
-  for (const name of ['commandTimeoutMs', 'connectTimeoutMs', 'reconnectMaxDelayMs'] as const) {
+  for (const name of ['commandTimeoutMs', 'connectTimeoutMs', 'slowRetryMs', 'reconnectMaxDelayMs'] as const) {
     const value = resolved[name];
     if (!Number.isInteger(value) || value <= 0) throw invalid(`"${name}" must be a positive integer`);
   }
