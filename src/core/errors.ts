@@ -162,17 +162,26 @@ const MIN_SECRET_LENGTH = 4;
  */
 export function redact(text: string, secrets: Iterable<string | undefined>): string {
   let result = text;
+  const allForms: string[] = [];
   for (const secret of secrets) {
     if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
     for (const form of secretForms(secret)) {
+      allForms.push(form);
       if (result.includes(form)) result = result.split(form).join(REDACTED);
     }
   }
-  return result;
+  // A marker next to leftover text can spell a secret that shares characters with it
+  // (`ted]ted]` in `[redacted]ted]`); then nothing of the text is safe to keep.
+  return allForms.some((form) => result.includes(form)) ? REDACTED : result;
 }
 
 function secretForms(secret: string): string[] {
   const base64 = base64FromUtf8(secret);
-  const forms = [secret, base64, base64.replace(/=+$/, ''), encodeURIComponent(secret)];
+  const forms = [secret, base64, base64.replace(/=+$/, '')];
+  try {
+    forms.push(encodeURIComponent(secret));
+  } catch {
+    // A lone surrogate has no URL-encoded form; the other forms still apply.
+  }
   return forms.filter((form, index) => form.length >= MIN_SECRET_LENGTH && forms.indexOf(form) === index);
 }

@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { base64FromUtf8 } from '../../src/core/base64';
+import { AuthProviderError, TokensmithError, redact } from '../../src/core/errors';
+import { createRedactingLogger } from '../../src/core/logger';
+import { TokenManager } from '../../src/core/token-manager';
+
+/** Every form a secret takes on the wire: raw, base64 (Basic/Bearer headers), unpadded, URL-encoded. */
+function forms(secret: string): string[] {
+  const base64 = base64FromUtf8(secret);
+  return [secret, base64, base64.replace(/=+$/, ''), encodeURIComponent(secret)];
+}
+
+const secretArb = fc.oneof(
+  fc.string({ minLength: 8, maxLength: 48 }),
+  fc.string({ minLength: 8, maxLength: 48, unit: 'grapheme' }),
+  fc.base64String({ minLength: 8, maxLength: 64 }),
+  fc.stringMatching(/^[A-Za-z0-9_-]{8,40}\.[A-Za-z0-9_-]{8,40}:[A-Za-z0-9+/=]{8,40}$/),
+  // Secrets made of the marker's own characters, which a naive replacement can re-create.
+  fc.stringMatching(/^[\[\]redact]{8,16}$/),
+);
+const contextArb = fc.string({ maxLength: 40, unit: 'grapheme' });
+const formIndexArb = fc.integer({ min: 0, max: 3 });
+
+function leaks(text: string, secret: string): boolean {
+  return forms(secret).some((form) => text.includes(form));
+}
+
+describe('no generated secret ever appears in error text', () => {
+  test.each([
+    ['a secret spelled by the marker and what follows it', 'ted]ted]ted]', 'ted]ted]'],
+    ['a secret ending in the marker’s tail', 'x[redacted]', 'acted]'],
+    ['a secret with a lone surrogate (no URL-encoded form)', 'a\uD800bcdefgh', '\uD800bcdefgh'],
+  ])('redact handles %s', (_, text, secret) => {
+    expect(() => redact(text, [secret])).not.toThrow();
+    expect(redact(text, [secret])).not.toContain(secret);
+  });
+
+  test('redact removes raw, base64 and URL-encoded forms wherever they are embedded', () => {
+    fc.assert(
+      fc.property(secretArb, fc.array(fc.tuple(contextArb, formIndexArb), { minLength: 1, maxLength: 4 }), contextArb, (secret, pieces, tail) => {
+        const text = pieces.map(([before, i]) => before + forms(secret)[i]).join('') + tail;
+        return !leaks(redact(text, [secret]), secret);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  test('a TokensmithError built with redact carries no secret in message, stack or JSON', () => {
+    fc.assert(
+      fc.property(secretArb, contextArb, formIndexArb, (secret, context, i) => {
+        const error = new AuthProviderError(40170, redact(`authUrl said: ${context}${forms(secret)[i]}`, [secret]));
+        const texts = [error.message, String(error.stack), JSON.stringify(error), String(error)];
+        return texts.every((text) => !leaks(text, secret));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('TokenManager failures and log lines carry no secret, whatever fetchToken threw', async () => {
+    await fc.assert(
+      fc.asyncProperty(secretArb, contextArb, formIndexArb, fc.boolean(), async (secret, context, i, network) => {
+        const lines: string[] = [];
+        const record = (obj: object, msg?: string) => lines.push(JSON.stringify(obj), msg ?? '');
+        const thrown = network ? new TypeError(`${context}${forms(secret)[i]}`) : new Error(`${context}${forms(secret)[i]}`);
+        const manager = new TokenManager({
+          fetchToken: async () => {
+            throw thrown;
+          },
+          retry: { maxAttempts: 2, baseDelayMs: 0 },
+          secrets: [secret],
+          logger: { debug: record, info: record, warn: record, error: record },
+        });
+        const error = (await manager.getToken().catch((e: unknown) => e)) as TokensmithError;
+        const cause = error.cause as Error;
+        const texts = [error.message, String(error.stack), JSON.stringify(error), cause.message, String(cause.stack), ...lines];
+        return error instanceof TokensmithError && texts.every((text) => !leaks(text, secret));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('the redacting logger scrubs messages, string fields and errors', () => {
+    fc.assert(
+      fc.property(secretArb, contextArb, formIndexArb, (secret, context, i) => {
+        const lines: string[] = [];
+        const sink = (obj: object, msg?: string) => lines.push(JSON.stringify(obj), msg ?? '');
+        const log = createRedactingLogger({ debug: sink, info: sink, warn: sink, error: sink }, () => [secret]);
+        const embedded = `${context}${forms(secret)[i]}`;
+        log.warn({ detail: embedded, err: new Error(embedded), n: 1 }, embedded);
+        return lines.every((line) => !leaks(line, secret));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
