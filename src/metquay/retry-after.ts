@@ -8,6 +8,8 @@ export function parseRetryAfterMs(header: string | null | undefined, nowMs: numb
   if (header === null || header === undefined) return undefined;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // HTTP dates start with a weekday name; anything else (e.g. "-3") is not one.
+  if (!/^[A-Za-z]/.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
