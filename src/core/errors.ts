@@ -172,7 +172,8 @@ export function redact(text: string, secrets: Iterable<string | undefined>): str
   }
   // A marker next to leftover text can spell a secret that shares characters with it
   // (`ted]ted]` in `[redacted]ted]`); then nothing of the text is safe to keep.
-  return allForms.some((form) => result.includes(form)) ? REDACTED : result;
+  if (!allForms.some((form) => result.includes(form))) return result;
+  return allForms.some((form) => REDACTED.includes(form)) ? '' : REDACTED;
 }
 
 function secretForms(secret: string): string[] {
