@@ -1,0 +1,88 @@
+import { NonceStore } from '../../src/server/ably/nonce-store';
+import { TokenRegistry, type IssuedToken } from '../../src/server/ably/token-registry';
+import { RequestLog } from '../../src/server/admin/request-log';
+import { FaultInjector } from '../../src/server/admin/faults';
+
+const WINDOW = 10_000;
+
+describe('NonceStore', () => {
+  test('a nonce is fresh once, then replayed; nonces are per key', () => {
+    const store = new NonceStore(10, WINDOW);
+    expect(store.use('k1', 'n', 1_000, 1_000)).toBe('fresh');
+    expect(store.use('k1', 'n', 1_000, 1_000)).toBe('replayed');
+    expect(store.use('k2', 'n', 1_000, 1_000)).toBe('fresh');
+  });
+
+  test('when full, nonces whose timestamps left the window are evicted first', () => {
+    const store = new NonceStore(3, WINDOW);
+    store.use('k', 'old1', 0, 0);
+    store.use('k', 'old2', 1, 1);
+    store.use('k', 'recent', 15_000, 15_000);
+    expect(store.use('k', 'new', 20_000, 20_000)).toBe('fresh');
+    expect(store.size).toBe(2);
+    expect(store.use('k', 'recent', 15_000, 20_000)).toBe('replayed');
+  });
+
+  test('when full of in-window nonces it drops the oldest half and refuses their timestamps from then on', () => {
+    const store = new NonceStore(4, WINDOW);
+    for (let i = 0; i < 4; i++) store.use('k', `n${i}`, 1_000 + i, 2_000);
+    expect(store.use('k', 'n4', 1_010, 2_000)).toBe('fresh');
+    expect(store.size).toBeLessThanOrEqual(4);
+    // n0 (timestamp 1000) was dropped, but it cannot be replayed: its timestamp is now below the floor.
+    expect(store.use('k', 'n0', 1_000, 2_000)).toBe('evicted-window');
+    expect(store.use('k', 'n3', 1_003, 2_000)).toBe('replayed');
+  });
+
+  test('never grows past its bound', () => {
+    const store = new NonceStore(50, WINDOW);
+    for (let i = 0; i < 1_000; i++) store.use('k', `n${i}`, i, i);
+    expect(store.size).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('TokenRegistry', () => {
+  const details = (expires: number): IssuedToken => ({ keyName: 'a.b', issued: 0, expires, capability: { '*': ['*'] }, clientId: undefined });
+
+  test('past its bound it evicts an expired token first, else the oldest', () => {
+    const registry = new TokenRegistry(2);
+    registry.add('t1', details(10_000), 0);
+    registry.add('t2', details(100), 0);
+    registry.add('t3', details(10_000), 200);
+    expect([registry.get('t1'), registry.get('t2'), registry.get('t3')].map(Boolean)).toEqual([true, false, true]);
+    registry.add('t4', details(10_000), 300);
+    expect([registry.get('t1'), registry.get('t3'), registry.get('t4')].map(Boolean)).toEqual([false, true, true]);
+    expect(registry.size).toBe(2);
+  });
+
+  test('marks are bounded too', () => {
+    const registry = new TokenRegistry(2);
+    for (const token of ['a', 'b', 'c']) registry.mark(token, 'revoked');
+    expect([registry.markOf('a'), registry.markOf('b'), registry.markOf('c')]).toEqual([undefined, 'revoked', 'revoked']);
+  });
+});
+
+describe('RequestLog and FaultInjector', () => {
+  test('the request log keeps the newest entries only', () => {
+    const log = new RequestLog(2);
+    for (const path of ['/a', '/b', '/c']) log.add({ method: 'GET', path, status: 200, durationMs: 1, at: 0 });
+    expect(log.list().map((entry) => entry.path)).toEqual(['/b', '/c']);
+  });
+
+  test('a fault matches exact paths or * prefixes and is used up after count requests', () => {
+    const faults = new FaultInjector();
+    faults.add({ path: '/channels/*', status: 500, count: 2 });
+    faults.add({ path: '/time', method: 'GET', status: 503 });
+    expect(faults.take('GET', '/channels/x/messages')?.status).toBe(500);
+    expect(faults.take('POST', '/time')).toBeUndefined();
+    expect(faults.take('GET', '/time')?.status).toBe(503);
+    expect(faults.take('GET', '/time')).toBeUndefined();
+    expect(faults.take('GET', '/channels/y/messages')?.remaining).toBe(0);
+    expect(faults.size).toBe(0);
+  });
+
+  test('at most 100 faults are pending', () => {
+    const faults = new FaultInjector();
+    for (let i = 0; i < 150; i++) faults.add({ path: `/p${i}`, status: 500 });
+    expect(faults.size).toBe(100);
+  });
+});
