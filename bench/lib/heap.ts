@@ -21,11 +21,15 @@ export function canMeasureHeap(): boolean {
  * Survivors and garbage both count, which is the point: garbage made per request is what the
  * warm path must not make. The young generation is large enough for the default call count at a
  * few hundred bytes per call; if a GC runs anyway the count is halved and the run repeated.
- * Async `fn` are awaited one call at a time.
+ * Async `fn` are awaited one call at a time (the awaits' own promises count too).
  */
 export async function heapBytesPerCall(fn: () => unknown, calls = 20_000): Promise<HeapPerCall> {
   if (!gc) throw new Error('heapBytesPerCall needs node --expose-gc');
-  for (let i = 0; i < 2_000; i++) await fn(); // warm: compile, fill caches
+  // A loop compiled for this fn alone: a shared loop's call site would turn polymorphic across
+  // candidates and box or allocate where a real caller would not.
+  const isAsync = fn() instanceof Promise;
+  const loop = (isAsync ? newAsyncLoop() : newSyncLoop()) as (fn: () => unknown, n: number) => unknown;
+  await loop(fn, 5_000); // warm: compile, optimise, fill caches
   for (let attempt = 0; ; attempt++) {
     let gcs = 0;
     const observer = new PerformanceObserver((list) => {
@@ -35,10 +39,7 @@ export async function heapBytesPerCall(fn: () => unknown, calls = 20_000): Promi
     gc();
     observer.observe({ entryTypes: ['gc'] });
     const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < calls; i++) {
-      const value = fn();
-      if (value instanceof Promise) await value;
-    }
+    await loop(fn, calls);
     const after = process.memoryUsage().heapUsed;
     // Observer callbacks are delivered asynchronously: give them a turn before reading.
     await new Promise((resolve) => setImmediate(resolve));
@@ -48,4 +49,12 @@ export async function heapBytesPerCall(fn: () => unknown, calls = 20_000): Promi
     }
     calls = Math.floor(calls / 2);
   }
+}
+
+function newSyncLoop(): Function {
+  return new Function('fn', 'n', 'for (let i = 0; i < n; i++) fn();');
+}
+
+function newAsyncLoop(): Function {
+  return new Function('fn', 'n', 'return (async () => { for (let i = 0; i < n; i++) await fn(); })();');
 }
