@@ -1,4 +1,53 @@
 import type { Command } from 'commander';
+import { MetquayAuth, type AuthenticationResponse } from '../metquay';
 
-/** Adds the `metquay` command(s) to the CLI. Placeholder until its issue lands. */
-export function registerMetquayCommands(_program: Command): void {}
+/** Where the `metquay` commands read and write; tests pass their own. */
+export interface MetquayCliIo {
+  /** Receives the command's output. */
+  write(text: string): void;
+  /** Source of `METQUAY_*` variables. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** `fetch` to use; default the global one. */
+  fetch?: typeof globalThis.fetch;
+}
+
+interface AuthenticateOptions {
+  url?: string;
+  showToken: boolean;
+}
+
+/**
+ * Adds `tokensmith metquay authenticate [--url BASE] [--show-token]`: authenticates with the key
+ * pair in `METQUAY_ACCESS_KEY` / `METQUAY_SECRET_KEY` against `--url` (else `METQUAY_BASE_URL`)
+ * and prints the token response as JSON, the access token masked unless `--show-token`.
+ *
+ * @example
+ * ```sh
+ * METQUAY_ACCESS_KEY=… METQUAY_SECRET_KEY=… tokensmith metquay authenticate --url http://127.0.0.1:8080/api/v1
+ * ```
+ */
+export function registerMetquayCommands(program: Command, io?: MetquayCliIo): void {
+  const metquay = program.command('metquay').description('Metquay-style API: authenticate with an access key pair');
+  metquay
+    .command('authenticate')
+    .description('Trade METQUAY_ACCESS_KEY/METQUAY_SECRET_KEY for an access token and print the response')
+    .option('--url <base>', 'API base URL ending in /api/v1 (default: METQUAY_BASE_URL)')
+    .option('--show-token', 'print the access token in full (it is a secret)', false)
+    .action(async (options: AuthenticateOptions) => {
+      const { write, env, fetch } = io ?? { write: (text: string) => void process.stdout.write(text), env: process.env };
+      const auth = new MetquayAuth({
+        env,
+        ...(options.url === undefined ? {} : { baseUrl: options.url }),
+        ...(fetch ? { fetch } : {}),
+        retry: { maxAttempts: 1 },
+        maxRetryAfterMs: 0,
+      });
+      const response = await auth.authenticate();
+      write(`${JSON.stringify(options.showToken ? response : maskToken(response), null, 2)}\n`);
+    });
+}
+
+/** The response with `accessToken` replaced by a note of its length; nothing of the token remains. */
+export function maskToken(response: AuthenticationResponse): AuthenticationResponse {
+  return { ...response, accessToken: `[masked: ${response.accessToken.length} characters; --show-token prints it]` };
+}

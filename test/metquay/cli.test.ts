@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { Command } from 'commander';
+import { maskToken, registerMetquayCommands } from '../../src/cli/metquay';
+import { CLIENT, startTestServer } from '../server/metquay/helpers';
+
+async function run(args: string[], env: Record<string, string | undefined>): Promise<string> {
+  let out = '';
+  const program = new Command('tokensmith').exitOverride();
+  registerMetquayCommands(program, { write: (text) => void (out += text), env });
+  await program.parseAsync(['node', 'tokensmith', ...args]);
+  return out;
+}
+
+const keysEnv = { METQUAY_ACCESS_KEY: CLIENT.accessKey, METQUAY_SECRET_KEY: CLIENT.secretKey };
+
+describe('tokensmith metquay authenticate', () => {
+  it('prints the token response with the token masked', async () => {
+    const server = await startTestServer();
+    const out = await run(['metquay', 'authenticate', '--url', `${server.url}/api/v1`], keysEnv);
+    const printed = JSON.parse(out);
+    expect(printed).toEqual({ accessToken: expect.stringMatching(/^\[masked: \d+ characters/), tokenType: 'bearer', expiresIn: 900 });
+    expect(out).not.toMatch(/eyJ/);
+    expect(out).not.toContain(CLIENT.secretKey);
+  });
+
+  it('prints the whole token with --show-token, and takes the URL from METQUAY_BASE_URL', async () => {
+    const server = await startTestServer();
+    const out = await run(['metquay', 'authenticate', '--show-token'], { ...keysEnv, METQUAY_BASE_URL: `${server.url}/api/v1` });
+    const { accessToken } = JSON.parse(out);
+    expect(accessToken.split('.')).toHaveLength(3);
+    expect((await server.call('GET', '/api/v1/customers', { headers: { authorization: `Bearer ${accessToken}` } })).status).toBe(200);
+  });
+
+  it('fails naming the missing variable, without printing any value', async () => {
+    await expect(run(['metquay', 'authenticate', '--url', 'http://127.0.0.1:1/api/v1'], { METQUAY_ACCESS_KEY: 'visible-access' })).rejects.toMatchObject({
+      code: 40106,
+      message: expect.stringContaining('METQUAY_SECRET_KEY'),
+    });
+  });
+
+  it('maskToken keeps nothing of the token', () => {
+    const masked = maskToken({ accessToken: 'abcdefghijklmnop', tokenType: 'bearer' });
+    expect(masked.accessToken).toBe('[masked: 16 characters; --show-token prints it]');
+  });
+
+  it('runs as a real process: exit 1 and one stderr line with the code on wrong credentials', async () => {
+    const server = await startTestServer();
+    const root = path.resolve(__dirname, '../..');
+    // Not spawnSync: it would block the event loop this test's server answers on.
+    const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/main.ts', 'metquay', 'authenticate', '--url', `${server.url}/api/v1`], {
+        cwd: root,
+        env: { ...process.env, METQUAY_ACCESS_KEY: CLIENT.accessKey, METQUAY_SECRET_KEY: 'wrong-secret-for-cli' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^tokensmith: Metquay refused the access key pair .*\(code 40101\)\n$/);
+    expect(result.stderr).not.toContain('wrong-secret-for-cli');
+    expect(result.stdout).toBe('');
+  });
+});
