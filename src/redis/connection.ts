@@ -72,6 +72,7 @@ export class Connection {
       commandTimeout: undefined,
       autoResubscribe: true,
       lazyConnect: false,
+      disconnectTimeout: this.options.commandTimeoutMs,
     });
   }
 
@@ -136,6 +137,8 @@ function ownClientOptions(options: ResolvedRedisTokenStoreOptions): RedisOptions
     enableOfflineQueue: false,
     commandTimeout: options.commandTimeoutMs,
     connectTimeout: options.connectTimeoutMs,
+    // How long close() lets a half-closed socket linger (ioredis default 2 s).
+    disconnectTimeout: options.commandTimeoutMs,
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
     retryStrategy: (attempt) => reconnectDelayMs(attempt, options.reconnectMaxDelayMs),
