@@ -1,0 +1,41 @@
+import fc from 'fast-check';
+import { refreshAt, refreshMargin } from '../../src/core/refresh-window';
+
+describe('refresh window', () => {
+  test.each([
+    [3_600_000, 60_000],
+    [600_000, 60_000],
+    [300_000, 30_000],
+    [10_000, 1_000],
+  ])('default margin for a %d ms lifetime is %d ms: min(60 s, lifetime / 10)', (lifetime, margin) => {
+    expect(refreshMargin(lifetime)).toBe(margin);
+  });
+
+  test('jitter keeps the start inside (expiresAt − M·(1+J), expiresAt − M] and never before obtainedAt', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2_000_000_000_000 }),
+        fc.integer({ min: 1, max: 86_400_000 }),
+        fc.option(fc.integer({ min: 0, max: 600_000 }), { nil: undefined }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (obtainedAt, lifetime, refreshMarginMs, refreshJitterRatio, r) => {
+          const expiresAt = obtainedAt + lifetime;
+          const margin = refreshMargin(lifetime, refreshMarginMs);
+          const at = refreshAt(obtainedAt, expiresAt, { refreshMarginMs, refreshJitterRatio, random: () => r });
+          const latest = expiresAt - margin;
+          const earliest = expiresAt - margin * (1 + refreshJitterRatio);
+          return at >= obtainedAt && at <= Math.max(obtainedAt, latest) && (at >= earliest || at === obtainedAt);
+        },
+      ),
+    );
+  });
+
+  test('different random draws spread a fleet over the whole jitter range', () => {
+    const starts = [0, 0.25, 0.5, 0.75, 0.999].map((r) =>
+      refreshAt(0, 600_000, { refreshJitterRatio: 0.5, random: () => r }),
+    );
+    expect(new Set(starts).size).toBe(5);
+    expect(Math.max(...starts) - Math.min(...starts)).toBeGreaterThan(29_000);
+  });
+});
