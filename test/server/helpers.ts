@@ -77,7 +77,7 @@ afterAll(() => {
 });
 
 export async function startTestServer(options: Partial<AuthServerOptions> = {}): Promise<TestServer> {
-  const clock = new TestClock();
+  const clock = options.clock instanceof TestClock ? options.clock : new TestClock();
   const logLines: string[] = [];
   const record = (level: string) => (message: string, fields?: object) => {
     const line = `${level} ${message} ${JSON.stringify(fields ?? {})}`;
