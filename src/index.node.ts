@@ -1,3 +1,5 @@
 // The `tokensmith` entry under the `node` export condition: the same API as ./index, with the
 // node:crypto signer bound where Web Crypto would be slower.
 export * from './index';
+// Ably auth bound to the node:crypto signer (same API as the default entry's).
+export { AblyAuth, createAblyClient } from './ably/node';

@@ -1,5 +1,5 @@
 // The `tokensmith` entry: core, Ably and Metquay auth. Web APIs only; nothing Node-only.
 export * from './core/errors';
 export { createApiClient, type ApiClientOptions } from './core/api-client';
-export { createAblyApi, type AblyApi } from './ably/api';
+export * from './ably';
 export { createMetquayApi, type MetquayApi } from './metquay/api';

@@ -1,7 +1,7 @@
 import type { Middleware } from 'openapi-fetch';
 import { operationSecurity, securitySchemes } from '../../generated/ably.security';
 import { SystemClock } from '../core/clock';
-import { ConfigurationError, InvalidCredentialsError, TokensmithError } from '../core/errors';
+import { ConfigurationError, InvalidCredentialsError, TokenError, TokensmithError } from '../core/errors';
 import { createAuthMiddleware } from '../core/middleware';
 import { withTimeout } from '../core/timeout';
 import { TokenManager } from '../core/token-manager';
@@ -52,6 +52,8 @@ export class AblyAuth {
   #clockSync: Promise<void> | undefined;
   #authOptions: Readonly<AuthOptions>;
   #tokenParams: NormalisedTokenParams;
+  /** Params of the fetch authorize is about to make, timestamp and nonce included; used once. */
+  #oneShotParams: NormalisedTokenParams | undefined;
   #method: AuthMethod;
   #tokenClientId: string | undefined;
   #manager: TokenManager<AblyToken>;
@@ -158,15 +160,16 @@ export class AblyAuth {
         throw new TokensmithError(40102, 'authorize was given a different key than this client was created with', { statusCode: 401 });
       }
     }
-    const params = tokenParams === undefined ? undefined : savedParams(normaliseTokenParams(tokenParams), undefined);
+    const given = tokenParams === undefined ? undefined : normaliseTokenParams(tokenParams);
     if (authOptions !== undefined) {
       const next = checked(authOptions);
       chooseMethod({ ...next, useTokenAuth: true }, this.#key !== undefined);
       this.#authOptions = next;
     }
-    if (params !== undefined) this.#tokenParams = params;
+    if (given !== undefined) this.#tokenParams = savedParams(given, undefined);
     this.#method = 'token';
-    if (authOptions !== undefined || params !== undefined) {
+    if (authOptions !== undefined || given !== undefined) {
+      this.#oneShotParams = given;
       const literal = authOptions === undefined ? undefined : literalToken(authOptions);
       this.#manager = this.#newManager(literal);
       if (literal) return (await this.#manager.getToken()).details;
@@ -216,10 +219,23 @@ export class AblyAuth {
       authTimeoutMs: this.#deps.authTimeoutMs,
       secrets: this.#key?.secrets() ?? [],
       fetchToken: async (signal) => {
-        const obtained = await obtainToken(this.#deps, this.#key, this.#authOptions, this.#tokenParams, signal);
+        const params = this.#oneShotParams ?? this.#tokenParams;
+        this.#oneShotParams = undefined;
+        const obtained = await obtainToken(this.#deps, this.#key, this.#authOptions, params, signal);
         checkClientIdMatch(this.#libraryClientId, obtained.details.clientId);
+        const expires = obtained.details.expires;
+        if (!obtained.fresh && expires !== undefined && expires <= this.#clock.now()) {
+          if (!this.#clockKnown && this.#authOptions.queryTime) await this.#resyncClock(signal);
+          // With server time known, an expired token is refused before use [RSA4b1]; without it
+          // the local clock may be what is wrong, so the token is tried and Ably judges [RSA4b].
+          if (this.#clockKnown && expires <= this.#clock.now()) {
+            throw new TokenError(40142, 'the authCallback or authUrl gave a token that has already expired', { statusCode: 401 });
+          }
+          this.#tokenClientId = obtained.details.clientId;
+          return { ...obtained, expiry: 'unknown' as const };
+        }
         this.#tokenClientId = obtained.details.clientId;
-        return obtained;
+        return { ...obtained, expiry: obtained.fresh ? ('lifetime' as const) : ('absolute' as const) };
       },
     });
   }

@@ -22,20 +22,27 @@ export interface AblyManagerSetup {
   literal: TokenDetails | undefined;
   authTimeoutMs: number;
   secrets: readonly string[];
-  fetchToken(signal: AbortSignal): Promise<ObtainedToken>;
+  fetchToken(signal: AbortSignal): Promise<ObtainedToken & { expiry: ExpiryMode }>;
 }
+
+/**
+ * How a token's expiry is tracked: `lifetime` (`expires - issued` counted from the send; for a
+ * token Ably has just issued), `absolute` (`expires` as is), `unknown` (used until rejected).
+ */
+export type ExpiryMode = 'lifetime' | 'absolute' | 'unknown';
 
 /**
  * A core {@link TokenManager} for Ably tokens. A token Ably has just issued counts its lifetime
  * (`expires - issued`) from when the request was sent, so host clock skew does not matter; a
  * token handed over by an authCallback or authUrl may be old, so its `expires` is taken as is.
+ * See {@link ExpiryMode}.
  */
 export function createTokenManager(setup: AblyManagerSetup): TokenManager<AblyToken> {
   const { options, literal, clock } = setup;
   return new TokenManager<AblyToken>({
     fetchToken: async (signal) => {
-      const { details, fresh } = await setup.fetchToken(signal);
-      return toAblyToken(details, fresh);
+      const { details, expiry } = await setup.fetchToken(signal);
+      return toAblyToken(details, expiry);
     },
     clock,
     // The authCallback/authUrl step has its own 40170 timeout; this one bounds the whole attempt.
@@ -48,7 +55,7 @@ export function createTokenManager(setup: AblyManagerSetup): TokenManager<AblyTo
     ...(literal
       ? {
           initialState: {
-            value: toAblyToken(literal, false),
+            value: toAblyToken(literal, 'absolute'),
             obtainedAt: clock.now(),
             ...(literal.expires !== undefined ? { expiresAt: literal.expires } : {}),
           },
@@ -58,11 +65,12 @@ export function createTokenManager(setup: AblyManagerSetup): TokenManager<AblyTo
 }
 
 /** Wraps TokenDetails for the manager, with the header value built once. */
-export function toAblyToken(details: TokenDetails, fresh: boolean): AblyToken {
+export function toAblyToken(details: TokenDetails, expiry: ExpiryMode): AblyToken {
+  const expires = expiry === 'unknown' ? undefined : details.expires;
   return {
     token: details.token,
-    ...(details.expires !== undefined ? { expiresAt: details.expires } : {}),
-    ...(fresh && details.issued !== undefined && details.expires !== undefined ? { issuedAt: details.issued } : {}),
+    ...(expires !== undefined ? { expiresAt: expires } : {}),
+    ...(expiry === 'lifetime' && details.issued !== undefined && expires !== undefined ? { issuedAt: details.issued } : {}),
     details,
     authorization: `Bearer ${base64FromUtf8(details.token)}`,
   };
