@@ -1,0 +1,54 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A server in its own process, so load generators in the bench process do not share its event
+ * loop: `tokensmith` (the local auth server, demo config) or `bare` (node:http answering a fixed
+ * JSON body). Tells its parent `{ type: 'ready', url }`; answers `rss` with its memory; exits on
+ * `close`. Forked by ./server-process.ts.
+ */
+
+/** A fixed TokenDetails-shaped body, about as long as the local server's answer. */
+export const BARE_BODY = JSON.stringify({
+  token: 'bare.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
+  keyName: 'demoApp.demoKey',
+  issued: 1_700_000_000_000,
+  expires: 1_700_003_600_000,
+  capability: '{"*":["*"]}',
+  clientId: 'bench-client',
+});
+
+async function startBare(): Promise<{ url: string }> {
+  const body = Buffer.from(BARE_BODY);
+  const server = createServer((request, response) => {
+    // Read the request body like a real handler must, then answer the same bytes every time.
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+      response.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function startTokensmith(): Promise<{ url: string }> {
+  const { startAuthServer } = await import('../../src/server/index.ts');
+  const config = process.env.BENCH_SERVER_CONFIG ? JSON.parse(process.env.BENCH_SERVER_CONFIG) : undefined;
+  const server = await startAuthServer({ host: '127.0.0.1', port: 0, ...(config ? { config } : {}) });
+  return { url: server.url };
+}
+
+const kind = process.argv[2];
+const { url } = kind === 'bare' ? await startBare() : await startTokensmith();
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'rss') {
+    (globalThis as { gc?: () => void }).gc?.();
+    const memory = process.memoryUsage();
+    process.send!({ type: 'rss', rss: memory.rss, heapUsed: memory.heapUsed });
+  } else if (message.type === 'close') {
+    process.exit(0);
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send!({ type: 'ready', url });

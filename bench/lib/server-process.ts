@@ -1,0 +1,53 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { BENCH_EXEC_ARGV } from './child';
+
+/** A server running in a child process (see ./server-child.ts). */
+export interface ServerProcess {
+  url: string;
+  /** The server process's memory now (after a GC), bytes. */
+  memory(): Promise<{ rss: number; heapUsed: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the `tokensmith` local auth server (demo config, or `config` when given) or the `bare`
+ * node:http server in its own Node process and resolves once it listens.
+ */
+export function startServerProcess(kind: 'tokensmith' | 'bare', config?: object): Promise<ServerProcess> {
+  const file = fileURLToPath(new URL('./server-child.ts', import.meta.url));
+  const env = { ...process.env, ...(config ? { BENCH_SERVER_CONFIG: JSON.stringify(config) } : {}) };
+  // stdout ignored: a server's own output must not flood the bench table.
+  const child = fork(file, [kind], { execArgv: BENCH_EXEC_ARGV, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null): void => reject(new Error(`${kind} server exited (code ${code}) before listening`));
+    child.once('exit', onExit);
+    child.once('error', reject);
+    child.once('message', (message: { type: string; url: string }) => {
+      if (message.type !== 'ready') return;
+      child.off('exit', onExit);
+      resolve({ url: message.url, memory: () => askMemory(child), close: () => stop(child) });
+    });
+  });
+}
+
+function askMemory(child: ChildProcess): Promise<{ rss: number; heapUsed: number }> {
+  return new Promise((resolve) => {
+    const listener = (message: { type: string; rss: number; heapUsed: number }): void => {
+      if (message.type !== 'rss') return;
+      child.off('message', listener);
+      resolve({ rss: message.rss, heapUsed: message.heapUsed });
+    };
+    child.on('message', listener);
+    child.send({ type: 'rss' });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.send({ type: 'close' });
+    setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+  });
+}
