@@ -1,5 +1,5 @@
 // The `tokensmith` entry: core, Ably and Metquay auth. Web APIs only; nothing Node-only.
-export * from './core/errors';
+export * from './core';
 export { createApiClient, type ApiClientOptions } from './core/api-client';
 export * from './ably';
-export { createMetquayApi, type MetquayApi } from './metquay/api';
+export * from './metquay';
