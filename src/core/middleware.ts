@@ -50,6 +50,8 @@ export interface AuthMiddlewareOptions {
  * is sent), other middleware never see the header, and its retry's response is what every other
  * `onResponse` sees.
  *
+ * @see Ably client features spec RSA4b (renew on a token error) and RSC10 (retry the request once
+ * after renewing).
  * @example
  * ```ts
  * import createClient from 'openapi-fetch';

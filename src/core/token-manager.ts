@@ -1,26 +1,16 @@
 import { SystemClock, type Clock } from './clock';
-import { AuthProviderError, type TokensmithError } from './errors';
+import type { TokensmithError } from './errors';
 import { isAuthFailure, typedFetchFailure } from './fetch-failure';
 import { createRedactingLogger, type Logger } from './logger';
-import { refreshAt } from './refresh-window';
 import { retryDelayMs, sleep } from './retry';
 import type { TokenLike, TokenState } from './store';
 import { acquireThroughStore, type StoreSync } from './store-sync';
 import { withTimeout } from './timeout';
+import { toEntry, toState, type Entry } from './token-entry';
 import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from './token-manager-options';
 
 export { DEFAULT_TOKEN_MANAGER_OPTIONS } from './token-manager-options';
 export type { FetchContext, LockOptions, TokenManagerOptions } from './token-manager-options';
-
-interface Entry<T extends TokenLike> {
-  state: TokenState<T>;
-  /** `state.expiresAt`, or Infinity. */
-  expiresAt: number;
-  /** When a background refresh should start; Infinity for a token that does not expire. */
-  refreshAt: number;
-  /** Number of the fetch that produced it; a lower one never replaces a higher one. */
-  seq: number;
-}
 
 /**
  * Caches one credential's token, fetches it once however many callers ask, refreshes it ahead of
@@ -176,7 +166,7 @@ export class TokenManager<T extends TokenLike> {
         await sleep(delayMs);
         continue;
       }
-      return this.toState(value, sentAt);
+      return toState(value, sentAt, this.clock.now());
     }
   }
 
@@ -192,19 +182,6 @@ export class TokenManager<T extends TokenLike> {
     return error;
   }
 
-  private toState(value: T, sentAt: number): TokenState<T> {
-    if (typeof value?.token !== 'string' || value.token === '') {
-      throw new AuthProviderError(50002, 'fetchToken resolved without a token string');
-    }
-    if (value.expiresAt === undefined) return { value, obtainedAt: sentAt };
-    if (!Number.isFinite(value.expiresAt)) throw new AuthProviderError(50002, 'fetchToken resolved a non-numeric expiresAt');
-    const expiresAt = Number.isFinite(value.issuedAt) ? sentAt + value.expiresAt - (value.issuedAt as number) : value.expiresAt;
-    if (expiresAt <= this.clock.now()) {
-      throw new AuthProviderError(50002, 'fetchToken resolved a token that has already expired; is the clock offset set?');
-    }
-    return { value, obtainedAt: sentAt, expiresAt };
-  }
-
   private acceptStored(state: TokenState<T>): boolean {
     const expiresAt = state.expiresAt ?? Infinity;
     if (state.value.token === this.rejected || this.clock.now() >= expiresAt) return false;
@@ -213,16 +190,8 @@ export class TokenManager<T extends TokenLike> {
   }
 
   private entry(state: TokenState<T>, seq: number): Entry<T> {
-    const expiresAt = state.expiresAt ?? Infinity;
-    const startAt =
-      state.expiresAt === undefined
-        ? Infinity
-        : refreshAt(state.obtainedAt, state.expiresAt, {
-            refreshMarginMs: this.options.refreshMarginMs,
-            refreshJitterRatio: this.options.refreshJitterRatio,
-            random: this.random,
-          });
-    return { state, expiresAt, refreshAt: startAt, seq };
+    const { refreshMarginMs, refreshJitterRatio } = this.options;
+    return toEntry(state, seq, { refreshMarginMs, refreshJitterRatio, random: this.random });
   }
 }
 
