@@ -21,10 +21,12 @@ export interface RetryAfterMiddlewareOptions {
  */
 export function createRetryAfterMiddleware(options: RetryAfterMiddlewareOptions): Middleware {
   const defaultWaitMs = options.defaultRetryAfterMs ?? 1000;
-  // Unsent copies by call id: the body of the request is consumed by the first send.
+  // Unsent copies of requests with a body, by call id: a body is consumed by the first send.
+  // Bodiless requests (most calls) are copied only when a 429 arrives, so the hot path stores nothing.
   const pending = new Map<string, Request>();
   return {
     onRequest({ request, id }) {
+      if (request.body === null) return undefined;
       // A call that never reaches onResponse (a later middleware answered) must not pin memory.
       if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value as string);
       pending.set(id, request.clone());
@@ -34,10 +36,12 @@ export function createRetryAfterMiddleware(options: RetryAfterMiddlewareOptions)
       pending.delete(id);
       return undefined;
     },
-    async onResponse({ response, id, options: fetchOptions }) {
-      const copy = pending.get(id);
-      pending.delete(id);
-      if (response.status !== 429 || copy === undefined) return undefined;
+    async onResponse({ request, response, id, options: fetchOptions }) {
+      let copy = pending.get(id);
+      if (copy !== undefined) pending.delete(id);
+      if (response.status !== 429) return undefined;
+      if (copy === undefined && request.body === null) copy = new Request(request);
+      if (copy === undefined) return undefined;
       let current = response;
       for (let attempt = 0; attempt < options.maxRetries && current.status === 429; attempt++) {
         const waitMs = parseRetryAfterMs(current.headers.get('retry-after')) ?? defaultWaitMs;
