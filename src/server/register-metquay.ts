@@ -8,8 +8,6 @@ import { metquayPlugin, MetquayServerState } from './metquay';
 export interface MetquayMount {
   /** Clears its tokens marks and rate-limit counts (the `/_admin/reset` control calls it). */
   reset(): void;
-  /** Its secrets, for redacting log lines. */
-  secrets(): string[];
 }
 
 /**
@@ -29,8 +27,5 @@ export async function registerMetquay(
     admin: options.admin,
     state,
   });
-  return {
-    reset: () => state.reset(),
-    secrets: () => [...options.config.clients.map((client) => client.secretKey), ...(options.config.jwtSecret ? [options.config.jwtSecret] : [])],
-  };
+  return { reset: () => state.reset() };
 }

@@ -8,6 +8,7 @@ import { SkewableClock, type ServerClock } from './clock';
 import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
 import { demoServerConfig } from './demo-config';
 import { installErrorHandling } from './lib/error-handling';
+import { createScrubber, installErrorBodyScrubbing, scrubbingLogger } from './lib/scrub';
 import { createValidatorCompiler } from './lib/validator';
 import { addMsgpackParser } from './lib/wire';
 import { silentLogger, type ServerLogger } from './logger';
@@ -59,7 +60,13 @@ export interface AuthServer {
  */
 export async function startAuthServer(options: AuthServerOptions = {}): Promise<AuthServer> {
   const config = await resolveConfig(options.config);
-  const logger = options.logger ?? silentLogger;
+  const secrets = [
+    ...config.ably.keys.map((key) => key.secret),
+    ...config.metquay.clients.map((client) => client.secretKey),
+    ...(config.metquay.jwtSecret === undefined ? [] : [config.metquay.jwtSecret]),
+  ];
+  const scrub = createScrubber(() => secrets);
+  const logger = scrubbingLogger(options.logger ?? silentLogger, scrub);
   const clock = new SkewableClock(options.clock);
   const admin = options.admin ?? false;
   const ably = new AblyServerState(config.ably, clock);
@@ -75,14 +82,13 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   app.setValidatorCompiler(createValidatorCompiler());
   app.removeContentTypeParser('text/plain');
   addMsgpackParser(app);
-  let metquaySecrets: () => string[] = () => [];
-  installErrorHandling(app, logger, () => [...ably.keys.secrets(), ...metquaySecrets()]);
+  installErrorHandling(app, logger, scrub);
+  installErrorBodyScrubbing(app, scrub);
   installFaultInjection(app, faults);
-  installRequestLog(app, requestLog, logger, clock);
+  installRequestLog(app, requestLog, logger, clock, scrub);
 
   await app.register(ablyRoutes, { state: ably });
   const metquay = await registerMetquay(app, { config: config.metquay, clock, logger, admin });
-  metquaySecrets = metquay.secrets;
   if (admin) {
     await app.register(adminRoutes, { prefix: '/_admin', ably, clock, faults, requestLog, resetOthers: metquay.reset });
   }

@@ -50,11 +50,6 @@ export class KeyRing {
     return true;
   }
 
-  /** Every secret, for redacting anything the server is about to log. */
-  secrets(): string[] {
-    return [...this.keys.values()].map((key) => key.secret);
-  }
-
   /** Un-revokes every key. */
   reset(): void {
     this.revoked.clear();

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerClock } from '../clock';
+import type { Scrubber } from '../lib/scrub';
 import type { ServerLogger } from '../logger';
 import type { RequestLogEntry } from './types';
 
@@ -46,9 +47,9 @@ export function isAdminPath(path: string): boolean {
  * A global `onResponse` hook: every request (the Metquay plugin's too) gets a log line of method,
  * path, status and duration, and non-admin requests an entry in `log`.
  */
-export function installRequestLog(app: FastifyInstance, log: RequestLog, logger: ServerLogger, clock: ServerClock): void {
+export function installRequestLog(app: FastifyInstance, log: RequestLog, logger: ServerLogger, clock: ServerClock, scrub: Scrubber): void {
   app.addHook('onResponse', async (request, reply) => {
-    const path = pathOf(request.url);
+    const path = scrub(pathOf(request.url));
     const durationMs = Math.round(reply.elapsedTime * 10) / 10;
     const status = reply.statusCode;
     logger.info(`${request.method} ${path} ${status}`, { durationMs });

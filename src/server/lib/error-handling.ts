@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { redact, TokensmithError } from '../../core/errors';
+import { TokensmithError } from '../../core/errors';
 import { isMetquayPath } from '../admin/faults';
 import { pathOf } from '../admin/request-log';
 import type { ServerLogger } from '../logger';
 import { clientErrorOf, sendAblyError } from './ably-errors';
+import type { Scrubber } from './scrub';
 import { sendWire } from './wire';
 
 /**
@@ -11,14 +12,16 @@ import { sendWire } from './wire';
  * Metquay's `{ code, message }` under `/api/v1`, should anything there escape the Metquay
  * plugin's own handler); anything else is a 500 whose name and redacted message go to the log.
  */
-export function installErrorHandling(app: FastifyInstance, logger: ServerLogger, secrets: () => string[]): void {
+export function installErrorHandling(app: FastifyInstance, logger: ServerLogger, scrub: Scrubber): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const path = pathOf(request.url);
     let clientError = clientErrorOf(error);
     if (!clientError) {
-      const detail = redact(`${error.name}: ${error.message}`, secrets()).slice(0, 300);
+      const detail = scrub(`${error.name}: ${error.message}`).slice(0, 300);
       logger.error('unexpected error', { method: request.method, path, detail });
       clientError = new TokensmithError(50000, 'internal error');
+    } else {
+      clientError = new TokensmithError(clientError.code, scrub(clientError.message), { statusCode: clientError.statusCode });
     }
     if (isMetquayPath(path)) {
       return sendWire(reply, clientError.statusCode, { code: clientError.statusCode, message: clientError.message }, 'json');
@@ -28,7 +31,7 @@ export function installErrorHandling(app: FastifyInstance, logger: ServerLogger,
 
   app.setNotFoundHandler((request, reply) => {
     const path = pathOf(request.url);
-    const message = `no route for ${request.method} ${path.slice(0, 200)}`;
+    const message = scrub(`no route for ${request.method} ${path.slice(0, 200)}`);
     if (isMetquayPath(path)) return sendWire(reply, 404, { code: 404, message }, 'json');
     return sendAblyError(request, reply, new TokensmithError(40400, message));
   });
