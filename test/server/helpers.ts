@@ -130,6 +130,7 @@ export function useSuiteServer(options: Partial<AuthServerOptions> = {}): () => 
   beforeEach(async () => {
     if (!server) return;
     server.clock.ms = startMs;
+    if (options.admin === false) return;
     const response = await server.call('POST', '/_admin/reset');
     if (response.status !== 204) throw new Error(`reset answered ${response.status}`);
   });

@@ -214,3 +214,17 @@ describe('channel messages: bounds', () => {
     expect([await count('one'), await count('two'), await count('three')]).toEqual([2, 0, 1]);
   });
 });
+
+describe('channel messages: hostile payloads', () => {
+  test('data nested deeper than 64 levels is 40001, so history can always be served', async () => {
+    const server = suite();
+    const headers = { authorization: basic(FULL_KEY) };
+    const deep = `{"data":{"nested":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`;
+    const response = await server.call('POST', channel('deep'), { body: deep, headers: { ...headers, 'content-type': 'application/json' } });
+    expectAblyError(response, 40001, 400);
+    const fine = JSON.parse('['.repeat(60) + ']'.repeat(60));
+    expect((await server.call('POST', channel('deep'), { json: { data: fine }, headers })).status).toBe(201);
+    expect((await server.call('GET', channel('deep'), { headers })).status).toBe(200);
+    expect((await server.call('GET', channel('deep'), { headers: { ...headers, accept: 'application/x-msgpack' } })).status).toBe(200);
+  });
+});

@@ -7,6 +7,9 @@ import type { HistoryQuery, StoredMessage } from './message-log';
 import type { Principal } from './principal';
 import type { AblyServerState } from './state';
 
+// Deeper values could not be served back: JSON.stringify and msgpack encoding recurse.
+const MAX_NESTING = 64;
+
 /** A message as a publisher sends it (already schema-checked). */
 export interface IncomingMessage {
   id?: string;
@@ -36,6 +39,11 @@ export function publish(state: AblyServerState, principal: Principal, channel: s
     throw new TokensmithError(40160, 'operation not permitted: publish on this channel is outside the capability');
   }
   const incoming = Array.isArray(body) ? body : [body];
+  incoming.forEach((message, index) => {
+    if (nestingDepth(message) > MAX_NESTING) {
+      throw new TokensmithError(40001, `body message ${index} nests deeper than ${MAX_NESTING} levels`);
+    }
+  });
   const messageId = randomBytes(9).toString('base64url');
   const timestamp = state.clock.now();
   const stored = incoming.map((message, index): StoredMessage => ({
@@ -94,4 +102,18 @@ function binaryAsBase64(message: StoredMessage): StoredMessage {
     data: Buffer.from(message.data).toString('base64'),
     encoding: message.encoding ? `${message.encoding}/base64` : 'base64',
   };
+}
+
+/** Depth of nested arrays/objects in `value`, counted without recursion. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current !== 'object' || current === null || current instanceof Uint8Array) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_NESTING) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
