@@ -1,5 +1,5 @@
-import { decode } from '@msgpack/msgpack';
 import { RateLimitError, redact, TokensmithError, TransportError } from '../core/errors';
+import { decodeMsgpack } from './msgpack-decode';
 import type { AblyErrorInfo } from './types';
 
 /**
@@ -25,7 +25,7 @@ export async function readAblyErrorInfo(response: Response): Promise<Partial<Abl
   const contentType = response.headers.get('content-type') ?? '';
   let body: unknown;
   try {
-    if (contentType.includes('msgpack')) body = decode(new Uint8Array(await response.arrayBuffer()));
+    if (contentType.includes('msgpack')) body = decodeMsgpack(new Uint8Array(await response.arrayBuffer()));
     else if (contentType.includes('json')) body = JSON.parse(await response.text());
     else return undefined;
   } catch {
