@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { encode } from '@msgpack/msgpack';
-import { FULL_KEY, basic, bearer, keyName, signTokenRequest, useSuiteServer } from './helpers';
+import { FULL_KEY, basic, bearer, keyName, signTokenRequest, toBody, useSuiteServer } from './helpers';
 
 // Property: nothing a client sends makes the server answer 5xx (or crash). The test controls are
 // off here: their fault injection answers 5xx on purpose.
@@ -52,7 +52,7 @@ describe('robustness', () => {
         const response = await fetch(`${suite().url}${path}${search}`, {
           method,
           headers,
-          ...(payload === undefined || method === 'GET' ? {} : { body: payload.data }),
+          ...(payload === undefined || method === 'GET' ? {} : { body: toBody(payload.data) }),
         });
         await response.arrayBuffer();
         expect(response.status).toBeLessThan(500);

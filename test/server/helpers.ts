@@ -102,9 +102,9 @@ export async function startTestServer(options: Partial<AuthServerOptions> = {}):
       body = Buffer.from(encode(options.msgpack));
       headers['content-type'] ??= 'application/x-msgpack';
     }
-    const response = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const response = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: toBody(body) }) });
     const raw = Buffer.from(await response.arrayBuffer());
-    seen.push(raw.toString('utf8'), JSON.stringify([...response.headers]));
+    seen.push(raw.toString('utf8'), headerText(response.headers));
     const type = response.headers.get('content-type') ?? '';
     let decoded: unknown = raw.toString('utf8');
     if (type.startsWith('application/json') && raw.length > 0) decoded = JSON.parse(raw.toString('utf8'));
@@ -141,6 +141,18 @@ export function useSuiteServer(options: Partial<AuthServerOptions> = {}): () => 
     if (!server) throw new Error('suite server not started');
     return server;
   };
+}
+
+/** A request body fetch's types accept. */
+export function toBody(body: string | Buffer): string | Uint8Array<ArrayBuffer> {
+  return typeof body === 'string' ? body : new Uint8Array(body);
+}
+
+/** Every response header as `name: value` lines. */
+export function headerText(headers: Headers): string {
+  const lines: string[] = [];
+  headers.forEach((value, name) => lines.push(`${name}: ${value}`));
+  return lines.join('\n');
 }
 
 export const basic = (key: string): string => `Basic ${Buffer.from(key).toString('base64')}`;
