@@ -8,6 +8,8 @@ const ROOT = resolve(__dirname, '../../..');
 export interface WorkerResult {
   tokens: string[];
   failures: string[];
+  /** When its last call settled, ms since the epoch. */
+  doneAt: number;
 }
 
 /** A running worker process (see `fixtures/worker.ts`). */
