@@ -86,3 +86,28 @@ describe('RequestLog and FaultInjector', () => {
     expect(faults.size).toBe(100);
   });
 });
+
+describe('FifoMap', () => {
+  test('evicts in insertion order; re-setting a key makes it the newest; deleted keys are skipped', async () => {
+    const { FifoMap } = await import('../../src/server/lib/fifo-map');
+    const map = new FifoMap<string, number>();
+    for (const key of ['a', 'b', 'c', 'd']) map.set(key, key.charCodeAt(0));
+    map.set('a', 1);
+    map.delete('b');
+    expect(map.keys()).toEqual(['c', 'd', 'a']);
+    expect(map.oldest(2)).toEqual([['c', 99], ['d', 100]]);
+    expect(map.evictOldest()).toBe('c');
+    expect(map.size).toBe(2);
+    expect(map.get('a')).toBe(1);
+  });
+
+  test('stays correct across many evictions (queue compaction)', async () => {
+    const { FifoMap } = await import('../../src/server/lib/fifo-map');
+    const map = new FifoMap<number, number>();
+    for (let i = 0; i < 20_000; i++) {
+      map.set(i, i);
+      if (map.size > 100) map.evictOldest();
+    }
+    expect(map.keys()).toEqual(Array.from({ length: 100 }, (_, i) => 19_900 + i));
+  });
+});

@@ -1,3 +1,4 @@
+import { FifoMap } from '../lib/fifo-map';
 import type { CapabilityMap } from './capability-rules';
 
 /** What the server remembers about a token it issued. */
@@ -17,13 +18,15 @@ export interface IssuedToken {
 /** A mark the test controls put on a token string: issued here or not (e.g. an Ably JWT). */
 export type TokenMark = 'expired' | 'revoked';
 
+const EXPIRED_SCAN = 32;
+
 /**
- * Issued opaque tokens, and marks on any token string. Both are bounded: past `maxEntries` the
- * oldest expired token goes first, then the oldest of all (which then answers 40143).
+ * Issued opaque tokens, and marks on any token string. Both are bounded: past `maxEntries` an
+ * expired token among the 32 oldest goes first, else the oldest of all (which then answers 40143).
  */
 export class TokenRegistry {
-  private readonly tokens = new Map<string, IssuedToken>();
-  private readonly marks = new Map<string, TokenMark>();
+  private readonly tokens = new FifoMap<string, IssuedToken>();
+  private readonly marks = new FifoMap<string, TokenMark>();
 
   constructor(private readonly maxEntries: number) {}
 
@@ -50,11 +53,7 @@ export class TokenRegistry {
 
   /** Marks a token string (issued here or a JWT) expired or revoked. */
   mark(token: string, mark: TokenMark): void {
-    this.marks.delete(token);
-    if (this.marks.size >= this.maxEntries) {
-      const oldest = this.marks.keys().next();
-      if (!oldest.done) this.marks.delete(oldest.value);
-    }
+    if (this.marks.get(token) === undefined && this.marks.size >= this.maxEntries) this.marks.evictOldest();
     this.marks.set(token, mark);
   }
 
@@ -70,14 +69,10 @@ export class TokenRegistry {
     this.marks.clear();
   }
 
+  // Looks for an expired token among the oldest few only, so a full registry stays O(1) per issue.
   private makeRoom(now: number): void {
-    for (const [token, details] of this.tokens) {
-      if (details.expires <= now) {
-        this.tokens.delete(token);
-        return;
-      }
-    }
-    const oldest = this.tokens.keys().next();
-    if (!oldest.done) this.tokens.delete(oldest.value);
+    const expired = this.tokens.oldest(EXPIRED_SCAN).find(([, details]) => details.expires <= now);
+    if (expired) this.tokens.delete(expired[0]);
+    else this.tokens.evictOldest();
   }
 }
