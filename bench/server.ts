@@ -1,0 +1,152 @@
+import { isMain, progress, reportResult } from './lib/child';
+import { runAutocannon, type AutocannonRequest, type AutocannonResult } from './lib/autocannon';
+import { createFloor } from './lib/floor';
+import { startServerProcess, type ServerProcess } from './lib/server-process';
+import { formatBytes, formatCount, formatMs, formatPercent, median, round } from './lib/stats';
+import { notMeasured, type BenchResult, type Row } from './lib/types';
+
+/**
+ * The local server under autocannon: signed `requestToken` req/s and p99 against a bare node:http
+ * server answering a fixed JSON body, alternating in one run; then memory across
+ * `BENCH_TOKEN_REQUESTS` (default 1,000,000) token requests, RSS read at checkpoints. Each server
+ * runs in its own process; autocannon runs here. Every request carries a fresh nonce and the
+ * current timestamp, so the server accepts every one (a non-2xx answer is counted and reported).
+ */
+
+const TOKEN_REQUESTS = Number(process.env.BENCH_TOKEN_REQUESTS ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_SERVER_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_SERVER_CONNECTIONS ?? 10);
+const CHECKPOINTS = 10;
+// A time cap keeps `npm run bench` inside its budget when the server slows down; the row then
+// says how far it got and how fast it was going.
+const SOAK_MAX_SECONDS = Number(process.env.BENCH_SOAK_MAX_SECONDS ?? 360);
+const SOAK_CHUNK = 20_000;
+const KEY_NAME = 'demoApp.demoKey';
+const SECRET = 'demoKeySecret-public-do-not-use-in-production';
+// The server's default stores: 100,000 nonces and 100,000 tokens. Memory can only be flat once
+// both are full, so RSS is compared from the first checkpoint at or past this many requests.
+const STORES_FULL_AFTER = 100_000;
+
+function signedRequest(): AutocannonRequest {
+  const sign = createFloor(KEY_NAME, SECRET);
+  const capability = { '*': ['*'] };
+  return {
+    method: 'POST',
+    path: `/keys/${KEY_NAME}/requestToken`,
+    headers: { 'content-type': 'application/json' },
+    // A fresh nonce and timestamp for every request, signed as a client would.
+    setupRequest: (request) => ({ ...request, body: JSON.stringify(sign(3_600_000, capability, 'bench-client')) }),
+  };
+}
+
+function load(server: ServerProcess, options: { duration?: number; amount?: number }): Promise<AutocannonResult> {
+  return runAutocannon({ url: server.url, connections: CONNECTIONS, requests: [signedRequest()], ...options });
+}
+
+const reqPerSec = (result: AutocannonResult): number => result['2xx'] / result.duration;
+const failures = (result: AutocannonResult): number => result.non2xx + result.errors + result.timeouts;
+
+export async function run(): Promise<BenchResult> {
+  const rows: Row[] = [];
+  const figures: Record<string, unknown> = {};
+  const notes: string[] = [];
+  let ours: ServerProcess;
+  try {
+    ours = await startServerProcess('tokensmith');
+  } catch (error) {
+    return { bench: 'server', rows: [notMeasured('local server', (error as Error).message, '>= 50 % of bare')], figures, notes };
+  }
+  const bare = await startServerProcess('bare');
+  try {
+    progress(`server: warm-up, then ${ROUNDS} rounds of ${SECONDS} s each, bare and tokensmith alternating`);
+    await load(bare, { duration: 1 });
+    await load(ours, { duration: 1 });
+    const runs = { bare: [] as AutocannonResult[], ours: [] as AutocannonResult[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
+      for (const which of order) runs[which].push(await load(which === 'bare' ? bare : ours, { duration: SECONDS }));
+    }
+    const oursRps = median(runs.ours.map(reqPerSec));
+    const bareRps = median(runs.bare.map(reqPerSec));
+    const oursP99 = median(runs.ours.map((r) => r.latency.p99));
+    const bareP99 = median(runs.bare.map((r) => r.latency.p99));
+    const oursFailures = runs.ours.reduce((sum, r) => sum + failures(r), 0);
+    const share = oursRps / bareRps;
+    rows.push({
+      measure: `signed requestToken req/s (${CONNECTIONS} conns)`,
+      ours: formatCount(oursRps),
+      versus: `bare node:http ${formatCount(bareRps)}`,
+      ratio: formatPercent(share),
+      target: '>= 50 %',
+      status: share >= 0.5 && oursFailures === 0 ? 'met' : 'missed',
+      ...(oursFailures > 0 ? { note: `${oursFailures} requests failed or were refused` } : {}),
+    });
+    rows.push({ measure: 'requestToken p99 latency at that load', ours: formatMs(oursP99), versus: `bare ${formatMs(bareP99)}`, target: '< 10 ms', status: oursP99 < 10 ? 'met' : 'missed' });
+    const summary = (r: AutocannonResult) => ({ reqPerSec: round(reqPerSec(r)), p50Ms: r.latency.p50, p99Ms: r.latency.p99, maxMs: r.latency.max, ok: r['2xx'], failed: failures(r) });
+    figures.throughput = { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, share: round(share), ours: runs.ours.map(summary), bare: runs.bare.map(summary) };
+
+    rows.push(await soak(ours, figures));
+  } finally {
+    await Promise.all([ours.close(), bare.close()]);
+  }
+  notes.push(
+    `server: autocannon in the bench process, ${CONNECTIONS} connections, no pipelining; each server in its own Node process. Every request is POST /keys/${KEY_NAME}/requestToken with a TokenRequest signed just before it is sent (fresh nonce, current timestamp); the bare server reads the body and answers a fixed ~190-byte JSON. ` +
+      `req/s = 2xx answers / duration, median of ${ROUNDS} alternating ${SECONDS}-s rounds; p99 from autocannon's histogram. Memory: RSS (after a forced GC) at ${CHECKPOINTS} checkpoints across BENCH_TOKEN_REQUESTS=${TOKEN_REQUESTS}.`,
+  );
+  return { bench: 'server', rows, figures, notes };
+}
+
+/** Memory across TOKEN_REQUESTS requests: RSS at each checkpoint, compared once the stores are full. */
+async function soak(server: ServerProcess, figures: Record<string, unknown>): Promise<Row> {
+  const step = Math.ceil(TOKEN_REQUESTS / CHECKPOINTS);
+  const start = await server.memory();
+  const checkpoints: Array<{ requests: number; seconds: number; rssBytes: number; heapUsedBytes: number; reqPerSec: number }> = [];
+  const began = Date.now();
+  let sent = 0;
+  let failed = 0;
+  let sinceCheckpoint = { requests: 0, seconds: 0 };
+  let capped = false;
+  while (sent < TOKEN_REQUESTS) {
+    if ((Date.now() - began) / 1000 > SOAK_MAX_SECONDS) {
+      capped = true;
+      break;
+    }
+    const nextCheckpoint = Math.min(TOKEN_REQUESTS, (Math.floor(sent / step) + 1) * step);
+    const amount = Math.min(SOAK_CHUNK, nextCheckpoint - sent);
+    const result = await load(server, { amount });
+    sent += amount;
+    failed += failures(result);
+    sinceCheckpoint = { requests: sinceCheckpoint.requests + amount, seconds: sinceCheckpoint.seconds + result.duration };
+    if (sent === nextCheckpoint) {
+      const memory = await server.memory();
+      const reqPerSec = round(sinceCheckpoint.requests / sinceCheckpoint.seconds);
+      checkpoints.push({ requests: sent, seconds: round((Date.now() - began) / 1000), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, reqPerSec });
+      progress(`server: ${formatCount(sent)} token requests, RSS ${formatBytes(memory.rss)}, heap ${formatBytes(memory.heapUsed)}, ${formatCount(reqPerSec)} req/s`);
+      sinceCheckpoint = { requests: 0, seconds: 0 };
+    }
+  }
+  const compared = checkpoints.filter((c) => c.requests >= STORES_FULL_AFTER);
+  const baseline = compared[0];
+  figures.memory = { tokenRequests: TOKEN_REQUESTS, sent, capped, soakMaxSeconds: SOAK_MAX_SECONDS, failed, startRssBytes: start.rss, startHeapUsedBytes: start.heapUsed, storesFullAfter: STORES_FULL_AFTER, checkpoints };
+  const measure = `RSS across ${formatCount(sent)} token requests`;
+  const cappedNote = capped ? `stopped at ${formatCount(sent)} of ${formatCount(TOKEN_REQUESTS)} after ${SOAK_MAX_SECONDS} s (BENCH_SOAK_MAX_SECONDS); req/s per checkpoint: ${checkpoints.map((c) => formatCount(c.reqPerSec)).join(', ')}` : '';
+  if (!baseline || compared.length < 2) {
+    return { measure, ours: formatBytes(checkpoints.at(-1)?.rssBytes ?? start.rss), versus: `idle ${formatBytes(start.rss)}`, target: 'within 10 %', status: capped ? 'missed' : 'info', note: cappedNote || `too few requests to fill the stores (${formatCount(STORES_FULL_AFTER)}) and compare; set BENCH_TOKEN_REQUESTS` };
+  }
+  const peak = Math.max(...compared.map((c) => c.rssBytes));
+  const growth = peak / baseline.rssBytes - 1;
+  figures.memory = { ...(figures.memory as object), baselineRssBytes: baseline.rssBytes, peakRssBytes: peak, growth: round(growth) };
+  const notes = [failed > 0 ? `${failed} requests failed or were refused` : '', cappedNote].filter(Boolean);
+  return {
+    measure,
+    ours: `peak ${formatBytes(peak)}`,
+    versus: `at ${formatCount(baseline.requests)} ${formatBytes(baseline.rssBytes)} (idle ${formatBytes(start.rss)})`,
+    ratio: `${growth >= 0 ? '+' : ''}${formatPercent(growth)}`,
+    target: 'within 10 %',
+    status: growth <= 0.1 && failed === 0 && !capped ? 'met' : 'missed',
+    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+  };
+}
+
+if (isMain(import.meta.url)) await reportResult(run);
