@@ -122,7 +122,7 @@ export class AblyAuth {
     if (!key) throw new InvalidCredentialsError('createTokenRequest needs a key; none was given');
     const params = tokenParams === undefined ? this.#tokenParams : normaliseTokenParams(tokenParams);
     const queryTime = (authOptions ?? this.#authOptions).queryTime === true;
-    return this.#withTimeout((signal) => signTokenRequest(key, this.#signer, params, () => this.#timestamp(queryTime, signal)), 'createTokenRequest');
+    return signTokenRequest(key, this.#signer, params, () => this.#localTimestamp(queryTime));
   }
 
   /**
@@ -191,7 +191,7 @@ export class AblyAuth {
     const key = this.#key;
     const normalised = params === undefined ? this.#tokenParams : normaliseTokenParams(params);
     const queryTime = this.#authOptions.queryTime === true;
-    return this.#withTimeout(async (signal) => signAblyJwt(key, this.#signer, normalised, await this.#timestamp(queryTime, signal)), 'createJwt');
+    return signAblyJwt(key, this.#signer, normalised, await this.#localTimestamp(queryTime));
   }
 
   /** Only public facts: never the key secret or a token. */
@@ -242,6 +242,12 @@ export class AblyAuth {
 
   #keyFor(authOptions: AuthOptions | undefined): AblyKey | undefined {
     return (authOptions === undefined ? undefined : checkAuthOptions({ key: authOptions.key })) ?? this.#key;
+  }
+
+  /** Server time when known or `queryTime` asks for it (querying `/time` under a timeout), else the clock; sync when no query is needed. */
+  #localTimestamp(queryTime: boolean): number | Promise<number> {
+    if (!queryTime || this.#clockKnown) return this.#clock.now();
+    return this.#withTimeout((signal) => this.#resyncClock(signal), 'GET /time').then(() => this.#clock.now());
   }
 
   async #timestamp(queryTime: boolean, signal: AbortSignal): Promise<number> {

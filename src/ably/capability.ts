@@ -30,34 +30,9 @@ const MAX_NAME_IN_MESSAGE = 64;
  * ```
  */
 export function parseCapability(input: CapabilityInput): Record<string, string[]> {
-  let value: unknown = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch {
-      throw invalid('capability is not valid JSON');
-    }
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('capability must be an object of resource name -> array of operations');
-  }
+  const value = checkedCapability(input);
   const result: Record<string, string[]> = Object.create(null);
-  for (const resource of Object.keys(value)) {
-    if (resource === '') throw invalid('capability has an empty resource name');
-    const operations: unknown = (value as Record<string, unknown>)[resource];
-    if (!Array.isArray(operations)) {
-      throw invalid(`capability for resource ${quote(resource)} must be an array of operations`);
-    }
-    if (operations.length === 0) {
-      throw invalid(`capability for resource ${quote(resource)} has no operations`);
-    }
-    for (const operation of operations) {
-      if (typeof operation !== 'string' || operation === '') {
-        throw invalid(`capability for resource ${quote(resource)} has an operation that is not a non-empty string`);
-      }
-    }
-    result[resource] = [...(operations as string[])];
-  }
+  for (const resource of Object.keys(value)) result[resource] = [...(value[resource] as readonly string[])];
   return result;
 }
 
@@ -78,12 +53,54 @@ export function parseCapability(input: CapabilityInput): Record<string, string[]
  * ```
  */
 export function canonicalCapability(input: CapabilityInput): string {
-  const parsed = parseCapability(input);
-  const canonical: Record<string, string[]> = Object.create(null);
-  for (const resource of Object.keys(parsed).sort()) {
-    canonical[resource] = [...new Set(parsed[resource])].sort();
-  }
+  const value = checkedCapability(input);
+  const resources = Object.keys(value).sort();
+  // A plain object serialises faster than a null-prototype one; only "__proto__" needs the latter.
+  const canonical: Record<string, readonly string[]> = resources.includes('__proto__') ? Object.create(null) : {};
+  for (const resource of resources) canonical[resource] = sortedUnique(value[resource] as readonly string[]);
   return JSON.stringify(canonical);
+}
+
+/** The input as an object, its shape checked; not copied. */
+function checkedCapability(input: CapabilityInput): Capability {
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch {
+      throw invalid('capability is not valid JSON');
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid('capability must be an object of resource name -> array of operations');
+  }
+  for (const resource of Object.keys(value)) {
+    if (resource === '') throw invalid('capability has an empty resource name');
+    const operations: unknown = (value as Record<string, unknown>)[resource];
+    if (!Array.isArray(operations)) {
+      throw invalid(`capability for resource ${quote(resource)} must be an array of operations`);
+    }
+    if (operations.length === 0) {
+      throw invalid(`capability for resource ${quote(resource)} has no operations`);
+    }
+    for (const operation of operations) {
+      if (typeof operation !== 'string' || operation === '') {
+        throw invalid(`capability for resource ${quote(resource)} has an operation that is not a non-empty string`);
+      }
+    }
+  }
+  return value as Capability;
+}
+
+function sortedUnique(operations: readonly string[]): readonly string[] {
+  let ordered = true;
+  for (let i = 1; i < operations.length && ordered; i++) ordered = (operations[i - 1] as string) < (operations[i] as string);
+  if (ordered) return operations;
+  const sorted = operations.slice().sort();
+  let kept = 1;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[kept - 1]) sorted[kept++] = sorted[i] as string;
+  sorted.length = kept;
+  return sorted;
 }
 
 function invalid(message: string): ConfigurationError {

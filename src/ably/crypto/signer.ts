@@ -7,6 +7,8 @@
 export interface HmacSha256Key {
   /** base64 HMAC-SHA256 of the UTF-8 bytes of `text`. */
   sign(text: string): Promise<string>;
+  /** The same, synchronously, where the platform can (node:crypto); absent with Web Crypto. */
+  signSync?(text: string): string;
 }
 
 /** Crypto primitives for signing token requests. */
