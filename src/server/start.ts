@@ -9,7 +9,7 @@ import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type 
 import { demoServerConfig } from './demo-config';
 import { installErrorHandling } from './lib/error-handling';
 import { createScrubber, installErrorBodyScrubbing, scrubbingLogger } from './lib/scrub';
-import { createValidatorCompiler } from './lib/validator';
+import { installQueryCoercion } from './lib/query-coercion';
 import { addMsgpackParser } from './lib/wire';
 import { silentLogger, type ServerLogger } from './logger';
 import { registerMetquay } from './register-metquay';
@@ -78,8 +78,10 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     bodyLimit: config.limits.bodyLimitBytes,
     routerOptions: { maxParamLength: 2048 },
     forceCloseConnections: true,
+    // Strict bodies; query strings are coerced by installQueryCoercion. Nothing is stripped.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
-  app.setValidatorCompiler(createValidatorCompiler());
+  installQueryCoercion(app);
   app.removeContentTypeParser('text/plain');
   addMsgpackParser(app);
   installErrorHandling(app, logger, scrub);
