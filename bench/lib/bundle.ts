@@ -28,12 +28,17 @@ export const NEUTRAL_BUNDLE: BuildOptions = {
   legalComments: 'none',
 };
 
-/** Bundles the module `entry` (a file path, or a package name resolved from `resolveDir`) in memory. */
-export async function bundleSize(entry: string, options: BuildOptions = NEUTRAL_BUNDLE, resolveDir = process.cwd()): Promise<BundleSize> {
+/**
+ * Bundles the module `entry` (a file path, or a package name resolved from `resolveDir`) in
+ * memory: everything it exports, or only `names` (what an app importing just those would ship
+ * after tree-shaking).
+ */
+export async function bundleSize(entry: string, options: BuildOptions = NEUTRAL_BUNDLE, resolveDir = process.cwd(), names?: readonly string[]): Promise<BundleSize> {
+  const what = names ? `{ ${names.join(', ')} }` : '*';
   const result = await build({
     ...options,
     metafile: true,
-    stdin: { contents: `export * from ${JSON.stringify(entry)};`, resolveDir, loader: 'ts' },
+    stdin: { contents: `export ${what} from ${JSON.stringify(entry)};`, resolveDir, loader: 'ts' },
   });
   const code = result.outputFiles?.[0]?.contents;
   if (!code) throw new Error(`esbuild produced no output for ${entry}`);
