@@ -7,7 +7,7 @@ import { adminRoutes } from './admin/routes';
 import { SkewableClock, type ServerClock } from './clock';
 import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
 import { demoServerConfig } from './demo-config';
-import { installErrorHandling } from './lib/error-handling';
+import { frameworkErrorHandler, installErrorHandling } from './lib/error-handling';
 import { createScrubber, installErrorBodyScrubbing, scrubbingLogger } from './lib/scrub';
 import { installQueryCoercion } from './lib/query-coercion';
 import { addMsgpackParser } from './lib/wire';
@@ -78,6 +78,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     bodyLimit: config.limits.bodyLimitBytes,
     routerOptions: { maxParamLength: 2048 },
     forceCloseConnections: true,
+    frameworkErrors: frameworkErrorHandler,
     // Strict bodies; query strings are coerced by installQueryCoercion. Nothing is stripped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });

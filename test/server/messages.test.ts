@@ -228,3 +228,15 @@ describe('channel messages: hostile payloads', () => {
     expect((await server.call('GET', channel('deep'), { headers: { ...headers, accept: 'application/x-msgpack' } })).status).toBe(200);
   });
 });
+
+describe('URLs the router refuses', () => {
+  test('a channel name over 2048 characters is 414 in the envelope, without echoing it', async () => {
+    const response = await suite().call('GET', channel('x'.repeat(3_000)), { headers: { authorization: basic(FULL_KEY) } });
+    expectAblyError(response, 41400, 414);
+    expect(response.raw.toString()).not.toContain('xxxxxxxxxx');
+  });
+
+  test('malformed percent-encoding is 400 40000', async () => {
+    expectAblyError(await suite().call('GET', '/channels/%E0%A4%A/messages', { headers: { authorization: basic(FULL_KEY) } }), 40000, 400);
+  });
+});

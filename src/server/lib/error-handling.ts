@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokensmithError } from '../../core/errors';
 import { isMetquayPath } from '../admin/faults';
 import { pathOf } from '../admin/request-log';
@@ -35,4 +35,21 @@ export function installErrorHandling(app: FastifyInstance, logger: ServerLogger,
     if (isMetquayPath(path)) return sendWire(reply, 404, { code: 404, message }, 'json');
     return sendAblyError(request, reply, new TokensmithError(40400, message));
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: URLs the router refuses before any route runs (malformed
+ * percent-encoding, a path parameter over the length limit) answer in the envelope too, and
+ * without quoting the URL.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const clientError = tooLong
+    ? new TokensmithError(41400, 'a path segment is too long', { statusCode: 414 })
+    : new TokensmithError(40000, 'the URL is not valid');
+  if (isMetquayPath(pathOf(request.url))) {
+    void sendWire(reply, clientError.statusCode, { code: clientError.statusCode, message: clientError.message }, 'json');
+    return;
+  }
+  void sendAblyError(request, reply, clientError);
 }
