@@ -44,7 +44,7 @@ describe.each([
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 180_000);
 });
 
 it('the SDK and we agree on a request without ttl, capability or clientId', async () => {
