@@ -2,6 +2,7 @@
  * uts/rest/unit/auth/auth_scheme.md — RSA1–RSA4, RSA4a2, RSA11, RSC1b, RSC18 — plus tokensmith's
  * refusal of Basic auth over plain http (40103).
  */
+import * as Ably from 'ably';
 import { AblyAuth } from '../../../src/ably';
 import { BASE_URL, history, KEY, rejection, setup, thrown } from '../helpers/client';
 import { ablyError, basic, bearer, isRequestToken, json, tokenDetails } from '../helpers/mock-fetch';
@@ -127,11 +128,12 @@ describe('auth scheme selection', () => {
     expect(requests[0]!.headers.get('authorization')).toBeNull();
   });
 
-  it('sends X-Ably-Version on API requests and on token requests', async () => {
+  it('sends X-Ably-Version, the one the official SDK sends, on API requests and on token requests', async () => {
+    const sdkVersion = String((Ably.Rest as unknown as { Platform: { Defaults: { protocolVersion: number } } }).Platform.Defaults.protocolVersion);
     const { ably, requests } = setup({ key: KEY, useTokenAuth: true }, (req) =>
       isRequestToken(req) ? json(200, tokenDetails('t')) : json(200, []),
     );
     await history(ably);
-    expect(requests.map((r) => r.headers.get('x-ably-version'))).toEqual(['6', '6']);
+    expect(requests.map((r) => r.headers.get('x-ably-version'))).toEqual([sdkVersion, sdkVersion]);
   });
 });
