@@ -31,11 +31,11 @@ export function captureLog(): { lines: string[]; log: (line: string) => void } {
  * Runs an example file as a user would (`npx tsx examples/….ts`, here `node --import tsx`) with
  * `env` only, and resolves with its exit code and output.
  */
-export function runExample(file: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runExample(file: string, env: Record<string, string>, args: readonly string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', file],
+      ['--import', 'tsx', file, ...args],
       { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
       (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
