@@ -136,6 +136,18 @@ export const operationSchemas = {
     }
   },
   "GET /channels/{channelId}/messages": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "required": [
+        "channelId"
+      ]
+    },
     "querystring": {
       "type": "object",
       "properties": {
@@ -180,6 +192,18 @@ export const operationSchemas = {
     }
   },
   "POST /channels/{channelId}/messages": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "required": [
+        "channelId"
+      ]
+    },
     "querystring": {
       "type": "object",
       "properties": {

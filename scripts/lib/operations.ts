@@ -1,3 +1,4 @@
+import { resolveRef } from './refs';
 import type { OpenApiDocument } from './specs';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -25,15 +26,16 @@ export interface ParameterObject {
   $ref?: string;
 }
 
-/** Every operation in document order, path-level parameters merged into each. */
+/** Every operation in document order, path-level parameters merged into each, `$ref`s resolved. */
 export function listOperations(doc: OpenApiDocument): OperationEntry[] {
   const entries: OperationEntry[] = [];
   for (const [pathTemplate, pathItem] of Object.entries(doc.paths ?? {})) {
-    const shared = (pathItem.parameters as ParameterObject[] | undefined) ?? [];
+    const resolveAll = (list: unknown) => ((list as unknown[] | undefined) ?? []).map((p) => resolveRef(doc, p) as ParameterObject);
+    const shared = resolveAll(pathItem.parameters);
     for (const method of HTTP_METHODS) {
       const operation = pathItem[method] as OperationObject | undefined;
       if (!operation) continue;
-      const own = operation.parameters ?? [];
+      const own = resolveAll(operation.parameters);
       const merged = [...shared.filter((p) => !own.some((o) => o.name === p.name && o.in === p.in)), ...own];
       entries.push({
         key: `${method.toUpperCase()} ${pathTemplate}`,

@@ -1,4 +1,5 @@
 import { listOperations, type ParameterObject } from './operations';
+import { resolveRef } from './refs';
 import { generatedHeader, type OpenApiDocument, type SpecEntry } from './specs';
 
 /** Keywords that document rather than validate, or that Ajv (draft-07, strict) does not know. */
@@ -18,12 +19,12 @@ export function renderValidation(spec: SpecEntry, doc: OpenApiDocument): string 
   const operationSchemas: Record<string, Record<string, Json>> = {};
   for (const { key, operation } of listOperations(doc)) {
     const route: Record<string, Json> = {};
-    const parameters = (operation.parameters ?? []).map((p) => resolve(doc, p) as unknown as ParameterObject);
+    const parameters = operation.parameters ?? [];
     for (const [location, routeKey] of [['path', 'params'], ['query', 'querystring'], ['header', 'headers']] as const) {
       const schema = parameterObjectSchema(doc, parameters.filter((p) => p.in === location), location === 'header');
       if (schema) route[routeKey] = schema;
     }
-    const body = resolve(doc, operation.requestBody) as { content?: Record<string, { schema?: unknown }> } | undefined;
+    const body = resolveRef(doc, operation.requestBody) as { content?: Record<string, { schema?: unknown }> } | undefined;
     const content = body?.content;
     const media = content ? (content['application/json'] ?? Object.values(content)[0]) : undefined;
     if (media?.schema !== undefined) route.body = clean(doc, media.schema);
@@ -55,25 +56,8 @@ function parameterObjectSchema(doc: OpenApiDocument, parameters: ParameterObject
   return required.length > 0 ? { type: 'object', properties, required } : { type: 'object', properties };
 }
 
-function resolve(doc: OpenApiDocument, value: unknown): unknown {
-  let current = value;
-  const seen = new Set<string>();
-  while (current && typeof current === 'object' && '$ref' in current) {
-    const ref = (current as { $ref: string }).$ref;
-    if (seen.has(ref)) throw new Error(`circular $ref ${ref}`);
-    seen.add(ref);
-    if (!ref.startsWith('#/')) throw new Error(`only local $refs are supported, found ${ref}`);
-    current = ref
-      .slice(2)
-      .split('/')
-      .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
-    if (current === undefined) throw new Error(`unresolved $ref ${ref}`);
-  }
-  return current;
-}
-
 function clean(doc: OpenApiDocument, schema: unknown): Json {
-  const resolved = resolve(doc, schema);
+  const resolved = resolveRef(doc, schema);
   if (Array.isArray(resolved)) return resolved.map((item) => clean(doc, item));
   if (!resolved || typeof resolved !== 'object') return resolved as Json;
   const result: Record<string, Json> = {};
