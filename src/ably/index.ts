@@ -28,3 +28,9 @@ export { ABLY_PROTOCOL_VERSION } from './http';
  * ```
  */
 export const createAblyClient: (options: AblyClientOptions) => AblyClient = bindCreateAblyClient(AblyAuth);
+export type { AblySchemas } from './types';
+export type { HmacSha256Key, Signer } from './crypto/signer';
+export type { SignedTokenRequestFields } from './token-request-signing';
+export type { AuthMethod } from './settings';
+/** The generated `paths`/`components` of `openapi/ably.yaml`, for your own openapi-fetch client. */
+export type { paths as AblyPaths, components as AblyComponents } from '../../generated/ably';

@@ -5,7 +5,9 @@ import type { CapabilityInput } from './capability';
  * The Ably token types, named as in the official SDK (TK, TD, TE in Ably's client spec), built
  * on the schemas of `openapi/ably.yaml`.
  */
-type Schemas = components['schemas'];
+/** The component schemas of `openapi/ably.yaml`, as generated. */
+export type AblySchemas = components['schemas'];
+
 
 /**
  * Parameters of a token to be issued. Every field is optional; the server fills in defaults
@@ -13,7 +15,7 @@ type Schemas = components['schemas'];
  * canonicalised before signing. `timestamp` is never saved between calls.
  * @see Ably client spec TK1–TK6
  */
-export type TokenParams = Omit<Schemas['TokenParams'], 'capability'> & {
+export type TokenParams = Omit<AblySchemas['TokenParams'], 'capability'> & {
   /** Requested capability, as an object or JSON text. */
   capability?: CapabilityInput;
 };
@@ -24,14 +26,14 @@ export type TokenParams = Omit<Schemas['TokenParams'], 'capability'> & {
  * HMAC-SHA256 of the signing text keyed with the key secret.
  * @see Ably client spec TE1–TE6
  */
-export type TokenRequest = Schemas['SignedTokenRequest'];
+export type TokenRequest = AblySchemas['SignedTokenRequest'];
 
 /**
  * An issued token with its metadata. A token given as a bare string (option `token`, an
  * authCallback or authUrl answering text) has only `token` (RSA16b).
  * @see Ably client spec TD1–TD7
  */
-export type TokenDetails = Pick<Schemas['TokenDetails'], 'token'> & Partial<Omit<Schemas['TokenDetails'], 'token'>>;
+export type TokenDetails = Pick<AblySchemas['TokenDetails'], 'token'> & Partial<Omit<AblySchemas['TokenDetails'], 'token'>>;
 
 /** An Ably error body's `error` object. */
-export type AblyErrorInfo = Schemas['ErrorInfo'];
+export type AblyErrorInfo = AblySchemas['ErrorInfo'];

@@ -6,3 +6,6 @@ export { createMetquayClient, type MetquayClient, type MetquayClientOptions } fr
 export { DEFAULT_METQUAY_AUTH_OPTIONS, METQUAY_ENV, type MetquayAuthOptions } from './options';
 export { DEFAULT_PAGE_LIMIT, paginate, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
 export type { MetquayToken } from './token';
+export type { JsonOk } from './paginate';
+/** The generated `paths`/`components` of `openapi/metquay.yaml`, for your own openapi-fetch client. */
+export type { paths as MetquayPaths, components as MetquayComponents } from '../../generated/metquay';

@@ -3,7 +3,8 @@ import { RateLimitError, TokenError, TokensmithError } from '../core/errors';
 import type { MetquayApi } from './api';
 import { parseRetryAfterMs } from './retry-after';
 
-type JsonOk<R> = R extends { 200: { content: { 'application/json': infer B } } } ? B : never;
+/** The JSON body of a response map's 200 answer. */
+export type JsonOk<R> = R extends { 200: { content: { 'application/json': infer B } } } ? B : never;
 
 /** Paths whose GET answers a JSON array and pages with `first`/`limit`, e.g. `/customers`. */
 export type MetquayListPath = {

@@ -11,7 +11,7 @@ export const DEMO_CREDENTIALS = Object.freeze({
   ablyKey: 'demoApp.demoKey:demoKeySecret-public-do-not-use-in-production',
   /** An Ably key limited to `publish` and `history` on channels starting `allowed:`. */
   ablyLimitedKey: 'demoApp.limitedKey:limitedKeySecret-public-do-not-use-in-production',
-  /** The capability of {@link DEMO_CREDENTIALS.ablyLimitedKey}. */
+  /** The capability of the limited demo key (`ablyLimitedKey`). */
   ablyLimitedCapability: Object.freeze({ 'allowed:*': Object.freeze(['history', 'publish']) }),
   /** The demo Metquay client's access key. */
   metquayAccessKey: 'demo-access-key',

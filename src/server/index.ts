@@ -17,4 +17,6 @@ export { SkewableClock, type ServerClock } from './clock';
 export { lineLogger, silentLogger, type LogFields, type ServerLogger } from './logger';
 export { adminClient, type AdminClient, type AdminClientOptions } from './admin/client';
 export type { ClockState, FaultSpec, PendingFault, RequestLogEntry, ServerStats } from './admin/types';
-export type { MetquayClientCredentials, MetquayServerConfig } from './metquay';
+export type { MetquayClientCredentials, MetquayServerConfig, ResolvedMetquayServerConfig } from './metquay';
+export { DEFAULT_METQUAY_SERVER_CONFIG } from './metquay';
+export type { CapabilityMap } from './ably/capability-rules';
