@@ -2,6 +2,7 @@ import { isMain, progress, reportResult } from './lib/child';
 import { runAutocannon, type AutocannonRequest, type AutocannonResult } from './lib/autocannon';
 import { createFloor } from './lib/floor';
 import { startServerProcess, type ServerProcess } from './lib/server-process';
+import { soak, rssGrowth } from './lib/soak';
 import { formatBytes, formatCount, formatMs, formatPercent, median, round } from './lib/stats';
 import { notMeasured, type BenchResult, type Row } from './lib/types';
 
@@ -22,6 +23,8 @@ const CHECKPOINTS = 10;
 // says how far it got and how fast it was going.
 const SOAK_MAX_SECONDS = Number(process.env.BENCH_SOAK_MAX_SECONDS ?? 360);
 const SOAK_CHUNK = 20_000;
+// The bare control answers about three times faster; it gets a smaller cap of its own.
+const CONTROL_MAX_SECONDS = Number(process.env.BENCH_CONTROL_MAX_SECONDS ?? 150);
 const KEY_NAME = 'demoApp.demoKey';
 const SECRET = 'demoKeySecret-public-do-not-use-in-production';
 // The server's default stores hold 100,000 nonces and 100,000 tokens, full after that many
@@ -89,73 +92,65 @@ export async function run(): Promise<BenchResult> {
     const summary = (r: AutocannonResult) => ({ reqPerSec: round(reqPerSec(r)), p50Ms: r.latency.p50, p99Ms: r.latency.p99, maxMs: r.latency.max, ok: r['2xx'], failed: failures(r) });
     figures.throughput = { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, share: round(share), ours: runs.ours.map(summary), bare: runs.bare.map(summary) };
 
-    rows.push(await soak(ours, figures));
+    rows.push(...(await memoryRows(ours, bare, figures)));
   } finally {
     await Promise.all([ours.close(), bare.close()]);
   }
   notes.push(
     `server: autocannon in the bench process, ${CONNECTIONS} connections, no pipelining; each server in its own Node process. Every request is POST /keys/${KEY_NAME}/requestToken with a TokenRequest signed just before it is sent (fresh nonce, current timestamp); the bare server reads the body and answers a fixed ~190-byte JSON. ` +
-      `req/s = 2xx answers / duration, median of ${ROUNDS} alternating ${SECONDS}-s rounds; p99 from autocannon's histogram. Memory: RSS (after a forced GC) at ${CHECKPOINTS} checkpoints across BENCH_TOKEN_REQUESTS=${TOKEN_REQUESTS}.`,
+      `req/s = 2xx answers / duration, median of ${ROUNDS} alternating ${SECONDS}-s rounds; p99 from autocannon's histogram. Memory: RSS (after a forced GC) at ${CHECKPOINTS} checkpoints across BENCH_TOKEN_REQUESTS=${TOKEN_REQUESTS}, growth = peak over the first checkpoint past ${formatCount(STEADY_AFTER)} (the stores full and cycled once); then the same soak on the bare server as a control.`,
   );
   return { bench: 'server', rows, figures, notes };
 }
 
-/** Memory across TOKEN_REQUESTS requests: RSS at each checkpoint, compared once the stores are full. */
-async function soak(server: ServerProcess, figures: Record<string, unknown>): Promise<Row> {
-  const step = Math.ceil(TOKEN_REQUESTS / CHECKPOINTS);
-  const start = await server.memory();
-  const checkpoints: Array<{ requests: number; seconds: number; rssBytes: number; heapUsedBytes: number; reqPerSec: number }> = [];
-  const began = Date.now();
-  let sent = 0;
-  let failed = 0;
-  let sinceCheckpoint = { requests: 0, seconds: 0 };
-  let capped = false;
-  while (sent < TOKEN_REQUESTS) {
-    if ((Date.now() - began) / 1000 > SOAK_MAX_SECONDS) {
-      capped = true;
-      break;
-    }
-    const nextCheckpoint = Math.min(TOKEN_REQUESTS, (Math.floor(sent / step) + 1) * step);
-    const amount = Math.min(SOAK_CHUNK, nextCheckpoint - sent);
-    const result = await load(server, { amount });
-    sent += amount;
-    failed += failures(result);
-    sinceCheckpoint = { requests: sinceCheckpoint.requests + amount, seconds: sinceCheckpoint.seconds + result.duration };
-    if (sent === nextCheckpoint) {
-      const memory = await server.memory();
-      const reqPerSec = round(sinceCheckpoint.requests / sinceCheckpoint.seconds);
-      checkpoints.push({ requests: sent, seconds: round((Date.now() - began) / 1000), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, reqPerSec });
-      progress(`server: ${formatCount(sent)} token requests, RSS ${formatBytes(memory.rss)}, heap ${formatBytes(memory.heapUsed)}, ${formatCount(reqPerSec)} req/s`);
-      sinceCheckpoint = { requests: 0, seconds: 0 };
-    }
-  }
-  const compared = checkpoints.filter((c) => c.requests >= STEADY_AFTER);
-  const baseline = compared[0];
-  const sinceFull = checkpoints.filter((c) => c.requests >= STORES_FULL_AFTER);
-  figures.memory = { tokenRequests: TOKEN_REQUESTS, sent, capped, soakMaxSeconds: SOAK_MAX_SECONDS, failed, startRssBytes: start.rss, startHeapUsedBytes: start.heapUsed, storesFullAfter: STORES_FULL_AFTER, steadyAfter: STEADY_AFTER, checkpoints };
-  const measure = `RSS across ${formatCount(sent)} token requests`;
-  const cappedNote = capped ? `stopped at ${formatCount(sent)} of ${formatCount(TOKEN_REQUESTS)} after ${SOAK_MAX_SECONDS} s (BENCH_SOAK_MAX_SECONDS); req/s per checkpoint: ${checkpoints.map((c) => formatCount(c.reqPerSec)).join(', ')}` : '';
-  if (!baseline || compared.length < 2) {
-    return { measure, ours: formatBytes(checkpoints.at(-1)?.rssBytes ?? start.rss), versus: `idle ${formatBytes(start.rss)}`, target: 'within 10 %', status: capped ? 'missed' : 'info', note: cappedNote || `too few requests to reach steady state (${formatCount(STEADY_AFTER)}) and compare; set BENCH_TOKEN_REQUESTS` };
-  }
-  const peak = Math.max(...compared.map((c) => c.rssBytes));
-  const growth = peak / baseline.rssBytes - 1;
-  const growthSinceFull = sinceFull[0] ? Math.max(...sinceFull.map((c) => c.rssBytes)) / sinceFull[0].rssBytes - 1 : Number.NaN;
-  figures.memory = { ...(figures.memory as object), baselineRssBytes: baseline.rssBytes, peakRssBytes: peak, growth: round(growth), growthSinceStoresFull: round(growthSinceFull) };
+/**
+ * Memory across TOKEN_REQUESTS requests: RSS at each checkpoint, compared from steady state. The
+ * same soak on the bare node:http server (a control, unless BENCH_SOAK_CONTROL=0) shows how much
+ * RSS drift Node itself has under the same traffic.
+ */
+async function memoryRows(ours: ServerProcess, bare: ServerProcess, figures: Record<string, unknown>): Promise<Row[]> {
+  const options = { requests: TOKEN_REQUESTS, checkpoints: CHECKPOINTS, maxSeconds: SOAK_MAX_SECONDS, chunk: SOAK_CHUNK };
+  const result = await soak(ours, { ...options, label: 'server soak', load: (amount) => load(ours, { amount }) });
+  const { growth, baseline, peak } = rssGrowth(result.checkpoints, STEADY_AFTER);
+  const sinceFull = rssGrowth(result.checkpoints, STORES_FULL_AFTER).growth;
+  figures.memory = { ...result, tokenRequests: TOKEN_REQUESTS, soakMaxSeconds: SOAK_MAX_SECONDS, storesFullAfter: STORES_FULL_AFTER, steadyAfter: STEADY_AFTER, growth: round(growth), growthSinceStoresFull: round(sinceFull) };
+  const measure = `RSS across ${formatCount(result.sent)} token requests`;
+  const heaps = result.checkpoints.filter((c) => c.requests >= STEADY_AFTER).map((c) => c.heapUsedBytes);
   const notes = [
-    failed > 0 ? `${failed} requests failed or were refused` : '',
-    Number.isFinite(growthSinceFull) ? `from the ${formatCount(STORES_FULL_AFTER)} checkpoint (stores just full): ${growthSinceFull >= 0 ? '+' : ''}${formatPercent(growthSinceFull)}` : '',
-    cappedNote,
+    result.failed > 0 ? `${result.failed} requests failed or were refused` : '',
+    Number.isFinite(sinceFull) ? `from ${formatCount(STORES_FULL_AFTER)} (stores just full) ${signed(sinceFull)}` : '',
+    heaps.length > 1 ? `JS heap after GC ${formatBytes(Math.min(...heaps))}–${formatBytes(Math.max(...heaps))}` : '',
+    result.capped ? `stopped at ${formatCount(result.sent)} of ${formatCount(TOKEN_REQUESTS)} after ${SOAK_MAX_SECONDS} s (BENCH_SOAK_MAX_SECONDS); req/s per checkpoint: ${result.checkpoints.map((c) => formatCount(c.reqPerSec)).join(', ')}` : '',
   ].filter(Boolean);
-  return {
-    measure,
-    ours: `peak ${formatBytes(peak)}`,
-    versus: `at ${formatCount(baseline.requests)} ${formatBytes(baseline.rssBytes)} (idle ${formatBytes(start.rss)})`,
-    ratio: `${growth >= 0 ? '+' : ''}${formatPercent(growth)}`,
-    target: 'within 10 %',
-    status: growth <= 0.1 && failed === 0 && !capped ? 'met' : 'missed',
-    ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
-  };
+  const rows: Row[] = [];
+  if (!baseline) {
+    rows.push({ measure, ours: formatBytes(result.checkpoints.at(-1)?.rssBytes ?? result.start.rss), versus: `idle ${formatBytes(result.start.rss)}`, target: 'within 10 %', status: result.capped ? 'missed' : 'info', note: notes.join('; ') || `too few requests to reach steady state (${formatCount(STEADY_AFTER)}); set BENCH_TOKEN_REQUESTS` });
+  } else {
+    rows.push({
+      measure,
+      ours: `peak ${formatBytes(peak)}`,
+      versus: `at ${formatCount(baseline.requests)} ${formatBytes(baseline.rssBytes)} (idle ${formatBytes(result.start.rss)})`,
+      ratio: signed(growth),
+      target: 'within 10 %',
+      status: growth <= 0.1 && result.failed === 0 && !result.capped ? 'met' : 'missed',
+      ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
+    });
+  }
+  if (process.env.BENCH_SOAK_CONTROL !== '0' && result.sent >= STEADY_AFTER * 2) {
+    // The control gets exactly as many requests as ours got.
+    const control = await soak(bare, { ...options, requests: result.sent, maxSeconds: CONTROL_MAX_SECONDS, label: 'bare soak', load: (amount) => load(bare, { amount }) });
+    const bareGrowth = rssGrowth(control.checkpoints, STEADY_AFTER);
+    figures.memoryControl = { ...control, growth: round(bareGrowth.growth) };
+    if (bareGrowth.baseline) {
+      const note = control.capped ? `stopped at ${formatCount(control.sent)} after ${CONTROL_MAX_SECONDS} s` : 'RSS drift Node shows without any tokensmith code';
+      rows.push({ measure: '  same traffic, bare node:http (control)', ours: `peak ${formatBytes(bareGrowth.peak)}`, versus: `at ${formatCount(bareGrowth.baseline.requests)} ${formatBytes(bareGrowth.baseline.rssBytes)}`, ratio: signed(bareGrowth.growth), status: 'info', note });
+    }
+  }
+  return rows;
+}
+
+function signed(fraction: number): string {
+  return `${fraction >= 0 ? '+' : ''}${formatPercent(fraction)}`;
 }
 
 if (isMain(import.meta.url)) await reportResult(run);

@@ -45,7 +45,7 @@ process.on('message', (message: { type: string }) => {
   if (message.type === 'rss') {
     (globalThis as { gc?: () => void }).gc?.();
     const memory = process.memoryUsage();
-    process.send!({ type: 'rss', rss: memory.rss, heapUsed: memory.heapUsed });
+    process.send!({ type: 'rss', rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, arrayBuffers: memory.arrayBuffers });
   } else if (message.type === 'close') {
     process.exit(0);
   }

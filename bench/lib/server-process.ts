@@ -2,11 +2,19 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BENCH_EXEC_ARGV } from './child';
 
+/** `process.memoryUsage()` of a server process after a forced GC, bytes. */
+export interface ServerMemory {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
 /** A server running in a child process (see ./server-child.ts). */
 export interface ServerProcess {
   url: string;
   /** The server process's memory now (after a GC), bytes. */
-  memory(): Promise<{ rss: number; heapUsed: number }>;
+  memory(): Promise<ServerMemory>;
   close(): Promise<void>;
 }
 
@@ -31,12 +39,13 @@ export function startServerProcess(kind: 'tokensmith' | 'bare', config?: object)
   });
 }
 
-function askMemory(child: ChildProcess): Promise<{ rss: number; heapUsed: number }> {
+function askMemory(child: ChildProcess): Promise<ServerMemory> {
   return new Promise((resolve) => {
-    const listener = (message: { type: string; rss: number; heapUsed: number }): void => {
+    const listener = (message: ServerMemory & { type: string }): void => {
       if (message.type !== 'rss') return;
       child.off('message', listener);
-      resolve({ rss: message.rss, heapUsed: message.heapUsed });
+      const { type: _type, ...memory } = message;
+      resolve(memory);
     };
     child.on('message', listener);
     child.send({ type: 'rss' });
