@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as Ably from 'ably';
 import type { Middleware } from 'openapi-fetch';
-import { isMain, progress, reportResult } from './lib/child';
-import { compareInterleaved, type Candidate } from './lib/compare';
+import { BENCH_EXEC_ARGV, isMain, progress, reportResult } from './lib/child';
+import { compareInterleaved, type Candidate, type CandidateTiming } from './lib/compare';
 import { canMeasureHeap, heapBytesPerCall, type HeapPerCall } from './lib/heap';
 import { optionalExport } from './lib/optional';
 import { formatBytes, formatNs, formatRatio, round } from './lib/stats';
@@ -12,120 +14,146 @@ import { notMeasured, type BenchResult, type Row } from './lib/types';
  * tokensmith: the middleware's `onRequest` (security-map lookup, cached `Bearer …` value, header
  * set on the Request). Official SDK: `auth.getAuthHeaders()` with a token, which is how its REST
  * client gets the header for each request. Floor: setting that same header on the Request.
+ *
+ * Two parts, each in a fresh process so one part's call shapes cannot make the other's call sites
+ * polymorphic: `real` (onRequest on a real undici Request, the SDK, the bare header set) and
+ * `logic` (onRequest on a Request-shaped object whose `headers.set` only stores the value, which
+ * isolates the middleware's own work, beside the SDK).
  */
 
 const TOKEN = 'bench-token.0123456789abcdefghijklmnopqrstuvwxyz';
 const EXPIRES = Date.now() + 24 * 60 * 60_000;
 const SCHEMA_PATH = '/channels/{channelId}/messages';
-// One Request reused for every call: the bench times authenticating a request, not building one.
-const request = new Request('http://127.0.0.1:1/channels/bench/messages');
+const EXPECTED = `Bearer ${Buffer.from(TOKEN).toString('base64')}`;
 
+type Part = 'real' | 'logic';
+interface PartResult {
+  timings: CandidateTiming[];
+  heap: Record<string, HeapPerCall>;
+}
 type AblyAuthClass = new (options: Record<string, unknown>) => { middleware: Middleware };
 
-// The same request with undici's Headers replaced by a plain setter: isolates the middleware's own
-// work (security lookup, cached value, body check) from the cost of the header set itself.
-const stubRequest = { method: 'GET', body: null, url: request.url, headers: { value: '', set(_name: string, value: string) { this.value = value; } } };
-
-function onRequestCall(middleware: Middleware, on: object = request): () => unknown {
+function onRequestCall(middleware: Middleware, request: object): () => unknown {
   const onRequest = middleware.onRequest!;
-  const context = { request: on, schemaPath: SCHEMA_PATH, params: {}, options: {}, id: 'bench' } as unknown as Parameters<typeof onRequest>[0];
+  const context = { request, schemaPath: SCHEMA_PATH, params: {}, options: {}, id: 'bench' } as unknown as Parameters<typeof onRequest>[0];
   return () => onRequest(context);
 }
 
-export async function run(): Promise<BenchResult> {
-  const rows: Row[] = [];
-  const notes: string[] = [];
+/** Builds one part's candidates, checks each sets the expected header, times them, then heap. */
+async function measurePart(part: Part): Promise<PartResult> {
   const AblyAuth = await optionalExport<AblyAuthClass>('../src/index.node.ts', 'AblyAuth', import.meta.url);
-  if (!AblyAuth.ok) {
-    return { bench: 'header-path', rows: [notMeasured('warm header path', AblyAuth.why, '>= 5x cheaper')], figures: {}, notes };
-  }
+  if (!AblyAuth.ok) throw new Error(AblyAuth.why);
   const auth = new AblyAuth.value({ tokenDetails: { token: TOKEN, expires: EXPIRES } });
-  const ours = onRequestCall(auth.middleware);
-  await ours();
-  const expected = `Bearer ${Buffer.from(TOKEN).toString('base64')}`;
-  if (request.headers.get('authorization') !== expected) throw new Error('tokensmith middleware did not set the Bearer header');
-
   const sdk = new Ably.Rest({ tokenDetails: { token: TOKEN, expires: EXPIRES } as Ably.TokenDetails, logLevel: 0 } as Ably.ClientOptions);
-  const sdkCall = (): Promise<unknown> => (sdk.auth as unknown as { getAuthHeaders(): Promise<Record<string, string>> }).getAuthHeaders();
-  const sdkHeaders = (await sdkCall()) as Record<string, string>;
-  if (sdkHeaders.authorization !== expected) throw new Error('SDK getAuthHeaders did not give the same Bearer header');
+  const sdkAuth = sdk.auth as unknown as { getAuthHeaders(): Promise<Record<string, string>> };
+  const sdkCall = (): Promise<Record<string, string>> => sdkAuth.getAuthHeaders();
+  if ((await sdkCall()).authorization !== EXPECTED) throw new Error('SDK getAuthHeaders gave another header');
 
-  const logicOnly = onRequestCall(auth.middleware, stubRequest);
-  await logicOnly();
-  if (stubRequest.headers.value !== expected) throw new Error('tokensmith middleware did not set the Bearer header on the stub');
-  const floor = (): void => request.headers.set('Authorization', expected);
-  const sdkAndSet = async (): Promise<void> => {
-    const headers = await sdkCall();
-    request.headers.set('Authorization', (headers as Record<string, string>).authorization!);
-  };
-  const figures: Record<string, unknown> = {};
-
-  // Heap first, before the timing loops have made every call site megamorphic.
-  let heapRow: Row = notMeasured('warm header path, heap/request', 'run with node --expose-gc (npm run bench does)');
-  if (canMeasureHeap()) {
-    progress('header-path: heap bytes per call');
-    const heap: Record<string, HeapPerCall> = {};
-    heap.floor = await heapBytesPerCall(floor);
-    heap.ours = await heapBytesPerCall(ours);
-    heap.logicOnly = await heapBytesPerCall(logicOnly);
-    heap.sdk = await heapBytesPerCall(sdkCall);
-    // undici's headers.set allocates tens of bytes itself and its figure wanders by a few dozen
-    // between runs, so "beyond the header set" is read off the stubbed run: what the middleware
-    // allocates when setting the header costs nothing.
-    const extra = heap.logicOnly.bytesPerCall;
-    const gcs = heap.ours.gcDuringRun + heap.floor.gcDuringRun + heap.logicOnly.gcDuringRun;
-    // Under one pointer-sized word per call is measurement noise, not an allocation.
-    const allocationFree = extra < 8 && gcs === 0;
-    heapRow = {
-      measure: 'warm header path, heap/request',
-      ours: formatBytes(heap.ours.bytesPerCall),
-      versus: `header set alone ${formatBytes(heap.floor.bytesPerCall)}; SDK ${formatBytes(heap.sdk.bytesPerCall)}`,
-      ratio: `middleware alone ${formatBytes(Math.max(0, extra))}`,
-      target: 'nothing beyond the header set',
-      status: allocationFree ? 'met' : 'missed',
-      ...(allocationFree ? {} : { note: `${formatBytes(extra)}/request besides the header set${extra >= 8 && extra < 24 ? ': one boxed Date.now() read by TokenManager.peek()' : ''}${gcs > 0 ? `; ${gcs} GC during the run` : ''}` }),
-    };
-    figures.heapBytesPerCall = Object.fromEntries(Object.entries(heap).map(([k, v]) => [k, { ...v, bytesPerCall: round(v.bytesPerCall) }]));
+  const candidates: Candidate[] = [{ name: 'sdk', fn: sdkCall }];
+  if (part === 'real') {
+    // One Request reused for every call: the bench times authenticating a request, not building one.
+    const request = new Request('http://127.0.0.1:1/channels/bench/messages');
+    const ours = onRequestCall(auth.middleware, request);
+    await ours();
+    if (request.headers.get('authorization') !== EXPECTED) throw new Error('middleware did not set the Bearer header');
+    const floor = (): void => request.headers.set('Authorization', EXPECTED);
+    const sdkAndSet = async (): Promise<void> => request.headers.set('Authorization', (await sdkCall()).authorization!);
+    candidates.push({ name: 'ours', fn: ours }, { name: 'floor', fn: floor }, { name: 'sdkAndSet', fn: sdkAndSet });
+  } else {
+    const stub = { method: 'GET', body: null, url: 'http://127.0.0.1:1/channels/bench/messages', headers: { value: '', set(_name: string, value: string) { this.value = value; } } };
+    const logicOnly = onRequestCall(auth.middleware, stub);
+    await logicOnly();
+    if (stub.headers.value !== EXPECTED) throw new Error('middleware did not set the Bearer header on the stub');
+    candidates.push({ name: 'logicOnly', fn: logicOnly });
   }
-
-  const candidates: Candidate[] = [
-    { name: 'ours', fn: ours },
-    { name: 'sdk', fn: sdkCall },
-    { name: 'floor', fn: floor },
-    { name: 'logicOnly', fn: logicOnly },
-    { name: 'sdkAndSet', fn: sdkAndSet },
-  ];
-  progress('header-path: timing onRequest, getAuthHeaders and a bare header set in interleaved rounds');
+  // Heap first, each candidate warmed up on its own loop, before timing mixes the call sites.
+  const heap: Record<string, HeapPerCall> = {};
+  if (canMeasureHeap()) for (const { name, fn } of candidates) heap[name] = await heapBytesPerCall(fn);
   const timings = await compareInterleaved(candidates, { rounds: 7, minCpuTimeMs: 100 });
-  const by = Object.fromEntries(timings.map((t) => [t.name, t]));
-  const cheaper = by.sdk!.nsPerOp / by.ours!.nsPerOp;
-  const logicCheaper = by.sdk!.nsPerOp / by.logicOnly!.nsPerOp;
-  const requestCheaper = by.sdkAndSet!.nsPerOp / by.ours!.nsPerOp;
-  rows.push({
-    measure: 'warm header path, time/request',
-    ours: formatNs(by.ours!.nsPerOp),
-    versus: `SDK getAuthHeaders ${formatNs(by.sdk!.nsPerOp)}`,
-    ratio: `SDK/ours ${formatRatio(cheaper)}`,
-    target: '>= 5x',
-    status: cheaper >= 5 ? 'met' : 'missed',
-    ...(cheaper < 5 ? { note: `ours includes undici's headers.set (${formatNs(by.floor!.nsPerOp)} alone); the SDK's figure sets no header` } : {}),
-  });
-  rows.push({ measure: 'middleware alone (header set stubbed)', ours: formatNs(by.logicOnly!.nsPerOp), versus: `SDK getAuthHeaders ${formatNs(by.sdk!.nsPerOp)}`, ratio: `SDK/ours ${formatRatio(logicCheaper)}`, target: '>= 5x', status: logicCheaper >= 5 ? 'met' : 'missed', note: 'like for like: neither sets a header' });
-  rows.push({ measure: 'header on a Request, both sides', ours: formatNs(by.ours!.nsPerOp), versus: `SDK + headers.set ${formatNs(by.sdkAndSet!.nsPerOp)}`, ratio: `SDK/ours ${formatRatio(requestCheaper)}`, status: 'info', note: `headers.set alone ${formatNs(by.floor!.nsPerOp)}` });
-  rows.push(heapRow);
-
-  Object.assign(figures, Object.fromEntries(timings.map((t) => [t.name, { nsPerOp: round(t.nsPerOp), roundsNs: t.roundsNs.map((v) => round(v)) }])));
-  figures.sdkOverOurs = round(cheaper);
-  figures.sdkOverLogicOnly = round(logicCheaper);
-  figures.sdkAndSetOverOurs = round(requestCheaper);
-
-  notes.push(
-    'header-path: tokensmith = AblyAuth({ tokenDetails }).middleware.onRequest for GET /channels/{channelId}/messages on one reused Request; ' +
-      'SDK = new Ably.Rest({ tokenDetails }).auth.getAuthHeaders() (public since ably 2.x; it returns the header object, it sets nothing); ' +
-      'floor = request.headers.set(Authorization, value); "middleware alone" runs the same onRequest on a Request-shaped object whose headers.set only stores the value. ' +
-      'Heap: gc(), heapUsed, 20k calls from a loop compiled for that candidate, heapUsed, no GC in between.',
-  );
-  return { bench: 'header-path', rows, figures, notes };
+  return { timings, heap };
 }
 
-if (isMain(import.meta.url)) await reportResult(run);
+/** Runs a part in a fresh process (`BENCH_HEADER_PART`), which prints its result as JSON. */
+function runPart(part: Part): PartResult {
+  const file = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, [...BENCH_EXEC_ARGV, file], { env: { ...process.env, BENCH_HEADER_PART: part }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const last = child.stdout.trim().split('\n').at(-1) ?? '';
+  if (child.status !== 0 || !last.startsWith('{')) throw new Error(`header-path part ${part} failed: ${child.stderr.slice(0, 300)}`);
+  return JSON.parse(last) as PartResult;
+}
+
+export async function run(): Promise<BenchResult> {
+  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index.node.ts', 'AblyAuth', import.meta.url);
+  if (!AblyAuth.ok) return { bench: 'header-path', rows: [notMeasured('warm header path', AblyAuth.why, '>= 5x cheaper')], figures: {}, notes: [] };
+  progress('header-path: onRequest on a real Request vs getAuthHeaders vs a bare header set');
+  const real = runPart('real');
+  progress('header-path: onRequest with the header set stubbed vs getAuthHeaders');
+  const logic = runPart('logic');
+  const t = (part: PartResult, name: string): number => part.timings.find((c) => c.name === name)!.nsPerOp;
+  const [ours, sdk, floor, sdkAndSet] = [t(real, 'ours'), t(real, 'sdk'), t(real, 'floor'), t(real, 'sdkAndSet')];
+  const [logicOnly, sdkBesideLogic] = [t(logic, 'logicOnly'), t(logic, 'sdk')];
+
+  const rows: Row[] = [
+    {
+      measure: 'warm header path, time/request',
+      ours: formatNs(ours),
+      versus: `SDK getAuthHeaders ${formatNs(sdk)}`,
+      ratio: `SDK/ours ${formatRatio(sdk / ours)}`,
+      target: '>= 5x',
+      status: sdk / ours >= 5 ? 'met' : 'missed',
+      ...(sdk / ours < 5 ? { note: `ours includes undici's headers.set (${formatNs(floor)} alone); the SDK's figure sets no header` } : {}),
+    },
+    {
+      measure: 'middleware alone (header set stubbed)',
+      ours: formatNs(logicOnly),
+      versus: `SDK getAuthHeaders ${formatNs(sdkBesideLogic)}`,
+      ratio: `SDK/ours ${formatRatio(sdkBesideLogic / logicOnly)}`,
+      target: '>= 5x',
+      status: sdkBesideLogic / logicOnly >= 5 ? 'met' : 'missed',
+      note: 'like for like: neither sets a header',
+    },
+    { measure: 'header on a Request, both sides', ours: formatNs(ours), versus: `SDK + headers.set ${formatNs(sdkAndSet)}`, ratio: `SDK/ours ${formatRatio(sdkAndSet / ours)}`, status: 'info', note: `headers.set alone ${formatNs(floor)}` },
+  ];
+  const heapOurs = real.heap.ours;
+  const heapLogic = logic.heap.logicOnly;
+  if (heapOurs && heapLogic && real.heap.floor && real.heap.sdk) {
+    // undici's headers.set allocates tens of bytes itself, so "beyond the header set" is read off
+    // the stubbed run: what the middleware allocates when setting the header costs nothing.
+    const extra = heapLogic.bytesPerCall;
+    const gcs = heapOurs.gcDuringRun + heapLogic.gcDuringRun;
+    const clean = extra < 8 && gcs === 0; // under one word per call is noise, not an allocation
+    rows.push({
+      measure: 'warm header path, heap/request',
+      ours: formatBytes(heapOurs.bytesPerCall),
+      versus: `header set alone ${formatBytes(real.heap.floor.bytesPerCall)}; SDK ${formatBytes(real.heap.sdk.bytesPerCall)}`,
+      ratio: `middleware alone ${formatBytes(Math.max(0, extra))}`,
+      target: 'nothing beyond the header set',
+      status: clean ? 'met' : 'missed',
+      ...(clean ? {} : { note: `${formatBytes(extra)}/request besides the header set${extra >= 8 && extra < 24 ? ': one boxed Date.now() (16 B) read by TokenManager.peek()' : ''}${gcs > 0 ? `; ${gcs} GC during the run` : ''}` }),
+    });
+  } else {
+    rows.push(notMeasured('warm header path, heap/request', 'run with node --expose-gc (npm run bench does)'));
+  }
+  const part = (p: PartResult) => ({
+    timings: Object.fromEntries(p.timings.map((c) => [c.name, { nsPerOp: round(c.nsPerOp), roundsNs: c.roundsNs.map((v) => round(v)) }])),
+    heapBytesPerCall: Object.fromEntries(Object.entries(p.heap).map(([k, v]) => [k, { ...v, bytesPerCall: round(v.bytesPerCall) }])),
+  });
+  return {
+    bench: 'header-path',
+    rows,
+    figures: { real: part(real), logic: part(logic), sdkOverOurs: round(sdk / ours), sdkOverLogicOnly: round(sdkBesideLogic / logicOnly) },
+    notes: [
+      'header-path: tokensmith = AblyAuth({ tokenDetails }).middleware.onRequest for GET /channels/{channelId}/messages on one reused Request; ' +
+        'SDK = new Ably.Rest({ tokenDetails }).auth.getAuthHeaders() (public in ably 2.x; returns the header object, sets nothing); floor = request.headers.set(Authorization, value); ' +
+        '"middleware alone" = the same onRequest on a Request-shaped object whose headers.set only stores the value, timed beside the SDK in a separate process. ' +
+        'Heap: after 50k warm-up calls, gc(), heapUsed, 20k calls from a loop compiled for that candidate, heapUsed; no GC in between.',
+    ],
+  };
+}
+
+if (process.env.BENCH_HEADER_PART === 'real' || process.env.BENCH_HEADER_PART === 'logic') {
+  console.log(JSON.stringify(await measurePart(process.env.BENCH_HEADER_PART)));
+  process.exit(0);
+} else if (isMain(import.meta.url)) {
+  await reportResult(run);
+}

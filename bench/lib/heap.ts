@@ -23,13 +23,13 @@ export function canMeasureHeap(): boolean {
  * few hundred bytes per call; if a GC runs anyway the count is halved and the run repeated.
  * Async `fn` are awaited one call at a time (the awaits' own promises count too).
  */
-export async function heapBytesPerCall(fn: () => unknown, calls = 20_000): Promise<HeapPerCall> {
+export async function heapBytesPerCall(fn: () => unknown, calls = 20_000, warmUpCalls = 50_000): Promise<HeapPerCall> {
   if (!gc) throw new Error('heapBytesPerCall needs node --expose-gc');
   // A loop compiled for this fn alone: a shared loop's call site would turn polymorphic across
   // candidates and box or allocate where a real caller would not.
   const isAsync = fn() instanceof Promise;
   const loop = (isAsync ? newAsyncLoop() : newSyncLoop()) as (fn: () => unknown, n: number) => unknown;
-  await loop(fn, 5_000); // warm: compile, optimise, fill caches
+  await loop(fn, warmUpCalls); // warm: compile, optimise (TurboFan), fill caches
   for (let attempt = 0; ; attempt++) {
     let gcs = 0;
     const observer = new PerformanceObserver((list) => {
