@@ -2,16 +2,10 @@ import type { Command } from 'commander';
 import { AblyAuth } from '../ably/node';
 import type { TokenParams } from '../ably/types';
 import { ConfigurationError, InvalidCredentialsError } from '../core/errors';
+import { processIo, shownToken, type CliIo } from './io';
 
-/** Where the `ably` commands read and write; tests pass their own. */
-export interface AblyCliIo {
-  /** Receives the command's output. */
-  write(text: string): void;
-  /** Source of `ABLY_KEY`. */
-  env: Readonly<Record<string, string | undefined>>;
-  /** `fetch` to use; default the global one. */
-  fetch?: typeof globalThis.fetch;
-}
+/** Where the `ably` commands read and write. */
+export type AblyCliIo = CliIo;
 
 interface TokenOptions {
   key?: string;
@@ -40,7 +34,7 @@ interface TokenOptions {
  */
 export function registerAblyCommands(program: Command, io?: AblyCliIo): void {
   const ably = program.command('ably').description('Ably token auth with the key in ABLY_KEY (or --key)');
-  const resolveIo = (): AblyCliIo => io ?? { write: (text: string) => void process.stdout.write(text), env: process.env };
+  const resolveIo = (): AblyCliIo => io ?? processIo();
   const common = (command: Command): Command =>
     command
       .option('--key <key>', 'API key appId.keyId:secret (default: ABLY_KEY; prefer the variable, it stays out of shell history)')
@@ -60,7 +54,7 @@ export function registerAblyCommands(program: Command, io?: AblyCliIo): void {
     .action(async (options: TokenOptions) => {
       const cli = resolveIo();
       const details = await authFor(options, cli).requestToken(tokenParams(options));
-      cli.write(`${JSON.stringify({ ...details, token: shown(details.token, options.showToken) }, null, 2)}\n`);
+      cli.write(`${JSON.stringify({ ...details, token: shownToken(details.token, options.showToken) }, null, 2)}\n`);
     });
 
   common(ably.command('jwt').description('Print an Ably JWT signed with the key'))
@@ -68,7 +62,7 @@ export function registerAblyCommands(program: Command, io?: AblyCliIo): void {
     .action(async (options: TokenOptions) => {
       const cli = resolveIo();
       const jwt = await authFor(options, cli).createJwt(tokenParams(options));
-      cli.write(`${JSON.stringify({ token: shown(jwt, options.showToken) }, null, 2)}\n`);
+      cli.write(`${JSON.stringify({ token: shownToken(jwt, options.showToken) }, null, 2)}\n`);
     });
 }
 
@@ -90,6 +84,3 @@ function tokenParams(options: TokenOptions): TokenParams {
   return params;
 }
 
-function shown(token: string, showToken: boolean | undefined): string {
-  return showToken ? token : `[masked: ${token.length} characters; --show-token prints it]`;
-}

@@ -1,15 +1,9 @@
 import type { Command } from 'commander';
 import { MetquayAuth, type AuthenticationResponse } from '../metquay';
+import { processIo, shownToken, type CliIo } from './io';
 
-/** Where the `metquay` commands read and write; tests pass their own. */
-export interface MetquayCliIo {
-  /** Receives the command's output. */
-  write(text: string): void;
-  /** Source of `METQUAY_*` variables. */
-  env: Readonly<Record<string, string | undefined>>;
-  /** `fetch` to use; default the global one. */
-  fetch?: typeof globalThis.fetch;
-}
+/** Where the `metquay` commands read and write. */
+export type MetquayCliIo = CliIo;
 
 interface AuthenticateOptions {
   url?: string;
@@ -34,7 +28,7 @@ export function registerMetquayCommands(program: Command, io?: MetquayCliIo): vo
     .option('--url <base>', 'API base URL ending in /api/v1 (default: METQUAY_BASE_URL)')
     .option('--show-token', 'print the access token in full (it is a secret)', false)
     .action(async (options: AuthenticateOptions) => {
-      const { write, env, fetch } = io ?? { write: (text: string) => void process.stdout.write(text), env: process.env };
+      const { write, env, fetch } = io ?? processIo();
       const auth = new MetquayAuth({
         env,
         ...(options.url === undefined ? {} : { baseUrl: options.url }),
@@ -49,5 +43,5 @@ export function registerMetquayCommands(program: Command, io?: MetquayCliIo): vo
 
 /** The response with `accessToken` replaced by a note of its length; nothing of the token remains. */
 export function maskToken(response: AuthenticationResponse): AuthenticationResponse {
-  return { ...response, accessToken: `[masked: ${response.accessToken.length} characters; --show-token prints it]` };
+  return { ...response, accessToken: shownToken(response.accessToken, false) };
 }
