@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as Ably from 'ably';
 import type { Middleware } from 'openapi-fetch';
 import { BENCH_EXEC_ARGV, isMain, progress, reportResult } from './lib/child';
-import { compareInterleaved, type Candidate, type CandidateTiming } from './lib/compare';
+import { compareInterleaved, slowdown, type Candidate, type CandidateTiming } from './lib/compare';
 import { canMeasureHeap, heapBytesPerCall, type HeapPerCall } from './lib/heap';
 import { optionalExport } from './lib/optional';
 import { formatBytes, formatNs, formatRatio, round } from './lib/stats';
@@ -89,30 +89,34 @@ export async function run(): Promise<BenchResult> {
   const real = runPart('real');
   progress('header-path: onRequest with the header set stubbed vs getAuthHeaders');
   const logic = runPart('logic');
-  const t = (part: PartResult, name: string): number => part.timings.find((c) => c.name === name)!.nsPerOp;
-  const [ours, sdk, floor, sdkAndSet] = [t(real, 'ours'), t(real, 'sdk'), t(real, 'floor'), t(real, 'sdkAndSet')];
-  const [logicOnly, sdkBesideLogic] = [t(logic, 'logicOnly'), t(logic, 'sdk')];
+  const c = (part: PartResult, name: string): CandidateTiming => part.timings.find((timing) => timing.name === name)!;
+  const [ours, sdk, floor, sdkAndSet] = [c(real, 'ours').nsPerOp, c(real, 'sdk').nsPerOp, c(real, 'floor').nsPerOp, c(real, 'sdkAndSet').nsPerOp];
+  const [logicOnly, sdkBesideLogic] = [c(logic, 'logicOnly').nsPerOp, c(logic, 'sdk').nsPerOp];
+  // Ratios within each round, then the median: what a load spike does to one round stays there.
+  const cheaper = slowdown(c(real, 'sdk'), c(real, 'ours'));
+  const logicCheaper = slowdown(c(logic, 'sdk'), c(logic, 'logicOnly'));
+  const requestCheaper = slowdown(c(real, 'sdkAndSet'), c(real, 'ours'));
 
   const rows: Row[] = [
     {
       measure: 'warm header path, time/request',
       ours: formatNs(ours),
       versus: `SDK getAuthHeaders ${formatNs(sdk)}`,
-      ratio: `SDK/ours ${formatRatio(sdk / ours)}`,
+      ratio: `SDK/ours ${formatRatio(cheaper)}`,
       target: '>= 5x',
-      status: sdk / ours >= 5 ? 'met' : 'missed',
-      ...(sdk / ours < 5 ? { note: `ours includes undici's headers.set (${formatNs(floor)} alone); the SDK's figure sets no header` } : {}),
+      status: cheaper >= 5 ? 'met' : 'missed',
+      ...(cheaper < 5 ? { note: `ours includes undici's headers.set (${formatNs(floor)} alone); the SDK's figure sets no header` } : {}),
     },
     {
       measure: 'middleware alone (header set stubbed)',
       ours: formatNs(logicOnly),
       versus: `SDK getAuthHeaders ${formatNs(sdkBesideLogic)}`,
-      ratio: `SDK/ours ${formatRatio(sdkBesideLogic / logicOnly)}`,
+      ratio: `SDK/ours ${formatRatio(logicCheaper)}`,
       target: '>= 5x',
-      status: sdkBesideLogic / logicOnly >= 5 ? 'met' : 'missed',
+      status: logicCheaper >= 5 ? 'met' : 'missed',
       note: 'like for like: neither sets a header',
     },
-    { measure: 'header on a Request, both sides', ours: formatNs(ours), versus: `SDK + headers.set ${formatNs(sdkAndSet)}`, ratio: `SDK/ours ${formatRatio(sdkAndSet / ours)}`, status: 'info', note: `headers.set alone ${formatNs(floor)}` },
+    { measure: 'header on a Request, both sides', ours: formatNs(ours), versus: `SDK + headers.set ${formatNs(sdkAndSet)}`, ratio: `SDK/ours ${formatRatio(requestCheaper)}`, status: 'info', note: `headers.set alone ${formatNs(floor)}` },
   ];
   const heapOurs = real.heap.ours;
   const heapLogic = logic.heap.logicOnly;
@@ -141,7 +145,7 @@ export async function run(): Promise<BenchResult> {
   return {
     bench: 'header-path',
     rows,
-    figures: { real: part(real), logic: part(logic), sdkOverOurs: round(sdk / ours), sdkOverLogicOnly: round(sdkBesideLogic / logicOnly) },
+    figures: { real: part(real), logic: part(logic), sdkOverOurs: round(cheaper), sdkOverLogicOnly: round(logicCheaper), sdkAndSetOverOurs: round(requestCheaper) },
     notes: [
       'header-path: tokensmith = AblyAuth({ tokenDetails }).middleware.onRequest for GET /channels/{channelId}/messages on one reused Request; ' +
         'SDK = new Ably.Rest({ tokenDetails }).auth.getAuthHeaders() (public in ably 2.x; returns the header object, sets nothing); floor = request.headers.set(Authorization, value); ' +

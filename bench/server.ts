@@ -124,12 +124,12 @@ async function memoryRows(ours: ServerProcess, bare: ServerProcess, figures: Rec
   ].filter(Boolean);
   const rows: Row[] = [];
   if (!baseline) {
-    rows.push({ measure, ours: formatBytes(result.checkpoints.at(-1)?.rssBytes ?? result.start.rss), versus: `idle ${formatBytes(result.start.rss)}`, target: 'within 10 %', status: result.capped ? 'missed' : 'info', note: notes.join('; ') || `too few requests to reach steady state (${formatCount(STEADY_AFTER)}); set BENCH_TOKEN_REQUESTS` });
+    rows.push({ measure, ours: formatBytes(result.checkpoints.at(-1)?.rssBytes ?? result.start.rss), versus: `before the soak ${formatBytes(result.start.rss)}`, target: 'within 10 %', status: result.capped ? 'missed' : 'info', note: notes.join('; ') || `too few requests to reach steady state (${formatCount(STEADY_AFTER)}); set BENCH_TOKEN_REQUESTS` });
   } else {
     rows.push({
       measure,
       ours: `peak ${formatBytes(peak)}`,
-      versus: `at ${formatCount(baseline.requests)} ${formatBytes(baseline.rssBytes)} (idle ${formatBytes(result.start.rss)})`,
+      versus: `at ${formatCount(baseline.requests)} ${formatBytes(baseline.rssBytes)} (before the soak ${formatBytes(result.start.rss)})`,
       ratio: signed(growth),
       target: 'within 10 %',
       status: growth <= 0.1 && result.failed === 0 && !result.capped ? 'met' : 'missed',

@@ -48,3 +48,11 @@ export async function compareInterleaved(candidates: readonly Candidate[], optio
     return { name, nsPerOp, opsPerSec: 1e9 / nsPerOp, roundsNs };
   });
 }
+
+/**
+ * How many times slower `a` is than `b`: the median over rounds of their time ratio within each
+ * round, so a round slowed by outside load compares its two figures with each other only.
+ */
+export function slowdown(a: CandidateTiming, b: CandidateTiming): number {
+  return median(a.roundsNs.map((ns, i) => ns / (b.roundsNs[i] as number)));
+}
