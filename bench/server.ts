@@ -3,7 +3,7 @@ import { runAutocannon, type AutocannonRequest, type AutocannonResult } from './
 import { createFloor } from './lib/floor';
 import { startServerProcess, type ServerProcess } from './lib/server-process';
 import { soak, rssGrowth } from './lib/soak';
-import { formatBytes, formatCount, formatMs, formatPercent, median, round } from './lib/stats';
+import { formatBytes, formatCount, formatMs, formatNs, formatPercent, formatRatio, median, round } from './lib/stats';
 import { notMeasured, type BenchResult, type Row } from './lib/types';
 
 /**
@@ -69,9 +69,21 @@ export async function run(): Promise<BenchResult> {
     await load(bare, { duration: 1 });
     await load(ours, { duration: 1 });
     const runs = { bare: [] as AutocannonResult[], ours: [] as AutocannonResult[] };
+    // The server's own CPU per answered request, and how busy it was: on a small machine the load
+    // generator can be the bottleneck for the faster server, which req/s alone would hide.
+    const cpu = { bare: [] as number[], ours: [] as number[] };
+    const busy = { bare: [] as number[], ours: [] as number[] };
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
-      for (const which of order) runs[which].push(await load(which === 'bare' ? bare : ours, { duration: SECONDS }));
+      for (const which of order) {
+        const server = which === 'bare' ? bare : ours;
+        const before = await server.cpuMicros();
+        const result = await load(server, { duration: SECONDS });
+        const used = (await server.cpuMicros()) - before;
+        runs[which].push(result);
+        cpu[which].push(used / Math.max(1, result['2xx']));
+        busy[which].push(used / (result.duration * 1e6));
+      }
     }
     const oursRps = median(runs.ours.map(reqPerSec));
     const bareRps = median(runs.bare.map(reqPerSec));
@@ -88,9 +100,26 @@ export async function run(): Promise<BenchResult> {
       status: share >= 0.5 && oursFailures === 0 ? 'met' : 'missed',
       ...(oursFailures > 0 ? { note: `${oursFailures} requests failed or were refused` } : {}),
     });
+    rows.push({
+      measure: 'server CPU per answered request',
+      ours: formatNs(median(cpu.ours) * 1e3),
+      versus: `bare ${formatNs(median(cpu.bare) * 1e3)}`,
+      ratio: formatRatio(median(cpu.ours) / median(cpu.bare)),
+      status: 'info',
+      note: `server process busy ${formatPercent(median(busy.ours))} vs bare ${formatPercent(median(busy.bare))} of one core (below 100 %: autocannon was the limit)`,
+    });
     rows.push({ measure: 'requestToken p99 latency at that load', ours: formatMs(oursP99), versus: `bare ${formatMs(bareP99)}`, target: '< 10 ms', status: oursP99 < 10 ? 'met' : 'missed' });
     const summary = (r: AutocannonResult) => ({ reqPerSec: round(reqPerSec(r)), p50Ms: r.latency.p50, p99Ms: r.latency.p99, maxMs: r.latency.max, ok: r['2xx'], failed: failures(r) });
-    figures.throughput = { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, share: round(share), ours: runs.ours.map(summary), bare: runs.bare.map(summary) };
+    figures.throughput = {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      rounds: ROUNDS,
+      share: round(share),
+      ours: runs.ours.map(summary),
+      bare: runs.bare.map(summary),
+      cpuMicrosPerRequest: { ours: cpu.ours.map((v) => round(v)), bare: cpu.bare.map((v) => round(v)) },
+      serverBusyFraction: { ours: busy.ours.map((v) => round(v)), bare: busy.bare.map((v) => round(v)) },
+    };
 
     rows.push(...(await memoryRows(ours, bare, figures)));
   } finally {

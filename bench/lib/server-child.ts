@@ -46,6 +46,9 @@ process.on('message', (message: { type: string }) => {
     (globalThis as { gc?: () => void }).gc?.();
     const memory = process.memoryUsage();
     process.send!({ type: 'rss', rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, arrayBuffers: memory.arrayBuffers });
+  } else if (message.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send!({ type: 'cpu', micros: user + system });
   } else if (message.type === 'close') {
     process.exit(0);
   }

@@ -15,6 +15,8 @@ export interface ServerProcess {
   url: string;
   /** The server process's memory now (after a GC), bytes. */
   memory(): Promise<ServerMemory>;
+  /** CPU time (user + system) the server process has used so far, µs. */
+  cpuMicros(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -34,21 +36,25 @@ export function startServerProcess(kind: 'tokensmith' | 'bare', config?: object)
     child.once('message', (message: { type: string; url: string }) => {
       if (message.type !== 'ready') return;
       child.off('exit', onExit);
-      resolve({ url: message.url, memory: () => askMemory(child), close: () => stop(child) });
+      resolve({ url: message.url, memory: () => askMemory(child), cpuMicros: () => ask<{ micros: number }>(child, 'cpu').then((m) => m.micros), close: () => stop(child) });
     });
   });
 }
 
 function askMemory(child: ChildProcess): Promise<ServerMemory> {
+  return ask<ServerMemory & { type?: string }>(child, 'rss').then(({ type: _type, ...memory }) => memory);
+}
+
+/** Sends `{ type }` and resolves with the first answer of that type. */
+function ask<T>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve) => {
-    const listener = (message: ServerMemory & { type: string }): void => {
-      if (message.type !== 'rss') return;
+    const listener = (message: T & { type: string }): void => {
+      if (message.type !== type) return;
       child.off('message', listener);
-      const { type: _type, ...memory } = message;
-      resolve(memory);
+      resolve(message);
     };
     child.on('message', listener);
-    child.send({ type: 'rss' });
+    child.send({ type });
   });
 }
 
