@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { adminClient, startAuthServer, DEMO_CREDENTIALS, type AuthServer } from '../../src/server';
 import { describeWithRedis } from './helpers/env';
-import { startWorker, type Worker } from './helpers/workers';
+import { killAllWorkers, startWorker, type Worker } from './helpers/workers';
 
 const WORKERS = 8;
 const CALLS = 200;
@@ -12,6 +12,7 @@ describeWithRedis('fleet single flight through Redis', (redisUrl) => {
   beforeAll(async () => {
     server = await startAuthServer({ port: 0, admin: true });
   });
+  afterEach(killAllWorkers);
   afterAll(async () => {
     await server?.close();
   });
@@ -39,5 +40,5 @@ describeWithRedis('fleet single flight through Redis', (redisUrl) => {
     expect(new Set(tokens).size).toBe(1);
     const fetches = (await admin.requests()).filter((r) => r.method === 'POST' && r.path === '/api/v1/authenticate');
     expect(fetches).toHaveLength(1);
-  });
+  }, 60_000);
 });

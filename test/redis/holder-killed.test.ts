@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describeWithRedis } from './helpers/env';
 import { startTokenEndpoint, type TokenEndpoint } from './helpers/token-endpoint';
-import { startWorker } from './helpers/workers';
+import { killAllWorkers, startWorker } from './helpers/workers';
 
 const LOCK_TTL_MS = 2_000;
 const POLL_MAX_MS = 200;
@@ -16,6 +16,7 @@ describeWithRedis('lock holder killed mid-fetch', (redisUrl) => {
     endpoint = await startTokenEndpoint({ hang: 1 });
     redis = new Redis(redisUrl);
   });
+  afterEach(killAllWorkers);
   afterAll(async () => {
     await endpoint?.close();
     redis?.disconnect();
@@ -57,5 +58,5 @@ describeWithRedis('lock holder killed mid-fetch', (redisUrl) => {
     expect(takeoverAt - lockedAt).toBeGreaterThanOrEqual(LOCK_TTL_MS - 20);
     expect(takeoverAt - lockedAt).toBeLessThan(LOCK_TTL_MS + POLL_MAX_MS + 1_000);
     expect(recoveredAt - killedAt).toBeLessThan(LOCK_TTL_MS + 1_000);
-  });
+  }, 60_000);
 });

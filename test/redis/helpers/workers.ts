@@ -25,6 +25,14 @@ export interface Worker {
   kill(): void;
 }
 
+const running = new Set<() => void>();
+
+/** SIGKILLs every worker still running; call it in `afterEach` so a failed test leaves none behind. */
+export function killAllWorkers(): void {
+  for (const kill of running) kill();
+  running.clear();
+}
+
 /** Spawns `node --import tsx test/redis/fixtures/worker.ts` with `env` on top of this process's. */
 export function startWorker(env: Record<string, string>): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
@@ -32,6 +40,9 @@ export function startWorker(env: Record<string, string>): Worker {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  const kill = () => child.kill('SIGKILL');
+  running.add(kill);
+  child.once('exit', () => running.delete(kill));
   let stdout = '';
   let stderr = '';
   let markReady: () => void = () => {};
@@ -58,6 +69,6 @@ export function startWorker(env: Record<string, string>): Worker {
     ready: Promise.race([ready, exited.then(() => Promise.reject(new Error(`worker exited before ready: ${stderr.slice(0, 2000)}`)))]),
     go: () => child.stdin.end('go\n'),
     result,
-    kill: () => child.kill('SIGKILL'),
+    kill,
   };
 }
