@@ -26,11 +26,11 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
     return store;
   };
 
-  /** Resolves once someone listens on `channel`, so a publish cannot beat the subscription. */
-  async function subscribed(channel: string): Promise<void> {
+  /** Resolves once `listeners` connections listen on `channel`, so a publish cannot beat a subscription. */
+  async function subscribed(channel: string, listeners: number): Promise<void> {
     for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
       const [, count] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
-      if (count > 0) return;
+      if (count >= listeners) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     throw new Error(`nobody subscribed to ${channel}`);
@@ -148,7 +148,7 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
       await writer.set('cred', state('token-old'), 30_000);
       await writer.acquireLock('cred', 'owner-1', 30_000);
       await waiter.acquireLock('cred', 'owner-2', 30_000); // subscribes, as a real waiter does first
-      await subscribed(`${prefix}tokensmith:updates`);
+      await subscribed(`${prefix}tokensmith:updates`, 2); // the writer's (it took a lock too) and the waiter's
       const started = Date.now();
       const woken = waiter.waitForUpdate('cred', 5_000);
       await write(writer);
