@@ -47,7 +47,7 @@ export class Connection {
    * Runs one command: waits for the first connection (up to `connectTimeoutMs`), then gives the
    * command `commandTimeoutMs`. After a timeout, commands reject unsent for `slowRetryMs`, so a
    * slow Redis costs a caller one timeout, not one per command. Rejects with a
-   * {@link TransportError} naming `operation`.
+   * `TransportError` naming `operation`.
    */
   async run<R>(operation: string, command: (client: Redis & StoreCommands) => Promise<R>): Promise<R> {
     try {
