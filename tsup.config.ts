@@ -18,6 +18,9 @@ export default defineConfig([
     platform: 'neutral',
     external: [/^node:/],
     treeshake: true,
+    // Shared chunks in CommonJS too: each entry bundling its own copy of the error classes would
+    // break `instanceof TokensmithError` across tokensmith and tokensmith/redis.
+    splitting: true,
   },
   {
     entry: { cli: 'src/cli/main.ts' },

@@ -10,3 +10,13 @@ tarball=$(npm pack --silent --pack-destination "$out" | tail -n 1)
 npx --no-install publint run "$out/$tarball" --strict
 # node16 profile: Node >= 20 resolves through the exports map; the pre-exports node10 mode is out of scope.
 npx --no-install attw "$out/$tarball" --profile node16
+
+# One copy of the error classes per format, so `instanceof TokensmithError` holds across subpaths.
+for ext in js cjs; do
+  copies=$(grep -l "class TokensmithError" dist/*."$ext" | wc -l)
+  if [ "$copies" -ne 1 ]; then
+    echo "check:package: TokensmithError is defined in $copies .$ext files; entries must share one chunk (tsup splitting)." >&2
+    exit 1
+  fi
+done
+echo "error classes shared across entries: ok"
