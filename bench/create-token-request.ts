@@ -82,6 +82,15 @@ export async function run(): Promise<BenchResult> {
     candidates.push({ name: 'ours', fn: ours });
   }
 
+  // The default (browser, Deno, workers) entry signs with Web Crypto: shown for information.
+  const WebAblyAuth = await optionalExport<AblyAuthClass>('../src/index.ts', 'AblyAuth', import.meta.url);
+  if (WebAblyAuth.ok && WebAblyAuth.value !== (AblyAuth.ok ? AblyAuth.value : undefined)) {
+    const webAuth = new WebAblyAuth.value({ key: `${KEY_NAME}:${SECRET}` });
+    const web = (): Promise<SignedFields> => webAuth.createTokenRequest(params());
+    assertSigned('tokensmith (Web Crypto)', await web());
+    candidates.push({ name: 'web', fn: web });
+  }
+
   progress(`createTokenRequest: timing ${candidates.map((c) => c.name).join(', ')} in interleaved rounds`);
   const timings = await compareInterleaved(candidates, { rounds: 9, minCpuTimeMs: 150 });
   const by = Object.fromEntries(timings.map((t) => [t.name, t]));
@@ -106,6 +115,7 @@ export async function run(): Promise<BenchResult> {
   }
   if (floorOps) rows.push({ measure: 'floor ops/s', ours: formatCount(floorOps), versus: `ably SDK ${formatCount(sdkOps)}`, ratio: formatRatio(slowdown(by.sdk!, by.floor!)), status: 'info', note: 'the floor vs the SDK: the most any implementation could gain' });
   rows.push({ measure: 'signer parts (no class) ops/s', ours: formatCount(by.parts!.opsPerSec), versus: `ably SDK ${formatCount(sdkOps)}`, ratio: formatRatio(slowdown(by.sdk!, by.parts!)), status: 'info' });
+  if (by.web) rows.push({ measure: 'createTokenRequest, Web Crypto entry', ours: formatCount(by.web.opsPerSec), versus: `ably SDK ${formatCount(sdkOps)}`, ratio: formatRatio(slowdown(by.sdk!, by.web)), status: 'info', note: 'the default entry (browsers, Deno, workers): crypto.subtle' });
   if (!floorOps) notes.push('floor not measured: this Node has no crypto.hash');
 
   notes.push(
