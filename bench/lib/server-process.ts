@@ -6,6 +6,7 @@ import { BENCH_EXEC_ARGV } from './child';
 export interface ServerMemory {
   rss: number;
   heapUsed: number;
+  heapTotal: number;
   external: number;
   arrayBuffers: number;
 }

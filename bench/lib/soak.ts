@@ -10,6 +10,7 @@ export interface SoakCheckpoint {
   seconds: number;
   rssBytes: number;
   heapUsedBytes: number;
+  heapTotalBytes: number;
   externalBytes: number;
   /** Throughput since the previous checkpoint. */
   reqPerSec: number;
@@ -61,8 +62,8 @@ export async function soak(server: ServerProcess, options: SoakOptions): Promise
     if (sent === nextCheckpoint) {
       const memory = await server.memory();
       const reqPerSec = round(window.requests / window.seconds);
-      checkpoints.push({ requests: sent, seconds: round((Date.now() - began) / 1000), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, externalBytes: memory.external, reqPerSec });
-      progress(`${options.label}: ${formatCount(sent)} requests, RSS ${formatBytes(memory.rss)}, heap ${formatBytes(memory.heapUsed)}, ${formatCount(reqPerSec)} req/s`);
+      checkpoints.push({ requests: sent, seconds: round((Date.now() - began) / 1000), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, reqPerSec });
+      progress(`${options.label}: ${formatCount(sent)} requests, RSS ${formatBytes(memory.rss)}, heap ${formatBytes(memory.heapUsed)} of ${formatBytes(memory.heapTotal)}, ${formatCount(reqPerSec)} req/s`);
       window = { requests: 0, seconds: 0 };
     }
   }
