@@ -1,12 +1,12 @@
 import { defineConfig } from 'tsup';
 
 // One build per format family: the library entries as ESM + CommonJS with declarations, the CLI as
-// a single ESM file. `index.node` is the same API as `index` with the node:crypto signer bound.
+// a single ESM file. `index.node` (from src/index-node.ts) is the same API as `index` with the node:crypto signer bound.
 export default defineConfig([
   {
     entry: {
       index: 'src/index.ts',
-      'index.node': 'src/index.node.ts',
+      'index.node': 'src/index-node.ts',
       server: 'src/server/index.ts',
       redis: 'src/redis/index.ts',
     },

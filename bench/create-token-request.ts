@@ -74,7 +74,7 @@ export async function run(): Promise<BenchResult> {
   assertSigned('signer parts', await parts());
   candidates.push({ name: 'parts', fn: parts });
 
-  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index.node.ts', 'AblyAuth', import.meta.url);
+  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index-node.ts', 'AblyAuth', import.meta.url);
   if (AblyAuth.ok) {
     const auth = new AblyAuth.value({ key: `${KEY_NAME}:${SECRET}` });
     const ours = (): Promise<SignedFields> => auth.createTokenRequest(params());

@@ -41,7 +41,7 @@ function onRequestCall(middleware: Middleware, request: object): () => unknown {
 
 /** Builds one part's candidates, checks each sets the expected header, times them, then heap. */
 async function measurePart(part: Part): Promise<PartResult> {
-  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index.node.ts', 'AblyAuth', import.meta.url);
+  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index-node.ts', 'AblyAuth', import.meta.url);
   if (!AblyAuth.ok) throw new Error(AblyAuth.why);
   const auth = new AblyAuth.value({ tokenDetails: { token: TOKEN, expires: EXPIRES } });
   const sdk = new Ably.Rest({ tokenDetails: { token: TOKEN, expires: EXPIRES } as Ably.TokenDetails, logLevel: 0 } as Ably.ClientOptions);
@@ -83,7 +83,7 @@ function runPart(part: Part): PartResult {
 }
 
 export async function run(): Promise<BenchResult> {
-  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index.node.ts', 'AblyAuth', import.meta.url);
+  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index-node.ts', 'AblyAuth', import.meta.url);
   if (!AblyAuth.ok) return { bench: 'header-path', rows: [notMeasured('warm header path', AblyAuth.why, '>= 5x cheaper')], figures: {}, notes: [] };
   progress('header-path: onRequest on a real Request vs getAuthHeaders vs a bare header set');
   const real = runPart('real');

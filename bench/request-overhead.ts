@@ -21,7 +21,7 @@ type AblyAuthClass = new (options: Record<string, unknown>) => { middleware: Mid
 
 export async function run(): Promise<BenchResult> {
   const measure = 'authorized GET, with/without middleware';
-  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index.node.ts', 'AblyAuth', import.meta.url);
+  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index-node.ts', 'AblyAuth', import.meta.url);
   if (!AblyAuth.ok) return { bench: 'request-overhead', rows: [notMeasured(measure, AblyAuth.why, '<= 1.05')], figures: {}, notes: [] };
   const server = await startServerProcess('tokensmith').catch((error: Error) => error);
   if (server instanceof Error) return { bench: 'request-overhead', rows: [notMeasured(measure, server.message, '<= 1.05')], figures: {}, notes: [] };

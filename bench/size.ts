@@ -51,7 +51,7 @@ export async function run(): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'tokensmith-bench-'));
   try {
     const ourFile = join(dir, 'tokensmith.mjs');
-    await build({ entryPoints: ['src/index.node.ts'], bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node20', outfile: ourFile, logLevel: 'silent' });
+    await build({ entryPoints: ['src/index-node.ts'], bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node20', outfile: ourFile, logLevel: 'silent' });
     const sdkFile = createRequire(import.meta.url).resolve('ably');
     writeFileSync(join(dir, 'warm.mjs'), 'export {};\n');
     writeFileSync(join(dir, 'empty.mjs'), 'export {};\n');

@@ -101,7 +101,7 @@ type AblyAuthClass = new (options: Record<string, unknown>) => { middleware: Mid
 
 async function ablyAuth(server: ServerProcess, rows: Row[], figures: Record<string, unknown>): Promise<void> {
   const layer = 'AblyAuth over HTTP';
-  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index.node.ts', 'AblyAuth', import.meta.url);
+  const AblyAuth = await optionalExport<AblyAuthClass>('../src/index-node.ts', 'AblyAuth', import.meta.url);
   if (!AblyAuth.ok) {
     rows.push(notMeasured(layer, AblyAuth.why, 'exactly 1 fetch'));
     return;
@@ -126,7 +126,7 @@ type MetquayAuthClass = new (options: Record<string, unknown>) => { getToken(): 
 
 async function metquayAuth(server: ServerProcess, rows: Row[], figures: Record<string, unknown>): Promise<void> {
   const layer = 'MetquayAuth over HTTP';
-  const MetquayAuth = await optionalExport<MetquayAuthClass>('../src/index.node.ts', 'MetquayAuth', import.meta.url);
+  const MetquayAuth = await optionalExport<MetquayAuthClass>('../src/index-node.ts', 'MetquayAuth', import.meta.url);
   if (!MetquayAuth.ok) {
     rows.push(notMeasured(layer, MetquayAuth.why, 'exactly 1 fetch'));
     return;

@@ -12,7 +12,7 @@
  * Env: ABLY_KEY (required), ABLY_BASE_URL (default https://rest.ably.io), ABLY_CHANNEL (default
  * `orders`).
  */
-import { createAblyClient, TokensmithError } from '../src'; // in your app: from 'tokensmith'
+import { createAblyClient, TokensmithError } from '../src/index-node'; // in your app: from 'tokensmith' (Node picks this entry)
 
 /** What one run did. */
 export interface PublisherResult {

@@ -15,7 +15,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AblyAuth, TokensmithError, type Capability } from '../src'; // in your app: from 'tokensmith'
+import { AblyAuth, TokensmithError, type Capability } from '../src/index-node'; // in your app: from 'tokensmith' (Node picks this entry)
 
 /** Options of {@link startTokenServer}. */
 export interface TokenServerOptions {

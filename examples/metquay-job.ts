@@ -12,7 +12,7 @@
  * Env: METQUAY_BASE_URL, METQUAY_ACCESS_KEY, METQUAY_SECRET_KEY (all required), PAGE_SIZE
  * (default 50).
  */
-import { createMetquayClient, TokensmithError } from '../src'; // in your app: from 'tokensmith'
+import { createMetquayClient, TokensmithError } from '../src/index-node'; // in your app: from 'tokensmith' (Node picks this entry)
 
 /** What one run found. */
 export interface JobResult {

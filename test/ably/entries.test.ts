@@ -4,7 +4,7 @@
  */
 import { build } from 'esbuild';
 import * as defaultEntry from '../../src/index';
-import * as nodeEntry from '../../src/index.node';
+import * as nodeEntry from '../../src/index-node';
 import { KEY, setupAuth } from './helpers/client';
 
 const signerOf = (Auth: unknown) => (Auth as { signer: { name: string } }).signer.name;
