@@ -27,7 +27,7 @@ export { ABLY_PROTOCOL_VERSION } from './http';
  * });
  * ```
  */
-export const createAblyClient: (options: AblyClientOptions) => AblyClient = bindCreateAblyClient(AblyAuth);
+export const createAblyClient: (options: AblyClientOptions) => AblyClient = /* @__PURE__ */ bindCreateAblyClient(AblyAuth);
 export type { AblySchemas } from './types';
 export type { HmacSha256Key, Signer } from './crypto/signer';
 export type { SignedTokenRequestFields } from './token-request-signing';

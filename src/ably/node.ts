@@ -15,4 +15,4 @@ export class AblyAuth extends WebAblyAuth {
 }
 
 /** `createAblyClient` whose auth signs with node:crypto. */
-export const createAblyClient: (options: AblyClientOptions) => AblyClient = bindCreateAblyClient(AblyAuth);
+export const createAblyClient: (options: AblyClientOptions) => AblyClient = /* @__PURE__ */ bindCreateAblyClient(AblyAuth);
