@@ -1,3 +1,4 @@
+import { parseRetryAfterMs } from '../core/retry-after';
 import { RateLimitError, redact, TokensmithError, TransportError } from '../core/errors';
 import { decodeMsgpack } from './msgpack-decode';
 import type { AblyErrorInfo } from './types';
@@ -54,18 +55,10 @@ export async function errorFromAblyResponse(response: Response, what: string, se
   const statusCode = info?.statusCode ?? response.status;
   const message = redact(`${what} failed: ${info?.message ?? `HTTP ${response.status}`}`, secrets);
   const options = { statusCode, ...(info?.href ? { href: info.href } : {}) };
-  if (response.status === 429) return new RateLimitError(message, retryAfterMs(response.headers.get('retry-after')), options);
+  if (response.status === 429) return new RateLimitError(message, parseRetryAfterMs(response.headers.get('retry-after')), options);
   if (info) return new TokensmithError(info.code, message, options);
   if (response.status >= 500) return new TransportError(50000, message, options);
   return new TokensmithError(response.status * 100, message, options);
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /**

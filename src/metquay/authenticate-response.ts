@@ -1,6 +1,6 @@
 import type { components } from '../../generated/metquay';
 import { AuthProviderError, InvalidCredentialsError, RateLimitError, TokensmithError, redact } from '../core/errors';
-import { parseRetryAfterMs } from './retry-after';
+import { parseRetryAfterMs } from '../core/retry-after';
 
 /** The body of a successful `POST /authenticate`, as the spec defines it. */
 export type AuthenticationResponse = components['schemas']['AuthenticationResponse'];

@@ -1,7 +1,7 @@
 import type { paths } from '../../generated/metquay';
 import { RateLimitError, TokenError, TokensmithError } from '../core/errors';
 import type { MetquayApi } from './api';
-import { parseRetryAfterMs } from './retry-after';
+import { parseRetryAfterMs } from '../core/retry-after';
 
 /** The JSON body of a response map's 200 answer. */
 export type JsonOk<R> = R extends { 200: { content: { 'application/json': infer B } } } ? B : never;

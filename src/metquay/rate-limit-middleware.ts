@@ -1,5 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
-import { parseRetryAfterMs } from './retry-after';
+import { parseRetryAfterMs } from '../core/retry-after';
 
 const MAX_PENDING = 10_000;
 

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../../src/core/errors';
 import { MetquayAuth, METQUAY_ENV, createMetquayClient } from '../../src/metquay';
 import { readJwtTimeClaims } from '../../src/metquay/jwt';
-import { parseRetryAfterMs } from '../../src/metquay/retry-after';
+import { parseRetryAfterMs } from '../../src/core/retry-after';
 import { fakeJwt } from './helpers';
 
 const FULL_ENV = {

@@ -1,5 +1,5 @@
 /**
- * Parses a `Retry-After` header, delta-seconds or an HTTP date, into milliseconds from `nowMs`.
+ * Parses a `Retry-After` header (both providers use it), delta-seconds or an HTTP date, into milliseconds from `nowMs`.
  * Returns `undefined` when absent or unparseable; never negative.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
