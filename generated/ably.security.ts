@@ -27,7 +27,20 @@ export const operationSecurity = {
     ],
     []
   ],
+  "POST /keys/{keyName}/revokeTokens": [
+    [
+      "basicAuth"
+    ]
+  ],
   "GET /time": [],
+  "GET /channels/{channelId}": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
   "GET /channels/{channelId}/messages": [
     [
       "basicAuth"
@@ -37,6 +50,14 @@ export const operationSecurity = {
     ]
   ],
   "POST /channels/{channelId}/messages": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
+  "GET /stats": [
     [
       "basicAuth"
     ],

@@ -27,6 +27,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/keys/{keyName}/revokeTokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke tokens issued by a key
+         * @description Invalidates tokens the key issued before `issuedBefore` (default: now), chosen by target
+         *     specifiers of the form `type:value`: `clientId:<id>` (tokens bound to that client id),
+         *     `revocationKey:<value>` (JWTs whose `x-ably-revocation-key` claim has that value) or
+         *     `channel:<name>` (tokens whose capability names that channel). A revoked token is then
+         *     refused with code 40141.
+         *
+         *     Only Basic auth with the key named in the path may call this: token auth is refused with
+         *     40162 and another key with 40133. The key must have revocable tokens enabled (40164
+         *     otherwise). Each target gets its own result; a malformed target fails alone without
+         *     failing the request. `allowReauthMargin` postpones enforcement by 30 seconds so clients
+         *     can fetch a new token first.
+         */
+        post: operations["revokeTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/time": {
         parameters: {
             query?: never;
@@ -40,6 +70,35 @@ export interface paths {
          *     before it stamps a token request. No credentials are needed.
          */
         get: operations["getTime"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a channel's details
+         * @description Answers whether the channel is active and how many connections, publishers, subscribers
+         *     and presence members it has. Needs a key or a token whose capability includes
+         *     `channel-metadata` on this channel (40160 otherwise). The cheapest authenticated call,
+         *     often used to check that a credential works.
+         */
+        get: operations["getChannelDetails"];
         put?: never;
         post?: never;
         delete?: never;
@@ -75,6 +134,32 @@ export interface paths {
          *     capability includes `publish` on this channel.
          */
         post: operations["publishMessages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the app's usage statistics
+         * @description Lists usage counters of the app the credentials belong to, one entry per interval of the
+         *     requested `unit`, newest first unless `direction` says otherwise. Further pages are linked
+         *     from the `Link` response header. Needs a key or token whose capability includes `stats`
+         *     on some resource, or `*`.
+         *
+         *     A local server answers a documented subset of the counters Ably keeps (see `Stats`),
+         *     counted from the requests it served.
+         */
+        get: operations["getStats"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -276,10 +361,10 @@ export interface components {
              */
             name?: string;
             /**
-             * @description Payload; a string, or a JSON object or array (binary data travels as base64 with `encoding`).
+             * @description Payload; a string, a JSON object or array, or null for none (binary data travels as base64 with `encoding`).
              * @example hello world
              */
-            data?: string | {
+            data?: string | null | {
                 [key: string]: unknown;
             } | unknown[];
             /**
@@ -334,6 +419,275 @@ export interface components {
              */
             serials?: (string | null)[];
         };
+        /** @description A channel's name and current status. */
+        ChannelDetails: {
+            /**
+             * @description Name of the channel, with any qualifier.
+             * @example chat:lobby
+             */
+            channelId: string;
+            /**
+             * @description Whether the channel is active, and who is on it.
+             * @example {
+             *       "isActive": true,
+             *       "occupancy": {
+             *         "metrics": {
+             *           "connections": 1,
+             *           "publishers": 1,
+             *           "subscribers": 1,
+             *           "presenceConnections": 0,
+             *           "presenceMembers": 0,
+             *           "presenceSubscribers": 1
+             *         }
+             *       }
+             *     }
+             */
+            status: components["schemas"]["ChannelStatus"];
+        };
+        /**
+         * @description Activity and occupancy of a channel.
+         * @example {
+         *       "isActive": true,
+         *       "occupancy": {
+         *         "metrics": {
+         *           "connections": 1,
+         *           "publishers": 1,
+         *           "subscribers": 1,
+         *           "presenceConnections": 0,
+         *           "presenceMembers": 0,
+         *           "presenceSubscribers": 1
+         *         }
+         *       }
+         *     }
+         */
+        ChannelStatus: {
+            /**
+             * @description True while the channel has attached clients or recent messages.
+             * @example true
+             */
+            isActive: boolean;
+            /**
+             * @description Counts of the clients on the channel.
+             * @example {
+             *       "metrics": {
+             *         "connections": 1,
+             *         "publishers": 1,
+             *         "subscribers": 1,
+             *         "presenceConnections": 0,
+             *         "presenceMembers": 0,
+             *         "presenceSubscribers": 1
+             *       }
+             *     }
+             */
+            occupancy: components["schemas"]["ChannelOccupancy"];
+        };
+        /**
+         * @description Occupancy of a channel.
+         * @example {
+         *       "metrics": {
+         *         "connections": 1,
+         *         "publishers": 1,
+         *         "subscribers": 1,
+         *         "presenceConnections": 0,
+         *         "presenceMembers": 0,
+         *         "presenceSubscribers": 1
+         *       }
+         *     }
+         */
+        ChannelOccupancy: {
+            /**
+             * @description The occupancy counters.
+             * @example {
+             *       "connections": 1,
+             *       "publishers": 1,
+             *       "subscribers": 1,
+             *       "presenceConnections": 0,
+             *       "presenceMembers": 0,
+             *       "presenceSubscribers": 1
+             *     }
+             */
+            metrics: components["schemas"]["OccupancyMetrics"];
+        };
+        /**
+         * @description How many clients are on a channel, by role. A REST-only server has no realtime
+         *     connections, so a local server reports zeros.
+         * @example {
+         *       "connections": 1,
+         *       "publishers": 1,
+         *       "subscribers": 1,
+         *       "presenceConnections": 0,
+         *       "presenceMembers": 0,
+         *       "presenceSubscribers": 1
+         *     }
+         */
+        OccupancyMetrics: {
+            /**
+             * @description Connections attached to the channel.
+             * @example 1
+             */
+            connections: number;
+            /**
+             * @description Attached connections allowed to publish.
+             * @example 1
+             */
+            publishers: number;
+            /**
+             * @description Attached connections allowed to subscribe.
+             * @example 1
+             */
+            subscribers: number;
+            /**
+             * @description Attached connections allowed to enter presence.
+             * @example 0
+             */
+            presenceConnections: number;
+            /**
+             * @description Members currently in the channel's presence set.
+             * @example 0
+             */
+            presenceMembers: number;
+            /**
+             * @description Attached connections allowed to subscribe to presence.
+             * @example 1
+             */
+            presenceSubscribers: number;
+        };
+        /** @description Which tokens to revoke. */
+        RevokeTokensRequest: {
+            /**
+             * @description Target specifiers, each `type:value` with type `clientId`, `revocationKey` or `channel`.
+             * @example [
+             *       "clientId:alice",
+             *       "revocationKey:group-1"
+             *     ]
+             */
+            targets: string[];
+            /**
+             * Format: int64
+             * @description Revoke only tokens issued before this time, in milliseconds since the Unix epoch.
+             *     Default now; refused when in the future or more than an hour in the past.
+             * @example 1700000000000
+             */
+            issuedBefore?: number;
+            /**
+             * @description Postpone enforcement by 30 seconds so clients can obtain a new token first.
+             * @example false
+             */
+            allowReauthMargin?: boolean;
+        };
+        /** @description A target whose tokens are revoked. */
+        TokenRevocationSuccess: {
+            /**
+             * @description The target specifier as given.
+             * @example clientId:alice
+             */
+            target: string;
+            /**
+             * Format: int64
+             * @description When the revocation takes effect, in milliseconds since the Unix epoch.
+             * @example 1700000030000
+             */
+            appliesAt: number;
+            /**
+             * Format: int64
+             * @description Tokens issued before this time, in milliseconds since the Unix epoch, are revoked.
+             * @example 1700000000000
+             */
+            issuedBefore: number;
+        };
+        /** @description A target that could not be revoked. */
+        TokenRevocationFailure: {
+            /**
+             * @description The target specifier as given.
+             * @example invalidType:abc
+             */
+            target: string;
+            /**
+             * @description Why this target failed.
+             * @example {
+             *       "message": "target type must be clientId, revocationKey or channel",
+             *       "code": 40000,
+             *       "statusCode": 400
+             *     }
+             */
+            error: components["schemas"]["ErrorInfo"];
+        };
+        /** @description The outcome of a revocation request, one result per target. */
+        TokenRevocationBatchResult: {
+            /**
+             * @description Number of targets revoked.
+             * @example 1
+             */
+            successCount: number;
+            /**
+             * @description Number of targets that failed.
+             * @example 1
+             */
+            failureCount: number;
+            /**
+             * @description One result per target, in request order.
+             * @example [
+             *       {
+             *         "target": "clientId:alice",
+             *         "appliesAt": 1700000000000,
+             *         "issuedBefore": 1700000000000
+             *       },
+             *       {
+             *         "target": "invalidType:abc",
+             *         "error": {
+             *           "message": "target type must be clientId, revocationKey or channel",
+             *           "code": 40000,
+             *           "statusCode": 400
+             *         }
+             *       }
+             *     ]
+             */
+            results: (components["schemas"]["TokenRevocationSuccess"] | components["schemas"]["TokenRevocationFailure"])[];
+        };
+        /**
+         * @description Usage counters of one interval, in Ably's flat `entries` form. A local server fills in
+         *     `messages.all.all.count` and `messages.all.all.data` (messages published and their bytes),
+         *     `apiRequests.all.succeeded` and `apiRequests.all.failed` (REST requests other than token
+         *     requests), and `apiRequests.tokenRequests.succeeded` and
+         *     `apiRequests.tokenRequests.failed`; counters that stayed at zero are left out.
+         */
+        Stats: {
+            /**
+             * @description Start of the interval in UTC: `yyyy-mm-dd:hh:mm` for minutes, `yyyy-mm-dd:hh` for hours,
+             *     `yyyy-mm-dd` for days, `yyyy-mm` for months.
+             * @example 2023-11-14:22:13
+             */
+            intervalId: string;
+            /**
+             * @description Length of the interval.
+             * @example minute
+             * @enum {string}
+             */
+            unit: "minute" | "hour" | "day" | "month";
+            /**
+             * @description The app the counters belong to.
+             * @example appAbc
+             */
+            appId?: string;
+            /**
+             * @description Present on the interval still being counted, with the same format as `intervalId`.
+             * @example 2023-11-14:22:13
+             */
+            inProgress?: string;
+            /**
+             * @description Counter name to value.
+             * @example {
+             *       "messages.all.all.count": 3,
+             *       "messages.all.all.data": 45,
+             *       "apiRequests.all.succeeded": 4
+             *     }
+             */
+            entries: {
+                [key: string]: number;
+            };
+        };
+        /** @description Intervals in the requested order. */
+        StatsList: components["schemas"]["Stats"][];
     };
     responses: {
         /** @description The request was malformed (codes 40000 to 40099, for example 40001 or 40003). */
@@ -438,6 +792,15 @@ export interface components {
          */
         ablyVersion: string;
         /**
+         * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+         *     with Basic auth when their options name a `clientId`; messages published without their
+         *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+         *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+         *     carries it.
+         * @example dXNlci00Mg==
+         */
+        clientIdHeader: string;
+        /**
          * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
          * @example json
          */
@@ -461,6 +824,13 @@ export interface components {
             content: {
                 "application/json": components["schemas"]["PublishRequest"];
                 "application/x-msgpack": components["schemas"]["PublishRequest"];
+            };
+        };
+        /** @description The targets whose tokens to revoke, and when the revocation applies. */
+        RevokeTokensBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeTokensRequest"];
+                "application/x-msgpack": components["schemas"]["RevokeTokensRequest"];
             };
         };
     };
@@ -518,6 +888,49 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    revokeTokens: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+            };
+            path: {
+                /**
+                 * @description Public name of the API key, `<appId>.<keyId>`; never includes the secret.
+                 * @example appAbc.keyXyz
+                 */
+                keyName: components["parameters"]["keyName"];
+            };
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["RevokeTokensBody"];
+        responses: {
+            /** @description One result per target, in the order the targets were given. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenRevocationBatchResult"];
+                    "application/x-msgpack": components["schemas"]["TokenRevocationBatchResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     getTime: {
         parameters: {
             query?: {
@@ -549,6 +962,58 @@ export interface operations {
                     "application/x-msgpack": components["schemas"]["ServerTime"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getChannelDetails: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channel's status and occupancy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelDetails"];
+                    "application/x-msgpack": components["schemas"]["ChannelDetails"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };
@@ -588,6 +1053,15 @@ export interface operations {
                  * @example 6
                  */
                 "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
             };
             path: {
                 /**
@@ -636,6 +1110,15 @@ export interface operations {
                  * @example 6
                  */
                 "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
             };
             path: {
                 /**
@@ -656,6 +1139,82 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PublishResponse"];
                     "application/x-msgpack": components["schemas"]["PublishResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getStats: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Earliest interval to include, in milliseconds since the Unix epoch.
+                 * @example 1700000000000
+                 */
+                start?: number;
+                /**
+                 * @description Latest interval to include, in milliseconds since the Unix epoch; default now.
+                 * @example 1700003600000
+                 */
+                end?: number;
+                /**
+                 * @description Order of the results; `backwards` starts from the newest interval.
+                 * @example backwards
+                 */
+                direction?: "forwards" | "backwards";
+                /**
+                 * @description Largest number of intervals to return in one page.
+                 * @example 100
+                 */
+                limit?: number;
+                /**
+                 * @description Length of each interval the counters are aggregated over.
+                 * @example hour
+                 */
+                unit?: "minute" | "hour" | "day" | "month";
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of intervals. */
+            200: {
+                headers: {
+                    /**
+                     * @description Relative links to the first, current and next pages, when there are any.
+                     * @example <./stats?limit=100&unit=minute&end=1700003540000>; rel="next"
+                     */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsList"];
+                    "application/x-msgpack": components["schemas"]["StatsList"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -113,6 +113,66 @@ export const operationSchemas = {
       ]
     }
   },
+  "POST /keys/{keyName}/revokeTokens": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "keyName": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "required": [
+        "keyName"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        }
+      }
+    },
+    "body": {
+      "type": "object",
+      "required": [
+        "targets"
+      ],
+      "additionalProperties": false,
+      "properties": {
+        "targets": {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 100,
+          "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2048
+          }
+        },
+        "issuedBefore": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "allowReauthMargin": {
+          "type": "boolean"
+        }
+      }
+    }
+  },
   "GET /time": {
     "querystring": {
       "type": "object",
@@ -131,6 +191,44 @@ export const operationSchemas = {
       "properties": {
         "x-ably-version": {
           "type": "string"
+        }
+      }
+    }
+  },
+  "GET /channels/{channelId}": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "required": [
+        "channelId"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
         }
       }
     }
@@ -187,6 +285,10 @@ export const operationSchemas = {
       "properties": {
         "x-ably-version": {
           "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
         }
       }
     }
@@ -221,6 +323,10 @@ export const operationSchemas = {
       "properties": {
         "x-ably-version": {
           "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
         }
       }
     },
@@ -239,6 +345,9 @@ export const operationSchemas = {
               "anyOf": [
                 {
                   "type": "string"
+                },
+                {
+                  "type": "null"
                 },
                 {
                   "type": "object",
@@ -283,6 +392,9 @@ export const operationSchemas = {
                     "type": "string"
                   },
                   {
+                    "type": "null"
+                  },
+                  {
                     "type": "object",
                     "additionalProperties": true
                   },
@@ -309,6 +421,64 @@ export const operationSchemas = {
           }
         }
       ]
+    }
+  },
+  "GET /stats": {
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        },
+        "start": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "end": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "direction": {
+          "type": "string",
+          "enum": [
+            "forwards",
+            "backwards"
+          ],
+          "default": "backwards"
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 100
+        },
+        "unit": {
+          "type": "string",
+          "enum": [
+            "minute",
+            "hour",
+            "day",
+            "month"
+          ],
+          "default": "minute"
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
     }
   }
 } as const;
@@ -613,6 +783,9 @@ export const componentSchemas = {
             "type": "string"
           },
           {
+            "type": "null"
+          },
+          {
             "type": "object",
             "additionalProperties": true
           },
@@ -652,6 +825,9 @@ export const componentSchemas = {
           "anyOf": [
             {
               "type": "string"
+            },
+            {
+              "type": "null"
             },
             {
               "type": "object",
@@ -696,6 +872,9 @@ export const componentSchemas = {
                 "type": "string"
               },
               {
+                "type": "null"
+              },
+              {
                 "type": "object",
                 "additionalProperties": true
               },
@@ -736,6 +915,9 @@ export const componentSchemas = {
               "anyOf": [
                 {
                   "type": "string"
+                },
+                {
+                  "type": "null"
                 },
                 {
                   "type": "object",
@@ -781,6 +963,454 @@ export const componentSchemas = {
             "string",
             "null"
           ]
+        }
+      }
+    }
+  },
+  "ChannelDetails": {
+    "type": "object",
+    "required": [
+      "channelId",
+      "status"
+    ],
+    "properties": {
+      "channelId": {
+        "type": "string"
+      },
+      "status": {
+        "type": "object",
+        "required": [
+          "isActive",
+          "occupancy"
+        ],
+        "properties": {
+          "isActive": {
+            "type": "boolean"
+          },
+          "occupancy": {
+            "type": "object",
+            "required": [
+              "metrics"
+            ],
+            "properties": {
+              "metrics": {
+                "type": "object",
+                "required": [
+                  "connections",
+                  "publishers",
+                  "subscribers",
+                  "presenceConnections",
+                  "presenceMembers",
+                  "presenceSubscribers"
+                ],
+                "properties": {
+                  "connections": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "publishers": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "subscribers": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "presenceConnections": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "presenceMembers": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "presenceSubscribers": {
+                    "type": "integer",
+                    "minimum": 0
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "ChannelStatus": {
+    "type": "object",
+    "required": [
+      "isActive",
+      "occupancy"
+    ],
+    "properties": {
+      "isActive": {
+        "type": "boolean"
+      },
+      "occupancy": {
+        "type": "object",
+        "required": [
+          "metrics"
+        ],
+        "properties": {
+          "metrics": {
+            "type": "object",
+            "required": [
+              "connections",
+              "publishers",
+              "subscribers",
+              "presenceConnections",
+              "presenceMembers",
+              "presenceSubscribers"
+            ],
+            "properties": {
+              "connections": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "publishers": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "subscribers": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "presenceConnections": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "presenceMembers": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "presenceSubscribers": {
+                "type": "integer",
+                "minimum": 0
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "ChannelOccupancy": {
+    "type": "object",
+    "required": [
+      "metrics"
+    ],
+    "properties": {
+      "metrics": {
+        "type": "object",
+        "required": [
+          "connections",
+          "publishers",
+          "subscribers",
+          "presenceConnections",
+          "presenceMembers",
+          "presenceSubscribers"
+        ],
+        "properties": {
+          "connections": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "publishers": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "subscribers": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "presenceConnections": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "presenceMembers": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "presenceSubscribers": {
+            "type": "integer",
+            "minimum": 0
+          }
+        }
+      }
+    }
+  },
+  "OccupancyMetrics": {
+    "type": "object",
+    "required": [
+      "connections",
+      "publishers",
+      "subscribers",
+      "presenceConnections",
+      "presenceMembers",
+      "presenceSubscribers"
+    ],
+    "properties": {
+      "connections": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "publishers": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "subscribers": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "presenceConnections": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "presenceMembers": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "presenceSubscribers": {
+        "type": "integer",
+        "minimum": 0
+      }
+    }
+  },
+  "RevokeTokensRequest": {
+    "type": "object",
+    "required": [
+      "targets"
+    ],
+    "additionalProperties": false,
+    "properties": {
+      "targets": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 100,
+        "items": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 2048
+        }
+      },
+      "issuedBefore": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "allowReauthMargin": {
+        "type": "boolean"
+      }
+    }
+  },
+  "TokenRevocationSuccess": {
+    "type": "object",
+    "required": [
+      "target",
+      "appliesAt",
+      "issuedBefore"
+    ],
+    "properties": {
+      "target": {
+        "type": "string"
+      },
+      "appliesAt": {
+        "type": "integer"
+      },
+      "issuedBefore": {
+        "type": "integer"
+      }
+    }
+  },
+  "TokenRevocationFailure": {
+    "type": "object",
+    "required": [
+      "target",
+      "error"
+    ],
+    "properties": {
+      "target": {
+        "type": "string"
+      },
+      "error": {
+        "type": "object",
+        "required": [
+          "message",
+          "code",
+          "statusCode"
+        ],
+        "properties": {
+          "message": {
+            "type": "string"
+          },
+          "code": {
+            "type": "integer",
+            "minimum": 10000,
+            "maximum": 99999
+          },
+          "statusCode": {
+            "type": "integer",
+            "minimum": 100,
+            "maximum": 599
+          },
+          "href": {
+            "type": "string",
+            "format": "uri"
+          }
+        }
+      }
+    }
+  },
+  "TokenRevocationBatchResult": {
+    "type": "object",
+    "required": [
+      "successCount",
+      "failureCount",
+      "results"
+    ],
+    "properties": {
+      "successCount": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "failureCount": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "results": {
+        "type": "array",
+        "items": {
+          "anyOf": [
+            {
+              "type": "object",
+              "required": [
+                "target",
+                "appliesAt",
+                "issuedBefore"
+              ],
+              "properties": {
+                "target": {
+                  "type": "string"
+                },
+                "appliesAt": {
+                  "type": "integer"
+                },
+                "issuedBefore": {
+                  "type": "integer"
+                }
+              }
+            },
+            {
+              "type": "object",
+              "required": [
+                "target",
+                "error"
+              ],
+              "properties": {
+                "target": {
+                  "type": "string"
+                },
+                "error": {
+                  "type": "object",
+                  "required": [
+                    "message",
+                    "code",
+                    "statusCode"
+                  ],
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "type": "integer",
+                      "minimum": 10000,
+                      "maximum": 99999
+                    },
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 100,
+                      "maximum": 599
+                    },
+                    "href": {
+                      "type": "string",
+                      "format": "uri"
+                    }
+                  }
+                }
+              }
+            }
+          ]
+        }
+      }
+    }
+  },
+  "Stats": {
+    "type": "object",
+    "required": [
+      "intervalId",
+      "unit",
+      "entries"
+    ],
+    "properties": {
+      "intervalId": {
+        "type": "string"
+      },
+      "unit": {
+        "type": "string",
+        "enum": [
+          "minute",
+          "hour",
+          "day",
+          "month"
+        ]
+      },
+      "appId": {
+        "type": "string"
+      },
+      "inProgress": {
+        "type": "string"
+      },
+      "entries": {
+        "type": "object",
+        "additionalProperties": {
+          "type": "integer",
+          "minimum": 0
+        }
+      }
+    }
+  },
+  "StatsList": {
+    "type": "array",
+    "items": {
+      "type": "object",
+      "required": [
+        "intervalId",
+        "unit",
+        "entries"
+      ],
+      "properties": {
+        "intervalId": {
+          "type": "string"
+        },
+        "unit": {
+          "type": "string",
+          "enum": [
+            "minute",
+            "hour",
+            "day",
+            "month"
+          ]
+        },
+        "appId": {
+          "type": "string"
+        },
+        "inProgress": {
+          "type": "string"
+        },
+        "entries": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "integer",
+            "minimum": 0
+          }
         }
       }
     }
