@@ -6,6 +6,7 @@ import { createAuthMiddleware } from '../core/middleware';
 import { withTimeout } from '../core/timeout';
 import { TokenManager } from '../core/token-manager';
 import { createAblyAuthProvider, type AblyToken } from './auth-provider';
+import { withClientIdHeader } from './client-id-header';
 import type { Signer } from './crypto/signer';
 import { webSigner } from './crypto/web';
 import { signAblyJwt } from './jwt';
@@ -14,6 +15,7 @@ import { createTokenManager } from './manager';
 import { DEFAULT_ABLY_AUTH_OPTIONS, type AblyAuthOptions, type AuthOptions } from './options';
 import { obtainToken, type TokenSourceDeps } from './request-token';
 import { fetchServerTime, type AblyRest } from './rest';
+import { revokeTokens, type TokenRevocationOptions, type TokenRevocationResult, type TokenRevocationTargetSpecifier } from './revoke-tokens';
 import { checkAuthOptions, checkClientIdMatch, checkLibraryClientId, chooseMethod, literalToken, type AuthMethod } from './settings';
 import { signTokenRequest } from './token-request';
 import { normaliseTokenParams, type NormalisedTokenParams } from './token-params';
@@ -79,7 +81,7 @@ export class AblyAuth {
       resyncClock: (signal) => this.#resyncClock(signal),
     };
     this.#manager = this.#newManager(this.#method === 'token' ? literalToken(options) : undefined);
-    this.middleware = createAuthMiddleware({
+    this.middleware = withClientIdHeader(createAuthMiddleware({
       operationSecurity,
       securitySchemes,
       provider: createAblyAuthProvider({
@@ -89,7 +91,7 @@ export class AblyAuth {
         baseUrl: this.baseUrl,
       }),
       ...(options.logger ? { logger: options.logger } : {}),
-    });
+    }), this.#libraryClientId);
   }
 
   /**
@@ -192,6 +194,27 @@ export class AblyAuth {
     const normalised = params === undefined ? this.#tokenParams : normaliseTokenParams(params);
     const queryTime = this.#authOptions.queryTime === true;
     return signAblyJwt(key, this.#signer, normalised, await this.#localTimestamp(queryTime));
+  }
+
+  /**
+   * Revokes tokens the key issued, by client id, revocation key or channel [RSA17]. Needs Basic
+   * auth: a client on token auth is refused with 40162 before anything is sent [RSA17d]. Each
+   * target gets its own result; a refused target does not fail the call.
+   *
+   * @throws {TokensmithError} 40162 on token auth; {@link ConfigurationError} 40003 for a bad
+   * argument; Ably's code when the whole request is refused (e.g. 40164 revocation not enabled).
+   * @example
+   * ```ts
+   * const { failureCount, results } = await auth.revokeTokens([{ type: 'clientId', value: 'alice' }], { allowReauthMargin: true });
+   * ```
+   * @see Ably client features spec RSA17
+   */
+  async revokeTokens(targets: readonly TokenRevocationTargetSpecifier[], options: TokenRevocationOptions = {}): Promise<TokenRevocationResult> {
+    const key = this.#key;
+    if (this.#method !== 'basic' || !key) {
+      throw new TokensmithError(40162, 'revokeTokens needs Basic auth with the key that issued the tokens; this client uses token auth', { statusCode: 401 });
+    }
+    return this.#withTimeout((signal) => revokeTokens(this.#rest, key, targets, options, signal), 'revokeTokens');
   }
 
   /** Only public facts: never the key secret or a token. */

@@ -32,5 +32,12 @@ export type { AblySchemas } from './types';
 export type { HmacSha256Key, Signer } from './crypto/signer';
 export type { SignedTokenRequestFields } from './token-request-signing';
 export type { AuthMethod } from './settings';
+export type {
+  TokenRevocationFailureResult,
+  TokenRevocationOptions,
+  TokenRevocationResult,
+  TokenRevocationSuccessResult,
+  TokenRevocationTargetSpecifier,
+} from './revoke-tokens';
 /** The generated `paths`/`components` of `openapi/ably.yaml`, for your own openapi-fetch client. */
 export type { paths as AblyPaths, components as AblyComponents } from '../../generated/ably';

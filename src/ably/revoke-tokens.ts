@@ -1,0 +1,115 @@
+import { AuthProviderError, ConfigurationError, redact, TransportError } from '../core/errors';
+import { ABLY_PROTOCOL_VERSION, errorFromAblyResponse } from './http';
+import type { AblyKey } from './key';
+import type { AblyRest } from './rest';
+import { isLoopbackHost } from './settings';
+import type { AblySchemas } from './types';
+
+/**
+ * Token revocation [RSA17]: `POST /keys/{keyName}/revokeTokens` with the key's Basic auth.
+ */
+
+/** Which tokens to revoke: `type` is `clientId`, `revocationKey` or `channel` [RSA17b]. */
+export interface TokenRevocationTargetSpecifier {
+  /** What `value` names: `clientId`, `revocationKey` (a JWT's `x-ably-revocation-key` claim) or `channel`. */
+  type: string;
+  /** The client id, revocation key or channel name. */
+  value: string;
+}
+
+/** Options of a revocation [RSA17e, RSA17f]. */
+export interface TokenRevocationOptions {
+  /** Revoke only tokens issued before this time, ms since the epoch. Default: now (the server's). */
+  issuedBefore?: number;
+  /** Postpone enforcement by 30 s so clients can fetch a new token first. Default false. */
+  allowReauthMargin?: boolean;
+}
+
+/** A target whose tokens are revoked [TRS2]. */
+export type TokenRevocationSuccessResult = AblySchemas['TokenRevocationSuccess'];
+/** A target that could not be revoked, with why [TRF2]. */
+export type TokenRevocationFailureResult = AblySchemas['TokenRevocationFailure'];
+/** Every target's result, and how many succeeded and failed [RSA17c, BAR2]. */
+export type TokenRevocationResult = AblySchemas['TokenRevocationBatchResult'];
+
+const MAX_TARGETS = 100;
+
+/**
+ * Sends the revocation and reads the per-target results. Targets are sent as `type:value`
+ * [RSA17b]; `issuedBefore` and `allowReauthMargin` only when given [RSA17e, RSA17f]. A plain
+ * array answer (what Ably sends to clients without `X-Ably-Version`) is counted here.
+ *
+ * @throws {ConfigurationError} 40003 naming the bad argument; 40103 for Basic auth over plain
+ * http to a host other than loopback. Ably's code when the whole request is refused.
+ */
+export async function revokeTokens(
+  rest: AblyRest,
+  key: AblyKey,
+  targets: readonly TokenRevocationTargetSpecifier[],
+  options: TokenRevocationOptions,
+  signal: AbortSignal,
+): Promise<TokenRevocationResult> {
+  const body = JSON.stringify(requestBody(targets, options));
+  const url = new URL(`${rest.baseUrl}/keys/${encodeURIComponent(key.keyName)}/revokeTokens`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new ConfigurationError(40103, 'revokeTokens sends the key itself; refused over plain http to a non-loopback host. Use https');
+  }
+  const headers = {
+    accept: 'application/json',
+    'content-type': 'application/json',
+    'x-ably-version': ABLY_PROTOCOL_VERSION,
+    authorization: key.basicAuthorization(),
+  };
+  let response: Response;
+  try {
+    response = await rest.fetch(url.href, { method: 'POST', headers, body, signal });
+  } catch (error) {
+    if (signal.aborted) throw signal.reason ?? error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new TransportError(80000, redact(`revokeTokens: network error: ${message}`, rest.secrets()));
+  }
+  if (!response.ok) throw await errorFromAblyResponse(response, 'revokeTokens', rest.secrets());
+  return batchResult(await response.json().catch(() => undefined));
+}
+
+function requestBody(targets: readonly TokenRevocationTargetSpecifier[], options: TokenRevocationOptions): AblySchemas['RevokeTokensRequest'] {
+  if (!Array.isArray(targets) || targets.length === 0) throw invalid('"targets" must be a non-empty array of { type, value }');
+  if (targets.length > MAX_TARGETS) throw invalid(`"targets" holds more than ${MAX_TARGETS} specifiers`);
+  const specifiers = targets.map((target, index) => {
+    if (typeof target?.type !== 'string' || target.type === '' || typeof target.value !== 'string' || target.value === '') {
+      throw invalid(`"targets[${index}]" must have a non-empty string type and value`);
+    }
+    return `${target.type}:${target.value}`;
+  });
+  const { issuedBefore, allowReauthMargin } = options ?? {};
+  if (issuedBefore !== undefined && (!Number.isSafeInteger(issuedBefore) || issuedBefore < 0)) {
+    throw invalid('"issuedBefore" must be a time in ms since the epoch');
+  }
+  if (allowReauthMargin !== undefined && typeof allowReauthMargin !== 'boolean') throw invalid('"allowReauthMargin" must be a boolean');
+  return {
+    targets: specifiers,
+    ...(issuedBefore === undefined ? {} : { issuedBefore }),
+    ...(allowReauthMargin === undefined ? {} : { allowReauthMargin }),
+  };
+}
+
+function batchResult(body: unknown): TokenRevocationResult {
+  const results = Array.isArray(body) ? body : (body as { results?: unknown } | null)?.results;
+  if (!Array.isArray(results) || !results.every(isResult)) {
+    throw new AuthProviderError(50002, 'revokeTokens answered no per-target results');
+  }
+  const failureCount = results.filter((result) => 'error' in result).length;
+  return { successCount: results.length - failureCount, failureCount, results };
+}
+
+function isResult(value: unknown): value is TokenRevocationSuccessResult | TokenRevocationFailureResult {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  if (typeof record['target'] !== 'string') return false;
+  if ('error' in record) return typeof record['error'] === 'object' && record['error'] !== null;
+  return typeof record['appliesAt'] === 'number' && typeof record['issuedBefore'] === 'number';
+}
+
+function invalid(message: string): ConfigurationError {
+  return new ConfigurationError(40003, message);
+}
