@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseCapability, type CapabilityInput } from '../ably/capability';
 import { ConfigurationError, TokensmithError } from '../core/errors';
-import { assertKnownOperations, type CapabilityMap } from './ably/capability-rules';
+import { assertValidCapability, type CapabilityMap } from './ably/capability-rules';
 import {
   DEFAULT_METQUAY_SERVER_CONFIG,
   resolveMetquayServerConfig,
@@ -21,6 +21,8 @@ export interface AblyKeyConfig {
   key: string;
   /** What the key may do, as an object or JSON text. Default `{"*":["*"]}`. */
   capability?: CapabilityInput;
+  /** Lets `revokeTokens` revoke the tokens this key issues (as Ably's key setting). Default false. */
+  revocableTokens?: boolean;
 }
 
 /** The Ably side. */
@@ -41,6 +43,20 @@ export interface AblyServerConfig {
   maxChannels: number;
   /** Messages kept per channel; the oldest are dropped past this. Default 1 000. */
   maxMessagesPerChannel: number;
+  /** Longest clientId accepted (UTF-16 code units), in tokens, messages and headers; longer is 40012. Default 256. */
+  maxClientIdLength: number;
+  /** Longest TokenRequest nonce accepted; longer is 40003. Default 128. */
+  maxNonceLength: number;
+  /** Largest publish, the combined size of its messages' name, data, clientId and extras; larger is 40009. Default 64 KiB, Ably's default. */
+  maxMessageSizeBytes: number;
+  /** Bytes the issued-token store may hold (estimated per entry); the oldest tokens go first past it. Default 32 MiB. */
+  maxTokenStoreBytes: number;
+  /** Bytes the nonce store may hold (estimated per entry). Default 16 MiB. */
+  maxNonceStoreBytes: number;
+  /** Bytes all channel logs together may hold (estimated per message); the oldest messages go first past it. Default 64 MiB. */
+  maxMessageStoreBytes: number;
+  /** Apps `POST /apps` may provision at once (with the test controls on); each has the limits above. Default 20. */
+  maxApps: number;
 }
 
 /** Limits that apply to both sides. */
@@ -49,6 +65,11 @@ export interface ServerLimitsConfig {
   bodyLimitBytes: number;
   /** Entries kept in the request log the test controls read. Default 1 000. */
   requestLogSize: number;
+  /**
+   * Time a client has to send a whole request (headers and body), in ms; a connection still
+   * sending after this is answered 408 (40800) and closed. Default 30 000.
+   */
+  requestTimeoutMs: number;
 }
 
 /** A complete configuration. */
@@ -82,9 +103,16 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
     maxTokens: 100_000,
     maxChannels: 1_000,
     maxMessagesPerChannel: 1_000,
+    maxClientIdLength: 256,
+    maxNonceLength: 128,
+    maxMessageSizeBytes: 64 * 1024,
+    maxTokenStoreBytes: 32 * 1024 * 1024,
+    maxNonceStoreBytes: 16 * 1024 * 1024,
+    maxMessageStoreBytes: 64 * 1024 * 1024,
+    maxApps: 20,
   },
   metquay: { ...DEFAULT_METQUAY_SERVER_CONFIG },
-  limits: { bodyLimitBytes: 64 * 1024, requestLogSize: 1_000 },
+  limits: { bodyLimitBytes: 64 * 1024, requestLogSize: 1_000, requestTimeoutMs: 30_000 },
 });
 
 /** A key after checking: its public name, its secret and its parsed capability. */
@@ -95,6 +123,8 @@ export interface ResolvedAblyKey {
   secret: string;
   /** Resource -> operations. */
   capability: CapabilityMap;
+  /** Whether `revokeTokens` may revoke its tokens. */
+  revocableTokens: boolean;
 }
 
 /** The checked configuration the server runs with. */
@@ -105,8 +135,11 @@ export interface ResolvedServerConfig {
 }
 
 const KEY_PATTERN = /^([^:.\s]+\.[^:\s]+):([^\s]+)$/;
-const ABLY_NUMBERS = ['defaultTtlMs', 'maxTtlMs', 'timestampWindowMs', 'maxNonces', 'maxTokens', 'maxChannels', 'maxMessagesPerChannel'] as const;
-const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize'] as const;
+const ABLY_NUMBERS = [
+  'defaultTtlMs', 'maxTtlMs', 'timestampWindowMs', 'maxNonces', 'maxTokens', 'maxChannels', 'maxMessagesPerChannel',
+  'maxClientIdLength', 'maxNonceLength', 'maxMessageSizeBytes', 'maxTokenStoreBytes', 'maxNonceStoreBytes', 'maxMessageStoreBytes', 'maxApps',
+] as const;
+const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize', 'requestTimeoutMs'] as const;
 
 /**
  * Merges `input` over {@link DEFAULT_SERVER_CONFIG} and checks every field.
@@ -159,13 +192,19 @@ function resolveKeys(keys: unknown): ResolvedAblyKey[] {
   return keys.map((entry: unknown, index) => {
     const where = `ably.keys[${index}]`;
     if (!isPlainObject(entry)) throw invalid(`${where} must be an object with a key`);
-    rejectUnknown(entry, ['key', 'capability'], where);
+    rejectUnknown(entry, ['key', 'capability', 'revocableTokens'], where);
+    if (entry.revocableTokens !== undefined && typeof entry.revocableTokens !== 'boolean') throw invalid(`${where}.revocableTokens must be a boolean`);
     const match = typeof entry.key === 'string' ? KEY_PATTERN.exec(entry.key) : null;
     if (!match) throw invalid(`${where}.key must look like "<appId>.<keyId>:<keySecret>"`);
     const [, keyName = '', secret = ''] = match;
     if (seen.has(keyName)) throw invalid(`${where}.key repeats the key name of an earlier key`);
     seen.add(keyName);
-    return { keyName, secret, capability: resolveCapability(entry.capability, `${where}.capability`) };
+    return {
+      keyName,
+      secret,
+      capability: resolveCapability(entry.capability, `${where}.capability`),
+      revocableTokens: entry.revocableTokens === true,
+    };
   });
 }
 
@@ -173,7 +212,7 @@ function resolveCapability(value: unknown, where: string): CapabilityMap {
   if (value === undefined) return { '*': ['*'] };
   try {
     const capability = parseCapability(value as CapabilityInput);
-    assertKnownOperations(capability, where);
+    assertValidCapability(capability, where, 40003);
     return capability;
   } catch (error) {
     if (error instanceof TokensmithError) throw invalid(error.message.replace(/^capability/, where));

@@ -1,13 +1,15 @@
 import Fastify from 'fastify';
-import { AblyServerState } from './ably/state';
+import { AblyApps } from './ably/apps';
+import { authenticate } from './ably/authenticate';
 import { ablyRoutes } from './ably/routes';
+import { appsRoutes } from './admin/apps';
 import { FaultInjector, installFaultInjection } from './admin/faults';
 import { installRequestLog, RequestLog } from './admin/request-log';
 import { adminRoutes } from './admin/routes';
 import { SkewableClock, type ServerClock } from './clock';
 import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
 import { demoServerConfig } from './demo-config';
-import { frameworkErrorHandler, installErrorHandling } from './lib/error-handling';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './lib/error-handling';
 import { createScrubber, installErrorBodyScrubbing, scrubbingLogger } from './lib/scrub';
 import { installQueryCoercion } from './lib/query-coercion';
 import { addMsgpackParser } from './lib/wire';
@@ -65,11 +67,13 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     ...config.metquay.clients.map((client) => client.secretKey),
     ...(config.metquay.jwtSecret === undefined ? [] : [config.metquay.jwtSecret]),
   ];
-  const scrub = createScrubber(() => secrets);
-  const logger = scrubbingLogger(options.logger ?? silentLogger, scrub);
   const clock = new SkewableClock(options.clock);
   const admin = options.admin ?? false;
-  const ably = new AblyServerState(config.ably, clock);
+  const apps = new AblyApps(config.ably, clock);
+  const ably = apps.main;
+  const scrub = createScrubber(() => (apps.size === 0 ? secrets : [...secrets, ...apps.secrets()]));
+  const logger = scrubbingLogger(options.logger ?? silentLogger, scrub);
+  const requestTimeoutMs = config.limits.requestTimeoutMs;
   const faults = new FaultInjector();
   const requestLog = new RequestLog(config.limits.requestLogSize);
 
@@ -79,21 +83,31 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     routerOptions: { maxParamLength: 2048 },
     forceCloseConnections: true,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    // Node checks for stalled requests every connectionsCheckingInterval (30 s by default), so a
+    // short timeout needs a short interval to be enforced on time.
+    requestTimeout: requestTimeoutMs,
+    http: {
+      headersTimeout: requestTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(Math.max(Math.floor(requestTimeoutMs / 10), 25), 5_000),
+    },
     // Strict bodies; query strings are coerced by installQueryCoercion. Nothing is stripped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
   installQueryCoercion(app);
   app.removeContentTypeParser('text/plain');
   addMsgpackParser(app);
-  installErrorHandling(app, logger, scrub);
+  installErrorHandling(app, logger, scrub, (request) => authenticate(request, apps.forRequest(request)));
   installErrorBodyScrubbing(app, scrub);
   installFaultInjection(app, faults);
   installRequestLog(app, requestLog, logger, clock, scrub);
 
-  await app.register(ablyRoutes, { state: ably });
+  await app.register(ablyRoutes, { apps });
   const metquay = await registerMetquay(app, { config: config.metquay, clock, logger, admin });
   if (admin) {
-    await app.register(adminRoutes, { prefix: '/_admin', ably, clock, faults, requestLog, resetOthers: metquay.reset });
+    await app.register(adminRoutes, { prefix: '/_admin', ably, apps, clock, faults, requestLog, resetOthers: metquay.reset });
+    await app.register(appsRoutes, { apps });
   }
 
   const host = options.host ?? '127.0.0.1';

@@ -19,8 +19,8 @@ describe('resolveServerConfig', () => {
     expect(config.ably.maxTtlMs).toBe(7_200_000);
     expect(config.ably.defaultTtlMs).toBe(3_600_000);
     expect(config.ably.timestampWindowMs).toBe(600_000);
-    expect(config.limits).toEqual({ bodyLimitBytes: 2048, requestLogSize: 1000 });
-    expect(config.ably.keys).toEqual([{ keyName: 'app.key', secret: 'config-test-secret-123456', capability: { '*': ['*'] } }]);
+    expect(config.limits).toEqual({ bodyLimitBytes: 2048, requestLogSize: 1000, requestTimeoutMs: 30_000 });
+    expect(config.ably.keys).toEqual([{ keyName: 'app.key', secret: 'config-test-secret-123456', capability: { '*': ['*'] }, revocableTokens: false }]);
   });
 
   test('a capability may be given as JSON text', () => {

@@ -77,10 +77,10 @@ describe('POST /keys/{keyName}/requestToken with a signed TokenRequest', () => {
     expectAblyError(await server.call('POST', `/keys/${keyName(LIMITED_KEY)}/requestToken`, { json: request }), 40101, 401);
   });
 
-  test('a key name the server does not know is 40400', async () => {
+  test('a key name the server does not know is 40400 with HTTP 401, as Ably', async () => {
     const server = suite();
     const request = signTokenRequest('testApp.unknown:whatever-secret', { timestamp: server.clock.now() });
-    expectAblyError(await server.call('POST', '/keys/testApp.unknown/requestToken', { json: request }), 40400, 404);
+    expectAblyError(await server.call('POST', '/keys/testApp.unknown/requestToken', { json: request }), 40400, 401);
   });
 
   test('a ttl over the 24-hour maximum is 40003', async () => {
@@ -117,10 +117,21 @@ describe('POST /keys/{keyName}/requestToken with a signed TokenRequest', () => {
     ['an array', '["publish"]'],
     ['an unknown operation', '{"*":["fly"]}'],
     ['an empty operation list', '{"*":[]}'],
-  ])('a capability that is %s is 40003', async (_label, capability) => {
+    ['"*" mixed with another operation', '{"ch":["*","publish"]}'],
+    ['a non-string operation', '{"ch":["publish",7]}'],
+    ['a resource with "*" inside', '{"a*b":["publish"]}'],
+    ['a resource with two "*"', '{"chat:**":["publish"]}'],
+  ])('a capability that is %s is HTTP 400 with 40000 (as Ably), naming body.capability', async (_label, capability) => {
     const server = suite();
     const request = signTokenRequest(FULL_KEY, { timestamp: server.clock.now(), capability });
-    expectAblyError(await server.call('POST', PATH, { json: request }), 40003, 400);
+    const response = await server.call('POST', PATH, { json: request });
+    expectAblyError(response, 40000, 400);
+    expect(response.body.error.message).toMatch(/^body\.capability/);
+  });
+
+  test('a qualified wildcard resource ("[*]*", as in Ably\'s test app) is a valid pattern', async () => {
+    const details = await getToken(suite(), FULL_KEY, { capability: '{"[*]*":["*"]}' });
+    expect(JSON.parse(details.capability)).toEqual({ '[*]*': ['*'] });
   });
 
   test('without mac and without Authorization the request is 40101', async () => {

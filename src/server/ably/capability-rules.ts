@@ -17,11 +17,26 @@ export const CAPABILITY_OPERATIONS: ReadonlySet<string> = new Set([
   'push-admin', 'object-subscribe', 'object-publish', 'annotation-publish', 'annotation-subscribe',
 ]);
 
-/** Throws 40003 naming the resource whose operation list holds an unknown operation. */
-export function assertKnownOperations(capability: CapabilityMap, where = 'capability'): void {
+// An optional `[qualifier]` prefix, then a name with at most one `*`, at its end.
+const RESOURCE_PATTERN = /^(\[[^\]]*\])?[^*[\]]*\*?$/;
+
+/**
+ * Throws, naming the resource at fault, unless every resource is a valid pattern (a name, `*`, or
+ * a prefix ending in `*`, optionally after a `[qualifier]`) and every operation list names known
+ * operations with `*` alone. (`parseCapability` has already refused empty lists and non-strings.)
+ * Ably refuses such a capability with HTTP 400; `code` is the one to use (40003 for config).
+ */
+export function assertValidCapability(capability: CapabilityMap, where = 'capability', code = 40000): void {
   for (const [resource, operations] of Object.entries(capability)) {
+    const name = JSON.stringify(resource.slice(0, 64));
+    if (!RESOURCE_PATTERN.test(resource)) {
+      throw new ConfigurationError(code, `${where} resource ${name} is not a valid pattern: "*" may only end it`, { statusCode: 400 });
+    }
     if (operations.some((operation) => !CAPABILITY_OPERATIONS.has(operation))) {
-      throw new ConfigurationError(40003, `${where} for resource ${JSON.stringify(resource.slice(0, 64))} names an unknown operation`);
+      throw new ConfigurationError(code, `${where} for resource ${name} names an unknown operation`, { statusCode: 400 });
+    }
+    if (operations.length > 1 && operations.includes('*')) {
+      throw new ConfigurationError(code, `${where} for resource ${name} combines "*" with other operations; use "*" alone`, { statusCode: 400 });
     }
   }
 }

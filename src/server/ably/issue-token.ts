@@ -1,34 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { components } from '../../../generated/ably';
 import { canonicalCapability, parseCapability } from '../../ably/capability';
 import { tokenRequestSigningText } from '../../ably/token-request-signing';
 import { TokensmithError } from '../../core/errors';
 import { constantTimeEqual } from '../lib/constant-time';
-import { authenticateBasic } from './authenticate';
-import { assertKnownOperations, intersectCapabilities, type CapabilityMap } from './capability-rules';
+import { authenticateBasic, checkClientIdLength, unknownKey } from './authenticate';
+import { assertValidCapability, intersectCapabilities, type CapabilityMap } from './capability-rules';
 import type { ServerKey } from './keys';
 import type { AblyServerState } from './state';
 
-/** The body of `requestToken` after schema validation: TokenParams, or a signed TokenRequest. */
-export interface RequestTokenBody {
-  keyName?: string;
-  ttl?: number;
-  capability?: string;
-  clientId?: string;
-  timestamp?: number;
-  nonce?: string;
-  mac?: unknown;
-}
+type Schemas = components['schemas'];
 
-/** TokenDetails as the server answers them. */
-export interface IssuedTokenDetails {
-  token: string;
-  keyName: string;
-  issued: number;
-  expires: number;
-  capability: string;
-  clientId?: string;
-}
+/**
+ * The body of `requestToken` after schema validation: TokenParams, or a signed TokenRequest. The
+ * schema's `anyOf` lets a body that only matches TokenParams carry a `mac` of any type.
+ */
+export type RequestTokenBody = Schemas['TokenParams'] & Partial<Pick<Schemas['TokenRequest'], 'keyName'>> & { mac?: unknown };
+
+/** TokenDetails as the server answers them (`keyName` always set). */
+export type IssuedTokenDetails = Schemas['TokenDetails'] & { keyName: string };
 
 /**
  * `POST /keys/{keyName}/requestToken`. With an `Authorization` header the body is TokenParams and
@@ -48,6 +39,7 @@ export function issueToken(request: FastifyRequest, pathKeyName: string, body: R
     throw new TokensmithError(40003, `ttl exceeds the maximum of ${state.config.maxTtlMs} ms`);
   }
   if (body.clientId === '') throw new TokensmithError(40012, 'clientId must not be empty; use "*" for any');
+  if (body.clientId !== undefined) checkClientIdLength(body.clientId, 'body.clientId', state);
   const capability = grantedCapability(body.capability, key.capability);
   const token = `${key.keyName.split('.')[0]}.${randomBytes(30).toString('base64url')}`;
   state.tokens.add(token, { keyName: key.keyName, issued: now, expires: now + ttl, capability, clientId: body.clientId }, now);
@@ -96,7 +88,7 @@ function checkBasic(request: FastifyRequest, pathKeyName: string, body: RequestT
 
 function knownKey(keyName: string, state: AblyServerState): ServerKey {
   const key = state.keys.get(keyName);
-  if (!key) throw new TokensmithError(40400, 'no key with this name is configured');
+  if (!key) throw unknownKey();
   return key;
 }
 
@@ -107,6 +99,7 @@ function checkTimestamp(timestamp: number, now: number, state: AblyServerState):
 }
 
 function checkNonce(keyName: string, nonce: string, timestamp: number, now: number, state: AblyServerState): void {
+  if (nonce.length > state.config.maxNonceLength) throw new TokensmithError(40003, `body.nonce is longer than ${state.config.maxNonceLength} characters`);
   const outcome = state.nonces.use(keyName, nonce, timestamp, now);
   if (outcome === 'replayed') throw new TokensmithError(40105, 'nonce value replayed');
   if (outcome === 'evicted-window') throw new TokensmithError(40104, 'timestamp not current: too old for the server to rule out a replay');
@@ -114,8 +107,14 @@ function checkNonce(keyName: string, nonce: string, timestamp: number, now: numb
 
 function grantedCapability(requested: string | undefined, keyCapability: CapabilityMap): CapabilityMap {
   if (requested === undefined || requested === '') return keyCapability;
-  const parsed = parseCapability(requested);
-  assertKnownOperations(parsed);
+  let parsed: CapabilityMap;
+  try {
+    parsed = parseCapability(requested);
+  } catch (error) {
+    // Ably answers any unusable capability with HTTP 400; 40000 is its generic code for it.
+    throw new TokensmithError(40000, (error as Error).message.replace(/^capability/, 'body.capability'), { statusCode: 400 });
+  }
+  assertValidCapability(parsed, 'body.capability');
   const granted = intersectCapabilities(parsed, keyCapability);
   if (Object.keys(granted).length === 0) {
     throw new TokensmithError(40160, "requested capability shares nothing with the key's capability");

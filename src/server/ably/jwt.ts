@@ -1,9 +1,10 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { parseCapability } from '../../ably/capability';
 import { TokensmithError } from '../../core/errors';
-import { assertKnownOperations, intersectCapabilities, type CapabilityMap } from './capability-rules';
+import { assertValidCapability, intersectCapabilities, type CapabilityMap } from './capability-rules';
 import type { KeyRing } from './keys';
 import type { Principal } from './principal';
+import type { AblySideConfig } from './state';
 
 /** True when `token` has the three dot-separated parts of a compact JWS. */
 export function looksLikeJwt(token: string): boolean {
@@ -15,12 +16,18 @@ export function looksLikeJwt(token: string): boolean {
  * header's `kid`, with numeric `iat` and `exp` (seconds) checked against server time, and optional
  * `x-ably-capability` (JSON text, intersected with the key's) and `x-ably-clientId` claims.
  *
- * Expired: 40142. Anything malformed, unsigned by a known key or with bad claims: 40144. Key
- * revoked: 40131. A capability that shares nothing with the key's: 40160.
+ * Expired: 40142 — also once `maxTtlMs` has passed since `iat`, however late `exp` is (a JWT's
+ * lifetime is capped like a token's ttl). Anything malformed, unsigned by a known key or with bad
+ * claims: 40144. Key revoked: 40131. A capability that shares nothing with the key's: 40160.
  *
  * @see https://ably.com/docs/auth/token#jwt
  */
-export async function verifyAblyJwt(jwt: string, keys: KeyRing, now: number, iatSkewMs: number): Promise<Principal> {
+export async function verifyAblyJwt(
+  jwt: string,
+  keys: KeyRing,
+  now: number,
+  config: Pick<AblySideConfig, 'timestampWindowMs' | 'maxTtlMs' | 'maxClientIdLength'>,
+): Promise<Principal> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(jwt);
@@ -43,12 +50,21 @@ export async function verifyAblyJwt(jwt: string, keys: KeyRing, now: number, iat
     throw malformed('Ably JWT signature or claims are invalid');
   }
   if (keys.isRevoked(key.keyName)) throw new TokensmithError(40131, 'the key behind this token was revoked');
-  if (typeof payload.iat !== 'number' || payload.iat * 1000 > now + iatSkewMs) throw malformed('Ably JWT iat is in the future');
+  if (typeof payload.iat !== 'number' || payload.iat * 1000 > now + config.timestampWindowMs) throw malformed('Ably JWT iat is in the future');
+  if (now >= payload.iat * 1000 + config.maxTtlMs) throw new TokensmithError(40142, 'token expired: an Ably JWT lives at most the maximum ttl from its iat');
   const clientId = payload['x-ably-clientId'];
-  if (clientId !== undefined && (typeof clientId !== 'string' || clientId === '')) {
-    throw malformed('Ably JWT x-ably-clientId must be a non-empty string');
+  if (clientId !== undefined && (typeof clientId !== 'string' || clientId === '' || clientId.length > config.maxClientIdLength)) {
+    throw malformed(`Ably JWT x-ably-clientId must be a non-empty string of at most ${config.maxClientIdLength} characters`);
   }
-  return { kind: 'jwt', keyName: key.keyName, capability: jwtCapability(payload, key.capability), clientId };
+  const revocationKey = payload['x-ably-revocation-key'];
+  return {
+    kind: 'jwt',
+    keyName: key.keyName,
+    capability: jwtCapability(payload, key.capability),
+    clientId,
+    issued: payload.iat * 1000,
+    ...(typeof revocationKey === 'string' ? { revocationKey } : {}),
+  };
 }
 
 function jwtCapability(payload: JWTPayload, keyCapability: CapabilityMap): CapabilityMap {
@@ -58,7 +74,7 @@ function jwtCapability(payload: JWTPayload, keyCapability: CapabilityMap): Capab
   let requested: CapabilityMap;
   try {
     requested = parseCapability(claim);
-    assertKnownOperations(requested);
+    assertValidCapability(requested);
   } catch {
     throw malformed('Ably JWT x-ably-capability is not a valid capability');
   }

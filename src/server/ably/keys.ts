@@ -14,6 +14,8 @@ export interface ServerKey {
   readonly capability: CapabilityMap;
   /** Signs TokenRequest text with the secret. */
   readonly hmac: NodeHmacSha256Key;
+  /** Whether `revokeTokens` may revoke its tokens. */
+  readonly revocableTokens: boolean;
 }
 
 /** The configured keys, and which of them the test controls have revoked. */
@@ -22,15 +24,21 @@ export class KeyRing {
   private readonly revoked = new Set<string>();
 
   constructor(keys: readonly ResolvedAblyKey[]) {
-    for (const { keyName, secret, capability } of keys) {
+    for (const { keyName, secret, capability, revocableTokens } of keys) {
       this.keys.set(keyName, {
         keyName,
         secret,
         secretBytes: new TextEncoder().encode(secret),
         capability,
         hmac: nodeSigner.importHmacKey(secret),
+        revocableTokens,
       });
     }
+  }
+
+  /** Every key's secret (for scrubbing). */
+  secrets(): string[] {
+    return [...this.keys.values()].map((key) => key.secret);
   }
 
   /** The key named `keyName`, if configured. */

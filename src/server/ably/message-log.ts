@@ -21,16 +21,29 @@ export interface HistoryQuery {
   end?: number;
 }
 
+// Per-message bookkeeping beyond its payload (record, ids, array slot), estimated.
+const MESSAGE_OVERHEAD_BYTES = 200;
+
+/** A stored message and its estimated size. */
+interface Held {
+  message: StoredMessage;
+  bytes: number;
+}
+
 /**
- * Per-channel message logs. Bounded twice: each channel keeps its newest `maxPerChannel`
- * messages, and past `maxChannels` the channel written least recently is dropped.
+ * Per-channel message logs. Bounded three ways: each channel keeps its newest `maxPerChannel`
+ * messages; past `maxChannels` the channel written least recently is dropped; and past `maxBytes`
+ * (estimated: payload bytes plus a fixed overhead per message) the oldest messages of the channel
+ * written least recently go first.
  */
 export class MessageLog {
-  private readonly channels = new Map<string, StoredMessage[]>();
+  private readonly channels = new Map<string, Held[]>();
+  private heldBytes = 0;
 
   constructor(
     private readonly maxChannels: number,
     private readonly maxPerChannel: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Number of channels holding messages. */
@@ -38,22 +51,52 @@ export class MessageLog {
     return this.channels.size;
   }
 
-  /** Appends messages to a channel, oldest first. */
-  append(channel: string, messages: readonly StoredMessage[]): void {
+  /** Estimated bytes held; at most `maxBytes`. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  /** True when the channel holds messages. */
+  has(channel: string): boolean {
+    return this.channels.has(channel);
+  }
+
+  /** Appends messages to a channel, oldest first; `sizes[i]` is the payload size of `messages[i]`. */
+  append(channel: string, messages: readonly StoredMessage[], sizes: readonly number[]): void {
     const log = this.channels.get(channel) ?? [];
     this.channels.delete(channel);
     if (this.channels.size >= this.maxChannels) {
-      const leastRecent = this.channels.keys().next();
-      if (!leastRecent.done) this.channels.delete(leastRecent.value);
+      const leastRecent = this.channels.entries().next();
+      if (!leastRecent.done) this.dropChannel(leastRecent.value[0], leastRecent.value[1]);
     }
-    log.push(...messages);
-    if (log.length > this.maxPerChannel) log.splice(0, log.length - this.maxPerChannel);
+    messages.forEach((message, index) => {
+      const bytes = (sizes[index] ?? 0) + MESSAGE_OVERHEAD_BYTES;
+      log.push({ message, bytes });
+      this.heldBytes += bytes;
+    });
+    if (log.length > this.maxPerChannel) {
+      for (const dropped of log.splice(0, log.length - this.maxPerChannel)) this.heldBytes -= dropped.bytes;
+    }
     this.channels.set(channel, log);
+    this.trimToBytes();
+  }
+
+  private trimToBytes(): void {
+    for (const [channel, log] of this.channels) {
+      if (this.heldBytes <= this.maxBytes) return;
+      while (log.length > 0 && this.heldBytes > this.maxBytes) this.heldBytes -= (log.shift() as Held).bytes;
+      if (log.length === 0) this.channels.delete(channel);
+    }
+  }
+
+  private dropChannel(channel: string, log: readonly Held[]): void {
+    for (const held of log) this.heldBytes -= held.bytes;
+    this.channels.delete(channel);
   }
 
   /** Reads a channel's history. */
   history(channel: string, query: HistoryQuery): StoredMessage[] {
-    const log = this.channels.get(channel) ?? [];
+    const log = (this.channels.get(channel) ?? []).map((held) => held.message);
     const inRange = log.filter(
       (message) =>
         (query.start === undefined || message.timestamp >= query.start) &&
@@ -66,5 +109,6 @@ export class MessageLog {
   /** Drops every channel. */
   clear(): void {
     this.channels.clear();
+    this.heldBytes = 0;
   }
 }

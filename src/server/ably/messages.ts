@@ -1,7 +1,9 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
+import type { components } from '../../../generated/ably';
 import { TokensmithError } from '../../core/errors';
 import type { WireFormat } from '../lib/wire';
+import { checkClientIdLength } from './authenticate';
 import { permits } from './capability-rules';
 import type { HistoryQuery, StoredMessage } from './message-log';
 import type { Principal } from './principal';
@@ -10,28 +12,21 @@ import type { AblyServerState } from './state';
 // Deeper values could not be served back: JSON.stringify and msgpack encoding recurse.
 const MAX_NESTING = 64;
 
-/** A message as a publisher sends it (already schema-checked). */
-export interface IncomingMessage {
-  id?: string;
-  name?: string;
-  data?: unknown;
-  clientId?: string;
-  encoding?: string;
-  extras?: Record<string, unknown>;
-}
+/** A message as a publisher sends it (already schema-checked; msgpack may carry binary `data`). */
+export type IncomingMessage = components['schemas']['Message'];
 
 /** What a publish answers. */
-export interface PublishResponse {
-  channel: string;
-  messageId: string;
-  serials: string[];
-}
+export type PublishResponse = components['schemas']['PublishResponse'];
+
+/** A channel's details as `GET /channels/{channelId}` answers them. */
+export type ChannelDetails = components['schemas']['ChannelDetails'];
 
 /**
  * Publishes to a channel: needs `publish` on it (40160). A message clientId must be allowed by the
  * credentials (40012): Basic auth and `*` tokens may name any; a token bound to a clientId may
  * only name its own (and messages without one are stamped with it); an anonymous token may name
- * none. Ids a publisher set are kept (idempotent publishing); others are assigned.
+ * none. Ids a publisher set are kept (idempotent publishing); others are assigned. The combined
+ * size of the messages' name, data, clientId and extras may not pass `maxMessageSizeBytes` (40009).
  */
 export function publish(state: AblyServerState, principal: Principal, channel: string, body: IncomingMessage | IncomingMessage[]): PublishResponse {
   requireChannel(channel);
@@ -43,7 +38,13 @@ export function publish(state: AblyServerState, principal: Principal, channel: s
     if (nestingDepth(message) > MAX_NESTING) {
       throw new TokensmithError(40001, `body message ${index} nests deeper than ${MAX_NESTING} levels`);
     }
+    if (message.clientId !== undefined) checkClientIdLength(message.clientId, `body message ${index} clientId`, state);
   });
+  const sizes = incoming.map(messageSize);
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  if (total > state.config.maxMessageSizeBytes) {
+    throw new TokensmithError(40009, `messages are ${total} bytes together; the maximum is ${state.config.maxMessageSizeBytes}`);
+  }
   const messageId = randomBytes(9).toString('base64url');
   const timestamp = state.clock.now();
   const stored = incoming.map((message, index): StoredMessage => ({
@@ -52,8 +53,39 @@ export function publish(state: AblyServerState, principal: Principal, channel: s
     timestamp,
     ...clientIdFor(principal, message.clientId),
   }));
-  state.messages.append(channel, stored);
+  state.messages.append(channel, stored, sizes);
+  state.stats.count('messages.all.all.count', stored.length, timestamp);
+  state.stats.count('messages.all.all.data', total, timestamp);
   return { channel, messageId, serials: stored.map((_, index) => `${timestamp}-${messageId}:${index}`) };
+}
+
+/**
+ * Channel details: needs `channel-metadata` on the channel (40160), as Ably. A REST-only server
+ * has no realtime connections, so the occupancy counts are zero; `isActive` says whether the
+ * channel holds messages.
+ */
+export function channelDetails(state: AblyServerState, principal: Principal, channel: string): ChannelDetails {
+  requireChannel(channel);
+  if (!permits(principal.capability, channel, 'channel-metadata')) {
+    throw new TokensmithError(40160, 'operation not permitted: channel-metadata on this channel is outside the capability');
+  }
+  const metrics = { connections: 0, publishers: 0, subscribers: 0, presenceConnections: 0, presenceMembers: 0, presenceSubscribers: 0 };
+  return { channelId: channel, status: { isActive: state.messages.has(channel), occupancy: { metrics } } };
+}
+
+/** Ably's message size: the bytes of name, data (JSON text for objects), clientId and extras. */
+function messageSize(message: IncomingMessage): number {
+  const { name, data, clientId, extras } = message;
+  let size = Buffer.byteLength(name ?? '') + Buffer.byteLength(clientId ?? '');
+  if (extras !== undefined) size += Buffer.byteLength(JSON.stringify(extras));
+  if (typeof data === 'string') size += Buffer.byteLength(data);
+  else if ((data as unknown) instanceof Uint8Array) size += (data as unknown as Uint8Array).byteLength;
+  else if (data !== null && data !== undefined) size += Buffer.byteLength(JSON.stringify(data, binaryLength));
+  return size;
+}
+
+function binaryLength(_key: string, value: unknown): unknown {
+  return value instanceof Uint8Array ? 'x'.repeat(value.byteLength) : value;
 }
 
 /** Reads history: needs `history` on the channel (40160). */

@@ -7,22 +7,33 @@
  * the store stops accepting timestamps at or before the newest dropped one: a dropped nonce can
  * never be replayed.
  */
+// Per-entry bookkeeping beyond the id string (Map slot, number), estimated.
+const ENTRY_OVERHEAD_BYTES = 64;
+
 export class NonceStore {
   private readonly seen = new Map<string, number>();
   private floor = Number.NEGATIVE_INFINITY;
+  private heldBytes = 0;
 
   /**
    * @param maxEntries most nonces held at once.
    * @param windowMs the TokenRequest timestamp window.
+   * @param maxBytes most estimated bytes held (ids at 2 bytes a character plus a fixed overhead).
    */
   constructor(
     private readonly maxEntries: number,
     private readonly windowMs: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Number of nonces currently held. */
   get size(): number {
     return this.seen.size;
+  }
+
+  /** Estimated bytes held; at most `maxBytes`. */
+  get bytes(): number {
+    return this.heldBytes;
   }
 
   /**
@@ -34,8 +45,10 @@ export class NonceStore {
     const id = `${keyName}\n${nonce}`;
     if (this.seen.has(id)) return 'replayed';
     if (timestamp <= this.floor) return 'evicted-window';
-    if (this.seen.size >= this.maxEntries) this.makeRoom(now);
+    const bytes = entryBytes(id);
+    if (this.seen.size >= this.maxEntries || this.heldBytes + bytes > this.maxBytes) this.makeRoom(now, bytes);
     this.seen.set(id, timestamp);
+    this.heldBytes += bytes;
     return 'fresh';
   }
 
@@ -43,19 +56,29 @@ export class NonceStore {
   clear(): void {
     this.seen.clear();
     this.floor = Number.NEGATIVE_INFINITY;
+    this.heldBytes = 0;
   }
 
   // Frees at least a quarter of the store per call, so a full store costs O(n log n) once per
   // n/4 inserts rather than a sweep on every insert.
-  private makeRoom(now: number): void {
+  private makeRoom(now: number, incomingBytes: number): void {
     const oldestUseful = now - this.windowMs;
-    for (const [id, timestamp] of this.seen) if (timestamp < oldestUseful) this.seen.delete(id);
-    if (this.seen.size <= this.maxEntries * 0.75) return;
+    for (const [id, timestamp] of this.seen) if (timestamp < oldestUseful) this.forget(id);
+    if (this.seen.size <= this.maxEntries * 0.75 && this.heldBytes + incomingBytes <= this.maxBytes * 0.75) return;
     const byAge = [...this.seen].sort((a, b) => a[1] - b[1]);
-    const drop = byAge.slice(0, Math.max(1, byAge.length - Math.floor(this.maxEntries / 2)));
-    for (const [id, timestamp] of drop) {
-      this.seen.delete(id);
+    const keepEntries = Math.floor(this.maxEntries / 2);
+    for (const [id, timestamp] of byAge) {
+      if (this.seen.size <= keepEntries && this.heldBytes + incomingBytes <= this.maxBytes / 2) break;
+      this.forget(id);
       this.floor = Math.max(this.floor, timestamp);
     }
   }
+
+  private forget(id: string): void {
+    if (this.seen.delete(id)) this.heldBytes -= entryBytes(id);
+  }
+}
+
+function entryBytes(id: string): number {
+  return 2 * id.length + ENTRY_OVERHEAD_BYTES;
 }

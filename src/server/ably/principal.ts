@@ -13,4 +13,8 @@ export interface Principal {
    * undefined for an anonymous token.
    */
   clientId: string | undefined;
+  /** When a token was issued, ms since the epoch (for revocation); undefined for Basic auth. */
+  issued?: number;
+  /** A JWT's `x-ably-revocation-key` claim, when it has one. */
+  revocationKey?: string;
 }

@@ -3,12 +3,19 @@ import type { ResolvedServerConfig } from '../config';
 import { KeyRing } from './keys';
 import { MessageLog } from './message-log';
 import { NonceStore } from './nonce-store';
+import { RevocationList } from './revocations';
+import { StatsLog } from './stats';
 import { TokenRegistry } from './token-registry';
 
 /** The Ably side's configuration after resolution. */
 export type AblySideConfig = ResolvedServerConfig['ably'];
 
-/** Everything the Ably side keeps in memory, shared by its routes and the test controls. */
+const MAX_REVOCATION_RULES = 10_000;
+
+/**
+ * Everything one Ably app keeps in memory, shared by its routes and the test controls: the
+ * configured keys form one app, and every app `POST /apps` provisions gets its own.
+ */
 export class AblyServerState {
   /** Configured keys and their revocation marks. */
   readonly keys: KeyRing;
@@ -18,22 +25,31 @@ export class AblyServerState {
   readonly tokens: TokenRegistry;
   /** Channel message logs. */
   readonly messages: MessageLog;
+  /** Revocations `revokeTokens` put in force. */
+  readonly revocations: RevocationList;
+  /** What `GET /stats` answers from. */
+  readonly stats: StatsLog;
 
   constructor(
     readonly config: AblySideConfig,
     readonly clock: ServerClock,
+    readonly appId = config.keys[0]?.keyName.split('.')[0] ?? 'local',
   ) {
     this.keys = new KeyRing(config.keys);
-    this.nonces = new NonceStore(config.maxNonces, config.timestampWindowMs);
-    this.tokens = new TokenRegistry(config.maxTokens);
-    this.messages = new MessageLog(config.maxChannels, config.maxMessagesPerChannel);
+    this.nonces = new NonceStore(config.maxNonces, config.timestampWindowMs, config.maxNonceStoreBytes);
+    this.tokens = new TokenRegistry(config.maxTokens, config.maxTokenStoreBytes);
+    this.messages = new MessageLog(config.maxChannels, config.maxMessagesPerChannel, config.maxMessageStoreBytes);
+    this.revocations = new RevocationList(MAX_REVOCATION_RULES, config.maxTtlMs);
+    this.stats = new StatsLog(appId);
   }
 
-  /** Forgets tokens, nonces, messages and revocations. */
+  /** Forgets tokens, nonces, messages, revocations and counts. */
   reset(): void {
     this.keys.reset();
     this.nonces.clear();
     this.tokens.clear();
     this.messages.clear();
+    this.revocations.clear();
+    this.stats.clear();
   }
 }

@@ -19,26 +19,41 @@ export interface IssuedToken {
 export type TokenMark = 'expired' | 'revoked';
 
 const EXPIRED_SCAN = 32;
+// Per-entry bookkeeping beyond the strings themselves (Map slot, record, FIFO slot), estimated.
+const ENTRY_OVERHEAD_BYTES = 200;
 
 /**
- * Issued opaque tokens, and marks on any token string. Both are bounded: past `maxEntries` an
- * expired token among the 32 oldest goes first, else the oldest of all (which then answers 40143).
+ * Issued opaque tokens, and marks on any token string. Both are bounded in entries and together in
+ * estimated bytes (strings at 2 bytes a character plus a fixed overhead per entry): past either
+ * bound an expired token among the 32 oldest goes first, else the oldest of all (which then
+ * answers 40143).
  */
 export class TokenRegistry {
-  private readonly tokens = new FifoMap<string, IssuedToken>();
+  private readonly tokens = new FifoMap<string, IssuedToken & { bytes: number }>();
   private readonly marks = new FifoMap<string, TokenMark>();
+  private heldBytes = 0;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Number of tokens held. */
   get size(): number {
     return this.tokens.size;
   }
 
+  /** Estimated bytes held by tokens and marks; at most `maxBytes`. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
   /** Remembers a freshly issued token. */
   add(token: string, details: IssuedToken, now: number): void {
-    if (this.tokens.size >= this.maxEntries) this.makeRoom(now);
-    this.tokens.set(token, details);
+    const bytes = tokenBytes(token, details);
+    while (this.tokens.size > 0 && (this.tokens.size >= this.maxEntries || this.heldBytes + bytes > this.maxBytes)) this.makeRoom(now);
+    this.tokens.set(token, { ...details, bytes });
+    this.heldBytes += bytes;
   }
 
   /** The details of an issued token, if still remembered. */
@@ -53,8 +68,17 @@ export class TokenRegistry {
 
   /** Marks a token string (issued here or a JWT) expired or revoked. */
   mark(token: string, mark: TokenMark): void {
-    if (this.marks.get(token) === undefined && this.marks.size >= this.maxEntries) this.marks.evictOldest();
+    if (this.marks.get(token) !== undefined) {
+      this.marks.set(token, mark);
+      return;
+    }
+    const bytes = 2 * token.length + ENTRY_OVERHEAD_BYTES;
+    while (this.marks.size > 0 && (this.marks.size >= this.maxEntries || this.heldBytes + bytes > this.maxBytes)) {
+      const dropped = this.marks.evictOldest();
+      if (dropped !== undefined) this.heldBytes -= 2 * dropped.length + ENTRY_OVERHEAD_BYTES;
+    }
     this.marks.set(token, mark);
+    this.heldBytes += bytes;
   }
 
   /** Marks every remembered issued token; returns how many. */
@@ -67,12 +91,24 @@ export class TokenRegistry {
   clear(): void {
     this.tokens.clear();
     this.marks.clear();
+    this.heldBytes = 0;
   }
 
   // Looks for an expired token among the oldest few only, so a full registry stays O(1) per issue.
   private makeRoom(now: number): void {
-    const expired = this.tokens.oldest(EXPIRED_SCAN).find(([, details]) => details.expires <= now);
-    if (expired) this.tokens.delete(expired[0]);
-    else this.tokens.evictOldest();
+    const oldest = this.tokens.oldest(EXPIRED_SCAN);
+    const [token, details] = oldest.find(([, entry]) => entry.expires <= now) ?? oldest[0] ?? [];
+    if (token === undefined || details === undefined) return;
+    this.tokens.delete(token);
+    this.heldBytes -= details.bytes;
   }
+}
+
+function tokenBytes(token: string, details: IssuedToken): number {
+  let bytes = ENTRY_OVERHEAD_BYTES + 2 * (token.length + details.keyName.length + (details.clientId?.length ?? 0));
+  for (const [resource, operations] of Object.entries(details.capability)) {
+    bytes += 2 * resource.length + 16;
+    for (const operation of operations) bytes += 2 * operation.length + 16;
+  }
+  return bytes;
 }

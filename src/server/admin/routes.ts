@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { AblyApps } from '../ably/apps';
 import type { AblyServerState } from '../ably/state';
 import { looksLikeJwt } from '../ably/jwt';
 import type { SkewableClock } from '../clock';
@@ -9,7 +10,10 @@ import type { ClockState, FaultSpec, ServerStats } from './types';
 
 /** What the test controls act on. */
 export interface AdminRoutesOptions {
+  /** The configured app, which the controls act on. */
   ably: AblyServerState;
+  /** Every app; `POST /reset` drops the provisioned ones. */
+  apps: AblyApps;
   clock: SkewableClock;
   faults: FaultInjector;
   requestLog: RequestLog;
@@ -27,7 +31,8 @@ export interface AdminRoutesOptions {
  * - `GET /clock`, `POST /clock` `{ offsetMs }` or `{ advanceMs }`: read or skew the server clock.
  * - `POST /faults` {@link FaultSpec}, `GET /faults`, `DELETE /faults`: fail or delay requests.
  * - `GET /requests`, `DELETE /requests`: the request log (method, path, status, duration).
- * - `GET /stats`: sizes of the bounded stores. `POST /reset`: everything back to start.
+ * - `GET /stats`: sizes of the bounded stores, in entries and estimated bytes. `POST /reset`:
+ *   everything back to start, provisioned apps dropped.
  */
 export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, options) => {
   const { ably, clock, faults, requestLog } = options;
@@ -76,14 +81,18 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
 
   app.get('/stats', async (): Promise<ServerStats> => ({
     tokens: ably.tokens.size,
+    tokenBytes: ably.tokens.bytes,
     nonces: ably.nonces.size,
+    nonceBytes: ably.nonces.bytes,
     channels: ably.messages.channelCount,
+    messageBytes: ably.messages.bytes,
+    apps: options.apps.size,
     requestLog: requestLog.size,
     pendingFaults: faults.size,
   }));
 
   app.post('/reset', async (_request, reply) => {
-    ably.reset();
+    options.apps.reset();
     faults.clear();
     requestLog.clear();
     clock.setOffset(0);

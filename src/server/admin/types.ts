@@ -57,9 +57,20 @@ export interface ClockState {
 
 /** How much the Ably side is holding (to check bounds and resets). */
 export interface ServerStats {
+  /** Issued tokens held. */
   tokens: number;
+  /** Estimated bytes of the token store (tokens and marks); at most `ably.maxTokenStoreBytes`. */
+  tokenBytes: number;
+  /** Nonces held. */
   nonces: number;
+  /** Estimated bytes of the nonce store; at most `ably.maxNonceStoreBytes`. */
+  nonceBytes: number;
+  /** Channels holding messages. */
   channels: number;
+  /** Estimated bytes of every channel log together; at most `ably.maxMessageStoreBytes`. */
+  messageBytes: number;
+  /** Apps provisioned with `POST /apps`. */
+  apps: number;
   requestLog: number;
   pendingFaults: number;
 }

@@ -1,7 +1,9 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokensmithError } from '../../core/errors';
+import { isAdminPath, pathOf } from '../admin/request-log';
 import { isMetquayPath } from '../admin/faults';
-import { pathOf } from '../admin/request-log';
 import type { ServerLogger } from '../logger';
 import { clientErrorOf, sendAblyError } from './ably-errors';
 import type { Scrubber } from './scrub';
@@ -12,7 +14,12 @@ import { sendWire } from './wire';
  * Metquay's `{ code, message }` under `/api/v1`, should anything there escape the Metquay
  * plugin's own handler); anything else is a 500 whose name and redacted message go to the log.
  */
-export function installErrorHandling(app: FastifyInstance, logger: ServerLogger, scrub: Scrubber): void {
+export function installErrorHandling(
+  app: FastifyInstance,
+  logger: ServerLogger,
+  scrub: Scrubber,
+  authenticateFirst: (request: FastifyRequest) => Promise<unknown> = async () => undefined,
+): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const path = pathOf(request.url);
     let clientError = clientErrorOf(error);
@@ -29,12 +36,49 @@ export function installErrorHandling(app: FastifyInstance, logger: ServerLogger,
     return sendAblyError(request, reply, clientError);
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  // As Ably, credentials are judged before the route: an unknown key is 401/40400 on any path.
+  app.setNotFoundHandler(async (request, reply) => {
     const path = pathOf(request.url);
     const message = scrub(`no route for ${request.method} ${path.slice(0, 200)}`);
     if (isMetquayPath(path)) return sendWire(reply, 404, { code: 404, message }, 'json');
+    if (request.headers.authorization !== undefined && !isAdminPath(path)) {
+      try {
+        await authenticateFirst(request);
+      } catch (error) {
+        const refused = clientErrorOf(error as Error);
+        if (refused) return sendAblyError(request, reply, new TokensmithError(refused.code, scrub(refused.message), { statusCode: refused.statusCode }));
+        throw error;
+      }
+    }
     return sendAblyError(request, reply, new TokensmithError(40400, message));
   });
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before any route runs (an
+ * unknown method, a malformed header, a missing Host, headers over the size limit, a request not
+ * finished within the request timeout) is answered in Ably's envelope with a code — 40000, 43100
+ * (header overflow) or 40800 (timeout) — and the connection is closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 40800, 'the request was not completed within the server request timeout']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 43100, 'request headers are too large']
+        : [400, 40000, 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { message, code, statusCode: status, href: `https://help.ably.io/error/${code}` } });
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  // end() flushes the answer before closing; the timer closes a peer that never reads it.
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `x-ably-errorcode: ${code}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
 /**
