@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { components } from '../../../generated/ably';
-import { operationSchemas } from '../../../generated/ably.validation';
-import { TokensmithError } from '../../core/errors';
+import type { components } from '../../../../generated/ably';
+import { operationSchemas } from '../../../../generated/ably.validation';
+import { TokensmithError } from 'tokensmith';
 import { routeFor } from '../lib/routes';
 import { responseFormat, sendWire } from '../lib/wire';
 import type { AblyApps } from './apps';

@@ -1,5 +1,5 @@
-import type { components } from '../../../generated/ably';
-import { TokensmithError } from '../../core/errors';
+import type { components } from '../../../../generated/ably';
+import { TokensmithError } from 'tokensmith';
 import type { Principal } from './principal';
 import type { RevocationTargetType } from './revocations';
 import type { AblyServerState } from './state';

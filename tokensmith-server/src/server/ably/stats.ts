@@ -1,4 +1,4 @@
-import type { components } from '../../../generated/ably';
+import type { components } from '../../../../generated/ably';
 
 type Stats = components['schemas']['Stats'];
 /** The counters a local server keeps (a documented subset of Ably's stats entries). */

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { components } from '../../../generated/ably';
-import { canonicalCapability, parseCapability } from '../../ably/capability';
-import { tokenRequestSigningText } from '../../ably/token-request-signing';
-import { TokensmithError } from '../../core/errors';
+import type { components } from '../../../../generated/ably';
+import { canonicalCapability, parseCapability, tokenRequestSigningText, TokensmithError } from 'tokensmith';
 import { constantTimeEqual } from '../lib/constant-time';
 import { authenticateBasic, checkClientIdLength, unknownKey } from './authenticate';
 import { assertValidCapability, intersectCapabilities, type CapabilityMap } from './capability-rules';

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import type { components } from '../../../generated/ably';
-import { TokensmithError } from '../../core/errors';
+import type { components } from '../../../../generated/ably';
+import { TokensmithError } from 'tokensmith';
 import type { WireFormat } from '../lib/wire';
 import { checkClientIdLength } from './authenticate';
 import { permits } from './capability-rules';

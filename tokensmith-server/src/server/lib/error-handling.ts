@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TokensmithError } from '../../core/errors';
+import { TokensmithError } from 'tokensmith';
 import { isAdminPath, pathOf } from '../admin/request-log';
 import { isMetquayPath } from '../admin/faults';
 import type { ServerLogger } from '../logger';

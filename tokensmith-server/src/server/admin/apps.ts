@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { canonicalCapability, parseCapability } from '../../ably/capability';
-import { TokensmithError } from '../../core/errors';
+import { canonicalCapability, parseCapability, TokensmithError } from 'tokensmith';
 import type { AblyApps } from '../ably/apps';
 import { authenticate, basicKeyName } from '../ably/authenticate';
 import { assertValidCapability, type CapabilityMap } from '../ably/capability-rules';
