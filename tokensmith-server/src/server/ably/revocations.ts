@@ -4,7 +4,7 @@ import type { Principal } from './principal';
 /** What a revocation target names. */
 export type RevocationTargetType = 'clientId' | 'revocationKey' | 'channel';
 
-/** One revocation in force: tokens of `keyName` matching the target and issued at or before `issuedBefore`. */
+/** One revocation in force: tokens of `keyName` matching the target and issued before `issuedBefore`. */
 export interface RevocationRule {
   keyName: string;
   type: RevocationTargetType;
@@ -51,7 +51,7 @@ export class RevocationList {
     const rules = this.byKey.get(principal.keyName);
     if (!rules) return false;
     const issued = principal.issued;
-    return rules.some((rule) => now >= rule.appliesAt && issued <= rule.issuedBefore && matches(rule, principal));
+    return rules.some((rule) => now >= rule.appliesAt && issued < rule.issuedBefore && matches(rule, principal));
   }
 
   /** Forgets every rule. */
