@@ -112,3 +112,16 @@ describe('Ably JWTs as bearer tokens', () => {
     expectAblyError(await get(other), 40131, 401);
   });
 });
+
+describe('Ably JWT lifetime is capped by the maximum ttl', () => {
+  test('a JWT valid for ten years is accepted until maxTtlMs after its iat, then answers 40142', async () => {
+    const server = suite();
+    const now = server.clock.now();
+    const jwt = await ablyJwt(now, { exp: Math.floor(now / 1000) + 10 * 365 * 24 * 3600 });
+    expect((await get(jwt)).status).toBe(200);
+    server.clock.advance(24 * 60 * 60_000 - 1_000);
+    expect((await get(jwt)).status).toBe(200);
+    server.clock.advance(1_000);
+    expectAblyError(await get(jwt), 40142, 401);
+  });
+});

@@ -9,7 +9,7 @@ import { adminRoutes } from './admin/routes';
 import { SkewableClock, type ServerClock } from './clock';
 import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
 import { demoServerConfig } from './demo-config';
-import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './lib/error-handling';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, installHostCheck } from './lib/error-handling';
 import { createScrubber, installErrorBodyScrubbing, scrubbingLogger } from './lib/scrub';
 import { installQueryCoercion } from './lib/query-coercion';
 import { addMsgpackParser } from './lib/wire';
@@ -88,6 +88,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     // short timeout needs a short interval to be enforced on time.
     requestTimeout: requestTimeoutMs,
     http: {
+      requireHostHeader: false,
       headersTimeout: requestTimeoutMs,
       requestTimeout: requestTimeoutMs,
       connectionsCheckingInterval: Math.min(Math.max(Math.floor(requestTimeoutMs / 10), 25), 5_000),
@@ -95,6 +96,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     // Strict bodies; query strings are coerced by installQueryCoercion. Nothing is stripped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
+  installHostCheck(app);
   installQueryCoercion(app);
   app.removeContentTypeParser('text/plain');
   addMsgpackParser(app);
