@@ -39,6 +39,17 @@ describe('tokensmith ably', () => {
     expect(request.keyName).toBe('other.key');
   });
 
+  it('revoke (RSA17) revokes by target and prints per-target results; the revoked token then gets 40141', async () => {
+    const shown = await run(['ably', 'request-token', '--url', local.url, '--client-id', 'revoked-by-cli', '--show-token']);
+    const probe = () => fetch(`${local.url}/channels/cli`, { headers: { authorization: `Bearer ${Buffer.from(String(shown.token)).toString('base64')}` } });
+    expect((await probe()).status).toBe(200);
+    await local.admin.advanceClock(5); // the revocation covers tokens issued strictly before it
+    const result = await run(['ably', 'revoke', 'clientId:revoked-by-cli', 'nonsense:x', '--url', local.url]);
+    expect(result).toMatchObject({ successCount: 1, failureCount: 1 });
+    expect((result.results as unknown[])[1]).toMatchObject({ target: 'nonsense:x', error: { code: 40000 } });
+    expect(((await (await probe()).json()) as { error: { code: number } }).error.code).toBe(40141);
+  });
+
   it('request-token obtains a token from --url, masked unless --show-token', async () => {
     const masked = await run(['ably', 'request-token', '--url', local.url, '--client-id', 'bob']);
     expect(masked).toMatchObject({ keyName: 'demoApp.demoKey', clientId: 'bob' });

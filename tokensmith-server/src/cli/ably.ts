@@ -20,7 +20,10 @@ interface TokenOptions {
  *   TokenRequest (safe to hand to a client: single use, no secret in it);
  * - `tokensmith ably request-token [--url BASE] [...]`: a TokenDetails from the server at BASE
  *   (default https://rest.ably.io), the token masked unless `--show-token`;
- * - `tokensmith ably jwt [...]`: an Ably JWT signed with the key, masked unless `--show-token`.
+ * - `tokensmith ably jwt [...]`: an Ably JWT signed with the key, masked unless `--show-token`;
+ * - `tokensmith ably revoke <type:value...> [--issued-before MS] [--allow-reauth-margin] [--url BASE]`:
+ *   revokes the key's tokens by `clientId:<id>`, `revocationKey:<key>` or `channel:<name>` and
+ *   prints the per-target results (RSA17).
  *
  * The key comes from `ABLY_KEY` (preferred: it stays out of shell history) or `--key`. Errors are
  * one line with their code and never contain the key secret.
@@ -61,6 +64,37 @@ export function registerAblyCommands(program: Command, io?: AblyCliIo): void {
       const cli = resolveIo();
       const jwt = await authFor(options, cli).createJwt(tokenParams(options));
       cli.write(`${JSON.stringify({ token: shownToken(jwt, options.showToken) }, null, 2)}\n`);
+    });
+
+  registerRevokeCommand(ably, resolveIo);
+}
+
+/** Adds `tokensmith ably revoke` (kept apart from the token commands: it takes targets, not TokenParams). */
+function registerRevokeCommand(ably: Command, resolveIo: () => AblyCliIo): void {
+  ably
+    .command('revoke')
+    .description('Revoke tokens the key issued, by clientId:<id>, revocationKey:<key> or channel:<name>, and print each target\'s result')
+    .argument('<targets...>', 'targets as type:value, e.g. clientId:alice channel:secret')
+    .option('--key <key>', 'API key appId.keyId:secret (default: ABLY_KEY)')
+    .option('--url <base>', 'REST base URL, e.g. http://127.0.0.1:8080 (default: https://rest.ably.io)')
+    .option('--issued-before <ms>', 'revoke only tokens issued before this time, ms since the epoch (default: now)')
+    .option('--allow-reauth-margin', 'postpone enforcement by 30 s so clients can fetch a new token first', false)
+    .action(async (targets: string[], options: TokenOptions & { issuedBefore?: string; allowReauthMargin: boolean }) => {
+      const cli = resolveIo();
+      const specifiers = targets.map((target) => {
+        const colon = target.indexOf(':');
+        if (colon <= 0 || colon === target.length - 1) throw new ConfigurationError(40003, 'each target must be type:value, e.g. clientId:alice');
+        return { type: target.slice(0, colon), value: target.slice(colon + 1) };
+      });
+      const issuedBefore = options.issuedBefore === undefined ? undefined : Number(options.issuedBefore);
+      if (issuedBefore !== undefined && (!Number.isSafeInteger(issuedBefore) || issuedBefore < 0)) {
+        throw new ConfigurationError(40003, '--issued-before must be a time in ms since the epoch');
+      }
+      const result = await authFor(options, cli).revokeTokens(specifiers, {
+        ...(issuedBefore === undefined ? {} : { issuedBefore }),
+        ...(options.allowReauthMargin ? { allowReauthMargin: true } : {}),
+      });
+      cli.write(`${JSON.stringify(result, null, 2)}\n`);
     });
 }
 

@@ -7,7 +7,7 @@ import type { ServerConfigInput } from './config';
 
 /** The demo credentials, printed by `tokensmith serve` when it runs without a config. */
 export const DEMO_CREDENTIALS = Object.freeze({
-  /** An Ably key allowed everything: `{"*":["*"]}`. */
+  /** An Ably key allowed everything, `{"*":["*"]}`, with revocable tokens (`tokensmith ably revoke`). */
   ablyKey: 'demoApp.demoKey:demoKeySecret-public-do-not-use-in-production',
   /** An Ably key limited to `publish` and `history` on channels starting `allowed:`. */
   ablyLimitedKey: 'demoApp.limitedKey:limitedKeySecret-public-do-not-use-in-production',
@@ -24,7 +24,7 @@ export function demoServerConfig(): ServerConfigInput {
   return {
     ably: {
       keys: [
-        { key: DEMO_CREDENTIALS.ablyKey, capability: { '*': ['*'] } },
+        { key: DEMO_CREDENTIALS.ablyKey, capability: { '*': ['*'] }, revocableTokens: true },
         { key: DEMO_CREDENTIALS.ablyLimitedKey, capability: { 'allowed:*': ['history', 'publish'] } },
       ],
     },
