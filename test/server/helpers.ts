@@ -79,7 +79,7 @@ afterAll(() => {
 export async function startTestServer(options: Partial<AuthServerOptions> = {}): Promise<TestServer> {
   const clock = options.clock instanceof TestClock ? options.clock : new TestClock();
   const logLines: string[] = [];
-  const record = (level: string) => (message: string, fields?: object) => {
+  const record = (level: string) => (fields: object, message?: string) => {
     const line = `${level} ${message} ${JSON.stringify(fields ?? {})}`;
     logLines.push(line);
     seen.push(line);
@@ -88,7 +88,7 @@ export async function startTestServer(options: Partial<AuthServerOptions> = {}):
     config: testConfig(),
     clock,
     admin: true,
-    logger: { info: record('info'), warn: record('warn'), error: record('error') },
+    logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
     ...options,
   });
   open.push(server);

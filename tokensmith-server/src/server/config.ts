@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { parseCapability, type CapabilityInput, ConfigurationError, TokensmithError } from 'tokensmith';
+import { parseCapability, type CapabilityInput, TokensmithError } from 'tokensmith';
 import { assertValidCapability, type CapabilityMap } from './ably/capability-rules';
+import { invalidOption, positiveInteger } from './lib/checks';
 import {
   DEFAULT_METQUAY_SERVER_CONFIG,
   resolveMetquayServerConfig,
@@ -150,7 +151,7 @@ const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize', 'requestTimeoutMs'] a
  * ```
  */
 export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServerConfig {
-  if (!isPlainObject(input)) throw invalid('config must be an object');
+  if (!isPlainObject(input)) throw invalidOption('config must be an object');
   rejectUnknown(input, ['ably', 'metquay', 'limits'], 'config');
   const ablyInput = section(input.ably, 'ably');
   const limitsInput = section(input.limits, 'limits');
@@ -158,9 +159,9 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServ
   rejectUnknown(limitsInput, LIMIT_NUMBERS, 'limits');
   const ably = { ...DEFAULT_SERVER_CONFIG.ably, ...defined(ablyInput) };
   const limits = { ...DEFAULT_SERVER_CONFIG.limits, ...defined(limitsInput) };
-  for (const name of ABLY_NUMBERS) positiveInteger(ably[name], `ably.${name}`);
-  for (const name of LIMIT_NUMBERS) positiveInteger(limits[name], `limits.${name}`);
-  if (ably.defaultTtlMs > ably.maxTtlMs) throw invalid('ably.defaultTtlMs must not exceed ably.maxTtlMs');
+  for (const name of ABLY_NUMBERS) positiveInteger(`ably.${name}`, ably[name]);
+  for (const name of LIMIT_NUMBERS) positiveInteger(`limits.${name}`, limits[name]);
+  if (ably.defaultTtlMs > ably.maxTtlMs) throw invalidOption('ably.defaultTtlMs must not exceed ably.maxTtlMs');
   return { ably: { ...ably, keys: resolveKeys(ably.keys) }, metquay: resolveMetquay(input.metquay), limits };
 }
 
@@ -174,29 +175,29 @@ export async function loadServerConfig(path: string): Promise<ResolvedServerConf
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw invalid(`config file could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw invalidOption(`config file could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw invalid('config file is not valid JSON');
+    throw invalidOption('config file is not valid JSON');
   }
   return resolveServerConfig(parsed as ServerConfigInput);
 }
 
 function resolveKeys(keys: unknown): ResolvedAblyKey[] {
-  if (!Array.isArray(keys)) throw invalid('ably.keys must be an array');
+  if (!Array.isArray(keys)) throw invalidOption('ably.keys must be an array');
   const seen = new Set<string>();
   return keys.map((entry: unknown, index) => {
     const where = `ably.keys[${index}]`;
-    if (!isPlainObject(entry)) throw invalid(`${where} must be an object with a key`);
+    if (!isPlainObject(entry)) throw invalidOption(`${where} must be an object with a key`);
     rejectUnknown(entry, ['key', 'capability', 'revocableTokens'], where);
-    if (entry.revocableTokens !== undefined && typeof entry.revocableTokens !== 'boolean') throw invalid(`${where}.revocableTokens must be a boolean`);
+    if (entry.revocableTokens !== undefined && typeof entry.revocableTokens !== 'boolean') throw invalidOption(`${where}.revocableTokens must be a boolean`);
     const match = typeof entry.key === 'string' ? KEY_PATTERN.exec(entry.key) : null;
-    if (!match) throw invalid(`${where}.key must look like "<appId>.<keyId>:<keySecret>"`);
+    if (!match) throw invalidOption(`${where}.key must look like "<appId>.<keyId>:<keySecret>"`);
     const [, keyName = '', secret = ''] = match;
-    if (seen.has(keyName)) throw invalid(`${where}.key repeats the key name of an earlier key`);
+    if (seen.has(keyName)) throw invalidOption(`${where}.key repeats the key name of an earlier key`);
     seen.add(keyName);
     return {
       keyName,
@@ -214,35 +215,24 @@ function resolveCapability(value: unknown, where: string): CapabilityMap {
     assertValidCapability(capability, where, 40003);
     return capability;
   } catch (error) {
-    if (error instanceof TokensmithError) throw invalid(error.message.replace(/^capability/, where));
+    if (error instanceof TokensmithError) throw invalidOption(error.message.replace(/^capability/, where));
     throw error;
   }
 }
 
 function resolveMetquay(value: unknown): ResolvedMetquayServerConfig {
-  try {
-    return resolveMetquayServerConfig(section(value, 'metquay') as Partial<MetquayServerConfig>);
-  } catch (error) {
-    if (error instanceof TypeError) throw invalid(error.message, error);
-    throw error;
-  }
+  return resolveMetquayServerConfig(section(value, 'metquay') as Partial<MetquayServerConfig>);
 }
 
 function section(value: unknown, name: string): Record<string, unknown> {
   if (value === undefined) return {};
-  if (!isPlainObject(value)) throw invalid(`${name} must be an object`);
+  if (!isPlainObject(value)) throw invalidOption(`${name} must be an object`);
   return value;
 }
 
 function rejectUnknown(value: Record<string, unknown>, known: readonly string[], where: string): void {
   const unknown = Object.keys(value).find((name) => !known.includes(name));
-  if (unknown !== undefined) throw invalid(`${where}.${unknown.slice(0, 64)} is not a known option`);
-}
-
-function positiveInteger(value: unknown, name: string): void {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw invalid(`${name} must be a positive integer`);
-  }
+  if (unknown !== undefined) throw invalidOption(`${where}.${unknown.slice(0, 64)} is not a known option`);
 }
 
 function defined(value: Record<string, unknown>): Record<string, unknown> {
@@ -251,8 +241,4 @@ function defined(value: Record<string, unknown>): Record<string, unknown> {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function invalid(message: string, cause?: unknown): ConfigurationError {
-  return new ConfigurationError(40003, message, cause === undefined ? {} : { cause });
 }

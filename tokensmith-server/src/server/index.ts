@@ -14,7 +14,7 @@ export {
 } from './config';
 export { DEMO_CREDENTIALS, demoServerConfig } from './demo-config';
 export { SkewableClock, type ServerClock } from './clock';
-export { lineLogger, silentLogger, type LogFields, type ServerLogger } from './logger';
+export { lineLogger, type ServerLogger } from './logger';
 export { adminClient, type AdminClient, type AdminClientOptions } from './admin/client';
 export type { ClockState, FaultSpec, PendingFault, RequestLogEntry, ServerStats } from './admin/types';
 export type { MetquayClientCredentials, MetquayServerConfig, ResolvedMetquayServerConfig } from './metquay';

@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { createRedactingLogger } from 'tokensmith';
 import { AblyApps } from './ably/apps';
 import { authenticate } from './ably/authenticate';
 import { ablyRoutes } from './ably/routes';
@@ -10,10 +11,10 @@ import { SkewableClock, type ServerClock } from './clock';
 import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
 import { demoServerConfig } from './demo-config';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, installHostCheck } from './lib/error-handling';
-import { createScrubber, installErrorBodyScrubbing, scrubbingLogger } from './lib/scrub';
+import { createScrubber, installErrorBodyScrubbing } from './lib/scrub';
 import { installQueryCoercion } from './lib/query-coercion';
 import { addMsgpackParser } from './lib/wire';
-import { silentLogger, type ServerLogger } from './logger';
+import type { ServerLogger } from './logger';
 import { registerMetquay } from './register-metquay';
 
 /** Options of {@link startAuthServer}. */
@@ -29,7 +30,7 @@ export interface AuthServerOptions {
   config?: ServerConfigInput | string;
   /** Base clock; the `/_admin/clock` control skews it. Default `Date.now`. */
   clock?: ServerClock;
-  /** Where log lines go. Default: nowhere. */
+  /** Where log lines go, pino-shaped `(fields, message)`; every string is redacted first. Default: nowhere. */
   logger?: ServerLogger;
   /** Mounts the test controls under `/_admin`. Default false. */
   admin?: boolean;
@@ -71,8 +72,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const admin = options.admin ?? false;
   const apps = new AblyApps(config.ably, clock);
   const ably = apps.main;
-  const scrub = createScrubber(() => (apps.size === 0 ? secrets : [...secrets, ...apps.secrets()]));
-  const logger = scrubbingLogger(options.logger ?? silentLogger, scrub);
+  const allSecrets = () => (apps.size === 0 ? secrets : [...secrets, ...apps.secrets()]);
+  const scrub = createScrubber(allSecrets);
+  const logger = createRedactingLogger(options.logger, allSecrets);
   const requestTimeoutMs = config.limits.requestTimeoutMs;
   const faults = new FaultInjector();
   const requestLog = new RequestLog(config.limits.requestLogSize);
@@ -117,14 +119,14 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info(`listening on ${url}`, { admin });
+  logger.info({ admin }, `listening on ${url}`);
   return {
     url,
     port,
     config,
     close: async () => {
       await app.close();
-      logger.info('stopped');
+      logger.info({}, 'stopped');
     },
   };
 }

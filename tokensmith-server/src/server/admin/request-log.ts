@@ -52,7 +52,7 @@ export function installRequestLog(app: FastifyInstance, log: RequestLog, logger:
     const path = scrub(pathOf(request.url));
     const durationMs = Math.round(reply.elapsedTime * 10) / 10;
     const status = reply.statusCode;
-    logger.info(`${request.method} ${path} ${status}`, { durationMs });
+    logger.info({ durationMs }, `${request.method} ${path} ${status}`);
     if (!isAdminPath(path)) log.add({ method: request.method, path, status, durationMs, at: clock.now() });
   });
 }

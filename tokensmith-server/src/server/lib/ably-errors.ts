@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { components } from '../../../../generated/ably';
 import { TokensmithError } from 'tokensmith';
 import { responseFormat, sendWire } from './wire';
 
@@ -8,10 +9,8 @@ import { responseFormat, sendWire } from './wire';
  * unsupported media types, refused credentials) to a code from the shared error table.
  */
 
-/** The Ably error body. */
-export interface AblyErrorBody {
-  error: { message: string; code: number; statusCode: number; href: string };
-}
+/** The Ably error body, as the spec's `ErrorResponse` (this server always sets `href`). */
+export type AblyErrorBody = components['schemas']['ErrorResponse'];
 
 /** Builds the envelope for `error`. */
 export function ablyErrorBody(error: TokensmithError): AblyErrorBody {

@@ -25,7 +25,7 @@ export function installErrorHandling(
     let clientError = clientErrorOf(error);
     if (!clientError) {
       const detail = scrub(`${error.name}: ${error.message}`).slice(0, 300);
-      logger.error('unexpected error', { method: request.method, path, detail });
+      logger.error({ method: request.method, path, detail }, 'unexpected error');
       clientError = new TokensmithError(50000, 'internal error');
     } else {
       clientError = new TokensmithError(clientError.code, scrub(clientError.message), { statusCode: clientError.statusCode });

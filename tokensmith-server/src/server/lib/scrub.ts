@@ -1,7 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import { redact } from 'tokensmith';
-import type { LogFields, ServerLogger } from '../logger';
 
 /**
  * Keeps configured secrets out of what the server writes. A client can put a secret anywhere it
@@ -15,17 +14,6 @@ export type Scrubber = (text: string) => string;
 /** A scrubber over the secrets `secrets()` answers (read on each call; the list is tiny). */
 export function createScrubber(secrets: () => readonly string[]): Scrubber {
   return (text) => redact(text, secrets());
-}
-
-/** Wraps a logger so every message and string field is scrubbed first. */
-export function scrubbingLogger(logger: ServerLogger, scrub: Scrubber): ServerLogger {
-  const clean = (fields: LogFields | undefined): LogFields | undefined =>
-    fields && Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === 'string' ? scrub(value) : value]));
-  return {
-    info: (message, fields) => logger.info(scrub(message), clean(fields)),
-    warn: (message, fields) => logger.warn(scrub(message), clean(fields)),
-    error: (message, fields) => logger.error(scrub(message), clean(fields)),
-  };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { invalidOption, positiveInteger } from '../lib/checks';
+
 /**
  * Configuration of the local server's Metquay side: who may authenticate, how long tokens live and
  * how hard clients are rate limited.
@@ -49,34 +51,28 @@ export type ResolvedMetquayServerConfig = Required<Omit<MetquayServerConfig, 'jw
 /**
  * Merges `config` over the defaults and checks it. Messages name the bad field, never a secret.
  *
- * @throws TypeError when a field has the wrong type or range.
+ * @throws {ConfigurationError} 40003 naming the field when it has the wrong type or range.
  */
 export function resolveMetquayServerConfig(config: Partial<MetquayServerConfig> = {}): ResolvedMetquayServerConfig {
   const merged = { ...DEFAULT_METQUAY_SERVER_CONFIG, ...stripUndefined(config) };
-  if (!Array.isArray(merged.clients)) throw new TypeError('metquay.clients must be an array');
+  if (!Array.isArray(merged.clients)) throw invalidOption('metquay.clients must be an array');
   merged.clients.forEach((client, index) => {
     for (const field of ['accessKey', 'secretKey'] as const) {
       const value: unknown = client?.[field];
       if (typeof value !== 'string' || value.length === 0) {
-        throw new TypeError(`metquay.clients[${index}].${field} must be a non-empty string`);
+        throw invalidOption(`metquay.clients[${index}].${field} must be a non-empty string`);
       }
     }
   });
-  positiveInteger('tokenTtlSeconds', merged.tokenTtlSeconds);
-  positiveInteger('rateLimitPerMinute', merged.rateLimitPerMinute);
-  positiveInteger('customerCount', merged.customerCount);
+  positiveInteger('metquay.tokenTtlSeconds', merged.tokenTtlSeconds);
+  positiveInteger('metquay.rateLimitPerMinute', merged.rateLimitPerMinute);
+  positiveInteger('metquay.customerCount', merged.customerCount);
   const authenticateRateLimitPerMinute = merged.authenticateRateLimitPerMinute ?? merged.rateLimitPerMinute;
-  positiveInteger('authenticateRateLimitPerMinute', authenticateRateLimitPerMinute);
+  positiveInteger('metquay.authenticateRateLimitPerMinute', authenticateRateLimitPerMinute);
   if (merged.jwtSecret !== undefined && (typeof merged.jwtSecret !== 'string' || merged.jwtSecret.length < 16)) {
-    throw new TypeError('metquay.jwtSecret must be a string of at least 16 characters');
+    throw invalidOption('metquay.jwtSecret must be a string of at least 16 characters');
   }
   return { ...merged, clients: merged.clients.map((c) => ({ ...c })), authenticateRateLimitPerMinute };
-}
-
-function positiveInteger(name: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new TypeError(`metquay.${name} must be a positive integer`);
-  }
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

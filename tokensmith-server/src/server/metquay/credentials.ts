@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../lib/constant-time';
 import type { MetquayClientCredentials } from './config';
 
 /**
@@ -17,17 +17,4 @@ export function findClient(
     if (accessMatches && secretMatches && found === undefined) found = client;
   }
   return found;
-}
-
-/**
- * Constant-time string comparison. On a length mismatch it still compares (the input with itself)
- * so the time taken does not depend on where, or whether, the strings differ.
- */
-export function constantTimeEqual(expected: string, actual: string): boolean {
-  // Hashing first gives equal-length inputs whatever the strings' lengths are.
-  const a = createHash('sha256').update(expected, 'utf8').digest();
-  const b = createHash('sha256').update(actual, 'utf8').digest();
-  const sameLength = expected.length === actual.length;
-  const equal = timingSafeEqual(sameLength ? a : b, b);
-  return sameLength && equal;
 }

@@ -1,15 +1,12 @@
+import type { components } from '../../../../generated/metquay';
+
 /**
  * The fixed customer list `GET /customers` pages through: generated from the index alone, so every
  * server (and every test) sees the same records in the same order.
  */
 
-/** One customer record, shaped as the spec's `Customer`. */
-export interface LocalCustomer {
-  id: string;
-  name: string;
-  email: string;
-  createdAt: string;
-}
+/** One customer record: the spec's `Customer`, with the optional `email` always set. */
+export type LocalCustomer = components['schemas']['Customer'] & { email: string };
 
 const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim'];
 const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman', 'Berners-Lee', 'Hamilton'];

@@ -1,10 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { components } from '../../../../generated/metquay';
 
-/** Metquay's error body: the HTTP status again, and a message that names the problem. */
-export interface MetquayErrorBody {
-  code: number;
-  message: string;
-}
+/** Metquay's error body, as the spec's `ErrorResponse`: the HTTP status again, and a message. */
+export type MetquayErrorBody = components['schemas']['ErrorResponse'];
 
 /** Sends `{ code, message }` with status `code`. */
 export function sendMetquayError(reply: FastifyReply, code: number, message: string): FastifyReply {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'tokensmith';
 import { operationSchemas } from '../../../../generated/metquay.validation';
 import { metquayAdminRoutes } from './admin';
 import { registerAuthenticateRoute } from './authenticate';
@@ -16,10 +17,8 @@ export type { MetquayAdminRoutesOptions } from './admin';
 export type { MetquayErrorBody } from './envelope';
 export type { LocalCustomer } from './customers';
 
-/** Minimal logger the plugin reports configuration warnings to. */
-export interface MetquayServerLogger {
-  warn(message: string): void;
-}
+/** The logger the plugin reports configuration warnings to: tokensmith's pino-shaped `warn`. */
+export type MetquayServerLogger = Pick<Logger, 'warn'>;
 
 /** Options of {@link metquayPlugin}. */
 export interface MetquayPluginOptions {
@@ -55,7 +54,7 @@ export interface MetquayPluginOptions {
 export const metquayPlugin: FastifyPluginAsync<MetquayPluginOptions> = async (app, options) => {
   const state = options.state ?? new MetquayServerState(options.config, options.clock);
   if (state.config.clients.length === 0) {
-    (options.logger ?? app.log).warn('metquay: no clients configured; every authenticate call will be refused');
+    (options.logger ?? app.log).warn({}, 'metquay: no clients configured; every authenticate call will be refused');
   }
   installMetquayErrorHandling(app);
   registerAuthenticateRoute(app, state, operationSchemas['POST /authenticate'].body);
