@@ -73,19 +73,19 @@ export async function revokeTokens(
 }
 
 function requestBody(targets: readonly TokenRevocationTargetSpecifier[], options: TokenRevocationOptions): AblySchemas['RevokeTokensRequest'] {
-  if (!Array.isArray(targets) || targets.length === 0) throw invalid('"targets" must be a non-empty array of { type, value }');
-  if (targets.length > MAX_TARGETS) throw invalid(`"targets" holds more than ${MAX_TARGETS} specifiers`);
+  if (!Array.isArray(targets) || targets.length === 0) throw new ConfigurationError(40003, '"targets" must be a non-empty array of { type, value }');
+  if (targets.length > MAX_TARGETS) throw new ConfigurationError(40003, `"targets" holds more than ${MAX_TARGETS} specifiers`);
   const specifiers = targets.map((target, index) => {
     if (typeof target?.type !== 'string' || target.type === '' || typeof target.value !== 'string' || target.value === '') {
-      throw invalid(`"targets[${index}]" must have a non-empty string type and value`);
+      throw new ConfigurationError(40003, `"targets[${index}]" must have a non-empty string type and value`);
     }
     return `${target.type}:${target.value}`;
   });
   const { issuedBefore, allowReauthMargin } = options ?? {};
   if (issuedBefore !== undefined && (!Number.isSafeInteger(issuedBefore) || issuedBefore < 0)) {
-    throw invalid('"issuedBefore" must be a time in ms since the epoch');
+    throw new ConfigurationError(40003, '"issuedBefore" must be a time in ms since the epoch');
   }
-  if (allowReauthMargin !== undefined && typeof allowReauthMargin !== 'boolean') throw invalid('"allowReauthMargin" must be a boolean');
+  if (allowReauthMargin !== undefined && typeof allowReauthMargin !== 'boolean') throw new ConfigurationError(40003, '"allowReauthMargin" must be a boolean');
   return {
     targets: specifiers,
     ...(issuedBefore === undefined ? {} : { issuedBefore }),
@@ -108,8 +108,4 @@ function isResult(value: unknown): value is TokenRevocationSuccessResult | Token
   if (typeof record['target'] !== 'string') return false;
   if ('error' in record) return typeof record['error'] === 'object' && record['error'] !== null;
   return typeof record['appliesAt'] === 'number' && typeof record['issuedBefore'] === 'number';
-}
-
-function invalid(message: string): ConfigurationError {
-  return new ConfigurationError(40003, message);
 }
