@@ -1,7 +1,8 @@
 /**
  * When to refresh a token ahead of its expiry. Two windows, as in Azure's token cycler: inside
- * the refresh window the cached token is still served while one background refresh runs; only
- * at expiry do callers wait.
+ * the refresh window the cached token is still served while one background refresh runs; inside
+ * the forced-refresh window, just before expiry, it is no longer sent and callers wait for the
+ * renewal, so no request leaves with a token that expires on the way.
  */
 
 /** Upper bound of the default refresh margin. */
@@ -35,4 +36,15 @@ export function refreshAt(
   const margin = refreshMargin(expiresAt - obtainedAt, options.refreshMarginMs);
   const jitter = margin * options.refreshJitterRatio * options.random();
   return Math.max(obtainedAt, expiresAt - margin - jitter);
+}
+
+/** Default forced-refresh window: a token this close to expiry is not sent. */
+export const DEFAULT_FORCED_REFRESH_WINDOW_MS = 3_000;
+
+/**
+ * The forced-refresh window for a token: `forcedRefreshWindowMs`, capped at a tenth of the
+ * lifetime so a short-lived token is still served for most of its life.
+ */
+export function forcedWindow(lifetimeMs: number, forcedRefreshWindowMs: number): number {
+  return Math.min(forcedRefreshWindowMs, Math.max(0, lifetimeMs) * DEFAULT_REFRESH_MARGIN_RATIO);
 }

@@ -1,8 +1,8 @@
-import { TransportError } from './errors';
+import { TimeoutError } from './errors';
 
 /**
  * Runs `task` with an AbortSignal that fires after `timeoutMs`, and rejects with a
- * {@link TransportError} `50003` at that moment even if the task ignores its signal.
+ * {@link TimeoutError} `50003` at that moment even if the task ignores its signal.
  * Uses the global `setTimeout`, so fake timers drive it in tests.
  */
 export function withTimeout<T>(task: (signal: AbortSignal) => Promise<T>, timeoutMs: number, what: string): Promise<T> {
@@ -10,7 +10,7 @@ export function withTimeout<T>(task: (signal: AbortSignal) => Promise<T>, timeou
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new TransportError(50003, `${what} timed out after ${timeoutMs} ms`);
+      const error = new TimeoutError(`${what} timed out after ${timeoutMs} ms`);
       controller.abort(error);
       reject(error);
     }, timeoutMs);

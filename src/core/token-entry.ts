@@ -1,5 +1,5 @@
 import { AuthProviderError } from './errors';
-import { refreshAt } from './refresh-window';
+import { forcedWindow, refreshAt } from './refresh-window';
 import type { TokenLike, TokenState } from './store';
 
 /** A token as the manager holds it: its state plus the moments that matter, computed once. */
@@ -7,6 +7,8 @@ export interface Entry<T extends TokenLike> {
   state: TokenState<T>;
   /** `state.expiresAt`, or Infinity. */
   expiresAt: number;
+  /** From when it is no longer sent: `expiresAt` less the forced-refresh window; Infinity for a token that does not expire. */
+  usableUntil: number;
   /** When a background refresh should start; Infinity for a token that does not expire. */
   refreshAt: number;
   /** Number of the fetch that produced it; a lower one never replaces a higher one. */
@@ -17,10 +19,11 @@ export interface Entry<T extends TokenLike> {
 export function toEntry<T extends TokenLike>(
   state: TokenState<T>,
   seq: number,
-  window: { refreshMarginMs: number | undefined; refreshJitterRatio: number; random: () => number },
+  window: { refreshMarginMs: number | undefined; refreshJitterRatio: number; forcedRefreshWindowMs: number; random: () => number },
 ): Entry<T> {
-  if (state.expiresAt === undefined) return { state, expiresAt: Infinity, refreshAt: Infinity, seq };
-  return { state, expiresAt: state.expiresAt, refreshAt: refreshAt(state.obtainedAt, state.expiresAt, window), seq };
+  if (state.expiresAt === undefined) return { state, expiresAt: Infinity, usableUntil: Infinity, refreshAt: Infinity, seq };
+  const usableUntil = state.expiresAt - forcedWindow(state.expiresAt - state.obtainedAt, window.forcedRefreshWindowMs);
+  return { state, expiresAt: state.expiresAt, usableUntil, refreshAt: Math.min(usableUntil, refreshAt(state.obtainedAt, state.expiresAt, window)), seq };
 }
 
 /**
