@@ -39,10 +39,11 @@ export function createMetquayClient(options: MetquayClientOptions = {}): Metquay
     maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_METQUAY_AUTH_OPTIONS.maxRetryAfterMs,
     maxRetries: options.maxRateLimitRetries ?? DEFAULT_METQUAY_AUTH_OPTIONS.maxRateLimitRetries,
   });
-  // Auth before the 429 retry, so the copy the retry re-sends already carries the token.
+  // Auth last, as the middleware docs say: it signs the final request and takes the one copy
+  // both retries (its own after a 401, the 429 one) re-send; the 429 retry sees the final answer.
   const api = createMetquayApi({
     baseUrl: auth.baseUrl,
-    middleware: [...(options.middleware ?? []), auth.middleware, rateLimit],
+    middleware: [...(options.middleware ?? []), rateLimit, auth.middleware],
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
   });

@@ -93,17 +93,18 @@ describe('token lifetime', () => {
 
   it('comes from expiresIn when present', async () => {
     const reply = json(200, { accessToken: fakeJwt({ iat: 1_700_000_000, exp: 1_700_000_060 }), tokenType: 'bearer', expiresIn: 300 });
-    expect(await cachedAt(reply, [299_000, 300_000])).toEqual([1, 2]);
+    // Served until the forced-refresh window (3 s) before expiry, then renewed.
+    expect(await cachedAt(reply, [296_999, 297_000])).toEqual([1, 2]);
   });
 
   it("else from the JWT's exp (counted from iat)", async () => {
     const reply = json(200, { accessToken: fakeJwt({ iat: 1_700_000_000, exp: 1_700_000_120 }), tokenType: 'bearer' });
-    expect(await cachedAt(reply, [119_000, 120_000])).toEqual([1, 2]);
+    expect(await cachedAt(reply, [116_999, 117_000])).toEqual([1, 2]);
   });
 
   it('else 900 s', async () => {
     const reply = json(200, { accessToken: 'opaque-token-not-a-jwt', tokenType: 'bearer' });
-    expect(await cachedAt(reply, [899_000, 900_000])).toEqual([1, 2]);
+    expect(await cachedAt(reply, [896_999, 897_000])).toEqual([1, 2]);
   });
 });
 
