@@ -1,5 +1,5 @@
 import { AuthProviderError, TokensmithError, TransportError, redact } from './errors';
-import { networkFailure } from './send';
+import { networkFailure } from './http';
 
 /**
  * Turns whatever `fetchToken` threw into a typed error whose text holds no known secret.

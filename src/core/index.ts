@@ -24,7 +24,7 @@ export {
   type TokensmithErrorOptions,
   type UpstreamDetail,
 } from './errors';
-export { MAX_TOKEN_RESPONSE_BYTES } from './read-body';
+export { MAX_TOKEN_RESPONSE_BYTES } from './http';
 export { ReplayableRequest } from './replay';
 export { SystemClock, type Clock } from './clock';
 export { createRedactingLogger, silentLogger, type LogLevel, type Logger } from './logger';

@@ -1,5 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
-import { ConfigurationError, RequestNotReplayableError } from './errors';
+import { ConfigurationError, RequestNotReplayableError, InvalidArgumentError } from './errors';
 import { createRedactingLogger, type Logger } from './logger';
 import { keepReplayCopy, replayOf, replayState } from './replay';
 import { compileSecurity, type AuthScheme, type OperationAuth, type OperationSecurity, type SecuritySchemes } from './security';
@@ -65,7 +65,7 @@ export interface AuthMiddlewareOptions {
 export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware {
   const provider = options?.provider;
   for (const method of ['authorization', 'isTokenRejection', 'renew'] as const) {
-    if (typeof provider?.[method] !== 'function') throw new ConfigurationError(40003, `"provider.${method}" must be a function`);
+    if (typeof provider?.[method] !== 'function') throw new InvalidArgumentError(40003, `"provider.${method}" must be a function`);
   }
   const lookup = compileSecurity(options.operationSecurity, options.securitySchemes);
   const log = createRedactingLogger(options.logger, () => []);

@@ -10,7 +10,7 @@ import {
   redact,
   type TokensmithErrorOptions,
 } from './errors';
-import { readBodyBytes } from './read-body';
+import { readBodyBytes } from './http';
 import { parseRetryAfterMs } from './retry-after';
 
 /** How {@link errorFromResponse} reads one endpoint's failures. */

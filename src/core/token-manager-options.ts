@@ -1,6 +1,6 @@
 import type { Clock } from './clock';
 import { InvalidArgumentError, type TokensmithError } from './errors';
-import { DEFAULT_FORCED_REFRESH_WINDOW_MS } from './refresh-window';
+import { DEFAULT_FORCED_REFRESH_WINDOW_MS } from './token-entry';
 import type { Logger } from './logger';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
 import type { TokenLike, TokenState, TokenStore } from './store';

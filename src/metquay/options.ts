@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock';
-import { ConfigurationError, type TokensmithError } from '../core/errors';
+import { ConfigurationError, type TokensmithError, InvalidArgumentError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { RetryOptions } from '../core/retry';
 import type { TokenStore } from '../core/store';
@@ -92,10 +92,10 @@ export function resolveMetquayCredentials(options: MetquayAuthOptions): MetquayC
   try {
     url = new URL(credentials.baseUrl);
   } catch {
-    throw new ConfigurationError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
+    throw new InvalidArgumentError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
+    throw new InvalidArgumentError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
   }
   return { ...credentials, baseUrl: credentials.baseUrl.replace(/\/+$/, '') };
 }

@@ -1,5 +1,5 @@
 import type { paths } from '../../generated/metquay';
-import { RateLimitError, TokenError, TokensmithError } from '../core/errors';
+import { RateLimitError, TokenError, TokensmithError, InvalidArgumentError } from '../core/errors';
 import type { MetquayApi } from './api';
 import { parseRetryAfterMs } from '../core/retry-after';
 
@@ -55,8 +55,8 @@ export async function* paginate<P extends MetquayListPath>(
 ): AsyncGenerator<MetquayListItem<P>, void, undefined> {
   const limit = options.limit ?? DEFAULT_PAGE_LIMIT;
   let first = options.first ?? 0;
-  if (!Number.isInteger(limit) || limit < 1) throw new TokensmithError(40003, '"limit" must be a positive integer');
-  if (!Number.isInteger(first) || first < 0) throw new TokensmithError(40003, '"first" must be a non-negative integer');
+  if (!Number.isInteger(limit) || limit < 1) throw new InvalidArgumentError(40003, '"limit" must be a positive integer');
+  if (!Number.isInteger(first) || first < 0) throw new InvalidArgumentError(40003, '"first" must be a non-negative integer');
   for (;;) {
     const { data, error, response } = await api.GET(path as '/customers', {
       params: { query: { first, limit } },
