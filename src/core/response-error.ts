@@ -10,7 +10,8 @@ import {
   redact,
   type TokensmithErrorOptions,
 } from './errors';
-import { readBodyBytes } from './http';
+import type { Middleware } from 'openapi-fetch';
+import { MAX_TOKEN_RESPONSE_BYTES, readBodyBytes } from './http';
 import { parseRetryAfterMs } from './retry-after';
 
 /** How {@link errorFromResponse} reads one endpoint's failures. */
@@ -19,7 +20,7 @@ export interface ResponseErrorContext {
   what: string;
   /** Strings to scrub from anything quoted from the answer. */
   secrets: Iterable<string | undefined>;
-  /** What a 401/403 without a token code means here: the credentials were refused, or the token was. */
+  /** What a 401/403 without a token code means here: the credentials were refused, or the token was (named so in the message). */
   refused: 'credentials' | 'token';
   /** Every non-2xx answer that is neither 429 nor 5xx gets this code, the endpoint's kept as `upstream` (authUrl: 40170). */
   fixedCode?: number;
@@ -52,14 +53,22 @@ const MAX_QUOTED_CHARS = 200;
  * redacted and shortened; the answer's status and code are kept as `upstream`.
  */
 export async function errorFromResponse(response: Response, context: ResponseErrorContext): Promise<TokensmithError> {
-  const { status } = response;
-  const envelope = await readEnvelope(response, context);
+  const { body, note } = await readErrorBody(response, context);
+  return errorFromAnswer(response.status, response.headers, body, context, note);
+}
+
+/**
+ * {@link errorFromResponse} for an answer whose body was already read and parsed (openapi-fetch's
+ * `error`, read through {@link boundedErrorBodies}).
+ */
+export function errorFromAnswer(status: number, headers: Headers, body: unknown, context: ResponseErrorContext, note = ''): TokensmithError {
+  const envelope = envelopeOf(body);
   const upstream = { status, ...(envelope.code === undefined ? {} : { code: envelope.code }) };
   const quoted = envelope.message === undefined ? '' : `: ${shorten(redact(envelope.message, context.secrets))}`;
-  const message = `${context.what} answered HTTP ${status}${quoted}${envelope.note}`;
+  const message = `${context.what} answered HTTP ${status}${quoted}${note}`;
   const ablyCode = envelope.code !== undefined && envelope.code >= 10000 ? envelope.code : undefined;
   const options: TokensmithErrorOptions = { statusCode: status, upstream, ...(envelope.href ? { href: redact(envelope.href, context.secrets) } : {}) };
-  const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), context.nowMs);
+  const retryAfterMs = parseRetryAfterMs(headers.get('retry-after'), context.nowMs);
 
   if (status === 429) return new RateLimitError(message, retryAfterMs, options);
   if (status >= 500) {
@@ -67,46 +76,60 @@ export async function errorFromResponse(response: Response, context: ResponseErr
     return new ServerError(code, message, { ...options, retryAfterMs });
   }
   if (context.fixedCode !== undefined) return new AuthProviderError(context.fixedCode, message, { ...options, statusCode: 401 });
-  if (status < 400) return new AuthProviderError(50002, `${context.what} answered an unexpected HTTP ${status}`, options);
+  if (status < 400) return new AuthProviderError(50002, `${context.what} answered an unexpected status ${status}`, options);
+  const refusal = `${context.what} refused the ${context.refused} (HTTP ${status})${quoted}${note}`;
   if (isTokenErrorCode(ablyCode)) return new TokenError(ablyCode as number, message, options);
   if (status === 401 || status === 403) {
-    if (context.refused === 'token') return new TokenError(40140, message, options);
-    return new InvalidCredentialsError(message, { ...options, code: ablyCode ?? (status === 401 ? 40101 : 40300) });
+    if (context.refused === 'token') return new TokenError(40140, refusal, options);
+    return new InvalidCredentialsError(refusal, { ...options, code: ablyCode ?? (status === 401 ? 40101 : 40300) });
   }
   if (status === 400) return new InvalidArgumentError(ablyCode ?? context.badRequestCode ?? 40000, message, options);
   return new TokensmithError(ablyCode ?? (status === 404 ? 40400 : 40000), message, options);
 }
 
-interface Envelope {
-  code?: number;
-  message?: string;
-  href?: string;
-  /** Said in the message when the body was not read. */
-  note: string;
+/**
+ * openapi-fetch middleware that reads a failed answer's body for the caller, at most 64 KiB of it,
+ * so openapi-fetch's own full read of an error body is bounded. A longer body is dropped (the
+ * status and headers stay). Register it first, so it sees the final answer after auth and retries.
+ */
+export function boundedErrorBodies(limitBytes = MAX_TOKEN_RESPONSE_BYTES): Middleware {
+  return {
+    async onResponse({ response }) {
+      if (response.ok || response.body === null) return undefined;
+      const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+      try {
+        return new Response((await readBodyBytes(response, 'error answer', limitBytes)) as Uint8Array<ArrayBuffer>, init);
+      } catch {
+        return new Response(null, init);
+      }
+    },
+  };
 }
 
-async function readEnvelope(response: Response, context: ResponseErrorContext): Promise<Envelope> {
+async function readErrorBody(response: Response, context: ResponseErrorContext): Promise<{ body: unknown; note: string }> {
   const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
   const msgpack = contentType.includes('msgpack') && context.decodeMsgpack !== undefined;
   if (!msgpack && !contentType.includes('json')) {
     await response.body?.cancel().catch(() => undefined);
-    return { note: '' };
+    return { body: undefined, note: '' };
   }
-  let body: unknown;
   try {
     const bytes = await readBodyBytes(response, `${context.what} error answer`);
-    body = msgpack ? context.decodeMsgpack?.(bytes) : JSON.parse(new TextDecoder().decode(bytes));
+    return { body: msgpack ? context.decodeMsgpack?.(bytes) : JSON.parse(new TextDecoder().decode(bytes)), note: '' };
   } catch (error) {
     const limit = (error as { limitBytes?: unknown }).limitBytes;
-    return { note: typeof limit === 'number' ? ` (body not read: over ${limit} bytes)` : '' };
+    return { body: undefined, note: typeof limit === 'number' ? ` (body not read: over ${limit} bytes)` : '' };
   }
+}
+
+/** Ably's `{ error: { code, message, href } }` or Metquay's `{ code, message }`. */
+function envelopeOf(body: unknown): { code?: number; message?: string; href?: string } {
   const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const inner = record.error !== null && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : record;
   return {
     ...(typeof inner.code === 'number' && Number.isInteger(inner.code) ? { code: inner.code } : {}),
     ...(typeof inner.message === 'string' && inner.message !== '' ? { message: inner.message } : {}),
     ...(typeof inner.href === 'string' ? { href: inner.href } : {}),
-    note: '',
   };
 }
 

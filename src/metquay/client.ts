@@ -4,6 +4,7 @@ import { MetquayAuth } from './auth';
 import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions } from './options';
 import { paginate, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
 import { createRetryAfterMiddleware } from './rate-limit-middleware';
+import { boundedErrorBodies } from '../core/response-error';
 
 /** Options of {@link createMetquayClient}: auth options plus client ones. */
 export interface MetquayClientOptions extends MetquayAuthOptions {
@@ -43,7 +44,8 @@ export function createMetquayClient(options: MetquayClientOptions = {}): Metquay
   // both retries (its own after a 401, the 429 one) re-send; the 429 retry sees the final answer.
   const api = createMetquayApi({
     baseUrl: auth.baseUrl,
-    middleware: [...(options.middleware ?? []), rateLimit, auth.middleware],
+    // boundedErrorBodies first: it sees the final answer, and caps the error body openapi-fetch reads.
+    middleware: [boundedErrorBodies(), ...(options.middleware ?? []), rateLimit, auth.middleware],
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
   });

@@ -21,6 +21,8 @@ export interface MetquayAuthOptions {
   store?: TokenStore;
   /** How long before expiry the token is refreshed in the background. Default: core's (≤ 60 s). */
   refreshMarginMs?: number;
+  /** The last stretch before expiry in which the token is no longer sent; callers wait for the renewal. Default 3 s. */
+  forcedRefreshWindowMs?: number;
   /** Hears final authentication failures (e.g. `InvalidCredentialsError`) once each. */
   onAuthError?: (error: TokensmithError) => void;
   /** Clock the token lifetime is measured on. Default: a new `SystemClock`. */
