@@ -58,12 +58,15 @@ export type SourceManagerOptions = Pick<AblyAuthOptions, 'store' | 'refreshMargi
 /** An immutable token source: one configuration's options and params. */
 export class AblyTokenSource {
   readonly #setup: Readonly<TokenSourceSetup>;
+  /** The key secret plus the authUrl's query values, authParams and authHeaders: scrubbed from every message. */
+  readonly #secrets: readonly string[];
   /** authorize's params, used by the first fetch only (a timestamp and nonce are single use). */
   #firstParams: NormalisedTokenParams | undefined;
 
   constructor(setup: TokenSourceSetup) {
     this.#setup = Object.freeze({ ...setup, authOptions: Object.freeze({ ...setup.authOptions }) });
     this.#firstParams = setup.firstParams;
+    this.#secrets = Object.freeze([...setup.http.secrets, ...authUrlSecrets(setup.authOptions)]);
   }
 
   /**
@@ -76,7 +79,7 @@ export class AblyTokenSource {
       fetchToken: (signal) => this.fetchToken(signal),
       clock,
       fetchTimeoutMs: this.#setup.authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS,
-      secrets: this.#setup.http.secrets,
+      secrets: this.#secrets,
       ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
       ...(options.forcedRefreshWindowMs !== undefined ? { forcedRefreshWindowMs: options.forcedRefreshWindowMs } : {}),
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
@@ -129,17 +132,18 @@ export class AblyTokenSource {
    */
   async obtain(signal: AbortSignal, params: NormalisedTokenParams = this.#setup.params): Promise<ObtainedToken> {
     const { authOptions, key, http, authTimeoutMs } = this.#setup;
+    const secrets = this.#secrets;
     let result: TokenSourceResult;
     if (authOptions.authCallback) {
       const callback = authOptions.authCallback;
-      const value = await withTimeout(() => callCallback(callback, params, http.secrets), authTimeoutMs, 'authCallback', {
+      const value = await withTimeout(() => callCallback(callback, params, secrets), authTimeoutMs, 'authCallback', {
         outer: signal,
         timeoutError: sourceTimeout,
       });
       result = classifyTokenResult(value, 'authCallback');
     } else if (authOptions.authUrl) {
       const request = { ...authOptions, authUrl: authOptions.authUrl, tokenParams: params };
-      result = await withTimeout((inner) => fetchFromAuthUrl(request, http.fetch, inner, http.secrets), authTimeoutMs, 'authUrl', {
+      result = await withTimeout((inner) => fetchFromAuthUrl(request, http.fetch, inner, secrets), authTimeoutMs, 'authUrl', {
         outer: signal,
         timeoutError: sourceTimeout,
       });
@@ -216,6 +220,16 @@ export function checkClientIdMatch(libraryClientId: string | undefined, tokenCli
   if (libraryClientId && tokenClientId && tokenClientId !== '*' && tokenClientId !== libraryClientId) {
     throw new InvalidCredentialsError('the token is bound to a different clientId than this client', { code: 40102 });
   }
+}
+
+/** Values an authUrl request carries that may be credentials of their own (a session id, a bearer header). */
+function authUrlSecrets(options: Readonly<AuthOptions>): string[] {
+  if (!options.authUrl) return [];
+  const url = new URL(options.authUrl);
+  // Raw and decoded: '+' and %-escapes differ between what was typed and what a server echoes.
+  const values = [...url.searchParams.values(), ...url.search.slice(1).split('&').map((pair) => pair.slice(pair.indexOf('=') + 1))];
+  for (const record of [options.authParams, options.authHeaders]) if (record) values.push(...Object.values(record).map(String));
+  return values;
 }
 
 function sourceTimeout(what: string, timeoutMs: number): TokensmithError {

@@ -217,7 +217,7 @@ export class TokenManager<T extends TokenLike> {
       try {
         value = await withTimeout((signal) => this.#fetchToken(signal, { sentAt }), fetchTimeoutMs, 'fetchToken');
       } catch (caught) {
-        const error = typedFetchFailure(caught, this.#secrets);
+        const error = typedFetchFailure(caught, [...this.#secrets, this.#current?.state.value.token, this.#rejected]);
         const delayMs = this.#stopped ? undefined : retryDelayMs(error, attempt, retry, this.#random);
         if (delayMs === undefined) throw this.#final(error, attempt + 1);
         this.#log.warn({ err: error, attempt: attempt + 1, delayMs }, 'token fetch failed; retrying');

@@ -10,6 +10,13 @@ import { readAuthenticationResponse, type AuthenticationResponse } from './authe
 import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions, resolveMetquayCredentials } from './options';
 import { toMetquayToken, type MetquayToken } from './token';
 
+const KNOWN_SECRETS = new WeakMap<MetquayAuth, () => readonly string[]>();
+
+/** The secret key and current token of `auth`, to scrub from messages quoted from its API. @internal */
+export function secretsOf(auth: MetquayAuth): readonly string[] {
+  return KNOWN_SECRETS.get(auth)?.() ?? [];
+}
+
 /**
  * Metquay-style authentication: trades an access/secret key pair for a bearer JWT at
  * `POST /authenticate`, caches it, refreshes it ahead of expiry with one fetch at a time, and
@@ -76,6 +83,7 @@ export class MetquayAuth {
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
+    KNOWN_SECRETS.set(this, () => [secretKey, ...(this.#lastToken ? [this.#lastToken.token] : [])]);
     this.middleware = createAuthMiddleware({
       operationSecurity,
       securitySchemes,

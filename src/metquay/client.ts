@@ -1,8 +1,8 @@
 import type { Middleware } from 'openapi-fetch';
 import { createMetquayApi, type MetquayApi } from './api';
-import { MetquayAuth } from './auth';
+import { MetquayAuth, secretsOf } from './auth';
 import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions } from './options';
-import { paginate, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
+import { paginateRedacting, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
 import { createRetryAfterMiddleware } from './rate-limit-middleware';
 import { boundedErrorBodies } from '../core/response-error';
 
@@ -18,7 +18,7 @@ export interface MetquayClientOptions extends MetquayAuthOptions {
 export type MetquayClient = MetquayApi & {
   /** The auth behind the client: `getToken()`, `authenticate()`. */
   readonly auth: MetquayAuth;
-  /** Walks a list with `first`/`limit` until a short page; see {@link paginate}. */
+  /** Walks a list with `first`/`limit` until a short page; see `paginate`. Server messages quoted in its errors are scrubbed of the secret key and token. */
   paginate<P extends MetquayListPath>(path: P, options?: PaginateOptions): AsyncGenerator<MetquayListItem<P>, void, undefined>;
 };
 
@@ -51,6 +51,6 @@ export function createMetquayClient(options: MetquayClientOptions = {}): Metquay
   });
   return Object.assign(api, {
     auth,
-    paginate: <P extends MetquayListPath>(path: P, pageOptions?: PaginateOptions) => paginate(api, path, pageOptions),
+    paginate: <P extends MetquayListPath>(path: P, pageOptions?: PaginateOptions) => paginateRedacting(api, path, pageOptions ?? {}, () => secretsOf(auth)),
   });
 }

@@ -49,10 +49,22 @@ export const DEFAULT_PAGE_LIMIT = 50;
  * for await (const customer of paginate(api, '/customers', { limit: 100 })) console.log(customer.id);
  * ```
  */
-export async function* paginate<P extends MetquayListPath>(
+export function paginate<P extends MetquayListPath>(
   api: MetquayApi,
   path: P,
   options: PaginateOptions = {},
+): AsyncGenerator<MetquayListItem<P>, void, undefined> {
+  return paginateRedacting(api, path, options, NO_SECRETS);
+}
+
+const NO_SECRETS = (): readonly string[] => [];
+
+/** {@link paginate}, scrubbing `secrets()` (the client's secret key and token) from quoted server messages. @internal */
+export async function* paginateRedacting<P extends MetquayListPath>(
+  api: MetquayApi,
+  path: P,
+  options: PaginateOptions,
+  secrets: () => readonly string[],
 ): AsyncGenerator<MetquayListItem<P>, void, undefined> {
   const limit = options.limit ?? DEFAULT_PAGE_LIMIT;
   let first = options.first ?? 0;
@@ -63,7 +75,7 @@ export async function* paginate<P extends MetquayListPath>(
       params: { query: { first, limit } },
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    if (error !== undefined || !response.ok) throw pageError(path, response, error);
+    if (error !== undefined || !response.ok) throw pageError(path, response, error, secrets());
     if (!Array.isArray(data)) {
       throw new AuthProviderError(50002, `Metquay GET ${path} answered something other than a JSON array`, { statusCode: 502 });
     }
@@ -74,6 +86,6 @@ export async function* paginate<P extends MetquayListPath>(
 }
 
 /** Core's mapper, on the body openapi-fetch already read (bounded by the client's first middleware). */
-function pageError(path: string, response: Response, body: unknown): TokensmithError {
-  return errorFromAnswer(response.status, response.headers, body, { what: `Metquay GET ${path}`, secrets: [], refused: 'token' });
+function pageError(path: string, response: Response, body: unknown, secrets: readonly string[]): TokensmithError {
+  return errorFromAnswer(response.status, response.headers, body, { what: `Metquay GET ${path}`, secrets, refused: 'token' });
 }

@@ -25,6 +25,8 @@ import { errorFromResponse, type ResponseErrorContext } from '../../src/core/res
 
 const SRC = join(__dirname, '../../src');
 
+type Family = abstract new (...args: never[]) => TokensmithError;
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -74,7 +76,7 @@ describe('ERROR_CODES', () => {
 });
 
 describe('one class per condition, with its default code in the table', () => {
-  test.each<[string, TokensmithError, typeof TokensmithError, number]>([
+  test.each<[string, TokensmithError, Family, number]>([
     ['credentials refused', new InvalidCredentialsError('x'), InvalidCredentialsError, 40101],
     ['bad configuration', new ConfigurationError(40106, 'x'), ConfigurationError, 40106],
     ['bad argument', new InvalidArgumentError(40003, 'x'), InvalidArgumentError, 40003],
@@ -101,7 +103,7 @@ describe('the one response mapper', () => {
   const ablyBody = (code: number, status: number) => JSON.stringify({ error: { code, statusCode: status, message: 'said s3cr3t-value' } });
   const metquayBody = (status: number) => JSON.stringify({ code: status, message: 'said s3cr3t-value' });
 
-  test.each<[string, ResponseErrorContext, number, string, Record<string, string>, typeof TokensmithError, number]>([
+  test.each<[string, ResponseErrorContext, number, string, Record<string, string>, Family, number]>([
     ['Ably 401 40101', ably, 401, ablyBody(40101, 401), {}, InvalidCredentialsError, 40101],
     ['Ably 401 40131 (revoked key)', ably, 401, ablyBody(40131, 401), {}, InvalidCredentialsError, 40131],
     ['Ably 401 40142', ably, 401, ablyBody(40142, 401), {}, TokenError, 40142],
