@@ -52,6 +52,7 @@ export function createTokenManager(setup: AblyManagerSetup): TokenManager<AblyTo
     ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.store ? { store: options.store, storeKey: storeKey(setup) } : {}),
+    ...(options.lock ? { lock: options.lock } : {}),
     ...(literal
       ? {
           initialState: {

@@ -64,6 +64,7 @@ export class MetquayAuth {
       secrets: [secretKey],
       retry: { maxDelayMs: maxRetryAfterMs, ...options.retry },
       ...(options.store ? { store: options.store, storeKey: credentialIdentity({ provider: 'metquay', baseUrl, accessKey }) } : {}),
+      ...(options.lock ? { lock: options.lock } : {}),
       ...(options.refreshMarginMs === undefined ? {} : { refreshMarginMs: options.refreshMarginMs }),
       ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
