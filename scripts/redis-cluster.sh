@@ -36,7 +36,8 @@ start_node() {
   local port=$1 bus=$2 node_dir="$dir/$1"
   mkdir -p "$node_dir"
   redis-server --port "$port" --cluster-port "$bus" --bind 127.0.0.1 --cluster-enabled yes \
-    --cluster-config-file nodes.conf --cluster-node-timeout 1000 --save '' --appendonly no \
+    --cluster-config-file nodes.conf --cluster-node-timeout 1000 \
+    --cluster-replica-validity-factor 0 --save '' --appendonly no \
     --dir "$node_dir" --daemonize yes --pidfile "$node_dir/redis.pid" --logfile "$node_dir/redis.log"
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,8 @@ export interface OwnCluster {
   stop(): Promise<void>;
   /** Starts every node again, empty, with the same slot map; resolves at `cluster_state:ok`. */
   start(): Promise<void>;
+  /** SIGKILLs the node on `port`. */
+  killNode(port: number): void;
   /** Stops it and removes its directory. */
   dispose(): Promise<void>;
 }
@@ -31,6 +33,9 @@ export async function startOwnCluster(): Promise<OwnCluster> {
     },
     start: async () => {
       await script('restart');
+    },
+    killNode: (port) => {
+      process.kill(Number(readFileSync(join(dir, String(port), 'redis.pid'), 'utf8').trim()), 'SIGKILL');
     },
     dispose: async () => {
       await script('down').catch(() => {});
