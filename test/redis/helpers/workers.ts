@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const WORKER = resolve(__dirname, '../fixtures/worker.ts');
-const ROOT = resolve(__dirname, '../../..');
+const WORKER = 'test/redis/fixtures/worker.ts';
 
 /** What a worker printed after one round of calls. */
 export interface WorkerResult {
@@ -12,6 +11,8 @@ export interface WorkerResult {
   waitsMs: number[];
   /** When its last call settled, ms since the epoch. */
   doneAt: number;
+  /** Round trips to Redis during the round, with `COUNT_COMMANDS=1`. */
+  redisCommands: number;
 }
 
 /** A running worker process (see `fixtures/worker.ts`). */
@@ -35,10 +36,13 @@ export function killAllWorkers(): void {
   running.clear();
 }
 
-/** Spawns `node --import tsx test/redis/fixtures/worker.ts` with `env` on top of this process's. */
-export function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    cwd: ROOT,
+/**
+ * Spawns `node --import tsx test/redis/fixtures/worker.ts` with `env` on top of this process's.
+ * `root` is the repository root (given by callers that run as ES modules, without `__dirname`).
+ */
+export function startWorker(env: Record<string, string>, root = resolve(__dirname, '../../..')): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, WORKER)], {
+    cwd: root,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
