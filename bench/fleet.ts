@@ -1,11 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
+import { startOwnRedis } from '../test/redis/helpers/redis-server';
 import { startTokenEndpoint } from '../test/redis/helpers/token-endpoint';
 import { startWorker, type Worker, type WorkerResult } from '../test/redis/helpers/workers';
 import { isMain, progress, reportResult } from './lib/child';
@@ -43,42 +39,6 @@ interface Round {
   distinctTokens: number;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** A redis-server of the bench's own when no Redis is given. */
-async function ownRedis(): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'tokensmith-bench-redis-'));
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: 'ignore',
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('spawn', resolve);
-  });
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50 });
-  await probe.connect();
-  await probe.ping();
-  probe.disconnect();
-  return {
-    url,
-    stop: () => {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 function summarise(name: string, results: readonly WorkerResult[], fetches: number): Round {
   const waits = results.flatMap((r) => r.waitsMs);
   const calls = waits.length;
@@ -99,7 +59,7 @@ function summarise(name: string, results: readonly WorkerResult[], fetches: numb
 
 async function fleet(): Promise<BenchResult> {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const own = process.env.REDIS_URL || process.env.REDIS_CLUSTER_NODES ? undefined : await ownRedis();
+  const own = process.env.REDIS_URL || process.env.REDIS_CLUSTER_NODES ? undefined : await startOwnRedis();
   const redisEnv: Record<string, string> = process.env.REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES } : { REDIS_URL: own?.url ?? process.env.REDIS_URL ?? '' };
   const endpoint = await startTokenEndpoint({ hang: 0, lifetimeMs: TOKEN_LIFETIME_MS });
   const workers: Worker[] = [];
@@ -128,7 +88,7 @@ async function fleet(): Promise<BenchResult> {
   } finally {
     for (const worker of workers) worker.kill();
     await endpoint.close();
-    own?.stop();
+    await own?.dispose();
   }
 }
 
