@@ -1,7 +1,6 @@
-import { AuthProviderError, ConfigurationError, redact, TransportError } from '../core/errors';
-import { ABLY_PROTOCOL_VERSION, errorFromAblyResponse } from './http';
+import { AuthProviderError, ConfigurationError, InvalidArgumentError, redact, TransportError } from '../core/errors';
+import { ABLY_PROTOCOL_VERSION, errorFromAblyResponse, type AblyHttp } from './http';
 import type { AblyKey } from './key';
-import type { AblyRest } from './rest';
 import { isLoopbackHost } from './settings';
 import type { AblySchemas } from './types';
 
@@ -39,18 +38,18 @@ const MAX_TARGETS = 100;
  * [RSA17b]; `issuedBefore` and `allowReauthMargin` only when given [RSA17e, RSA17f]. A plain
  * array answer (what Ably sends to clients without `X-Ably-Version`) is counted here.
  *
- * @throws {ConfigurationError} 40003 naming the bad argument; 40103 for Basic auth over plain
+ * @throws {InvalidArgumentError} 40003 naming the bad argument. {@link ConfigurationError} 40103 for Basic auth over plain
  * http to a host other than loopback. Ably's code when the whole request is refused.
  */
 export async function revokeTokens(
-  rest: AblyRest,
+  http: AblyHttp,
   key: AblyKey,
   targets: readonly TokenRevocationTargetSpecifier[],
   options: TokenRevocationOptions,
   signal: AbortSignal,
 ): Promise<TokenRevocationResult> {
   const body = JSON.stringify(requestBody(targets, options));
-  const url = new URL(`${rest.baseUrl}/keys/${encodeURIComponent(key.keyName)}/revokeTokens`);
+  const url = new URL(`${http.baseUrl}/keys/${encodeURIComponent(key.keyName)}/revokeTokens`);
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new ConfigurationError(40103, 'revokeTokens sends the key itself; refused over plain http to a non-loopback host. Use https');
   }
@@ -62,30 +61,30 @@ export async function revokeTokens(
   };
   let response: Response;
   try {
-    response = await rest.fetch(url.href, { method: 'POST', headers, body, signal });
+    response = await (http.fetch ?? globalThis.fetch)(url.href, { method: 'POST', headers, body, signal });
   } catch (error) {
     if (signal.aborted) throw signal.reason ?? error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new TransportError(80000, redact(`revokeTokens: network error: ${message}`, rest.secrets()));
+    throw new TransportError(80000, redact(`revokeTokens: network error: ${message}`, http.secrets));
   }
-  if (!response.ok) throw await errorFromAblyResponse(response, 'revokeTokens', rest.secrets());
+  if (!response.ok) throw await errorFromAblyResponse(response, 'revokeTokens', http.secrets);
   return batchResult(await response.json().catch(() => undefined));
 }
 
 function requestBody(targets: readonly TokenRevocationTargetSpecifier[], options: TokenRevocationOptions): AblySchemas['RevokeTokensRequest'] {
-  if (!Array.isArray(targets) || targets.length === 0) throw new ConfigurationError(40003, '"targets" must be a non-empty array of { type, value }');
-  if (targets.length > MAX_TARGETS) throw new ConfigurationError(40003, `"targets" holds more than ${MAX_TARGETS} specifiers`);
+  if (!Array.isArray(targets) || targets.length === 0) throw new InvalidArgumentError(40003, '"targets" must be a non-empty array of { type, value }');
+  if (targets.length > MAX_TARGETS) throw new InvalidArgumentError(40003, `"targets" holds more than ${MAX_TARGETS} specifiers`);
   const specifiers = targets.map((target, index) => {
     if (typeof target?.type !== 'string' || target.type === '' || typeof target.value !== 'string' || target.value === '') {
-      throw new ConfigurationError(40003, `"targets[${index}]" must have a non-empty string type and value`);
+      throw new InvalidArgumentError(40003, `"targets[${index}]" must have a non-empty string type and value`);
     }
     return `${target.type}:${target.value}`;
   });
   const { issuedBefore, allowReauthMargin } = options ?? {};
   if (issuedBefore !== undefined && (!Number.isSafeInteger(issuedBefore) || issuedBefore < 0)) {
-    throw new ConfigurationError(40003, '"issuedBefore" must be a time in ms since the epoch');
+    throw new InvalidArgumentError(40003, '"issuedBefore" must be a time in ms since the epoch');
   }
-  if (allowReauthMargin !== undefined && typeof allowReauthMargin !== 'boolean') throw new ConfigurationError(40003, '"allowReauthMargin" must be a boolean');
+  if (allowReauthMargin !== undefined && typeof allowReauthMargin !== 'boolean') throw new InvalidArgumentError(40003, '"allowReauthMargin" must be a boolean');
   return {
     targets: specifiers,
     ...(issuedBefore === undefined ? {} : { issuedBefore }),
