@@ -3,7 +3,9 @@
  * (base64 of the UTF-8 id) on requests it signs with Basic auth; token requests carry no header.
  */
 import { BASE_URL, history, KEY, setup } from '../helpers/client';
+import { createAblyClient } from '../../../src/ably';
 import { isRequestToken, json, tokenDetails } from '../helpers/mock-fetch';
+import { DEMO_CREDENTIALS, startLocalAbly } from '../helpers/server';
 
 const header = (clientId: string) => Buffer.from(clientId, 'utf8').toString('base64');
 
@@ -39,5 +41,21 @@ describe('RSA7e2 X-Ably-ClientId', () => {
     await history(ably);
     expect(requests.map((req) => req.headers.get('x-ably-clientid'))).toEqual([header('bob'), header('bob')]);
     expect(requests[0]!.url.origin).toBe(BASE_URL);
+  });
+});
+
+describe('RSA7e2 against the local server', () => {
+  let local: Awaited<ReturnType<typeof startLocalAbly>>;
+  beforeAll(async () => {
+    local = await startLocalAbly();
+  });
+  afterAll(() => local.server.close());
+
+  it('RSL1m1: a Basic-auth client with a clientId publishes without one; the server stamps it from the header', async () => {
+    const ably = createAblyClient({ key: DEMO_CREDENTIALS.ablyKey, clientId: 'header-client', baseUrl: local.url });
+    const published = await ably.POST('/channels/{channelId}/messages', { params: { path: { channelId: 'rsa7e' } }, body: { name: 'n', data: 'd' } });
+    expect(published.response.status).toBe(201);
+    const { data } = await ably.GET('/channels/{channelId}/messages', { params: { path: { channelId: 'rsa7e' } } });
+    expect(data?.map((message) => message.clientId)).toEqual(['header-client']);
   });
 });
