@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAblyCommands } from './ably';
+import { registerGenerateCommand } from './generate';
 import { registerMetquayCommands } from './metquay';
 import { registerServeCommand } from './serve';
 import { runCli } from './run';
@@ -12,5 +13,6 @@ const program = new Command('tokensmith')
 registerServeCommand(program);
 registerAblyCommands(program);
 registerMetquayCommands(program);
+registerGenerateCommand(program);
 
 void runCli(program, process.argv);
