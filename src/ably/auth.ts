@@ -2,7 +2,8 @@ import type { Middleware } from 'openapi-fetch';
 import { operationSecurity, securitySchemes } from '../../generated/ably.security';
 import { SystemClock } from '../core/clock';
 import { ConfigurationError, InvalidCredentialsError, TokenError, TokensmithError } from '../core/errors';
-import { createAuthMiddleware } from '../core/middleware';
+import { createAuthMiddleware, type AuthProvider } from '../core/middleware';
+import type { SpecSecurity } from '../core/security';
 import { withTimeout } from '../core/timeout';
 import { TokenManager } from '../core/token-manager';
 import { createAblyAuthProvider, type AblyToken } from './auth-provider';
@@ -42,6 +43,7 @@ export class AblyAuth {
   readonly baseUrl: string;
 
   readonly #signer: Signer;
+  readonly #provider: AuthProvider;
   readonly #key: AblyKey | undefined;
   readonly #options: Readonly<AblyAuthOptions>;
   readonly #libraryClientId: string | undefined;
@@ -79,16 +81,36 @@ export class AblyAuth {
       resyncClock: (signal) => this.#resyncClock(signal),
     };
     this.#manager = this.#newManager(this.#method === 'token' ? literalToken(options) : undefined);
-    this.middleware = createAuthMiddleware({
-      operationSecurity,
-      securitySchemes,
-      provider: createAblyAuthProvider({
-        method: () => this.#method,
-        manager: () => this.#manager,
-        key: this.#key,
-        baseUrl: this.baseUrl,
-      }),
-      ...(options.logger ? { logger: options.logger } : {}),
+    this.#provider = createAblyAuthProvider({
+      method: () => this.#method,
+      manager: () => this.#manager,
+      key: this.#key,
+      baseUrl: this.baseUrl,
+    });
+    this.middleware = this.middlewareFor({ operationSecurity, securitySchemes });
+  }
+
+  /**
+   * openapi-fetch middleware for a client of another spec (one `tokensmith generate` made, or a
+   * newer Ably spec): this auth's Basic or token credentials on each operation as that spec's
+   * security map says, with renew-and-retry-once as {@link AblyAuth.middleware}. Register it last.
+   *
+   * @example
+   * ```ts
+   * import { AblyAuth, createApiClient } from 'tokensmith';
+   * import type { paths } from './generated/ably-rest';
+   * import * as security from './generated/ably-rest.security';
+   *
+   * const auth = new AblyAuth({ key: process.env.ABLY_KEY, useTokenAuth: true });
+   * const rest = createApiClient<paths>(security.defaultServerUrl, { middleware: [auth.middlewareFor(security)] });
+   * ```
+   */
+  middlewareFor(security: SpecSecurity): Middleware {
+    return createAuthMiddleware({
+      operationSecurity: security.operationSecurity,
+      securitySchemes: security.securitySchemes,
+      provider: this.#provider,
+      ...(this.#options.logger ? { logger: this.#options.logger } : {}),
     });
   }
 

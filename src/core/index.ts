@@ -47,3 +47,5 @@ export {
   type OperationSecurity,
   type SecuritySchemes,
 } from './middleware';
+export type { SpecSecurity } from './security';
+export { createBearerProvider, type BearerProviderOptions } from './bearer-provider';

@@ -4,6 +4,8 @@ import { operationSecurity, securitySchemes } from '../../generated/metquay.secu
 import { SystemClock, type Clock } from '../core/clock';
 import { credentialIdentity } from '../core/identity';
 import { createAuthMiddleware, type AuthProvider } from '../core/middleware';
+import type { SpecSecurity } from '../core/security';
+import type { Logger } from '../core/logger';
 import { TokenManager } from '../core/token-manager';
 import { readAuthenticationResponse, type AuthenticationResponse } from './authenticate-response';
 import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions, resolveMetquayCredentials } from './options';
@@ -38,6 +40,7 @@ export class MetquayAuth {
   private readonly manager: TokenManager<MetquayToken>;
   private lastToken: MetquayToken | undefined;
   private lastHeader = '';
+  private readonly logger: Logger | undefined;
 
   constructor(options: MetquayAuthOptions = {}) {
     const { accessKey, secretKey, baseUrl } = resolveMetquayCredentials(options);
@@ -69,11 +72,32 @@ export class MetquayAuth {
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    this.middleware = createAuthMiddleware({
-      operationSecurity,
-      securitySchemes,
+    this.logger = options.logger;
+    this.middleware = this.middlewareFor({ operationSecurity, securitySchemes });
+  }
+
+  /**
+   * openapi-fetch middleware for a client of another spec (e.g. your deployment's own, generated
+   * by `tokensmith generate`): `Authorization: Bearer <accessToken>` on each operation that spec
+   * protects with an http bearer scheme, none on `security: []` ones, and re-authenticate-and-retry
+   * once on a 401, as {@link MetquayAuth.middleware}. Register it last.
+   *
+   * @example
+   * ```ts
+   * import { MetquayAuth, createApiClient } from 'tokensmith';
+   * import type { paths } from './generated/lab';
+   * import * as security from './generated/lab.security';
+   *
+   * const auth = new MetquayAuth({ baseUrl: 'https://lab.example.com/api/v1' });
+   * const lab = createApiClient<paths>(security.defaultServerUrl, { baseUrl: auth.baseUrl, middleware: [auth.middlewareFor(security)] });
+   * ```
+   */
+  middlewareFor(security: SpecSecurity): Middleware {
+    return createAuthMiddleware({
+      operationSecurity: security.operationSecurity,
+      securitySchemes: security.securitySchemes,
       provider: this.provider(),
-      ...(options.logger ? { logger: options.logger } : {}),
+      ...(this.logger ? { logger: this.logger } : {}),
     });
   }
 
