@@ -1,13 +1,14 @@
 import { pathToFileURL } from 'node:url';
-import openapiTS, { astToString } from 'openapi-typescript';
 import { GenerateError } from './errors';
 
 /**
  * The spec's `paths` and `components` as TypeScript types, for openapi-fetch's `createClient<paths>`.
  * openapi-typescript validates the document first; its first error becomes a one-line
- * {@link GenerateError} (it also prints each error itself, which is held back here).
+ * {@link GenerateError} (it also prints each error itself, which is held back here). Loaded on
+ * first use: it brings the TypeScript compiler, seconds of start-up no other command should pay.
  */
 export async function renderTypes(file: string, header: string, label = file): Promise<string> {
+  const { default: openapiTS, astToString } = await import('openapi-typescript');
   const printError = console.error;
   console.error = () => {};
   try {
