@@ -58,6 +58,7 @@ describe('public core API', () => {
         'TokensmithError',
         'TransportError',
         'createAuthMiddleware',
+        'createBearerProvider',
         'createRedactingLogger',
         'credentialIdentity',
         'isTokenErrorCode',
