@@ -4,7 +4,7 @@
  * run commands there. Nothing in it can resolve to the repository's own node_modules.
  */
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -32,10 +32,21 @@ export function runAsync(command: string, args: readonly string[], cwd: string, 
   });
 }
 
-/** Builds both packages when a dist is missing (CI builds before testing). */
+/** Builds both packages when a dist is missing or older than its sources (CI builds before testing). */
 export function ensureBuilt(): void {
-  if (existsSync(path.join(ROOT, 'dist', 'index.js')) && existsSync(path.join(ROOT, 'tokensmith-server', 'dist', 'cli.js'))) return;
+  const built = [path.join(ROOT, 'dist', 'index.js'), path.join(ROOT, 'tokensmith-server', 'dist', 'cli.js')];
+  const sources = ['src', 'generated', path.join('tokensmith-server', 'src')].map((dir) => path.join(ROOT, dir));
+  const oldestBuild = Math.min(...built.map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
+  if (oldestBuild >= Math.max(...sources.map(newestMtime))) return;
   run('npm', ['run', '--silent', 'build'], ROOT);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
 }
 
 /** `npm pack` of the root package and the companion into `dir`; the tarballs' paths. */
