@@ -6,7 +6,10 @@ export const REDIS_URL = process.env['REDIS_URL'];
 
 const inCi = process.env['CI'] !== undefined && process.env['CI'] !== '' && process.env['CI'] !== 'false';
 
-/** `describe` when `REDIS_URL` is set; otherwise a failing test in CI, a loud `describe.skip` elsewhere. */
+/**
+ * `describe` when `REDIS_URL` is set; otherwise a failing test in CI, and elsewhere a `describe.skip`
+ * whose title carries the reason, which jest's output then shows after its summary.
+ */
 export function describeWithRedis(name: string, body: (redisUrl: string) => void): void {
   if (REDIS_URL) {
     describe(name, () => body(REDIS_URL));
@@ -20,9 +23,9 @@ export function describeWithRedis(name: string, body: (redisUrl: string) => void
     });
     return;
   }
-  console.warn(
-    `\n!!!!! SKIPPED Redis tests "${name}": REDIS_URL is not set.\n` +
-      `!!!!! Install redis-server, start it, and run: REDIS_URL=redis://127.0.0.1:6379 npx jest test/redis\n`,
-  );
-  describe.skip(name, () => body('redis://127.0.0.1:6379'));
+  // The reason in the title is what test/reporters/skip-reasons.cjs prints after jest's summary.
+  describe.skip(`${name} [skipped: ${NO_REDIS_REASON}]`, () => body('redis://127.0.0.1:6379'));
 }
+
+/** Why the Redis suites did not run, and how to run them. */
+export const NO_REDIS_REASON = 'REDIS_URL is not set; start redis-server and run REDIS_URL=redis://127.0.0.1:6379 npx jest test/redis';
