@@ -16,6 +16,8 @@ const FORCED_EXIT_MS = 5_000;
  * Adds `tokensmith serve [--host] [--port] [--config FILE] [--admin]`: runs the local auth server
  * until SIGINT or SIGTERM. The first stdout line is `listening on http://HOST:PORT` (the real port
  * when `--port 0`); without `--config` the demo credentials follow. Request log lines go to stderr.
+ * An address it cannot listen on is an error naming the flag that fixes it (`try --port 0`); on a
+ * host other than loopback, `--admin` or the demo credentials print a warning to stderr first.
  *
  * @example
  * ```sh
@@ -28,7 +30,7 @@ export function registerServeCommand(program: Command): void {
     .description('Run the local Ably + Metquay auth server (demo credentials unless --config is given)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 8080)
-    .option('--config <file>', 'JSON config file (see README: "tokensmith serve")')
+    .option('--config <file>', 'JSON config file (fields: docs/server.md, "Config")')
     .option('--admin', 'enable the /_admin test controls (never on a shared network)', false)
     .action(async (options: ServeOptions) => {
       const exposed = exposureWarning(options);
