@@ -54,7 +54,9 @@ export function parseCapability(input: CapabilityInput): Record<string, string[]
  */
 export function canonicalCapability(input: CapabilityInput): string {
   const value = checkedCapability(input);
-  const resources = Object.keys(value).sort();
+  const resources = Object.keys(value);
+  if (isCanonical(value, resources)) return JSON.stringify(value);
+  resources.sort();
   // A plain object serialises faster than a null-prototype one; only "__proto__" needs the latter.
   const canonical: Record<string, readonly string[]> = resources.includes('__proto__') ? Object.create(null) : {};
   for (const resource of resources) canonical[resource] = sortedUnique(value[resource] as readonly string[]);
@@ -92,10 +94,30 @@ function checkedCapability(input: CapabilityInput): Capability {
   return value as Capability;
 }
 
+/**
+ * True when serialising `value` as it is gives the canonical text: a plain object whose resources
+ * are already in sorted order and whose operation lists are sorted without duplicates. Callers
+ * usually write capabilities that way (or pass one this module produced), and this check is
+ * several times cheaper than building a sorted copy.
+ */
+function isCanonical(value: Capability, resources: readonly string[]): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (let i = 0; i < resources.length; i++) {
+    const resource = resources[i] as string;
+    if (i > 0 && !((resources[i - 1] as string) < resource)) return false;
+    if (!strictlyIncreasing(value[resource] as readonly string[])) return false;
+  }
+  return true;
+}
+
+function strictlyIncreasing(operations: readonly string[]): boolean {
+  for (let i = 1; i < operations.length; i++) if (!((operations[i - 1] as string) < (operations[i] as string))) return false;
+  return true;
+}
+
 function sortedUnique(operations: readonly string[]): readonly string[] {
-  let ordered = true;
-  for (let i = 1; i < operations.length && ordered; i++) ordered = (operations[i - 1] as string) < (operations[i] as string);
-  if (ordered) return operations;
+  if (strictlyIncreasing(operations)) return operations;
   const sorted = operations.slice().sort();
   let kept = 1;
   for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[kept - 1]) sorted[kept++] = sorted[i] as string;
