@@ -14,6 +14,7 @@ export {
   TransportError,
   isTokenErrorCode,
   redact,
+  redactor,
   statusForCode,
   type ErrorCode,
   type TokensmithErrorOptions,

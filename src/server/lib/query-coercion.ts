@@ -8,17 +8,20 @@ import type { FastifyInstance } from 'fastify';
  * (`?limit=10` becomes 10; `?limit=ten` stays a string and fails validation).
  */
 export function installQueryCoercion(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
+  // Callback style, not async: a hook that runs on every request should not cost a promise.
+  app.addHook('preValidation', (request, _reply, done) => {
     const schema = request.routeOptions.schema?.querystring as { properties?: Record<string, { type?: unknown }> } | undefined;
     const properties = schema?.properties;
-    if (!properties) return;
-    const query = request.query as Record<string, unknown>;
-    for (const [name, property] of Object.entries(properties)) {
-      const value = query[name];
-      if (typeof value !== 'string') continue;
-      const coerced = coerce(value, property.type);
-      if (coerced !== undefined) query[name] = coerced;
+    if (properties) {
+      const query = request.query as Record<string, unknown>;
+      for (const [name, property] of Object.entries(properties)) {
+        const value = query[name];
+        if (typeof value !== 'string') continue;
+        const coerced = coerce(value, property.type);
+        if (coerced !== undefined) query[name] = coerced;
+      }
     }
+    done();
   });
 }
 
