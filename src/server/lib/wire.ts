@@ -51,7 +51,8 @@ export function sendWire(reply: FastifyReply, status: number, value: unknown, fo
   const body =
     format === 'msgpack'
       ? toBuffer(encode(value, { ignoreUndefined: true }))
-      : Buffer.from(options?.mayHoldBinary ? JSON.stringify(value, binaryAsBase64) : JSON.stringify(value), 'utf8');
+      : // A Buffer, not a string: Fastify would append `; charset=utf-8` to a string's content type.
+        Buffer.from(options?.mayHoldBinary ? JSON.stringify(value, binaryAsBase64) : JSON.stringify(value), 'utf8');
   return reply.code(status).header('content-type', format === 'msgpack' ? MSGPACK : JSON_TYPE).send(body);
 }
 
