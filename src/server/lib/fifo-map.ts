@@ -42,6 +42,22 @@ export class FifoMap<K, V> {
     return this.entries.delete(key);
   }
 
+  /**
+   * Removes the oldest entry among the `scan` oldest whose value passes `test`; true if one was
+   * removed. Walks the entries in place, allocating nothing.
+   */
+  removeFirst(scan: number, test: (value: V) => boolean): boolean {
+    let seen = 0;
+    for (let i = this.head; i < this.queue.length && seen < scan; i++) {
+      const slot = this.queue[i] as { key: K; seq: number };
+      const entry = this.entries.get(slot.key);
+      if (entry?.seq !== slot.seq) continue;
+      seen++;
+      if (test(entry.value)) return this.entries.delete(slot.key);
+    }
+    return false;
+  }
+
   /** Removes and returns the oldest key. */
   evictOldest(): K | undefined {
     const [first] = this.live(1);
