@@ -1,10 +1,10 @@
-import { nodeSigner } from '../../src/ably/crypto/node';
-import { GrantCache } from '../../src/server/ably/capability-grants';
-import { NonceStore } from '../../src/server/ably/nonce-store';
-import { TokenRegistry, type IssuedToken } from '../../src/server/ably/token-registry';
-import { RequestLog } from '../../src/server/admin/request-log';
-import { FaultInjector } from '../../src/server/admin/faults';
-import { randomBase64UrlSource } from '../../src/server/lib/random-pool';
+import { nodeSigner } from 'tokensmith';
+import { GrantCache } from '../../tokensmith-server/src/server/ably/capability-grants';
+import { NonceStore } from '../../tokensmith-server/src/server/ably/nonce-store';
+import { TokenRegistry, type IssuedToken } from '../../tokensmith-server/src/server/ably/token-registry';
+import { RequestLog } from '../../tokensmith-server/src/server/admin/request-log';
+import { FaultInjector } from '../../tokensmith-server/src/server/admin/faults';
+import { randomBase64UrlSource } from '../../tokensmith-server/src/server/lib/random-pool';
 
 const WINDOW = 10_000;
 
@@ -92,7 +92,7 @@ describe('RequestLog and FaultInjector', () => {
 
 describe('FifoMap', () => {
   test('evicts in insertion order; re-setting a key makes it the newest; deleted keys are skipped', async () => {
-    const { FifoMap } = await import('../../src/server/lib/fifo-map');
+    const { FifoMap } = await import('../../tokensmith-server/src/server/lib/fifo-map');
     const map = new FifoMap<string, number>();
     for (const key of ['a', 'b', 'c', 'd']) map.set(key, key.charCodeAt(0));
     map.set('a', 1);
@@ -105,7 +105,7 @@ describe('FifoMap', () => {
   });
 
   test('removeFirst removes the oldest passing entry among the first few live ones only', async () => {
-    const { FifoMap } = await import('../../src/server/lib/fifo-map');
+    const { FifoMap } = await import('../../tokensmith-server/src/server/lib/fifo-map');
     const map = new FifoMap<string, number>();
     for (const [key, value] of [['a', 1], ['b', 2], ['c', 3], ['d', 4]] as const) map.set(key, value);
     map.delete('a');
@@ -115,7 +115,7 @@ describe('FifoMap', () => {
   });
 
   test('stays correct across many evictions (queue compaction)', async () => {
-    const { FifoMap } = await import('../../src/server/lib/fifo-map');
+    const { FifoMap } = await import('../../tokensmith-server/src/server/lib/fifo-map');
     const map = new FifoMap<number, number>();
     for (let i = 0; i < 20_000; i++) {
       map.set(i, i);

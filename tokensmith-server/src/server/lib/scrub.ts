@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
-import { redactor } from '../../core/errors';
+import { redactor } from 'tokensmith';
 import type { LogFields, ServerLogger } from '../logger';
 
 /**

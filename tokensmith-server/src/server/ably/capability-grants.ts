@@ -1,5 +1,4 @@
-import { canonicalCapability, parseCapability } from '../../ably/capability';
-import { TokensmithError } from '../../core/errors';
+import { canonicalCapability, parseCapability, TokensmithError } from 'tokensmith';
 import { assertKnownOperations, intersectCapabilities, type CapabilityMap } from './capability-rules';
 import type { ServerKey } from './keys';
 

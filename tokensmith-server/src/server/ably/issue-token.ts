@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { tokenRequestSigningText } from '../../ably/token-request-signing';
-import { TokensmithError } from '../../core/errors';
+import { tokenRequestSigningText, TokensmithError } from 'tokensmith';
 import { constantTimeEqual } from '../lib/constant-time';
 import { randomBase64UrlSource } from '../lib/random-pool';
 import { authenticateBasic } from './authenticate';
