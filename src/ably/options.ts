@@ -1,6 +1,7 @@
 import type { TokensmithError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { TokenStore } from '../core/store';
+import type { LockOptions } from '../core/token-manager-options';
 import { defaultServerUrl } from '../../generated/ably.security';
 import type { TokenDetails, TokenParams, TokenRequest } from './types';
 
@@ -57,8 +58,15 @@ export interface AblyAuthOptions extends AuthOptions {
   fetch?: typeof globalThis.fetch;
   /** Shares tokens with other clients or processes (e.g. Redis); needs a key or authUrl to identify them. */
   store?: TokenStore;
+  /** The store's fleet fetch lock: TTL (default 5 s, renewed while the fetch runs) and polling. */
+  lock?: Partial<LockOptions>;
   /** How long before expiry a token is renewed in the background; default min(60 s, lifetime / 10). */
   refreshMarginMs?: number;
+  /**
+   * The last stretch before expiry in which a token is no longer sent: requests wait for the
+   * renewal instead (one fetch however many wait). Default 3 s, capped at a tenth of the lifetime.
+   */
+  forcedRefreshWindowMs?: number;
   /** Hears every final auth failure (bad key, rejected TokenRequest, …) once. */
   onAuthError?: (error: TokensmithError) => void;
   /** How long an authCallback or authUrl may take before failing with 40170; default 10 s. */

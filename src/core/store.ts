@@ -39,9 +39,10 @@ export interface TokenState<T extends TokenLike = TokenLike> {
  *
  * Fleet single-flight (optional `acquireLock`/`releaseLock`): a manager that needs a token reads
  * the store; on a miss it calls `acquireLock(key, owner, ttlMs)`. The winner reads once more,
- * fetches, `set`s, then `releaseLock`s. The others poll: `waitForUpdate` (or a bounded backoff
- * sleep when it is absent), then `get`, then `acquireLock` again; so a released or expired lock
- * (holder failed, or died and its TTL ran out) lets the next waiter take over.
+ * fetches, `set`s, then `releaseLock`s; while its fetch runs it renews the short lock every
+ * `ttlMs / 3` with `extendLock`. The others poll: `waitForUpdate` (or a bounded backoff sleep when
+ * it is absent), then `get`, then `acquireLock` again; so a released or expired lock (holder
+ * failed, or died and stopped renewing) lets the next waiter take over.
  *
  * Every method may reject (a store being down); managers then log and fall back to fetching on
  * their own, because the store is an optimisation, never a point of failure.
@@ -58,6 +59,11 @@ export interface TokenStore {
    * `true` when `owner` now holds it. (Redis: `SET lockKey owner NX PX ttlMs`.)
    */
   acquireLock?(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Extends the lock to `ttlMs` from now if `owner` still holds it (compare-and-set); `false` when
+   * it lapsed or another owner has it. Without it, holders renew with `acquireLock`.
+   */
+  extendLock?(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Releases the lock if `owner` still holds it (compare-and-delete); otherwise does nothing. */
   releaseLock?(key: string, owner: string): Promise<void>;
   /**
@@ -91,50 +97,76 @@ interface Slot {
  * ```
  */
 export class MemoryTokenStore implements TokenStore {
-  private readonly states = new Map<string, Slot>();
-  private readonly locks = new Map<string, Slot>();
-  private readonly listeners = new Map<string, Set<() => void>>();
-  private readonly now: () => number;
+  readonly #states = new Map<string, Slot>();
+  readonly #locks = new Map<string, Slot>();
+  readonly #listeners = new Map<string, Set<() => void>>();
+  readonly #now: () => number;
 
   constructor(options: MemoryTokenStoreOptions = {}) {
-    this.now = options.now ?? (() => Date.now());
+    this.#now = options.now ?? (() => Date.now());
+  }
+
+  /** How many keys hold a state; printing the store shows this, never a token. */
+  get size(): number {
+    return this.#states.size;
+  }
+
+  /** Public facts only: how many keys it holds. */
+  toJSON(): { size: number } {
+    return { size: this.#states.size };
+  }
+
+  /** `MemoryTokenStore {"size":n}`. */
+  toString(): string {
+    return `MemoryTokenStore ${JSON.stringify(this.toJSON())}`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   async get<T extends TokenLike>(key: string): Promise<TokenState<T> | undefined> {
-    return this.live(this.states, key)?.value as TokenState<T> | undefined;
+    return this.#live(this.#states, key)?.value as TokenState<T> | undefined;
   }
 
   async set<T extends TokenLike>(key: string, state: TokenState<T>, ttlMs: number): Promise<void> {
-    this.states.set(key, { value: state, deadline: this.now() + ttlMs });
-    this.notify(key);
+    this.#states.set(key, { value: state, deadline: this.#now() + ttlMs });
+    this.#notify(key);
   }
 
   async delete(key: string): Promise<void> {
-    if (this.states.delete(key)) this.notify(key);
+    if (this.#states.delete(key)) this.#notify(key);
   }
 
   async acquireLock(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const held = this.live(this.locks, key);
+    const held = this.#live(this.#locks, key);
     if (held && held.value !== owner) return false;
-    this.locks.set(key, { value: owner, deadline: this.now() + ttlMs });
+    this.#locks.set(key, { value: owner, deadline: this.#now() + ttlMs });
+    return true;
+  }
+
+  async extendLock(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const held = this.#live(this.#locks, key);
+    if (held?.value !== owner) return false;
+    held.deadline = this.#now() + ttlMs;
     return true;
   }
 
   async releaseLock(key: string, owner: string): Promise<void> {
-    if (this.locks.get(key)?.value !== owner) return;
-    this.locks.delete(key);
-    this.notify(key);
+    if (this.#locks.get(key)?.value !== owner) return;
+    this.#locks.delete(key);
+    this.#notify(key);
   }
 
   waitForUpdate(key: string, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      let waiting = this.listeners.get(key);
-      if (!waiting) this.listeners.set(key, (waiting = new Set()));
+      let waiting = this.#listeners.get(key);
+      if (!waiting) this.#listeners.set(key, (waiting = new Set()));
       const set = waiting;
       const done = (): void => {
         clearTimeout(timer);
         set.delete(done);
-        if (set.size === 0 && this.listeners.get(key) === set) this.listeners.delete(key);
+        if (set.size === 0 && this.#listeners.get(key) === set) this.#listeners.delete(key);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
@@ -142,17 +174,17 @@ export class MemoryTokenStore implements TokenStore {
     });
   }
 
-  private live(map: Map<string, Slot>, key: string): Slot | undefined {
+  #live(map: Map<string, Slot>, key: string): Slot | undefined {
     const slot = map.get(key);
-    if (slot && slot.deadline <= this.now()) {
+    if (slot && slot.deadline <= this.#now()) {
       map.delete(key);
       return undefined;
     }
     return slot;
   }
 
-  private notify(key: string): void {
-    const waiting = this.listeners.get(key);
+  #notify(key: string): void {
+    const waiting = this.#listeners.get(key);
     if (waiting) for (const done of [...waiting]) done();
   }
 }

@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
-import { ConfigurationError, type TokensmithError } from './errors';
+import { InvalidArgumentError, type TokensmithError } from './errors';
+import { DEFAULT_FORCED_REFRESH_WINDOW_MS } from './token-entry';
 import type { Logger } from './logger';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
 import type { TokenLike, TokenState, TokenStore } from './store';
@@ -13,17 +14,34 @@ export interface FetchContext {
   sentAt: number;
 }
 
-/** How waiters poll a {@link TokenStore} while another process holds its fetch lock. */
+/**
+ * The fleet fetch lock of a {@link TokenStore}: how long it lives, and how waiters poll while
+ * another process holds it.
+ *
+ * The lock is short and renewed: its holder extends it every `ttlMs / 3` (compare-and-set on its
+ * owner id) while its fetch runs, so a slow but live fetch keeps it however long its retries take,
+ * and a holder that dies loses it within `ttlMs`; the next waiter then takes over.
+ */
 export interface LockOptions {
   /**
-   * How long a fetch lock is held at most. Default: long enough for every attempt to time out
-   * and back off: `fetchTimeoutMs·maxAttempts + (maxDelayMs + baseDelayMs)·(maxAttempts − 1)`.
+   * How long the lock outlives its holder's last renewal. Default 5000: a dead holder stalls the
+   * fleet at most this long, and a live one renews it every 1.7 s, so it keeps the lock through a
+   * Redis command timeout (500 ms) or an event-loop stall of up to about 3 s.
    */
   ttlMs?: number;
-  /** First poll interval; doubles per poll. */
+  /** First poll interval; doubles per poll. Default 25. */
   pollMinMs: number;
-  /** Longest poll interval. */
+  /**
+   * Longest poll interval. Default 500. A waiter is woken at once when the token lands or the lock
+   * is released (when the store has `waitForUpdate`); polls catch a lock that lapsed.
+   */
   pollMaxMs: number;
+  /**
+   * How long a waiter waits for a live holder before fetching on its own. Default: the longest a
+   * fetch with its retries can take, plus `ttlMs`:
+   * `fetchTimeoutMs·maxAttempts + (maxDelayMs + baseDelayMs)·(maxAttempts − 1) + ttlMs`.
+   */
+  maxWaitMs?: number;
 }
 
 /** Options of {@link TokenManager}. */
@@ -44,6 +62,13 @@ export interface TokenManagerOptions<T extends TokenLike> {
    * of the token's lifetime. Jitter (see `refreshJitterRatio`) only makes it earlier.
    */
   refreshMarginMs?: number;
+  /**
+   * The last stretch before expiry in which a token is no longer served: callers wait for the
+   * renewal (joining the one in flight) instead of sending a token that may expire on the way.
+   * Capped at a tenth of the token's lifetime. Default 3 s
+   * ({@link DEFAULT_TOKEN_MANAGER_OPTIONS}).
+   */
+  forcedRefreshWindowMs?: number;
   /** Extra random lead, as a fraction of the margin: refresh starts in `(expiry − margin·(1+ratio), expiry − margin]`. */
   refreshJitterRatio?: number;
   /** Time source, with server-time offset; a new `SystemClock` by default. */
@@ -58,7 +83,7 @@ export interface TokenManagerOptions<T extends TokenLike> {
   fetchTimeoutMs?: number;
   /** Retry of transient failures, merged over {@link DEFAULT_RETRY_OPTIONS}. */
   retry?: Partial<RetryOptions>;
-  /** Store-lock polling, merged over the defaults. */
+  /** The store's fetch lock ({@link LockOptions}), merged over the defaults. */
   lock?: Partial<LockOptions>;
   /** Hears every final auth failure (4xx other than 429) once; e.g. to alert or rotate a key. */
   onAuthError?: (error: TokensmithError) => void;
@@ -73,9 +98,10 @@ export interface TokenManagerOptions<T extends TokenLike> {
 /** Defaults merged under {@link TokenManagerOptions}. */
 export const DEFAULT_TOKEN_MANAGER_OPTIONS = Object.freeze({
   fetchTimeoutMs: 10_000,
+  forcedRefreshWindowMs: DEFAULT_FORCED_REFRESH_WINDOW_MS,
   refreshJitterRatio: 0.5,
   retry: DEFAULT_RETRY_OPTIONS,
-  lock: Object.freeze({ pollMinMs: 25, pollMaxMs: 1_000 }),
+  lock: Object.freeze({ ttlMs: 5_000, pollMinMs: 25, pollMaxMs: 500 }),
 });
 
 /** Options after defaults are merged and values checked. */
@@ -83,6 +109,7 @@ export interface ResolvedOptions {
   fetchTimeoutMs: number;
   refreshJitterRatio: number;
   refreshMarginMs: number | undefined;
+  forcedRefreshWindowMs: number;
   retry: RetryOptions;
   lock: Required<LockOptions>;
 }
@@ -103,28 +130,33 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
   const defaults = DEFAULT_TOKEN_MANAGER_OPTIONS;
   const retry = { ...defaults.retry, ...options.retry };
   const fetchTimeoutMs = options.fetchTimeoutMs ?? defaults.fetchTimeoutMs;
+  const lockTtlMs = options.lock?.ttlMs ?? defaults.lock.ttlMs;
   const resolved: ResolvedOptions = {
     fetchTimeoutMs,
     refreshJitterRatio: options.refreshJitterRatio ?? defaults.refreshJitterRatio,
     refreshMarginMs: options.refreshMarginMs,
+    forcedRefreshWindowMs: options.forcedRefreshWindowMs ?? defaults.forcedRefreshWindowMs,
     retry,
     lock: {
+      ttlMs: lockTtlMs,
       pollMinMs: options.lock?.pollMinMs ?? defaults.lock.pollMinMs,
       pollMaxMs: options.lock?.pollMaxMs ?? defaults.lock.pollMaxMs,
-      ttlMs:
-        options.lock?.ttlMs ??
-        fetchTimeoutMs * retry.maxAttempts + (retry.maxDelayMs + retry.baseDelayMs) * (retry.maxAttempts - 1),
+      maxWaitMs:
+        options.lock?.maxWaitMs ??
+        fetchTimeoutMs * retry.maxAttempts + (retry.maxDelayMs + retry.baseDelayMs) * (retry.maxAttempts - 1) + lockTtlMs,
     },
   };
   positive('fetchTimeoutMs', resolved.fetchTimeoutMs);
   nonNegative('refreshJitterRatio', resolved.refreshJitterRatio);
   if (resolved.refreshMarginMs !== undefined) nonNegative('refreshMarginMs', resolved.refreshMarginMs);
+  nonNegative('forcedRefreshWindowMs', resolved.forcedRefreshWindowMs);
   if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw invalid('"retry.maxAttempts" must be an integer ≥ 1');
   nonNegative('retry.baseDelayMs', retry.baseDelayMs);
   nonNegative('retry.maxDelayMs', retry.maxDelayMs);
   positive('lock.ttlMs', resolved.lock.ttlMs);
   positive('lock.pollMinMs', resolved.lock.pollMinMs);
   positive('lock.pollMaxMs', resolved.lock.pollMaxMs);
+  positive('lock.maxWaitMs', resolved.lock.maxWaitMs);
   return resolved;
 }
 
@@ -136,6 +168,6 @@ function nonNegative(name: string, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalid(`"${name}" must be a non-negative number`);
 }
 
-function invalid(message: string): ConfigurationError {
-  return new ConfigurationError(40003, message);
+function invalid(message: string): InvalidArgumentError {
+  return new InvalidArgumentError(40003, message);
 }
