@@ -56,3 +56,5 @@ export {
   type OperationSecurity,
   type SecuritySchemes,
 } from './middleware';
+export type { SpecSecurity } from './security';
+export { createBearerProvider, type BearerProviderOptions } from './bearer-provider';
