@@ -1,4 +1,5 @@
 import { listOperations, type ParameterObject } from './operations';
+import { resolveRef } from './refs';
 import type { OpenApiDocument } from './specs';
 
 /** One way to satisfy an operation's security: every scheme listed at once; none when empty. */
@@ -28,12 +29,13 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  * of" versus "all of" and the empty alternative that makes auth optional, and mustache cannot
  * group required parameters by location or quote a header name, so the markdown templates read
  * these instead. Schemas and parameters with a default carry it as a TypeScript literal in
- * `x-tokensmith-default` (the generator prints a missing default as `null`), and descriptions
- * lose trailing whitespace so they can be indented into list items.
+ * `x-tokensmith-default` (the generator prints a missing default as `null`), descriptions
+ * lose trailing whitespace so they can be indented into list items, and `$ref`'d response
+ * headers are inlined.
  */
 export function annotateForDocs(doc: OpenApiDocument): OpenApiDocument {
   const copy = structuredClone(doc);
-  annotateNodes(copy);
+  annotateNodes(copy, copy);
   for (const { path, method, operation } of listOperations(doc)) {
     const target = copy.paths?.[path]?.[method.toLowerCase()] as Record<string, unknown>;
     const requirements = operation.security ?? doc.security ?? [];
@@ -69,10 +71,13 @@ function entry(name: string): string {
   return `'${name.replace(/'/g, "\\'")}': ${IDENTIFIER.test(variable) ? variable : `_${variable}`}`;
 }
 
-/** Trims descriptions and records defaults, everywhere but inside examples. */
-function annotateNodes(node: unknown): void {
+/**
+ * Trims descriptions and records defaults, everywhere but inside examples; inlines `$ref`'d
+ * response headers, whose descriptions the generator would otherwise drop.
+ */
+function annotateNodes(node: unknown, doc: OpenApiDocument): void {
   if (Array.isArray(node)) {
-    node.forEach(annotateNodes);
+    node.forEach((item) => annotateNodes(item, doc));
     return;
   }
   if (!node || typeof node !== 'object') return;
@@ -84,8 +89,12 @@ function annotateNodes(node: unknown): void {
   } else if (isSchema(object) && 'default' in object) {
     object['x-tokensmith-default'] = literal(object.default);
   }
+  const headers = object.headers;
+  if (headers && typeof headers === 'object' && 'description' in object) {
+    for (const [name, header] of Object.entries(headers)) (headers as Record<string, unknown>)[name] = structuredClone(resolveRef(doc, header));
+  }
   for (const [key, value] of Object.entries(object)) {
-    if (key !== 'example' && key !== 'examples') annotateNodes(value);
+    if (key !== 'example' && key !== 'examples') annotateNodes(value, doc);
   }
 }
 
