@@ -6,9 +6,6 @@ import path from 'node:path';
 import { annotateForDocs } from './docs-annotations';
 import { ROOT, generatedHeader, loadSpec, type SpecEntry } from './specs';
 
-/** The markdown templates (and their generator options) that make the docs speak TypeScript. */
-export const MARKDOWN_TEMPLATE_DIR = path.join(ROOT, 'tokensmith-server', 'templates', 'markdown');
-
 /** Thrown when a tool the docs generator needs is missing; carries a one-line explanation. */
 export class MissingToolError extends Error {}
 
@@ -31,15 +28,14 @@ export async function writeDocs(root: string, spec: SpecEntry, outDir: string): 
   await rm(outDir, { recursive: true, force: true });
   const wrapper = path.join(ROOT, 'node_modules', '@openapitools', 'openapi-generator-cli', 'main.js');
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'tokensmith-docs-'));
+  const { markdownTemplateArgs } = await import('../../tokensmith-server/src/generate/markdown-templates');
   const annotated = path.join(scratch, path.basename(spec.file).replace(/\.[^.]+$/, '.json'));
   await writeFile(annotated, JSON.stringify(annotateForDocs(await loadSpec(root, spec.file))));
   // --generate-alias-as-model: array schemas (ServerTime, CustomerList) get a model page too.
   const result = spawnSync(
     process.execPath,
     [wrapper, 'generate', '--openapitools', path.join(ROOT, 'openapitools.json'), '-g', 'markdown',
-      '-i', annotated, '-o', outDir, '--generate-alias-as-model',
-      '-t', MARKDOWN_TEMPLATE_DIR, '-c', path.join(MARKDOWN_TEMPLATE_DIR, 'generator.yaml'),
-      '--additional-properties', `specName=${spec.name}`],
+      '-i', annotated, '-o', outDir, '--generate-alias-as-model', ...markdownTemplateArgs(spec.name)],
     { cwd: ROOT, env: { ...process.env, PWD: ROOT }, encoding: 'utf8' },
   );
   await rm(scratch, { recursive: true, force: true });

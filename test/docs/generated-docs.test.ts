@@ -4,7 +4,8 @@
  * name, an indented code block or an empty table; and every spec operation and schema is
  * documented the way the spec says.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -111,5 +112,17 @@ describe('the docs checker', () => {
       'Models/Token.md: [default to null]',
       'Models/Token.md: Map',
     ]);
+  });
+});
+
+describe('the markdown templates', () => {
+  it('ship in the tokensmith-server tarball, so `tokensmith generate --docs` finds them when installed', () => {
+    const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--workspace', 'tokensmith-server'], { cwd: ROOT, encoding: 'utf8' });
+    expect(packed.status).toBe(0);
+    const [{ files }] = JSON.parse(packed.stdout) as [{ files: { path: string }[] }];
+    const shipped = files.map((file) => file.path).filter((file) => file.startsWith('templates/markdown/'));
+    const inRepo = readdirSync(path.join(ROOT, 'tokensmith-server', 'templates', 'markdown')).map((file) => `templates/markdown/${file}`);
+    expect(shipped.sort()).toEqual(inRepo.sort());
+    expect(shipped).toEqual(expect.arrayContaining(['templates/markdown/api.mustache', 'templates/markdown/generator.yaml']));
   });
 });
