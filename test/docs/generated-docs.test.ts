@@ -17,8 +17,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 
 interface Spec {
   servers?: { url: string; variables?: Record<string, { default: string }> }[];
-  paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>>;
-  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+  paths: Record<string, Record<string, { operationId: string; description?: string; security?: unknown[] }>>;
+  components: { schemas: Record<string, { description?: string; properties?: Record<string, unknown>; required?: string[] }> };
 }
 
 function docsDir(name: string): string {
@@ -51,6 +51,16 @@ describe.each(SPECS)('generated/docs/%s', (name) => {
       expect(section).toMatch(/^\*\*Auth:\*\* .+\.$/m);
       if (operation.security?.length === 0) expect(section).toContain('**Auth:** none.');
     }
+  });
+
+  it('keeps descriptions as the spec wrote them, so their lists and code spans render as markdown', () => {
+    const described = Object.values(spec.paths).flatMap((item) => Object.values(item)).filter((operation) => operation.description);
+    for (const operation of described) expect(apiText).toContain(`\n${operation.description!.trim()}\n`);
+    for (const [schemaName, schema] of Object.entries(spec.components.schemas)) {
+      if (!schema.description) continue;
+      expect(readFileSync(path.join(docsDir(name), 'Models', `${schemaName}.md`), 'utf8')).toContain(`\n${schema.description.trim()}\n`);
+    }
+    expect(described.length).toBeGreaterThan(0);
   });
 
   it('declares every object schema as a TypeScript interface, optional exactly where the spec says', () => {
