@@ -1,6 +1,6 @@
 import { listOperations, type ParameterObject } from './operations';
 import { resolveRef } from './refs';
-import type { OpenApiDocument } from './specs';
+import type { OpenApiDocument } from './document';
 
 /** One way to satisfy an operation's security: every scheme listed at once; none when empty. */
 export interface SecurityAlternative {
