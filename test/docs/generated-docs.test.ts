@@ -9,6 +9,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { typeCheckCallExamples } from './helpers/call-examples';
 import { findProblems, readPages, type ProblemKind } from './helpers/doc-problems';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -138,43 +139,14 @@ describe('the markdown templates', () => {
 });
 
 describe('the call examples', () => {
-  const KEYWORDS = new Set(['const', 'await', 'data', 'error', 'client']);
-
-  /** One async function per example, each variable the example uses declared as `any`. */
-  function exampleFunctions(name: string): string[] {
-    const fences = readPages(docsDir(name))
-      .flatMap((page) => [...page.source.matchAll(/```ts\n(const \{ data, error \} = await client\.[\s\S]*?)```/g)])
-      .map((match) => match[1]!);
-    return fences.map((example, index) => {
-      const code = example.replace(/'(?:[^'\\]|\\.)*'/g, "''");
-      const variables = [...code.matchAll(/(?<![.\w$])([A-Za-z_$][\w$]*)(?!\s*:)(?![\w$])/g)]
-        .map((match) => match[1]!)
-        .filter((word, i, all) => !KEYWORDS.has(word) && all.indexOf(word) === i);
-      const declarations = variables.map((variable) => `  const ${variable}: any = undefined;`).join('\n');
-      return `export async function ${name}Example${index}(client: Client<${name}Paths>) {\n${declarations}\n  ${example.trim()}\n  return { data, error };\n}`;
-    });
-  }
-
   it('type-check against the generated paths with openapi-fetch, one per operation', () => {
-    const dir = mkdtempSync(path.join(ROOT, 'node_modules', '.cache-tokensmith-docs-examples-'));
-    try {
-      const functions = SPECS.flatMap(exampleFunctions);
-      const operations = SPECS.map(loadSpec).reduce(
-        (count, spec) => count + Object.values(spec.paths).flatMap((item) => METHODS.filter((method) => item[method])).length,
-        0,
-      );
-      expect(functions).toHaveLength(operations);
-      const imports = SPECS.map((name) => `import type { paths as ${name}Paths } from '${path.join(ROOT, 'generated', name)}';`);
-      writeFileSync(path.join(dir, 'examples.ts'), [`import type { Client } from 'openapi-fetch';`, ...imports, '', ...functions, ''].join('\n'));
-      writeFileSync(
-        path.join(dir, 'tsconfig.json'),
-        JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), compilerOptions: { noUnusedLocals: false, types: [] }, include: ['examples.ts'] }),
-      );
-      const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', dir], { encoding: 'utf8' });
-      expect(tsc.stdout + tsc.stderr).toBe('');
-      expect(tsc.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const operations = SPECS.map(loadSpec).reduce(
+      (count, spec) => count + Object.values(spec.paths).flatMap((item) => METHODS.filter((method) => item[method])).length,
+      0,
+    );
+    const result = typeCheckCallExamples(SPECS.map((name) => ({ name, docsDir: docsDir(name), typesModule: path.join(ROOT, 'generated', name) })));
+    expect(result.examples).toBe(operations);
+    expect(result.output).toBe('');
+    expect(result.status).toBe(0);
   }, 60_000);
 });
