@@ -11,6 +11,7 @@ import { SkewableClock, type ServerClock } from './clock';
 import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
 import { demoServerConfig } from './demo-config';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, installHostCheck } from './lib/error-handling';
+import { addressText, listenOn } from './lib/listen';
 import { createScrubber, installErrorBodyScrubbing } from './lib/scrub';
 import { installQueryCoercion } from './lib/query-coercion';
 import { addMsgpackParser } from './lib/wire';
@@ -52,7 +53,8 @@ export interface AuthServer {
  * Starts the local auth server: the Ably token, time and channel-message endpoints at the root,
  * the Metquay API under `/api/v1`, and, with `admin`, the test controls under `/_admin`.
  *
- * @throws {ConfigurationError} (40003) naming the bad field when the config is invalid.
+ * @throws {ConfigurationError} (40003) naming the bad field when the config is invalid, or naming
+ * the address when it cannot be listened on (in use, not of this machine, needs privileges).
  * @example
  * ```ts
  * const server = await startAuthServer({ admin: true });
@@ -72,7 +74,16 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const admin = options.admin ?? false;
   const apps = new AblyApps(config.ably, clock);
   const ably = apps.main;
-  const allSecrets = () => (apps.size === 0 ? secrets : [...secrets, ...apps.secrets()]);
+  // One list object per set of apps, so the scrubber works out the secrets' encodings only when it changes.
+  let combined: readonly string[] = secrets;
+  let combinedVersion = 0;
+  const allSecrets = (): readonly string[] => {
+    if (apps.version !== combinedVersion) {
+      combined = [...secrets, ...apps.secrets()];
+      combinedVersion = apps.version;
+    }
+    return combined;
+  };
   const scrub = createScrubber(allSecrets);
   const logger = createRedactingLogger(options.logger, allSecrets);
   const requestTimeoutMs = config.limits.requestTimeoutMs;
@@ -104,8 +115,10 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   addMsgpackParser(app);
   installErrorHandling(app, logger, scrub, (request) => authenticate(request, apps.forRequest(request)));
   installErrorBodyScrubbing(app, scrub);
-  installFaultInjection(app, faults);
-  installRequestLog(app, requestLog, logger, clock, scrub);
+  // Faults are queued and the request log is read only through the test controls; without them
+  // (and without a logger) neither hook would do anything anyone sees.
+  if (admin) installFaultInjection(app, faults);
+  if (admin || options.logger) installRequestLog(app, requestLog, logger, clock, scrub);
 
   await app.register(ablyRoutes, { apps });
   const metquay = await registerMetquay(app, { config: config.metquay, clock, logger, admin });
@@ -115,10 +128,10 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   }
 
   const host = options.host ?? '127.0.0.1';
-  await app.listen({ host, port: options.port ?? 0 });
+  await listenOn(app, host, options.port ?? 0);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `http://${addressText(host, port)}`;
   logger.info({ admin }, `listening on ${url}`);
   return {
     url,

@@ -17,6 +17,8 @@ export class AblyApps {
   /** The app of the configured keys. */
   readonly main: AblyServerState;
   private readonly provisioned = new Map<string, AblyServerState>();
+  /** Changes whenever an app is added or removed (the set of secrets to scrub changes with it). */
+  version = 0;
 
   constructor(
     private readonly config: AblySideConfig,
@@ -77,12 +79,15 @@ export class AblyApps {
     }));
     const state = new AblyServerState({ ...this.config, keys: resolved }, this.clock, appId);
     this.provisioned.set(appId, state);
+    this.version += 1;
     return state;
   }
 
   /** Removes a provisioned app; false when there is none with that id. */
   remove(appId: string): boolean {
-    return this.provisioned.delete(appId);
+    const removed = this.provisioned.delete(appId);
+    if (removed) this.version += 1;
+    return removed;
   }
 
   /** Every secret of every app, for scrubbing. */
@@ -93,6 +98,7 @@ export class AblyApps {
   /** Resets the configured app and drops every provisioned one. */
   reset(): void {
     this.main.reset();
+    if (this.provisioned.size > 0) this.version += 1;
     this.provisioned.clear();
   }
 }

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { components } from '../../../../generated/ably';
-import { canonicalCapability, parseCapability, tokenRequestSigningText, TokensmithError } from 'tokensmith';
+import { tokenRequestSigningText, TokensmithError } from 'tokensmith';
 import { constantTimeEqual } from '../lib/constant-time';
+import { randomBase64UrlSource } from '../lib/random-pool';
 import { authenticateBasic, checkClientIdLength, unknownKey } from './authenticate';
-import { assertValidCapability, intersectCapabilities, type CapabilityMap } from './capability-rules';
 import type { ServerKey } from './keys';
 import type { AblyServerState } from './state';
 
@@ -18,6 +17,9 @@ export type RequestTokenBody = Schemas['TokenParams'] & Partial<Pick<Schemas['To
 
 /** TokenDetails as the server answers them (`keyName` always set). */
 export type IssuedTokenDetails = Schemas['TokenDetails'] & { keyName: string };
+
+// 30 random bytes per opaque token (240 bits), drawn from a pool.
+const tokenBody = randomBase64UrlSource(30);
 
 /**
  * `POST /keys/{keyName}/requestToken`. With an `Authorization` header the body is TokenParams and
@@ -38,17 +40,12 @@ export function issueToken(request: FastifyRequest, pathKeyName: string, body: R
   }
   if (body.clientId === '') throw new TokensmithError(40012, 'clientId must not be empty; use "*" for any');
   if (body.clientId !== undefined) checkClientIdLength(body.clientId, 'body.clientId', state);
-  const capability = grantedCapability(body.capability, key.capability);
-  const token = `${key.keyName.split('.')[0]}.${randomBytes(30).toString('base64url')}`;
-  state.tokens.add(token, { keyName: key.keyName, issued: now, expires: now + ttl, capability, clientId: body.clientId }, now);
-  return {
-    token,
-    keyName: key.keyName,
-    issued: now,
-    expires: now + ttl,
-    capability: canonicalCapability(capability),
-    ...(body.clientId === undefined ? {} : { clientId: body.clientId }),
-  };
+  const grant = state.grants.grant(key, body.capability);
+  const token = `${key.keyName.split('.')[0]}.${tokenBody()}`;
+  state.tokens.add(token, { keyName: key.keyName, issued: now, expires: now + ttl, capability: grant.capability, clientId: body.clientId }, now);
+  const details: IssuedTokenDetails = { token, keyName: key.keyName, issued: now, expires: now + ttl, capability: grant.text };
+  if (body.clientId !== undefined) details.clientId = body.clientId;
+  return details;
 }
 
 function checkSignedRequest(pathKeyName: string, body: RequestTokenBody, state: AblyServerState): ServerKey {
@@ -101,21 +98,4 @@ function checkNonce(keyName: string, nonce: string, timestamp: number, now: numb
   const outcome = state.nonces.use(keyName, nonce, timestamp, now);
   if (outcome === 'replayed') throw new TokensmithError(40105, 'nonce value replayed');
   if (outcome === 'evicted-window') throw new TokensmithError(40104, 'timestamp not current: too old for the server to rule out a replay');
-}
-
-function grantedCapability(requested: string | undefined, keyCapability: CapabilityMap): CapabilityMap {
-  if (requested === undefined || requested === '') return keyCapability;
-  let parsed: CapabilityMap;
-  try {
-    parsed = parseCapability(requested);
-  } catch (error) {
-    // Ably answers any unusable capability with HTTP 400; 40000 is its generic code for it.
-    throw new TokensmithError(40000, (error as Error).message.replace(/^capability/, 'body.capability'), { statusCode: 400 });
-  }
-  assertValidCapability(parsed, 'body.capability');
-  const granted = intersectCapabilities(parsed, keyCapability);
-  if (Object.keys(granted).length === 0) {
-    throw new TokensmithError(40160, "requested capability shares nothing with the key's capability");
-  }
-  return granted;
 }

@@ -73,7 +73,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
       ...(query.start === undefined ? {} : { start: query.start }),
       ...(query.end === undefined ? {} : { end: query.end }),
     }, format);
-    return sendWire(reply, 200, messages, format);
+    return sendWire(reply, 200, messages, format, { mayHoldBinary: true });
   });
 
   routeFor(app, 'GET /stats', operationSchemas, async (request, reply) => statsPage(request, reply, apps));
