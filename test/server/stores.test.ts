@@ -130,9 +130,9 @@ describe('GrantCache', () => {
 
   test('the same requested text gets the same frozen grant; its text is canonical', () => {
     const cache = new GrantCache();
-    const first = cache.grant(key, '{"chat:lobby":["subscribe","*"]}');
+    const first = cache.grant(key, '{"chat:lobby":["*"]}');
     expect(first.text).toBe('{"chat:lobby":["publish","subscribe"]}');
-    expect(cache.grant(key, '{"chat:lobby":["subscribe","*"]}')).toBe(first);
+    expect(cache.grant(key, '{"chat:lobby":["*"]}')).toBe(first);
     expect(Object.isFrozen(first.capability) && Object.isFrozen(first.capability['chat:lobby'])).toBe(true);
     expect(cache.grant(key, undefined).text).toBe('{"chat:*":["publish","subscribe"]}');
   });
