@@ -25,6 +25,7 @@ import type { BenchResult, Row } from './lib/types';
 const WORKERS = Number(process.env.BENCH_FLEET_WORKERS ?? 64);
 const CALLS = Number(process.env.BENCH_FLEET_CALLS ?? 100);
 const TOKEN_LIFETIME_MS = 20_000;
+const START_BATCH = 8;
 
 interface Round {
   name: string;
@@ -66,8 +67,12 @@ async function fleet(): Promise<BenchResult> {
   try {
     const env = { ...redisEnv, MODE: 'plain', TOKEN_URL: endpoint.url, REDIS_PREFIX: `bench:fleet:${randomUUID()}:`, CALLS: String(CALLS), COUNT_COMMANDS: '1' };
     const startedAt = Date.now();
-    for (let i = 0; i < WORKERS; i++) workers.push(startWorker(env, root));
-    await Promise.all(workers.map((w) => w.ready));
+    // In batches: 64 processes compiling TypeScript at once starve each other (and Redis) of CPU.
+    while (workers.length < WORKERS) {
+      const batch = Array.from({ length: Math.min(START_BATCH, WORKERS - workers.length) }, () => startWorker(env, root));
+      workers.push(...batch);
+      await Promise.all(batch.map((w) => w.ready));
+    }
     progress(`${WORKERS} workers ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
     const rounds: Round[] = [];
