@@ -65,7 +65,7 @@ async function fleet(): Promise<BenchResult> {
   const endpoint = await startTokenEndpoint({ hang: 0, lifetimeMs: TOKEN_LIFETIME_MS });
   const workers: Worker[] = [];
   try {
-    const env = { ...redisEnv, MODE: 'plain', TOKEN_URL: endpoint.url, REDIS_PREFIX: `bench:fleet:${randomUUID()}:`, CALLS: String(CALLS), COUNT_COMMANDS: '1' };
+    const env = { ...redisEnv, MODE: 'plain', TOKEN_URL: endpoint.url, REDIS_PREFIX: `bench:fleet:${randomUUID()}:`, CALLS: String(CALLS), COUNT_COMMANDS: '1', WORKER_MAX_LIFE_MS: '3600000' };
     const startedAt = Date.now();
     // In batches: 64 processes compiling TypeScript at once starve each other (and Redis) of CPU.
     while (workers.length < WORKERS) {
