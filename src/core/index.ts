@@ -18,6 +18,7 @@ export {
   TransportError,
   isTokenErrorCode,
   redact,
+  redactor,
   statusForCode,
   type ErrorCode,
   type CodedErrorOptions,

@@ -41,15 +41,16 @@ if (failures.length > 0) {
 }
 `;
 
-/** The ```ts blocks between "## Quickstart" and the next level-2 heading. */
+/** The ```ts blocks of the README's Quickstart section: from its heading to the next heading of the same or a higher level. */
 export function quickstartSnippets(readmePath: string): string[] {
   const readme = readFileSync(readmePath, 'utf8');
-  const start = readme.indexOf('\n## Quickstart');
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end === -1 ? undefined : end);
+  const heading = /^(#{2,3}) Quickstart$/m.exec(readme);
+  if (!heading) throw new Error(`${readmePath} has no "## Quickstart" or "### Quickstart" heading`);
+  const rest = readme.slice(heading.index + heading[0].length);
+  const next = new RegExp(`^#{2,${heading[1]!.length}} `, 'm').exec(rest);
+  const section = next ? rest.slice(0, next.index) : rest;
   return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
 }
-
 
 /** The environment the snippets run in: the demo credentials, and their hosts sent to the local servers. */
 export function snippetEnv(localServerUrl: string, tokenEndpointOrigin: string): Record<string, string> {
