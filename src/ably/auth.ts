@@ -69,8 +69,8 @@ export class AblyAuth {
     this.#http = Object.freeze({ baseUrl: this.baseUrl, fetch: options.fetch, secrets: Object.freeze(this.#key?.secrets() ?? []) });
     this.#time = new ServerTime(new SystemClock(), this.#http);
     this.#authTimeoutMs = options.authTimeoutMs ?? DEFAULT_ABLY_AUTH_OPTIONS.authTimeoutMs;
-    const { store, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger } = options;
-    this.#managerOptions = { store, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger };
+    const { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger } = options;
+    this.#managerOptions = { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger };
     this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
     this.#provider = new AblyAuthProvider(this.baseUrl, this.#session);
     this.middleware = createAuthMiddleware({ operationSecurity, securitySchemes, provider: this.#provider, ...(logger ? { logger } : {}) });

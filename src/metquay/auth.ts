@@ -77,6 +77,7 @@ export class MetquayAuth {
       secrets,
       retry: { maxDelayMs: maxRetryAfterMs, ...options.retry },
       ...(options.store ? { store: options.store, storeKey: credentialIdentity({ provider: 'metquay', baseUrl, accessKey }) } : {}),
+      ...(options.lock ? { lock: options.lock } : {}),
       ...(options.refreshMarginMs === undefined ? {} : { refreshMarginMs: options.refreshMarginMs }),
       ...(options.forcedRefreshWindowMs === undefined ? {} : { forcedRefreshWindowMs: options.forcedRefreshWindowMs }),
       ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
