@@ -5,7 +5,7 @@ import { RedisTokenStore, type RedisTokenStoreOptions } from '../../../src/redis
  * Redis tests run against a real redis-server at `REDIS_URL` (`.ci/run` starts one), and the
  * fleet, outage and holder-killed tests also against a Redis Cluster at `REDIS_CLUSTER_NODES`
  * (`host:port,host:port,…`; `scripts/redis-cluster.sh up DIR` starts one). Without `REDIS_URL` a
- * developer's run skips them loudly; CI without it fails, so a green CI always means they ran.
+ * developer's run skips them and says why; CI without it fails, so a green CI always means they ran.
  */
 export const REDIS_URL = process.env['REDIS_URL'];
 export const REDIS_CLUSTER_NODES = process.env['REDIS_CLUSTER_NODES'];
@@ -64,7 +64,10 @@ export function clusterTarget(nodes: string): RedisTarget {
   };
 }
 
-/** `describe` when `REDIS_URL` is set; otherwise a failing test in CI, a loud `describe.skip` elsewhere. */
+/**
+ * `describe` when `REDIS_URL` is set; otherwise a failing test in CI, and elsewhere a `describe.skip`
+ * whose title carries the reason, which jest's output then shows (test/reporters/skip-reasons.cjs).
+ */
 export function describeWithRedis(name: string, body: (redisUrl: string) => void): void {
   if (REDIS_URL) {
     describe(name, () => body(REDIS_URL));
@@ -85,17 +88,17 @@ export function describeOnRedisTargets(name: string, body: (target: RedisTarget)
 
 /**
  * Like {@link describeWithRedis} for the cluster runs: `describe` when `REDIS_CLUSTER_NODES` is set;
- * otherwise a failing test in CI, a loud `describe.skip` elsewhere.
+ * otherwise a failing test in CI, a `describe.skip` with the reason elsewhere.
  */
 export function describeWithRedisCluster(name: string, body: (nodes: string) => void): void {
   if (REDIS_CLUSTER_NODES) {
     describe(name, () => body(REDIS_CLUSTER_NODES));
     return;
   }
-  missing(name, () => body('127.0.0.1:7000'), 'REDIS_CLUSTER_NODES', 'scripts/redis-cluster.sh up /tmp/cluster');
+  missing(name, () => body('127.0.0.1:7000'), 'REDIS_CLUSTER_NODES', 'run scripts/redis-cluster.sh up /tmp/cluster and export the REDIS_CLUSTER_NODES it prints');
 }
 
-function missing(name: string, body: () => void, variable = 'REDIS_URL', hint = 'start redis-server'): void {
+function missing(name: string, body: () => void, variable = 'REDIS_URL', howTo = 'start redis-server and run REDIS_URL=redis://127.0.0.1:6379 npx jest test/redis'): void {
   if (inCi) {
     describe(name, () => {
       it('has a Redis to run against', () => {
@@ -104,11 +107,9 @@ function missing(name: string, body: () => void, variable = 'REDIS_URL', hint = 
     });
     return;
   }
-  console.warn(
-    `\n!!!!! SKIPPED Redis tests "${name}": ${variable} is not set.\n` +
-      `!!!!! Install redis-server, ${hint}, and set ${variable} for: npx jest test/redis\n`,
-  );
-  describe.skip(name, () => body());
+  // Jest shows nothing of an all-skipped file but a count: the reason in the title is what
+  // test/reporters/skip-reasons.cjs prints with the results.
+  describe.skip(`${name} [skipped: ${variable} is not set; ${howTo}]`, () => body());
 }
 
 /** A deployment of the test's own, like the target's kind, that the test may crash and restart. */
