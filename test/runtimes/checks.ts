@@ -89,6 +89,20 @@ export async function runChecks(lib: Library, config: CheckConfig, controls: Con
     assert(request.nonce === config.fixed.params.nonce && request.timestamp === config.fixed.params.timestamp, 'fixed nonce/timestamp not kept');
   });
 
+  await check('50 concurrent createTokenRequests each carry their own MAC', async () => {
+    const auth = new lib.AblyAuth({ key: config.ablyKey });
+    const requests = await Promise.all(Array.from({ length: 50 }, (_, i) => auth.createTokenRequest({ ...config.fixed.params, clientId: `client-${i}`, nonce: `concurrent-nonce-${String(i).padStart(4, '0')}` })));
+    // Verified with the runtime's own Web Crypto, one fresh encoding per text.
+    const [keyName, secret] = config.ablyKey.split(':') as [string, string];
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const key = await crypto.subtle.importKey('raw', bytes(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    for (const request of requests) {
+      const text = `${keyName}\n${request.ttl ?? ''}\n${request.capability ?? ''}\n${request.clientId ?? ''}\n${request.timestamp}\n${request.nonce}\n`;
+      const mac = Uint8Array.from(atob(request.mac), (c) => c.charCodeAt(0));
+      assert(await crypto.subtle.verify('HMAC', key, mac, bytes(text)), `MAC of ${request.clientId} does not verify`);
+    }
+  });
+
   await check('AblyAuth with a key: token, publish, history', async () => {
     const published = await tokenClient.POST('/channels/{channelId}/messages', {
       params: { path: { channelId: channel('key') } },

@@ -20,8 +20,8 @@ import { httpControls, type CheckConfig, type CheckResult, type HarnessReport } 
 import { checkBrowserExample } from './lib/browser-example';
 import { launchChromium, runInChromium } from './lib/browser';
 import { bundleFor } from './lib/bundle';
-import { lastJsonLine, run } from './lib/exec';
-import { ensureBuild, installPackedPackage } from './lib/package';
+import { lastJsonLine, run } from '../../scripts/lib/exec';
+import { ensureBuild, installPackedPackage } from '../../scripts/lib/packed-package';
 import { runInWorkerd } from './lib/workerd';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
