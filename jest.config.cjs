@@ -4,6 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', diagnostics: false }] },
+  // The companion package imports the root package by name; in the repo that is its source.
+  moduleNameMapper: { '^tokensmith$': '<rootDir>/src/index-node.ts', '^tokensmith/redis$': '<rootDir>/src/redis/index.ts' },
   testTimeout: 30000,
   maxWorkers: 2,
 };

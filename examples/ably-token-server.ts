@@ -5,7 +5,7 @@
  *
  * Run it against the local demo server (the key below is the demo's public one):
  *
- *   npx tsx src/cli/main.ts serve --port 8080     # terminal 1 (or: npm run serve)
+ *   npx tokensmith serve --port 8080     # terminal 1 (or: npm run serve)
  *   ABLY_KEY=demoApp.demoKey:demoKeySecret-public-do-not-use-in-production \
  *   ABLY_BASE_URL=http://127.0.0.1:8080 PORT=3001 npx tsx examples/ably-token-server.ts
  *   curl -H 'x-demo-user: alice' http://127.0.0.1:3001/ably/token

@@ -5,7 +5,7 @@
  *
  * Run it against the local demo server (the keys below are the demo's public ones):
  *
- *   npx tsx src/cli/main.ts serve --port 8080     # terminal 1 (or: npm run serve)
+ *   npx tokensmith serve --port 8080     # terminal 1 (or: npm run serve)
  *   METQUAY_BASE_URL=http://127.0.0.1:8080/api/v1 METQUAY_ACCESS_KEY=demo-access-key \
  *   METQUAY_SECRET_KEY=demo-secret-key-public-do-not-use-in-production npx tsx examples/metquay-job.ts
  *

@@ -3,3 +3,4 @@
 export * from './index';
 // Ably auth bound to the node:crypto signer (same API as the default entry's).
 export { AblyAuth, createAblyClient } from './ably/node';
+export { nodeSigner, type NodeHmacSha256Key, type NodeSigner } from './ably/crypto/node';

@@ -33,7 +33,7 @@ async function startBare(): Promise<{ url: string }> {
 }
 
 async function startTokensmith(): Promise<{ url: string }> {
-  const { startAuthServer } = await import('../../src/server');
+  const { startAuthServer } = await import('../../tokensmith-server/src/server');
   const config = process.env.BENCH_SERVER_CONFIG ? JSON.parse(process.env.BENCH_SERVER_CONFIG) : undefined;
   const server = await startAuthServer({ host: '127.0.0.1', port: 0, ...(config ? { config } : {}) });
   return { url: server.url };

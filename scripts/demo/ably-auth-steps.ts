@@ -3,7 +3,7 @@
  * exchanged without auth, an authCallback, an authUrl, and an Ably JWT.
  */
 import { AblyAuth, createAblyApi, createAblyClient } from '../../src';
-import { DEMO_CREDENTIALS } from '../../src/server';
+import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 import { startTokenServer } from '../../examples/ably-token-server';
 import { countOf, type DemoStep } from './context';
 import { ablyCode, check, mask } from './format';

@@ -3,7 +3,7 @@
  * and expiry with transparent renewal driven by the server's test controls.
  */
 import { createAblyClient, type AblyClient } from '../../src';
-import { DEMO_CREDENTIALS } from '../../src/server';
+import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 import { countOf, recordingFetch, type DemoStep } from './context';
 import { ablyCode, check, mask } from './format';
 

@@ -1,4 +1,4 @@
-import type { AdminClient, RequestLogEntry } from '../../src/server';
+import type { AdminClient, RequestLogEntry } from '../../tokensmith-server/src/server';
 
 /** What every demo step gets: where the server is and its test controls. */
 export interface DemoContext {

@@ -3,7 +3,7 @@
  * `/authenticate` for many concurrent calls on a cold cache.
  */
 import { createMetquayClient, type MetquayClient } from '../../src';
-import { DEMO_CREDENTIALS } from '../../src/server';
+import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 import { countOf, type DemoStep } from './context';
 import { check, mask } from './format';
 

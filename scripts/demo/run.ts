@@ -2,7 +2,7 @@
  * The `npm start` walk-through: starts the local auth server on an ephemeral port with its test
  * controls, runs each step against it, prints what happened, and always closes the server.
  */
-import { adminClient, DEMO_CREDENTIALS, demoServerConfig, startAuthServer, type AuthServer, type ServerConfigInput } from '../../src/server';
+import { adminClient, DEMO_CREDENTIALS, demoServerConfig, startAuthServer, type AuthServer, type ServerConfigInput } from '../../tokensmith-server/src/server';
 import { ablyAuthSteps } from './ably-auth-steps';
 import { ablyTokenSteps } from './ably-token-steps';
 import { describeRequest, type DemoContext, type DemoStep } from './context';

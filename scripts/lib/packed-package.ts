@@ -15,6 +15,9 @@ export function installPackedPackage(root: string, appDir: string): string {
   execFileSync('tar', ['-xzf', join(appDir, tarball), '-C', target, '--strip-components=1']);
   rmSync(join(appDir, tarball));
   writeFileSync(join(appDir, 'package.json'), `${JSON.stringify({ name: 'runtime-matrix-app', private: true, type: 'module' }, null, 2)}\n`);
+  // Its own tsconfig, so the repository's `paths` (tokensmith -> src/) cannot reach the app: Bun
+  // and esbuild both honour the nearest tsconfig.
+  writeFileSync(join(appDir, 'tsconfig.json'), '{}\n');
   return target;
 }
 

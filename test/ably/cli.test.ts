@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { registerAblyCommands } from '../../src/cli/ably';
+import { registerAblyCommands } from '../../tokensmith-server/src/cli/ably';
 import { tokenRequestSigningText } from '../../src/ably/token-request-signing';
 import { DEMO_CREDENTIALS, startLocalAbly } from './helpers/server';
 
@@ -73,7 +73,7 @@ describe('tokensmith ably', () => {
 it('as a process: an error is one line on stderr with its code, exit status 1, and no secret', () => {
   const tsx = join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const secret = 'VerySecretCliValue';
-  const result = spawnSync(process.execPath, [tsx, 'src/cli/main.ts', 'ably', 'request-token', '--url', 'http://127.0.0.1:9'], {
+  const result = spawnSync(process.execPath, [tsx, 'tokensmith-server/src/cli/main.ts', 'ably', 'request-token', '--url', 'http://127.0.0.1:9'], {
     env: { ...process.env, ABLY_KEY: `app.key:${secret}` },
     encoding: 'utf8',
     timeout: 30_000,

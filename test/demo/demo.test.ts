@@ -3,7 +3,7 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { DEMO_CREDENTIALS } from '../../src/server';
+import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 import { demoSteps } from '../../scripts/demo/run';
 
 const ROOT = resolve(__dirname, '..', '..');

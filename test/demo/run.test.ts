@@ -3,7 +3,7 @@
  * run handled (recorded from the wire), none of them is printed beyond its first 6 characters.
  */
 import { TokensmithError } from '../../src';
-import { DEMO_CREDENTIALS, type AuthServer } from '../../src/server';
+import { DEMO_CREDENTIALS, type AuthServer } from '../../tokensmith-server/src/server';
 import { check } from '../../scripts/demo/format';
 import { runDemo } from '../../scripts/demo/run';
 import type { DemoStep } from '../../scripts/demo/context';

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { adminClient, DEMO_CREDENTIALS, startAuthServer, type AdminClient, type AuthServer } from '../../src/server';
+import { adminClient, DEMO_CREDENTIALS, startAuthServer, type AdminClient, type AuthServer } from '../../tokensmith-server/src/server';
 
 export { DEMO_CREDENTIALS };
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Command } from 'commander';
-import { maskToken, registerMetquayCommands } from '../../src/cli/metquay';
+import { maskToken, registerMetquayCommands } from '../../tokensmith-server/src/cli/metquay';
 import { CLIENT, startTestServer } from '../server/metquay/helpers';
 
 async function run(args: string[], env: Record<string, string | undefined>): Promise<string> {
@@ -49,7 +49,7 @@ describe('tokensmith metquay authenticate', () => {
     const root = path.resolve(__dirname, '../..');
     // Not spawnSync: it would block the event loop this test's server answers on.
     const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/main.ts', 'metquay', 'authenticate', '--url', `${server.url}/api/v1`], {
+      const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'tokensmith-server/src/cli/main.ts', 'metquay', 'authenticate', '--url', `${server.url}/api/v1`], {
         cwd: root,
         env: { ...process.env, METQUAY_ACCESS_KEY: CLIENT.accessKey, METQUAY_SECRET_KEY: 'wrong-secret-for-cli' },
       });

@@ -1,6 +1,6 @@
 import { InvalidCredentialsError } from '../../src/core/errors';
 import { MetquayAuth, createMetquayClient } from '../../src/metquay';
-import { DEMO_CREDENTIALS, adminClient, startAuthServer, type AuthServer } from '../../src/server';
+import { DEMO_CREDENTIALS, adminClient, startAuthServer, type AuthServer } from '../../tokensmith-server/src/server';
 import { manualClock } from './helpers';
 
 // The whole local server (startAuthServer), as users run it, over real HTTP.

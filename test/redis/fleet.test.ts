@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { adminClient, startAuthServer, DEMO_CREDENTIALS, type AuthServer } from '../../src/server';
+import { adminClient, startAuthServer, DEMO_CREDENTIALS, type AuthServer } from '../../tokensmith-server/src/server';
 import { describeWithRedis } from './helpers/env';
 import { killAllWorkers, startWorker, type Worker } from './helpers/workers';
 

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { AblyAuth } from '../../src/ably';
 import { MetquayAuth } from '../../src/metquay';
 import { RedisTokenStore } from '../../src/redis';
-import { DEMO_CREDENTIALS, startAuthServer, type AuthServer } from '../../src/server';
+import { DEMO_CREDENTIALS, startAuthServer, type AuthServer } from '../../tokensmith-server/src/server';
 import { describeWithRedis } from './helpers/env';
 import { startOwnRedis, type OwnRedis } from './helpers/redis-server';
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { createTokenHandler, startTokenServer } from '../../examples/ably-token-server';
 import { startBrowserExample } from '../../examples/browser/server';
-import { DEMO_CREDENTIALS, startAuthServer } from '../../src/server';
+import { DEMO_CREDENTIALS, startAuthServer } from '../../tokensmith-server/src/server';
 import { httpControls, type CheckConfig, type CheckResult, type HarnessReport } from './checks';
 import { checkBrowserExample } from './lib/browser-example';
 import { launchChromium, runInChromium } from './lib/browser';
@@ -69,11 +69,13 @@ async function timed(runtime: string, version: string, entry: string, body: () =
 /** Runs a generated entry file in a server runtime and reads the report it prints. */
 async function runProcess(command: string, args: string[]): Promise<HarnessReport> {
   const exit = await run(command, args, { cwd: APP, timeoutMs: RUNTIME_TIMEOUT_MS });
-  const report = lastJsonLine<HarnessReport>(exit.stdout);
+  const report = lastJsonLine<HarnessReport & { loadedFrom: string }>(exit.stdout);
   if (exit.code !== 0 || !report) {
     const why = exit.timedOut ? `timed out after ${RUNTIME_TIMEOUT_MS} ms` : `exited ${exit.code ?? exit.signal}`;
     throw new Error(`${why}: ${(exit.stderr || exit.stdout).trim().split('\n').slice(-8).join(' | ')}`);
   }
+  // The packed package, not the repository's sources through a tsconfig `paths` mapping.
+  if (!fileURLToPath(report.loadedFrom).startsWith(join(APP, 'node_modules', 'tokensmith', 'dist'))) throw new Error(`loaded tokensmith from ${report.loadedFrom}, not the packed package`);
   return report;
 }
 
@@ -114,7 +116,8 @@ function serverEntry(name: string, specifier: string, channelPrefix: string): st
     `import * as lib from ${JSON.stringify(specifier)};\n` +
       `import { runHarness, httpControls } from './checks.mjs';\n` +
       `const config = ${JSON.stringify(configFor(channelPrefix))};\n` +
-      `console.log(JSON.stringify(await runHarness(lib, config, httpControls(config))));\n`,
+      `const report = await runHarness(lib, config, httpControls(config));\n` +
+      `console.log(JSON.stringify({ ...report, loadedFrom: import.meta.resolve(${JSON.stringify(specifier)}) }));\n`,
   );
   return file;
 }

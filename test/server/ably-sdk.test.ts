@@ -1,6 +1,6 @@
 import * as Ably from 'ably';
 import { SignJWT } from 'jose';
-import { adminClient } from '../../src/server';
+import { adminClient } from '../../tokensmith-server/src/server';
 import { FULL_KEY, LIMITED_KEY, TestClock, keyName, keySecret, useSuiteServer } from './helpers';
 
 // The official SDK signs TokenRequests with its own clock, so the server clock starts at real time.

@@ -1,4 +1,4 @@
-import { adminClient } from '../../src/server';
+import { adminClient } from '../../tokensmith-server/src/server';
 import { FULL_KEY, METQUAY_CLIENT, basic, bearer, expectAblyError, getToken, keyName, signTokenRequest, startTestServer, useSuiteServer } from './helpers';
 
 const suite = useSuiteServer();
@@ -13,7 +13,7 @@ describe('test controls availability', () => {
   });
 
   test('startAuthServer leaves them off by default', async () => {
-    const { startAuthServer } = await import('../../src/server');
+    const { startAuthServer } = await import('../../tokensmith-server/src/server');
     const server = await startAuthServer();
     try {
       expect((await fetch(`${server.url}/_admin/clock`)).status).toBe(404);

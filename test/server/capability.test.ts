@@ -1,4 +1,4 @@
-import { intersectCapabilities, permits, resourceCovers } from '../../src/server/ably/capability-rules';
+import { intersectCapabilities, permits, resourceCovers } from '../../tokensmith-server/src/server/ably/capability-rules';
 
 describe('wildcard resource matching', () => {
   test.each([

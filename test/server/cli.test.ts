@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_CREDENTIALS } from '../../src/server';
+import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 
 // `npx tsx …` resolves to tsx's CLI; it is spawned directly because npm's exec wrapper dies of the
 // SIGTERM itself (status 143) instead of passing it through `sh -c` to the server.
@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 function serve(args: string[]): Run {
-  const child = spawn(process.execPath, [TSX_CLI, 'src/cli/main.ts', 'serve', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TSX_CLI, 'tokensmith-server/src/cli/main.ts', 'serve', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   const run: Run = {
     child,

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SERVER_CONFIG, DEMO_CREDENTIALS, demoServerConfig, loadServerConfig, resolveServerConfig, startAuthServer } from '../../src/server';
+import { DEFAULT_SERVER_CONFIG, DEMO_CREDENTIALS, demoServerConfig, loadServerConfig, resolveServerConfig, startAuthServer } from '../../tokensmith-server/src/server';
 import { ConfigurationError } from '../../src/core/errors';
 
 const KEY = 'app.key:config-test-secret-123456';

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { decode, encode } from '@msgpack/msgpack';
-import { startAuthServer, type AuthServer, type AuthServerOptions, type ServerConfigInput } from '../../src/server';
+import { startAuthServer, type AuthServer, type AuthServerOptions, type ServerConfigInput } from '../../tokensmith-server/src/server';
 
 // Real HTTP on 127.0.0.1:0 for every suite (fastify.inject() does not load under jest's CJS transform).
 

@@ -1,7 +1,7 @@
-import { NonceStore } from '../../src/server/ably/nonce-store';
-import { TokenRegistry, type IssuedToken } from '../../src/server/ably/token-registry';
-import { RequestLog } from '../../src/server/admin/request-log';
-import { FaultInjector } from '../../src/server/admin/faults';
+import { NonceStore } from '../../tokensmith-server/src/server/ably/nonce-store';
+import { TokenRegistry, type IssuedToken } from '../../tokensmith-server/src/server/ably/token-registry';
+import { RequestLog } from '../../tokensmith-server/src/server/admin/request-log';
+import { FaultInjector } from '../../tokensmith-server/src/server/admin/faults';
 
 const WINDOW = 10_000;
 
@@ -89,7 +89,7 @@ describe('RequestLog and FaultInjector', () => {
 
 describe('FifoMap', () => {
   test('evicts in insertion order; re-setting a key makes it the newest; deleted keys are skipped', async () => {
-    const { FifoMap } = await import('../../src/server/lib/fifo-map');
+    const { FifoMap } = await import('../../tokensmith-server/src/server/lib/fifo-map');
     const map = new FifoMap<string, number>();
     for (const key of ['a', 'b', 'c', 'd']) map.set(key, key.charCodeAt(0));
     map.set('a', 1);
@@ -102,7 +102,7 @@ describe('FifoMap', () => {
   });
 
   test('stays correct across many evictions (queue compaction)', async () => {
-    const { FifoMap } = await import('../../src/server/lib/fifo-map');
+    const { FifoMap } = await import('../../tokensmith-server/src/server/lib/fifo-map');
     const map = new FifoMap<number, number>();
     for (let i = 0; i < 20_000; i++) {
       map.set(i, i);

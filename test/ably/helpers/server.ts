@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { adminClient, DEMO_CREDENTIALS, startAuthServer, type AdminClient, type AuthServer } from '../../../src/server';
+import { adminClient, DEMO_CREDENTIALS, startAuthServer, type AdminClient, type AuthServer } from '../../../tokensmith-server/src/server';
 
 export { DEMO_CREDENTIALS };
 

@@ -23,6 +23,10 @@ export async function bundleFor(target: keyof typeof TARGETS, entry: string, out
   });
   const nodeOnly = nodeOnlyImports(result.metafile);
   if (nodeOnly.length > 0) throw new Error(`${target} bundle imports Node-only modules: ${nodeOnly.join(', ')}`);
+  const inputs = Object.keys(result.metafile.inputs);
+  if (!inputs.some((path) => path.includes('node_modules/tokensmith/dist/'))) throw new Error(`${target} bundle does not contain the packed package`);
+  const sources = inputs.filter((path) => /(^|\/)src\//.test(path) && !path.includes('node_modules'));
+  if (sources.length > 0) throw new Error(`${target} bundle took tokensmith from the repository's sources: ${sources.slice(0, 3).join(', ')}`);
 }
 
 const NODE_BUILTINS = new Set(['assert', 'buffer', 'child_process', 'crypto', 'events', 'fs', 'http', 'https', 'net', 'os', 'path', 'process', 'stream', 'tls', 'url', 'util', 'worker_threads', 'zlib']);

@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { metquayPlugin } from '../../../src/server/metquay';
+import { metquayPlugin } from '../../../tokensmith-server/src/server/metquay';
 import { CLIENT, startTestServer } from './helpers';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

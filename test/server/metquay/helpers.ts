@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { metquayPlugin, type MetquayPluginOptions, MetquayServerState } from '../../../src/server/metquay';
+import { metquayPlugin, type MetquayPluginOptions, MetquayServerState } from '../../../tokensmith-server/src/server/metquay';
 
 // fastify.inject() cannot load under jest's CommonJS transform (light-my-request needs the
 // ESM-only `cookie` package), so these tests talk real HTTP to 127.0.0.1.

@@ -1,6 +1,5 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { parseCapability } from '../../ably/capability';
-import { TokensmithError } from '../../core/errors';
+import { parseCapability, TokensmithError } from 'tokensmith';
 import { assertKnownOperations, intersectCapabilities, type CapabilityMap } from './capability-rules';
 import type { KeyRing } from './keys';
 import type { Principal } from './principal';

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import { TokensmithError } from '../../core/errors';
+import { TokensmithError } from 'tokensmith';
 import type { WireFormat } from '../lib/wire';
 import { permits } from './capability-rules';
 import type { HistoryQuery, StoredMessage } from './message-log';

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { canonicalCapability, parseCapability } from '../../ably/capability';
-import { tokenRequestSigningText } from '../../ably/token-request-signing';
-import { TokensmithError } from '../../core/errors';
+import { canonicalCapability, parseCapability, tokenRequestSigningText, TokensmithError } from 'tokensmith';
 import { constantTimeEqual } from '../lib/constant-time';
 import { authenticateBasic } from './authenticate';
 import { assertKnownOperations, intersectCapabilities, type CapabilityMap } from './capability-rules';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { TokensmithError } from '../core/errors';
+import { TokensmithError } from 'tokensmith';
 
 /**
  * Parses and runs the CLI. A {@link TokensmithError} becomes one line on stderr with its code and

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
-import { redact } from '../../core/errors';
+import { redact } from 'tokensmith';
 import type { LogFields, ServerLogger } from '../logger';
 
 /**

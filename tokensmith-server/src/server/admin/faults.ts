@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { TokensmithError } from '../../core/errors';
+import { TokensmithError } from 'tokensmith';
 import { sendAblyError } from '../lib/ably-errors';
 import { sendWire } from '../lib/wire';
 import { isAdminPath, pathOf } from './request-log';

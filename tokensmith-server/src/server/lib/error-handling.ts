@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TokensmithError } from '../../core/errors';
+import { TokensmithError } from 'tokensmith';
 import { isMetquayPath } from '../admin/faults';
 import { pathOf } from '../admin/request-log';
 import type { ServerLogger } from '../logger';

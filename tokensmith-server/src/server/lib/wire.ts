@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { decode, encode } from '@msgpack/msgpack';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TokensmithError } from '../../core/errors';
+import { TokensmithError } from 'tokensmith';
 
 /**
  * The two encodings the Ably side speaks. Requests: `Content-Type: application/json` or

@@ -1,4 +1,4 @@
-import { TokensmithError } from '../../core/errors';
+import { TokensmithError } from 'tokensmith';
 import type { ClockState, FaultSpec, PendingFault, RequestLogEntry, ServerStats } from './types';
 
 /** Options of {@link adminClient}. */

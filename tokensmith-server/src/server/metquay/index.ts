@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { operationSchemas } from '../../../generated/metquay.validation';
+import { operationSchemas } from '../../../../generated/metquay.validation';
 import { metquayAdminRoutes } from './admin';
 import { registerAuthenticateRoute } from './authenticate';
 import type { MetquayServerConfig } from './config';

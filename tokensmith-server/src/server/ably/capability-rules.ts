@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../../core/errors';
+import { ConfigurationError } from 'tokensmith';
 
 /**
  * How the server applies capabilities: which operations exist, how a resource pattern matches a

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { MetquayAuth, type AuthenticationResponse } from '../metquay';
+import { MetquayAuth, type AuthenticationResponse } from 'tokensmith';
 import { processIo, shownToken, type CliIo } from './io';
 
 /** Where the `metquay` commands read and write. */

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { AblyAuth } from '../ably/node';
-import type { TokenParams } from '../ably/types';
-import { ConfigurationError, InvalidCredentialsError } from '../core/errors';
+import { AblyAuth, type TokenParams, ConfigurationError, InvalidCredentialsError } from 'tokensmith';
 import { processIo, shownToken, type CliIo } from './io';
 
 /** Where the `ably` commands read and write. */

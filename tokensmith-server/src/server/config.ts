@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseCapability, type CapabilityInput } from '../ably/capability';
-import { ConfigurationError, TokensmithError } from '../core/errors';
+import { parseCapability, type CapabilityInput, ConfigurationError, TokensmithError } from 'tokensmith';
 import { assertKnownOperations, type CapabilityMap } from './ably/capability-rules';
 import {
   DEFAULT_METQUAY_SERVER_CONFIG,

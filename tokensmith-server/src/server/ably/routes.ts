@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { operationSchemas } from '../../../generated/ably.validation';
+import { operationSchemas } from '../../../../generated/ably.validation';
 import { routeFor } from '../lib/routes';
 import { responseFormat, sendWire } from '../lib/wire';
 import { authenticate } from './authenticate';

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { FastifyRequest } from 'fastify';
-import { TokensmithError } from '../../core/errors';
+import { TokensmithError } from 'tokensmith';
 import { constantTimeEqual } from '../lib/constant-time';
 import { looksLikeJwt, verifyAblyJwt } from './jwt';
 import type { Principal } from './principal';

@@ -1,4 +1,4 @@
-import { nodeSigner, type NodeHmacSha256Key } from '../../ably/crypto/node';
+import { nodeSigner, type NodeHmacSha256Key } from 'tokensmith';
 import type { ResolvedAblyKey } from '../config';
 import type { CapabilityMap } from './capability-rules';
 

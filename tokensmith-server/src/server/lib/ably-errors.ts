@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { TokensmithError } from '../../core/errors';
+import { TokensmithError } from 'tokensmith';
 import { responseFormat, sendWire } from './wire';
 
 /**
