@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   40160: { statusCode: 401, meaning: 'operation not permitted with provided capability' },
   40170: { statusCode: 401, meaning: 'error from client token callback or authUrl' },
   40171: { statusCode: 403, meaning: 'no means provided to renew auth token' },
+  40300: { statusCode: 403, meaning: 'forbidden' },
   40400: { statusCode: 404, meaning: 'not found' },
   41300: { statusCode: 413, meaning: 'request body too large' },
   41500: { statusCode: 415, meaning: 'unsupported media type' },
