@@ -74,7 +74,12 @@ export async function startBrowserExample(options: BrowserExampleOptions): Promi
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Browsers keep connections open; do not wait for them to give up.
+        server.closeAllConnections();
+      }),
   };
 }
 

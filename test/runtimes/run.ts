@@ -174,7 +174,7 @@ try {
       });
       chromiumReady = await launchChromium();
       const report = await runInChromium(chromiumReady.context, `${pageBase}/`, { ...configFor('chromium'), authUrl: `${pageBase}/ably/token` }, controls);
-      if (report.pageErrors.length > 0) process.stderr.write(`    page said: ${report.pageErrors.join(' | ')}\n`);
+      if (report.results.some((result) => !result.ok)) process.stderr.write(`    page said: ${report.pageErrors.join(' | ')}\n`);
       return report;
     });
     await timed('Chromium', chromiumVersion, 'examples/browser (esbuild, packed package)', async () => {
@@ -189,6 +189,7 @@ try {
   } finally {
     await chromiumReady?.close();
     pageServer.close();
+    pageServer.closeAllConnections();
   }
 } finally {
   await tokenServer.close();
