@@ -148,6 +148,17 @@ export async function runChecks(lib: Library, config: CheckConfig, controls: Con
     same(metquay.seen, ['POST /api/v1/authenticate 200', 'GET /api/v1/customers 200'], 'requests');
   });
 
+  await check('MetquayAuth without credentials: ConfigurationError 40106, whether or not the env is readable', async () => {
+    let caught: unknown;
+    try {
+      lib.createMetquayClient({ baseUrl: config.metquayUrl });
+    } catch (error) {
+      caught = error;
+    }
+    assert(caught instanceof lib.ConfigurationError, `expected a ConfigurationError, got ${String(caught)}`);
+    assert(caught.code === 40106 && caught.message.includes('accessKey'), `unexpected ${caught.code}: ${caught.message}`);
+  });
+
   await check('expired Metquay token: renewed once, call retried', async () => {
     metquay.seen.length = 0;
     await controls.expireMetquayTokens();

@@ -68,7 +68,9 @@ async function timed(runtime: string, version: string, entry: string, body: () =
 
 /** Runs a generated entry file in a server runtime and reads the report it prints. */
 async function runProcess(command: string, args: string[]): Promise<HarnessReport> {
-  const exit = await run(command, args, { cwd: APP, timeoutMs: RUNTIME_TIMEOUT_MS });
+  // No METQUAY_* from this shell: a check expects the credentials to be missing.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('METQUAY_')));
+  const exit = await run(command, args, { cwd: APP, timeoutMs: RUNTIME_TIMEOUT_MS, env });
   const report = lastJsonLine<HarnessReport & { loadedFrom: string }>(exit.stdout);
   if (exit.code !== 0 || !report) {
     const why = exit.timedOut ? `timed out after ${RUNTIME_TIMEOUT_MS} ms` : `exited ${exit.code ?? exit.signal}`;
