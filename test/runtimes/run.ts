@@ -18,8 +18,9 @@ import { startBrowserExample } from '../../examples/browser/server';
 import { DEMO_CREDENTIALS, startAuthServer } from '../../tokensmith-server/src/server';
 import { httpControls, type CheckConfig, type CheckResult, type HarnessReport } from './checks';
 import { checkBrowserExample } from './lib/browser-example';
+import { checkDenoExample, checkWorkerExample } from './lib/deploy-examples';
 import { launchChromium, runInChromium } from './lib/browser';
-import { bundleFor } from './lib/bundle';
+import { bundleFor, packedTokensmith } from './lib/bundle';
 import { lastJsonLine, run } from '../../scripts/lib/exec';
 import { ensureBuild, installPackedPackage } from '../../scripts/lib/packed-package';
 import { runInWorkerd } from './lib/workerd';
@@ -152,6 +153,9 @@ try {
     return runInWorkerd(join(APP, 'worker.js'), configFor('workerd'));
   });
 
+  await timed('workerd', workerdVersion, 'examples/cloudflare-worker (wrangler-style bundle)', () => checkWorkerExample(ROOT, APP, server.url, DEMO_CREDENTIALS.ablyKey));
+  await timed('Deno', denoVersion, 'examples/deno/server.ts', () => checkDenoExample(ROOT, APP, join(BIN, 'deno'), server.url, DEMO_CREDENTIALS.ablyKey));
+
   // 5. Chromium: the checks in a page, then the browser example as a person would see it.
   const chromiumVersion = version(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version']);
   let chromiumReady: Awaited<ReturnType<typeof launchChromium>> | undefined;
@@ -210,12 +214,3 @@ console.log(`\nruntime matrix: ${outcomes.length - failures.length} of ${outcome
 writeFileSync(join(OUT, 'report.json'), `${JSON.stringify(outcomes, null, 2)}\n`);
 process.exit(failures.length > 0 ? 1 : 0);
 
-/** Redirects the example's `../../src/index` import to the packed package, resolved for browsers. */
-function packedTokensmith(appDir: string): import('esbuild').Plugin {
-  return {
-    name: 'packed-tokensmith',
-    setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /\/src\/index$/ }, (args) => pluginBuild.resolve('tokensmith', { resolveDir: appDir, kind: args.kind }));
-    },
-  };
-}

@@ -1,4 +1,4 @@
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 /** esbuild settings per target, as the platform's own tooling bundles (wrangler for workerd). */
 export const TARGETS = {
@@ -7,10 +7,11 @@ export const TARGETS = {
 } as const;
 
 /** Bundles `entry` (resolving from `resolveDir`'s node_modules) for `target`; throws on any Node built-in. */
-export async function bundleFor(target: keyof typeof TARGETS, entry: string, outfile: string): Promise<void> {
+export async function bundleFor(target: keyof typeof TARGETS, entry: string, outfile: string, plugins: Plugin[] = []): Promise<void> {
   const settings = TARGETS[target];
   const result = await build({
     entryPoints: [entry],
+    plugins,
     outfile,
     bundle: true,
     format: 'esm',
@@ -37,4 +38,14 @@ export function nodeOnlyImports(metafile: Metafile): string[] {
   const builtins = imports.filter((path) => path.startsWith('node:') || NODE_BUILTINS.has(path));
   const nodeEntryFiles = Object.keys(metafile.inputs).filter((path) => /tokensmith\/dist\/index\.node\./.test(path));
   return [...builtins, ...nodeEntryFiles];
+}
+
+/** Redirects the examples' `../../src/index` import to the packed package in `appDir`, resolved for the build's platform. */
+export function packedTokensmith(appDir: string): Plugin {
+  return {
+    name: 'packed-tokensmith',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /\/src\/index$/ }, (args) => pluginBuild.resolve('tokensmith', { resolveDir: appDir, kind: args.kind }));
+    },
+  };
 }
