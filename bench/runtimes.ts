@@ -52,6 +52,8 @@ export async function run(): Promise<BenchResult> {
 
   // passes[p][runtime][candidate] = median ops/s of that pass
   const passes: Record<string, Record<string, number>>[] = [];
+  // Per runtime: the default entry / the resolved entry, round by round in the same process.
+  const inProcess: Record<string, number[]> = {};
   const versions: Record<string, string> = {};
   const failures: Record<string, string> = {};
   for (let pass = 0; pass < PASSES; pass++) {
@@ -66,6 +68,9 @@ export async function run(): Promise<BenchResult> {
       }
       versions[runtime.name] = report.runtime;
       figures[runtime.name] = Object.fromEntries(Object.entries(report.rounds).map(([name, rounds]) => [name, median(rounds)]));
+      const resolved = Object.entries(report.rounds).find(([name]) => name.startsWith('resolved:'))?.[1];
+      const fallback = Object.entries(report.rounds).find(([name]) => name.startsWith('default:'))?.[1];
+      if (resolved && fallback) (inProcess[runtime.name] ??= []).push(...fallback.map((ops, i) => ops / resolved[i]!));
     }
     passes.push(figures);
   }
@@ -84,13 +89,16 @@ export async function run(): Promise<BenchResult> {
       versus: baseline(passes[0]!) ? `Node node:crypto entry ${formatCount(median(passes.map(baseline).filter((v): v is number => v !== undefined)))}` : 'Node not measured',
       ratio: ratios.length ? formatRatio(median(ratios)) : '',
       status: 'info',
+      ...(which === 'default' && inProcess[runtime]
+        ? { note: `${formatRatio(median(inProcess[runtime]!))} of ${runtime}'s own resolved entry, round by round in one process` }
+        : {}),
     });
   }
   for (const [runtime, why] of Object.entries(failures)) rows.push(notMeasured(`createTokenRequest on ${runtime}`, why));
   return {
     bench: 'runtimes',
     rows,
-    figures: { versions, passes: passes.map((p) => Object.fromEntries(Object.entries(p).map(([r, c]) => [r, Object.fromEntries(Object.entries(c).map(([n, v]) => [n, round(v)]))]))) },
+    figures: { versions, defaultVsResolvedInProcess: Object.fromEntries(Object.entries(inProcess).map(([r, v]) => [r, round(median(v))])), passes: passes.map((p) => Object.fromEntries(Object.entries(p).map(([r, c]) => [r, Object.fromEntries(Object.entries(c).map(([n, v]) => [n, round(v)]))]))) },
     notes: [
       `runtimes: the packed package; in each runtime the entry it resolves and the default entry, ${ROUNDS} rounds of >= ${MIN_MS} ms interleaved in one process, median per pass; ` +
         `${PASSES} passes of Node, Bun, Deno in turn; ratios are to Node's node:crypto entry of the same pass (median over passes). Same parameters as create-token-request.`,
