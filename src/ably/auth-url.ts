@@ -1,5 +1,7 @@
-import { AuthProviderError, redact, TransportError } from '../core/errors';
-import { MAX_TOKEN_RESPONSE_BYTES, readAblyErrorInfo, readTextCapped } from './http';
+import { AuthProviderError } from '../core/errors';
+import { MAX_TOKEN_RESPONSE_BYTES, readBodyText, send } from '../core/http';
+import { errorFromResponse } from '../core/response-error';
+import { decodeMsgpack } from './msgpack-decode';
 import type { NormalisedTokenParams } from './token-params';
 import { classifyTokenResult, type TokenSourceResult } from './token-result';
 
@@ -29,13 +31,15 @@ export interface AuthUrlRequest {
  * query stays on the URL and the rest goes form-encoded in the body. The stored URL is never
  * rewritten, so its query survives every retry.
  *
- * @throws {AuthProviderError} 40170 for a non-2xx answer (with the status kept when it is 5xx or
- * 429, so it is retried), a missing or other Content-Type, an empty, `null` or unparsable body,
- * or one over 128 KiB. {@link TransportError} 80000 when the authUrl cannot be reached.
+ * @throws {AuthProviderError} 40170 for a 4xx answer (the endpoint's status and code kept as
+ * `upstream`), a missing or other Content-Type, an empty, `null` or unparsable body;
+ * `ResponseTooLargeError` 40170 for one over 64 KiB. `ServerError` 40170 for a 5xx and
+ * `RateLimitError` 42910 for a 429, both with the `Retry-After` wait, so they are retried (or given
+ * up at once past `maxDelayMs`). `TransportError` 80000 when the authUrl cannot be reached.
  */
 export async function fetchFromAuthUrl(
   request: AuthUrlRequest,
-  fetchImpl: typeof globalThis.fetch,
+  fetchImpl: typeof globalThis.fetch | undefined,
   signal: AbortSignal,
   secrets: readonly string[],
 ): Promise<TokenSourceResult> {
@@ -55,14 +59,10 @@ export async function fetchFromAuthUrl(
     init = { method: 'GET', headers, signal };
   }
 
-  let response: Response;
-  try {
-    response = await fetchImpl(url, init);
-  } catch (error) {
-    if (signal.aborted) throw signal.reason ?? error;
-    throw new TransportError(80000, 'authUrl could not be reached', { cause: scrub(error, secrets) });
+  const response = await send(fetchImpl, url.href, init, 'authUrl', secrets);
+  if (!response.ok) {
+    throw await errorFromResponse(response, { what: 'authUrl', secrets, refused: 'credentials', fixedCode: 40170, decodeMsgpack });
   }
-  if (!response.ok) throw await httpFailure(response, secrets);
 
   const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
   const isJson = contentType.includes('application/json');
@@ -76,8 +76,7 @@ export async function fetchFromAuthUrl(
         : 'authUrl answered without a Content-Type; expected application/json, text/plain or application/jwt',
     );
   }
-  const text = await readTextCapped(response, MAX_TOKEN_RESPONSE_BYTES);
-  if (text === undefined) throw new AuthProviderError(40170, 'authUrl answered more than 128 KiB');
+  const text = await readBodyText(response, 'authUrl answer', MAX_TOKEN_RESPONSE_BYTES, 40170);
   if (!isJson) return classifyTokenResult(text.trim(), 'authUrl', isJwt);
   let body: unknown;
   try {
@@ -86,19 +85,4 @@ export async function fetchFromAuthUrl(
     throw new AuthProviderError(40170, text.trim() === '' ? 'authUrl answered an empty body' : 'authUrl answered invalid JSON');
   }
   return classifyTokenResult(body, 'authUrl');
-}
-
-async function httpFailure(response: Response, secrets: readonly string[]): Promise<AuthProviderError> {
-  const info = await readAblyErrorInfo(response).catch(() => undefined);
-  const transient = response.status >= 500 || response.status === 429;
-  const detail = info?.message ? `: ${redact(info.message, secrets)}` : '';
-  return new AuthProviderError(info?.code ?? 40170, `authUrl answered HTTP ${response.status}${detail}`, {
-    statusCode: transient ? response.status : 401,
-  });
-}
-
-function scrub(error: unknown, secrets: readonly string[]): Error {
-  const copy = new Error(redact(error instanceof Error ? error.message : String(error), secrets));
-  copy.name = error instanceof Error ? error.name : 'Error';
-  return copy;
 }

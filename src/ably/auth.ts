@@ -1,22 +1,21 @@
 import type { Middleware } from 'openapi-fetch';
 import { operationSecurity, securitySchemes } from '../../generated/ably.security';
 import { SystemClock } from '../core/clock';
-import { ConfigurationError, InvalidCredentialsError, TokenError, TokensmithError } from '../core/errors';
+import { InvalidArgumentError, InvalidCredentialsError } from '../core/errors';
 import { createAuthMiddleware } from '../core/middleware';
 import { withTimeout } from '../core/timeout';
-import { TokenManager } from '../core/token-manager';
-import { createAblyAuthProvider, type AblyToken } from './auth-provider';
+import { AblyAuthProvider, type AblySession } from './auth-provider';
 import type { Signer } from './crypto/signer';
 import { webSigner } from './crypto/web';
+import type { AblyHttp } from './http';
 import { signAblyJwt } from './jwt';
 import type { AblyKey } from './key';
-import { createTokenManager } from './manager';
 import { DEFAULT_ABLY_AUTH_OPTIONS, type AblyAuthOptions, type AuthOptions } from './options';
-import { obtainToken, type TokenSourceDeps } from './request-token';
-import { fetchServerTime, type AblyRest } from './rest';
-import { checkAuthOptions, checkClientIdMatch, checkLibraryClientId, chooseMethod, literalToken, type AuthMethod } from './settings';
-import { signTokenRequest } from './token-request';
+import { ServerTime } from './server-time';
+import { checkAuthOptions, checkLibraryClientId, chooseMethod, literalToken, type AuthMethod } from './settings';
+import { signTokenRequest } from './token-request-signing';
 import { normaliseTokenParams, type NormalisedTokenParams } from './token-params';
+import { AUTH_TIMEOUT_MARGIN_MS, AblyTokenSource, checkClientIdMatch, type SourceManagerOptions } from './token-source';
 import type { TokenDetails, TokenParams, TokenRequest } from './types';
 
 /**
@@ -24,6 +23,10 @@ import type { TokenDetails, TokenParams, TokenRequest } from './types';
  * `authorize`), on tokensmith's token lifecycle: one fetch however many callers, renewal ahead of
  * expiry, renew-and-retry-once on a rejected token. `auth.middleware` plugs it into any
  * openapi-fetch client; `createAblyClient` does that for you.
+ *
+ * Each configuration (the constructor's, each `authorize()` with arguments) becomes an immutable
+ * token source with its own manager; only the current one's tokens set `clientId` and
+ * `tokenDetails`, and a replaced manager is stopped.
  *
  * @example
  * ```ts
@@ -43,74 +46,55 @@ export class AblyAuth {
 
   readonly #signer: Signer;
   readonly #key: AblyKey | undefined;
-  readonly #options: Readonly<AblyAuthOptions>;
+  readonly #managerOptions: SourceManagerOptions;
   readonly #libraryClientId: string | undefined;
-  readonly #clock = new SystemClock();
-  readonly #rest: AblyRest;
-  readonly #deps: TokenSourceDeps;
-  #clockKnown = false;
-  #clockSync: Promise<void> | undefined;
+  readonly #http: AblyHttp;
+  readonly #time: ServerTime;
+  readonly #authTimeoutMs: number;
+  readonly #provider: AblyAuthProvider;
   #authOptions: Readonly<AuthOptions>;
   #tokenParams: NormalisedTokenParams;
-  /** Params of the fetch authorize is about to make, timestamp and nonce included; used once. */
-  #oneShotParams: NormalisedTokenParams | undefined;
-  #method: AuthMethod;
-  #tokenClientId: string | undefined;
-  #manager: TokenManager<AblyToken>;
+  #session: AblySession;
 
   constructor(options: AblyAuthOptions) {
     this.#signer = (new.target as unknown as { signer: Signer }).signer;
     this.#key = checkAuthOptions(options);
-    this.#options = options;
     this.#libraryClientId = checkLibraryClientId(options.clientId);
-    this.#method = chooseMethod(options, this.#key !== undefined);
+    const method = chooseMethod(options, this.#key !== undefined);
     this.#authOptions = { ...options };
     this.#tokenParams = savedParams(normaliseTokenParams(options.defaultTokenParams), this.#libraryClientId);
     const baseUrl = options.baseUrl ?? DEFAULT_ABLY_AUTH_OPTIONS.baseUrl;
-    if (!URL.canParse(baseUrl)) throw new ConfigurationError(40003, '"baseUrl" must be an absolute URL');
+    if (!URL.canParse(baseUrl)) throw new InvalidArgumentError(40003, '"baseUrl" must be an absolute URL');
     this.baseUrl = baseUrl.replace(/\/+$/, '');
-    const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.#rest = { baseUrl: this.baseUrl, fetch: fetchImpl, secrets: () => this.#secrets() };
-    this.#deps = {
-      rest: this.#rest,
-      signer: this.#signer,
-      authTimeoutMs: options.authTimeoutMs ?? DEFAULT_ABLY_AUTH_OPTIONS.authTimeoutMs,
-      timestamp: (queryTime, signal) => this.#timestamp(queryTime, signal),
-      resyncClock: (signal) => this.#resyncClock(signal),
-    };
-    this.#manager = this.#newManager(this.#method === 'token' ? literalToken(options) : undefined);
-    this.middleware = createAuthMiddleware({
-      operationSecurity,
-      securitySchemes,
-      provider: createAblyAuthProvider({
-        method: () => this.#method,
-        manager: () => this.#manager,
-        key: this.#key,
-        baseUrl: this.baseUrl,
-      }),
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
+    this.#http = Object.freeze({ baseUrl: this.baseUrl, fetch: options.fetch, secrets: Object.freeze(this.#key?.secrets() ?? []) });
+    this.#time = new ServerTime(new SystemClock(), this.#http);
+    this.#authTimeoutMs = options.authTimeoutMs ?? DEFAULT_ABLY_AUTH_OPTIONS.authTimeoutMs;
+    const { store, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger } = options;
+    this.#managerOptions = { store, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger };
+    this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
+    this.#provider = new AblyAuthProvider(this.baseUrl, this.#session);
+    this.middleware = createAuthMiddleware({ operationSecurity, securitySchemes, provider: this.#provider, ...(logger ? { logger } : {}) });
   }
 
   /**
-   * The client's identity [RSA7, RSA12]: the `clientId` option, else the clientId of the latest
-   * token (`*` for a wildcard token), else null.
+   * The client's identity [RSA7, RSA12]: the `clientId` option, else the clientId of the current
+   * configuration's latest token (`*` for a wildcard token), else null.
    */
   get clientId(): string | null {
-    return this.#libraryClientId ?? this.#tokenClientId ?? null;
+    return this.#libraryClientId ?? this.#session.manager.lastObtained()?.details.clientId ?? null;
   }
 
   /** The token in use, while valid; null with Basic auth or before a token is obtained [RSA16]. */
   get tokenDetails(): TokenDetails | null {
-    if (this.#method !== 'token') return null;
-    return this.#manager.exportState()?.value.details ?? null;
+    if (this.#session.method !== 'token') return null;
+    return this.#session.manager.exportState()?.value.details ?? null;
   }
 
   /**
    * Creates and signs a TokenRequest with the key, for a client to exchange without auth [RSA9].
    * `tokenParams` and `authOptions` replace the saved defaults when given.
    *
-   * @throws {InvalidCredentialsError} 40101 without a key. {@link ConfigurationError} 40012 for
+   * @throws {InvalidCredentialsError} 40101 without a key. {@link InvalidArgumentError} 40012 for
    * an empty clientId; 40003 for an invalid capability, ttl or nonce.
    * @example
    * ```ts
@@ -122,7 +106,7 @@ export class AblyAuth {
     if (!key) throw new InvalidCredentialsError('createTokenRequest needs a key; none was given');
     const params = tokenParams === undefined ? this.#tokenParams : normaliseTokenParams(tokenParams);
     const queryTime = (authOptions ?? this.#authOptions).queryTime === true;
-    return signTokenRequest(key, this.#signer, params, () => this.#localTimestamp(queryTime));
+    return signTokenRequest(key, this.#signer, params, () => this.#timestamp(queryTime));
   }
 
   /**
@@ -137,8 +121,8 @@ export class AblyAuth {
   async requestToken(tokenParams?: TokenParams, authOptions?: AuthOptions): Promise<TokenDetails> {
     const options = authOptions === undefined ? this.#authOptions : checked(authOptions);
     const params = tokenParams === undefined ? this.#tokenParams : normaliseTokenParams(tokenParams);
-    const key = this.#keyFor(authOptions);
-    const { details } = await this.#withTimeout((signal) => obtainToken(this.#deps, key, options, params, signal), 'requestToken');
+    const source = this.#source(options, params, undefined, this.#keyFor(authOptions));
+    const { details } = await this.#withTimeout((signal) => source.obtain(signal), 'requestToken');
     return details;
   }
 
@@ -146,7 +130,9 @@ export class AblyAuth {
    * Obtains a new token and makes it the client's from now on, switching to token auth [RSA10].
    * Given `tokenParams` and `authOptions` replace the saved ones (never merged; a timestamp and a
    * nonce are never saved); the key stays the client's [RSA10i], and a different key is refused
-   * with 40102.
+   * with 40102. With arguments, a new source and manager replace the current ones (the old
+   * manager is stopped); a call that is overtaken by a later one still resolves with its own
+   * token, but only the latest sets `clientId` and `tokenDetails`.
    *
    * @example
    * ```ts
@@ -157,7 +143,7 @@ export class AblyAuth {
     if (authOptions?.key !== undefined) {
       const other = checkAuthOptions({ key: authOptions.key });
       if (!this.#key || !other || !this.#key.equals(other)) {
-        throw new TokensmithError(40102, 'authorize was given a different key than this client was created with', { statusCode: 401 });
+        throw new InvalidCredentialsError('authorize was given a different key than this client was created with', { code: 40102 });
       }
     }
     const given = tokenParams === undefined ? undefined : normaliseTokenParams(tokenParams);
@@ -167,14 +153,15 @@ export class AblyAuth {
       this.#authOptions = next;
     }
     if (given !== undefined) this.#tokenParams = savedParams(given, undefined);
-    this.#method = 'token';
-    if (authOptions !== undefined || given !== undefined) {
-      this.#oneShotParams = given;
-      const literal = authOptions === undefined ? undefined : literalToken(authOptions);
-      this.#manager = this.#newManager(literal);
-      if (literal) return (await this.#manager.getToken()).details;
+    if (authOptions === undefined && given === undefined) {
+      if (this.#session.method === 'token') return (await this.#session.manager.getToken({ force: true })).details;
+      this.#switchTo(this.#newSession('token', undefined, undefined));
+      return (await this.#session.manager.getToken({ force: true })).details;
     }
-    return (await this.#manager.getToken({ force: true })).details;
+    const literal = authOptions === undefined ? undefined : literalToken(authOptions);
+    const session = this.#newSession('token', literal, given);
+    this.#switchTo(session);
+    return (await session.manager.getToken(literal ? undefined : { force: true })).details;
   }
 
   /**
@@ -190,54 +177,49 @@ export class AblyAuth {
     if (!this.#key) throw new InvalidCredentialsError('createJwt needs a key; none was given');
     const key = this.#key;
     const normalised = params === undefined ? this.#tokenParams : normaliseTokenParams(params);
-    const queryTime = this.#authOptions.queryTime === true;
-    return signAblyJwt(key, this.#signer, normalised, await this.#localTimestamp(queryTime));
+    return signAblyJwt(key, this.#signer, normalised, await this.#timestamp(this.#authOptions.queryTime === true));
   }
 
   /** Only public facts: never the key secret or a token. */
   toJSON(): { keyName?: string; clientId: string | null; method: AuthMethod; baseUrl: string } {
-    return { ...(this.#key ? { keyName: this.#key.keyName } : {}), clientId: this.clientId, method: this.#method, baseUrl: this.baseUrl };
+    return { ...(this.#key ? { keyName: this.#key.keyName } : {}), clientId: this.clientId, method: this.#session.method, baseUrl: this.baseUrl };
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  /** `AblyAuth {…}`: what {@link AblyAuth.toJSON} shows. */
+  toString(): string {
     return `AblyAuth ${JSON.stringify(this.toJSON())}`;
   }
 
-  #newManager(literal: TokenDetails | undefined): TokenManager<AblyToken> {
-    if (literal) {
-      checkClientIdMatch(this.#libraryClientId, literal.clientId);
-      this.#tokenClientId = literal.clientId;
-    }
-    return createTokenManager({
-      options: this.#options,
-      authOptions: this.#authOptions,
-      key: this.#key,
-      params: this.#tokenParams,
-      baseUrl: this.baseUrl,
-      clock: this.#clock,
-      literal,
-      authTimeoutMs: this.#deps.authTimeoutMs,
-      secrets: this.#key?.secrets() ?? [],
-      fetchToken: async (signal) => {
-        const params = this.#oneShotParams ?? this.#tokenParams;
-        this.#oneShotParams = undefined;
-        const obtained = await obtainToken(this.#deps, this.#key, this.#authOptions, params, signal);
-        checkClientIdMatch(this.#libraryClientId, obtained.details.clientId);
-        const expires = obtained.details.expires;
-        if (!obtained.fresh && expires !== undefined && expires <= this.#clock.now()) {
-          if (!this.#clockKnown && this.#authOptions.queryTime) await this.#resyncClock(signal);
-          // With server time known, an expired token is refused before use [RSA4b1]; without it
-          // the local clock may be what is wrong, so the token is tried and Ably judges [RSA4b].
-          if (this.#clockKnown && expires <= this.#clock.now()) {
-            throw new TokenError(40142, 'the authCallback or authUrl gave a token that has already expired', { statusCode: 401 });
-          }
-          this.#tokenClientId = obtained.details.clientId;
-          return { ...obtained, expiry: 'unknown' as const };
-        }
-        this.#tokenClientId = obtained.details.clientId;
-        return { ...obtained, expiry: obtained.fresh ? ('lifetime' as const) : ('absolute' as const) };
-      },
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  #source(authOptions: Readonly<AuthOptions>, params: NormalisedTokenParams, firstParams: NormalisedTokenParams | undefined, key = this.#key): AblyTokenSource {
+    return new AblyTokenSource({
+      http: this.#http,
+      signer: this.#signer,
+      time: this.#time,
+      key,
+      authOptions,
+      params,
+      firstParams,
+      libraryClientId: this.#libraryClientId,
+      authTimeoutMs: this.#authTimeoutMs,
     });
+  }
+
+  #newSession(method: AuthMethod, literal: TokenDetails | undefined, firstParams: NormalisedTokenParams | undefined): AblySession {
+    if (literal) checkClientIdMatch(this.#libraryClientId, literal.clientId);
+    const manager = this.#source(this.#authOptions, this.#tokenParams, firstParams).createManager(this.#managerOptions, literal);
+    return Object.freeze({ method, key: this.#key, manager });
+  }
+
+  /** Makes `session` the current one: the old manager stops, and every later request uses the new one. */
+  #switchTo(session: AblySession): void {
+    const old = this.#session;
+    this.#session = session;
+    this.#provider.use(session);
+    old.manager.stop();
   }
 
   #keyFor(authOptions: AuthOptions | undefined): AblyKey | undefined {
@@ -245,36 +227,13 @@ export class AblyAuth {
   }
 
   /** Server time when known or `queryTime` asks for it (querying `/time` under a timeout), else the clock; sync when no query is needed. */
-  #localTimestamp(queryTime: boolean): number | Promise<number> {
-    if (!queryTime || this.#clockKnown) return this.#clock.now();
-    return this.#withTimeout((signal) => this.#resyncClock(signal), 'GET /time').then(() => this.#clock.now());
-  }
-
-  async #timestamp(queryTime: boolean, signal: AbortSignal): Promise<number> {
-    if (queryTime && !this.#clockKnown) await this.#resyncClock(signal);
-    return this.#clock.now();
-  }
-
-  #resyncClock(signal: AbortSignal): Promise<void> {
-    this.#clockSync ??= (async () => {
-      const hostBefore = this.#clock.now() - this.#clock.offsetMs;
-      const serverTime = await fetchServerTime(this.#rest, signal);
-      const hostAfter = this.#clock.now() - this.#clock.offsetMs;
-      this.#clock.setOffset(serverTime - Math.round((hostBefore + hostAfter) / 2));
-      this.#clockKnown = true;
-    })().finally(() => {
-      this.#clockSync = undefined;
-    });
-    return this.#clockSync;
+  #timestamp(queryTime: boolean): number | Promise<number> {
+    if (!queryTime || this.#time.known) return this.#time.clock.now();
+    return this.#withTimeout((signal) => Promise.resolve(this.#time.timestamp(true, signal)), 'GET /time');
   }
 
   #withTimeout<T>(task: (signal: AbortSignal) => Promise<T>, what: string): Promise<T> {
-    return withTimeout(task, this.#deps.authTimeoutMs + 10_000, what);
-  }
-
-  #secrets(): string[] {
-    const current = this.#manager?.exportState()?.value.token;
-    return [...(this.#key?.secrets() ?? []), ...(current ? [current] : [])];
+    return withTimeout(task, this.#authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS, what);
   }
 }
 

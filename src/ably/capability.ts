@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors';
+import { ConfigurationError, InvalidArgumentError } from '../core/errors';
 
 /**
  * Ably capabilities: which operations a token may perform on which resources.
@@ -103,8 +103,8 @@ function sortedUnique(operations: readonly string[]): readonly string[] {
   return sorted;
 }
 
-function invalid(message: string): ConfigurationError {
-  return new ConfigurationError(40003, message);
+function invalid(message: string): InvalidArgumentError {
+  return new InvalidArgumentError(40003, message);
 }
 
 function quote(name: string): string {

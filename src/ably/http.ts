@@ -1,11 +1,13 @@
-import { parseRetryAfterMs } from '../core/retry-after';
-import { RateLimitError, redact, TokensmithError, TransportError } from '../core/errors';
+import { AuthProviderError, type TokensmithError } from '../core/errors';
+import { readBodyBytes, readBodyText, send } from '../core/http';
+import { errorFromResponse } from '../core/response-error';
 import { decodeMsgpack } from './msgpack-decode';
-import type { AblyErrorInfo } from './types';
+import type { AblyErrorInfo, TokenDetails, TokenRequest } from './types';
 
 /**
- * Small HTTP helpers shared by the Ably auth code: the protocol version header and reading
- * Ably's error envelope (JSON or msgpack).
+ * The HTTP auth itself makes to Ably: `GET /time`, exchanging a signed TokenRequest at `POST
+ * /keys/{keyName}/requestToken` (no Authorization header: the MAC is the credential), and reading
+ * Ably's error envelope. Every body is read through core's 64 KiB bounded reader.
  */
 
 /**
@@ -14,21 +16,75 @@ import type { AblyErrorInfo } from './types';
  */
 export const ABLY_PROTOCOL_VERSION = '6';
 
-/** Largest authUrl body, token string or token object accepted (as the official SDKs: 128 KiB). */
-export const MAX_TOKEN_RESPONSE_BYTES = 128 * 1024;
+/** Where and how auth talks to Ably. Immutable; shared by every token source of one client. */
+export interface AblyHttp {
+  /** Base URL without a trailing slash. */
+  readonly baseUrl: string;
+  /** The `fetch` option; the global one (looked up per call) when absent. */
+  readonly fetch: typeof globalThis.fetch | undefined;
+  /** Strings to scrub from error messages (the key secret). */
+  readonly secrets: readonly string[];
+}
+
+const JSON_HEADERS = { accept: 'application/json', 'x-ably-version': ABLY_PROTOCOL_VERSION };
+
+/** Server time in ms since the epoch [RSA10k]. */
+export async function fetchServerTime(http: AblyHttp, signal: AbortSignal): Promise<number> {
+  const response = await send(http.fetch, `${http.baseUrl}/time`, { method: 'GET', headers: JSON_HEADERS, signal }, 'GET /time', http.secrets);
+  if (!response.ok) throw await errorFromAblyResponse(response, 'GET /time', http.secrets);
+  const body = parseJson(await readBodyText(response, 'GET /time answer'));
+  const time = Array.isArray(body) ? body[0] : undefined;
+  if (typeof time !== 'number' || !Number.isFinite(time)) throw new AuthProviderError(50002, 'GET /time answered something other than [ms]');
+  return time;
+}
+
+/** Exchanges a signed TokenRequest for a token [RSA8a]. Errors carry Ably's code (e.g. 40101, 40104). */
+export async function exchangeTokenRequest(http: AblyHttp, request: TokenRequest, signal: AbortSignal): Promise<TokenDetails> {
+  const url = `${http.baseUrl}/keys/${encodeURIComponent(request.keyName)}/requestToken`;
+  const init = { method: 'POST', headers: { ...JSON_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify(request), signal };
+  const response = await send(http.fetch, url, init, 'requestToken', http.secrets);
+  if (!response.ok) throw await errorFromAblyResponse(response, 'requestToken', http.secrets);
+  const record = parseJson(await readBodyText(response, 'requestToken answer')) as Record<string, unknown> | null | undefined;
+  if (typeof record !== 'object' || record === null || typeof record.token !== 'string' || record.token === '') {
+    throw new AuthProviderError(50002, 'requestToken answered no TokenDetails');
+  }
+  return tokenDetailsFrom(record);
+}
+
+/** A TokenDetails with only the known fields of `record`, of the right types. */
+export function tokenDetailsFrom(record: Record<string, unknown>): TokenDetails {
+  const details: TokenDetails = { token: record.token as string };
+  if (typeof record.expires === 'number') details.expires = record.expires;
+  if (typeof record.issued === 'number') details.issued = record.issued;
+  if (typeof record.capability === 'string') details.capability = record.capability;
+  if (typeof record.clientId === 'string') details.clientId = record.clientId;
+  if (typeof record.keyName === 'string') details.keyName = record.keyName;
+  return details;
+}
 
 /**
- * Reads the `error` object of an Ably error body, JSON or msgpack (by Content-Type). Consumes
- * `response`'s body: pass a clone when the response is still needed. Undefined when the body is
- * not an envelope with a numeric code.
+ * The typed error for a failed Ably answer, through core's one mapper: Ably's code and message
+ * (JSON or msgpack envelope) when there is one, the class chosen by condition, secrets scrubbed.
  */
-export async function readAblyErrorInfo(response: Response): Promise<Partial<AblyErrorInfo> & { code: number } | undefined> {
+export function errorFromAblyResponse(response: Response, what: string, secrets: readonly string[]): Promise<TokensmithError> {
+  return errorFromResponse(response, { what: `Ably ${what}`, secrets, refused: 'credentials', decodeMsgpack });
+}
+
+/**
+ * Reads the `error` object of an Ably error body, JSON or msgpack (by Content-Type), at most 64
+ * KiB of it. Consumes `response`'s body: pass a clone when the response is still needed.
+ * Undefined when the body is not an envelope with a numeric code.
+ */
+export async function readAblyErrorInfo(response: Response): Promise<(Partial<AblyErrorInfo> & { code: number }) | undefined> {
   const contentType = response.headers.get('content-type') ?? '';
   let body: unknown;
   try {
-    if (contentType.includes('msgpack')) body = decodeMsgpack(new Uint8Array(await response.arrayBuffer()));
-    else if (contentType.includes('json')) body = JSON.parse(await response.text());
-    else return undefined;
+    if (contentType.includes('msgpack')) body = decodeMsgpack(await readBodyBytes(response, 'Ably error answer'));
+    else if (contentType.includes('json')) body = JSON.parse(await readBodyText(response, 'Ably error answer'));
+    else {
+      await response.body?.cancel().catch(() => undefined);
+      return undefined;
+    }
   } catch {
     return undefined;
   }
@@ -44,52 +100,10 @@ export async function readAblyErrorInfo(response: Response): Promise<Partial<Abl
   };
 }
 
-/**
- * A typed error for a failed Ably response: the envelope's code and message when there is one,
- * else one derived from the HTTP status. 429 becomes a {@link RateLimitError} carrying
- * `Retry-After`; 5xx without an envelope a transient {@link TransportError}. Every known secret
- * is scrubbed from the server's message.
- */
-export async function errorFromAblyResponse(response: Response, what: string, secrets: Iterable<string | undefined>): Promise<TokensmithError> {
-  const info = await readAblyErrorInfo(response);
-  const statusCode = info?.statusCode ?? response.status;
-  const message = redact(`${what} failed: ${info?.message ?? `HTTP ${response.status}`}`, secrets);
-  const options = { statusCode, ...(info?.href ? { href: info.href } : {}) };
-  if (response.status === 429) return new RateLimitError(message, parseRetryAfterMs(response.headers.get('retry-after')), options);
-  if (info) return new TokensmithError(info.code, message, options);
-  if (response.status >= 500) return new TransportError(50000, message, options);
-  return new TokensmithError(response.status * 100, message, options);
-}
-
-/**
- * Reads at most `limit` bytes of a body as UTF-8 text; undefined when it is longer (the rest is
- * not read, so a huge or endless body costs at most `limit` bytes).
- */
-export async function readTextCapped(response: Response, limit: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
     return undefined;
   }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }

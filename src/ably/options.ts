@@ -59,6 +59,11 @@ export interface AblyAuthOptions extends AuthOptions {
   store?: TokenStore;
   /** How long before expiry a token is renewed in the background; default min(60 s, lifetime / 10). */
   refreshMarginMs?: number;
+  /**
+   * The last stretch before expiry in which a token is no longer sent: requests wait for the
+   * renewal instead (one fetch however many wait). Default 3 s, capped at a tenth of the lifetime.
+   */
+  forcedRefreshWindowMs?: number;
   /** Hears every final auth failure (bad key, rejected TokenRequest, …) once. */
   onAuthError?: (error: TokensmithError) => void;
   /** How long an authCallback or authUrl may take before failing with 40170; default 10 s. */

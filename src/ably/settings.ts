@@ -1,4 +1,4 @@
-import { ConfigurationError, TokensmithError } from '../core/errors';
+import { ConfigurationError, InvalidArgumentError } from '../core/errors';
 import { AblyKey } from './key';
 import type { AblyAuthOptions, AuthOptions } from './options';
 import type { TokenDetails } from './types';
@@ -29,15 +29,15 @@ export function chooseMethod(options: Readonly<AuthOptions>, hasKey: boolean): A
 
 /** Checks the parts of AuthOptions that can be wrong on their own; returns the parsed key, if any. */
 export function checkAuthOptions(options: Readonly<AuthOptions>): AblyKey | undefined {
-  if (typeof options !== 'object' || options === null) throw new ConfigurationError(40003, '"options" must be an object');
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(40003, '"options" must be an object');
   if (options.authCallback !== undefined && typeof options.authCallback !== 'function') {
-    throw new ConfigurationError(40003, '"authCallback" must be a function');
+    throw new InvalidArgumentError(40003, '"authCallback" must be a function');
   }
   if (options.authUrl !== undefined) {
-    if (typeof options.authUrl !== 'string' || !URL.canParse(options.authUrl)) throw new ConfigurationError(40003, '"authUrl" must be an absolute URL');
+    if (typeof options.authUrl !== 'string' || !URL.canParse(options.authUrl)) throw new InvalidArgumentError(40003, '"authUrl" must be an absolute URL');
   }
   if (options.authMethod !== undefined && !['GET', 'POST'].includes(String(options.authMethod).toUpperCase())) {
-    throw new ConfigurationError(40003, '"authMethod" must be GET or POST');
+    throw new InvalidArgumentError(40003, '"authMethod" must be GET or POST');
   }
   if (options.token !== undefined && typeof options.token !== 'string') checkTokenDetails(options.token, 'token');
   if (options.tokenDetails !== undefined) checkTokenDetails(options.tokenDetails, 'tokenDetails');
@@ -56,21 +56,11 @@ export function literalToken(options: Readonly<AuthOptions>): TokenDetails | und
  */
 export function checkLibraryClientId(clientId: AblyAuthOptions['clientId']): string | undefined {
   if (clientId === undefined || clientId === null) return undefined;
-  if (typeof clientId !== 'string' || clientId === '') throw new ConfigurationError(40012, '"clientId" must be a non-empty string');
+  if (typeof clientId !== 'string' || clientId === '') throw new InvalidArgumentError(40012, '"clientId" must be a non-empty string');
   if (clientId === '*') {
-    throw new ConfigurationError(40012, '"clientId" cannot be "*"; request a wildcard token with defaultTokenParams: { clientId: "*" } instead');
+    throw new InvalidArgumentError(40012, '"clientId" cannot be "*"; request a wildcard token with defaultTokenParams: { clientId: "*" } instead');
   }
   return clientId;
-}
-
-/**
- * Throws 40102 when a token's clientId is incompatible with the library's [RSA15a, RSA15c]; a
- * wildcard token, or either side absent, is compatible [RSA15b].
- */
-export function checkClientIdMatch(libraryClientId: string | undefined, tokenClientId: string | undefined): void {
-  if (libraryClientId && tokenClientId && tokenClientId !== '*' && tokenClientId !== libraryClientId) {
-    throw new TokensmithError(40102, 'the token is bound to a different clientId than this client', { statusCode: 401 });
-  }
 }
 
 /** True for hosts where Basic auth over plain http cannot be overheard off the machine. */
@@ -81,7 +71,7 @@ export function isLoopbackHost(hostname: string): boolean {
 
 function checkTokenDetails(details: unknown, name: string): void {
   const token = (details as { token?: unknown } | null)?.token;
-  if (typeof token !== 'string' || token === '') throw new ConfigurationError(40003, `"${name}" must be a token string or a TokenDetails with a token`);
+  if (typeof token !== 'string' || token === '') throw new InvalidArgumentError(40003, `"${name}" must be a token string or a TokenDetails with a token`);
 }
 
 function noMeans(detail: string): ConfigurationError {

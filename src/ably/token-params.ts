@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors';
+import { ConfigurationError, InvalidArgumentError } from '../core/errors';
 import { canonicalCapability } from './capability';
 import type { TokenParams } from './types';
 
@@ -21,21 +21,21 @@ export type NormalisedTokenParams = Omit<TokenParams, 'capability'> & { capabili
  */
 export function normaliseTokenParams(params: Readonly<TokenParams> | undefined): NormalisedTokenParams {
   if (params === undefined || params === null) return {};
-  if (typeof params !== 'object') throw new ConfigurationError(40003, '"tokenParams" must be an object');
+  if (typeof params !== 'object') throw new InvalidArgumentError(40003, '"tokenParams" must be an object');
   const result: NormalisedTokenParams = {};
   if (params.ttl !== undefined && params.ttl !== null) result.ttl = checkInteger(params.ttl, 'ttl');
   if (params.capability !== undefined && params.capability !== null && params.capability !== '') {
     result.capability = canonicalCapability(params.capability);
   }
   if (params.clientId !== undefined && params.clientId !== null) {
-    if (typeof params.clientId !== 'string') throw new ConfigurationError(40012, '"clientId" must be a string');
-    if (params.clientId === '') throw new ConfigurationError(40012, '"clientId" must not be an empty string; omit it for an anonymous token');
+    if (typeof params.clientId !== 'string') throw new InvalidArgumentError(40012, '"clientId" must be a string');
+    if (params.clientId === '') throw new InvalidArgumentError(40012, '"clientId" must not be an empty string; omit it for an anonymous token');
     result.clientId = params.clientId;
   }
   if (params.timestamp !== undefined && params.timestamp !== null) result.timestamp = checkInteger(params.timestamp, 'timestamp');
   if (params.nonce !== undefined && params.nonce !== null) {
     if (typeof params.nonce !== 'string' || params.nonce.length < MIN_NONCE_LENGTH) {
-      throw new ConfigurationError(40003, `"nonce" must be a string of at least ${MIN_NONCE_LENGTH} characters`);
+      throw new InvalidArgumentError(40003, `"nonce" must be a string of at least ${MIN_NONCE_LENGTH} characters`);
     }
     result.nonce = params.nonce;
   }
@@ -44,7 +44,7 @@ export function normaliseTokenParams(params: Readonly<TokenParams> | undefined):
 
 function checkInteger(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new ConfigurationError(40003, `"${name}" must be a non-negative integer of milliseconds`);
+    throw new InvalidArgumentError(40003, `"${name}" must be a non-negative integer of milliseconds`);
   }
   return value;
 }

@@ -1,9 +1,13 @@
-import { AuthProviderError } from '../core/errors';
-import { MAX_TOKEN_RESPONSE_BYTES } from './http';
-import type { TokenDetails, TokenRequest } from './types';
+import { AuthProviderError, TokensmithError, redact } from '../core/errors';
+import { MAX_TOKEN_RESPONSE_BYTES } from '../core/http';
+import { tokenDetailsFrom } from './http';
+import type { AuthOptions } from './options';
+import type { NormalisedTokenParams } from './token-params';
+import type { TokenDetails, TokenParams, TokenRequest } from './types';
 
 /**
- * What an authCallback or authUrl produced, checked and classified [RSA8c, RSA8d].
+ * What an authCallback or authUrl produced, checked and classified [RSA8c, RSA8d]; calling the
+ * authCallback.
  */
 
 /** A token ready to use, or a TokenRequest still to be exchanged. */
@@ -16,7 +20,7 @@ export type TokenSourceResult = { kind: 'details'; details: TokenDetails } | { k
  * @param isJwt true when an authUrl labelled the text `application/jwt`, so a leading `{` is not
  * taken for double-encoded JSON.
  * @throws {AuthProviderError} 40170 for an empty string, `'null'`/`'undefined'`, double-encoded
- * JSON, more than 128 KiB, or anything that is neither a string nor such an object.
+ * JSON, more than 64 KiB, or anything that is neither a string nor such an object.
  */
 export function classifyTokenResult(value: unknown, source: string, isJwt = false): TokenSourceResult {
   if (typeof value === 'string') return { kind: 'details', details: { token: checkTokenString(value, source, isJwt) } };
@@ -29,7 +33,7 @@ export function classifyTokenResult(value: unknown, source: string, isJwt = fals
   } catch {
     throw unusable(`${source} gave an object that cannot be serialised`);
   }
-  if (size > MAX_TOKEN_RESPONSE_BYTES) throw unusable(`${source} gave an object larger than 128 KiB`);
+  if (size > MAX_TOKEN_RESPONSE_BYTES) throw unusable(`${source} gave an object larger than ${MAX_TOKEN_RESPONSE_BYTES} bytes`);
   const record = value as Record<string, unknown>;
   if ('issued' in record || 'token' in record) {
     if (typeof record.token !== 'string' || record.token === '') throw unusable(`${source} gave a TokenDetails without a token`);
@@ -45,20 +49,9 @@ export function classifyTokenResult(value: unknown, source: string, isJwt = fals
   throw unusable(`${source} gave an object with neither an issued nor a keyName field; expected TokenDetails or TokenRequest`);
 }
 
-/** A TokenDetails with only the known fields of `record`, of the right types. */
-export function tokenDetailsFrom(record: Record<string, unknown>): TokenDetails {
-  const details: TokenDetails = { token: record.token as string };
-  if (typeof record.expires === 'number') details.expires = record.expires;
-  if (typeof record.issued === 'number') details.issued = record.issued;
-  if (typeof record.capability === 'string') details.capability = record.capability;
-  if (typeof record.clientId === 'string') details.clientId = record.clientId;
-  if (typeof record.keyName === 'string') details.keyName = record.keyName;
-  return details;
-}
-
 function checkTokenString(token: string, source: string, isJwt: boolean): string {
   if (token.length === 0) throw unusable(`${source} gave an empty token string`);
-  if (token.length > MAX_TOKEN_RESPONSE_BYTES) throw unusable(`${source} gave a token string longer than 128 KiB`);
+  if (token.length > MAX_TOKEN_RESPONSE_BYTES) throw unusable(`${source} gave a token string longer than ${MAX_TOKEN_RESPONSE_BYTES} bytes`);
   if (token === 'null' || token === 'undefined') throw unusable(`${source} gave the literal string '${token}' instead of a token`);
   if (token[0] === '{' && !isJwt) throw unusable(`${source} gave double-encoded JSON; return the object itself`);
   return token;
@@ -66,4 +59,22 @@ function checkTokenString(token: string, source: string, isJwt: boolean): string
 
 function unusable(message: string): AuthProviderError {
   return new AuthProviderError(40170, message);
+}
+
+/** Calls the authCallback with a copy of the params; what it throws becomes a typed, redacted error. */
+export async function callCallback(callback: NonNullable<AuthOptions['authCallback']>, params: NormalisedTokenParams, secrets: readonly string[]): Promise<unknown> {
+  try {
+    return await callback({ ...params } as TokenParams);
+  } catch (error) {
+    throw callbackFailure(error, secrets);
+  }
+}
+
+/** A thrown TokensmithError keeps its code; an error-like object with an Ably code keeps it; anything else is 40170. */
+function callbackFailure(error: unknown, secrets: readonly string[]): TokensmithError {
+  if (error instanceof TokensmithError) return error;
+  const message = redact(error instanceof Error ? error.message : String(error), secrets);
+  const { code, statusCode } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; statusCode?: unknown };
+  const ablyCode = typeof code === 'number' && code >= 40000 && code < 60000 ? code : 40170;
+  return new AuthProviderError(ablyCode, `authCallback failed: ${message}`, typeof statusCode === 'number' ? { statusCode } : {});
 }

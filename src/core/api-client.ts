@@ -1,4 +1,5 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
+import { ReplayableRequest } from './replay';
 
 /** Options shared by the typed API clients. */
 export interface ApiClientOptions {
@@ -14,11 +15,13 @@ export interface ApiClientOptions {
 
 /**
  * An openapi-fetch client for the given `paths` with the spec's default base URL and the
- * middleware registered. The typed `createAblyApi`/`createMetquayApi` are this with their types.
+ * middleware registered, building requests with {@link ReplayableRequest}. The typed `createAblyApi`/`createMetquayApi` are this with their types.
  */
 export function createApiClient<Paths extends {}>(defaultBaseUrl: string, options: ApiClientOptions = {}): Client<Paths> {
   const client = createClient<Paths>({
     baseUrl: (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, ''),
+    // Marks stream bodies so a retry never buffers an upload.
+    Request: ReplayableRequest,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
   });

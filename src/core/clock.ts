@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from './errors';
 /**
  * The time source tokens are measured against. Expiry checks and refresh windows read
  * {@link Clock.now}, so a known server-time offset (Ably `GET /time`) corrects a skewed host.
@@ -41,7 +42,7 @@ export class SystemClock implements Clock {
   }
 
   setOffset(offsetMs: number): void {
-    if (!Number.isFinite(offsetMs)) throw new TypeError('"offsetMs" must be a finite number');
+    if (!Number.isFinite(offsetMs)) throw new InvalidArgumentError(40003, '"offsetMs" must be a finite number');
     this.offset = offsetMs;
   }
 

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   40300: { statusCode: 403, meaning: 'forbidden' },
   40400: { statusCode: 404, meaning: 'not found' },
   41300: { statusCode: 413, meaning: 'request body too large' },
+  41400: { statusCode: 414, meaning: 'request URI too long' },
   41500: { statusCode: 415, meaning: 'unsupported media type' },
   42910: { statusCode: 429, meaning: 'rate limit exceeded' },
   50000: { statusCode: 500, meaning: 'internal error' },
@@ -45,6 +46,14 @@ export const ERROR_CODES = {
 /** A code from {@link ERROR_CODES}. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** What the other end answered, kept beside tokensmith's own code when the two differ. */
+export interface UpstreamDetail {
+  /** The HTTP status it answered. */
+  readonly status: number;
+  /** The error code in its answer, when it sent one. */
+  readonly code?: number;
+}
+
 /** Options accepted by every {@link TokensmithError} constructor. */
 export interface TokensmithErrorOptions {
   /** Overrides the status from {@link ERROR_CODES}, e.g. to carry the status a server sent. */
@@ -53,10 +62,19 @@ export interface TokensmithErrorOptions {
   cause?: unknown;
   /** A link to more help, as Ably's error envelope carries. */
   href?: string;
+  /** What the endpoint answered, when the error's code is not the endpoint's own (e.g. authUrl → 40170). */
+  upstream?: UpstreamDetail;
+}
+
+/** Options of the errors whose class fixes a default code that a provider's own code may replace. */
+export interface CodedErrorOptions extends TokensmithErrorOptions {
+  /** The provider's code for the condition, when it sent a more precise one. */
+  code?: number;
 }
 
 /**
- * Base class of every error tokensmith throws.
+ * Base class of every error tokensmith throws. Subclasses name the condition, the same across
+ * providers; the provider's own code and status stay in `code`, `statusCode` and `upstream`.
  *
  * @example
  * ```ts
@@ -71,6 +89,8 @@ export class TokensmithError extends Error {
   readonly statusCode: number;
   /** A link to more help, when the server sent one. */
   readonly href: string | undefined;
+  /** What the endpoint answered, when the code is tokensmith's own rather than the endpoint's. */
+  readonly upstream: UpstreamDetail | undefined;
 
   constructor(code: number, message: string, options: TokensmithErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -78,6 +98,7 @@ export class TokensmithError extends Error {
     this.code = code;
     this.statusCode = options.statusCode ?? statusForCode(code);
     this.href = options.href;
+    this.upstream = options.upstream;
   }
 
   /** The shape Ably puts in an error body: `{ message, code, statusCode, href? }`. */
@@ -91,21 +112,35 @@ export class TokensmithError extends Error {
   }
 }
 
-/** Credentials were rejected or are malformed (40101). Final: retrying will not help. */
+/**
+ * Credentials were refused or are malformed: 40101 by default, or the provider's own code
+ * (40102 clientId mismatch, 40104 stale timestamp, 40131 revoked key, 40400 unknown key). Final.
+ */
 export class InvalidCredentialsError extends TokensmithError {
-  constructor(message: string, options: TokensmithErrorOptions = {}) {
-    super(40101, message, options);
+  constructor(message: string, options: CodedErrorOptions = {}) {
+    super(options.code ?? 40101, message, options);
   }
 }
 
-/** Options or arguments are missing or invalid; the message names which one. */
+/**
+ * The configuration cannot work as given: nothing to authenticate with (40106), no means to
+ * renew (40171), Basic auth over plain http (40103), or (server and store options) a bad field
+ * (40003). The message names the option, never its value.
+ */
 export class ConfigurationError extends TokensmithError {
   constructor(code: number, message: string, options: TokensmithErrorOptions = {}) {
     super(code, message, options);
   }
 }
 
-/** The token was rejected or has expired (40140–40149). */
+/**
+ * A value passed in (an option or a method argument) is invalid: 40003, or 40012 for a clientId;
+ * 40000/40001 when a server refused a request as malformed. The message names the value, never
+ * what it held.
+ */
+export class InvalidArgumentError extends ConfigurationError {}
+
+/** The token was refused or has expired (40140–40149). */
 export class TokenError extends TokensmithError {}
 
 /**
@@ -121,8 +156,21 @@ export class RequestNotReplayableError extends TokenError {
   }
 }
 
-/** The token endpoint, authCallback or authUrl failed or answered something unusable. */
+/**
+ * The token source failed or answered something unusable: an authCallback that threw or hung, an
+ * authUrl answering non-2xx (40170), an answer breaking the contract (50002).
+ */
 export class AuthProviderError extends TokensmithError {}
+
+/** A response body was larger than tokensmith reads; `limitBytes` is the limit it hit. */
+export class ResponseTooLargeError extends AuthProviderError {
+  /** The limit the body passed, in bytes. */
+  readonly limitBytes: number;
+  constructor(code: number, message: string, limitBytes: number, options: TokensmithErrorOptions = {}) {
+    super(code, message, options);
+    this.limitBytes = limitBytes;
+  }
+}
 
 /** The server answered 429; `retryAfterMs` is what it asked for, when it said. */
 export class RateLimitError extends TokensmithError {
@@ -133,8 +181,30 @@ export class RateLimitError extends TokensmithError {
   }
 }
 
-/** The network failed, or the request timed out. Transient: worth retrying. */
+/**
+ * The server answered 5xx (50000, the provider's own 5xxxx code, or 40170 for an authUrl).
+ * Transient; `retryAfterMs` is the wait a 503 asked for, when it said.
+ */
+export class ServerError extends TokensmithError {
+  readonly retryAfterMs: number | undefined;
+  constructor(code: number, message: string, options: TokensmithErrorOptions & { retryAfterMs?: number | undefined } = {}) {
+    super(code, message, options);
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * The network failed (80000): the message says what failed and where (`ECONNREFUSED
+ * 127.0.0.1:9`), and `cause` holds the underlying error. Transient: worth retrying.
+ */
 export class TransportError extends TokensmithError {}
+
+/** A request or token fetch took longer than its timeout (50003). Transient. */
+export class TimeoutError extends TransportError {
+  constructor(message: string, options: TokensmithErrorOptions = {}) {
+    super(50003, message, options);
+  }
+}
 
 /** HTTP status for a code: the table's, else the first three digits of the code. */
 export function statusForCode(code: number): number {

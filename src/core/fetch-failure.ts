@@ -1,19 +1,34 @@
 import { AuthProviderError, TokensmithError, TransportError, redact } from './errors';
+import { networkFailure } from './http';
 
 /**
  * Turns whatever `fetchToken` threw into a typed error whose text holds no known secret.
- * Typed errors pass through untouched (providers build them with `redact`); a `TypeError` (fetch's
- * network failure) becomes a {@link TransportError} `80000`; anything else an
+ * Typed errors pass through, scrubbed of `secrets` (providers build them with `redact`, but only
+ * the manager knows its current token); a `TypeError` (fetch's
+ * network failure) becomes a `TransportError` `80000` naming the system error; anything else an
  * {@link AuthProviderError} `40170`. The original is kept as `cause`, with its message and stack
  * redacted.
  */
 export function typedFetchFailure(caught: unknown, secrets: readonly (string | undefined)[]): TokensmithError {
-  if (caught instanceof TokensmithError) return caught;
-  const cause = redactedCopy(caught, secrets);
+  if (caught instanceof TokensmithError) return scrubbed(caught, secrets);
   if (caught instanceof TypeError) {
-    return new TransportError(80000, `network error while fetching a token: ${cause.message}`, { cause });
+    // Keep fetch's own error as the cause unless it quotes a secret (a TypeError thrown by user code may).
+    const clean = redact(`${caught.message}\n${caught.stack ?? ''}`, secrets) === `${caught.message}\n${caught.stack ?? ''}`;
+    const failure = networkFailure(caught, 'fetchToken', undefined, secrets);
+    return clean ? failure : new TransportError(80000, failure.message, { cause: redactedCopy(caught, secrets) });
   }
+  const cause = redactedCopy(caught, secrets);
   return new AuthProviderError(40170, `fetchToken failed: ${cause.message}`, { cause });
+}
+
+/** A provider's typed error, its message and stack scrubbed of what the provider could not know (e.g. the manager's current token). */
+function scrubbed(error: TokensmithError, secrets: readonly (string | undefined)[]): TokensmithError {
+  const message = redact(error.message, secrets);
+  if (message !== error.message) {
+    error.message = message;
+    if (error.stack !== undefined) error.stack = redact(error.stack, secrets);
+  }
+  return error;
 }
 
 /** True for final failures the `onAuthError` hook hears about: any 4xx except 429. */

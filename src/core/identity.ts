@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors';
+import { ConfigurationError, InvalidArgumentError } from './errors';
 import { sha256Hex } from './sha256';
 
 /** A value allowed in a credential identity: JSON data, no functions. */
@@ -24,7 +24,7 @@ const SECRET_LOOKING = /secret|password|passwd|private/i;
  */
 export function credentialIdentity(parts: { readonly [key: string]: IdentityPart }): string {
   if (parts === null || typeof parts !== 'object' || Array.isArray(parts)) {
-    throw new ConfigurationError(40003, '"parts" must be an object of public identity fields');
+    throw new InvalidArgumentError(40003, '"parts" must be an object of public identity fields');
   }
   return `tokensmith:v1:${sha256Hex(canonicalJson(parts, ''))}`;
 }
@@ -33,16 +33,16 @@ function canonicalJson(value: IdentityPart, path: string): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ConfigurationError(40003, `identity part "${path}" must be a finite number`);
+    if (!Number.isFinite(value)) throw new InvalidArgumentError(40003, `identity part "${path}" must be a finite number`);
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return `[${value.map((item, i) => canonicalJson(item as IdentityPart, `${path}[${i}]`)).join(',')}]`;
-  if (typeof value !== 'object') throw new ConfigurationError(40003, `identity part "${path}" must be JSON data`);
+  if (typeof value !== 'object') throw new InvalidArgumentError(40003, `identity part "${path}" must be JSON data`);
   const fields: string[] = [];
   for (const key of Object.keys(value).sort()) {
     const name = path ? `${path}.${key}` : key;
     if (SECRET_LOOKING.test(key)) {
-      throw new ConfigurationError(40003, `identity part "${name}" looks like a secret; identities must hold public parts only`);
+      throw new InvalidArgumentError(40003, `identity part "${name}" looks like a secret; identities must hold public parts only`);
     }
     const item = (value as { readonly [key: string]: IdentityPart })[key];
     if (item !== undefined) fields.push(`${JSON.stringify(key)}:${canonicalJson(item, name)}`);

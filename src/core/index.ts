@@ -6,9 +6,13 @@ export {
   ERROR_CODES,
   AuthProviderError,
   ConfigurationError,
+  InvalidArgumentError,
   InvalidCredentialsError,
   RateLimitError,
   RequestNotReplayableError,
+  ResponseTooLargeError,
+  ServerError,
+  TimeoutError,
   TokenError,
   TokensmithError,
   TransportError,
@@ -16,8 +20,12 @@ export {
   redact,
   statusForCode,
   type ErrorCode,
+  type CodedErrorOptions,
   type TokensmithErrorOptions,
+  type UpstreamDetail,
 } from './errors';
+export { MAX_TOKEN_RESPONSE_BYTES } from './http';
+export { ReplayableRequest } from './replay';
 export { SystemClock, type Clock } from './clock';
 export { createRedactingLogger, silentLogger, type LogLevel, type Logger } from './logger';
 export { DEFAULT_RETRY_OPTIONS, isTransient, type RetryOptions } from './retry';

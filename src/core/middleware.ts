@@ -1,7 +1,7 @@
 import type { Middleware } from 'openapi-fetch';
-import { ConfigurationError, RequestNotReplayableError } from './errors';
+import { ConfigurationError, RequestNotReplayableError, InvalidArgumentError } from './errors';
 import { createRedactingLogger, type Logger } from './logger';
-import { NOT_REPLAYABLE, replayCopy } from './replay';
+import { keepReplayCopy, replayOf, replayState } from './replay';
 import { compileSecurity, type AuthScheme, type OperationAuth, type OperationSecurity, type SecuritySchemes } from './security';
 
 export { ANY_SCHEME, type AuthScheme, type OperationAuth, type OperationSecurity, type SecuritySchemes } from './security';
@@ -42,7 +42,9 @@ export interface AuthMiddlewareOptions {
  * - On a token rejection: `provider.renew(sentValue)`, then the request is sent once more through
  *   the client's `fetch` with a copy of the body taken before the first send. Never a second
  *   retry. A stream body is not retried: the call rejects with a
- *   {@link RequestNotReplayableError} (the token is renewed, so sending again works). If renewal
+ *   {@link RequestNotReplayableError} (the token is renewed, so sending again works). Stream bodies
+ *   are recognised on requests built by {@link ReplayableRequest} (pass `Request:
+ *   ReplayableRequest` to openapi-fetch's `createClient`; `createApiClient` does). If renewal
  *   itself fails, the call rejects with the renewal's typed error.
  *
  * Register it LAST (`client.use(logging, metrics, auth)`): openapi-fetch runs `onRequest` in
@@ -63,35 +65,32 @@ export interface AuthMiddlewareOptions {
 export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware {
   const provider = options?.provider;
   for (const method of ['authorization', 'isTokenRejection', 'renew'] as const) {
-    if (typeof provider?.[method] !== 'function') throw new ConfigurationError(40003, `"provider.${method}" must be a function`);
+    if (typeof provider?.[method] !== 'function') throw new InvalidArgumentError(40003, `"provider.${method}" must be a function`);
   }
   const lookup = compileSecurity(options.operationSecurity, options.securitySchemes);
   const log = createRedactingLogger(options.logger, () => []);
-  const copies = new WeakMap<Request, Request | typeof NOT_REPLAYABLE>();
-  const retries = new WeakSet<Request>();
 
   const attach = (request: Request, value: string | undefined): undefined => {
     if (value === undefined) return undefined;
     request.headers.set('Authorization', value);
-    if (request.body !== null) copies.set(request, replayCopy(request));
+    keepReplayCopy(request);
     return undefined;
   };
 
   const retry = async (request: Request, response: Response, auth: OperationAuth, schemaPath: string, fetch: typeof globalThis.fetch) => {
     const sent = request.headers.get('Authorization');
-    if (sent === null || retries.has(request)) return undefined;
-    const copy = request.body === null ? new Request(request) : copies.get(request);
-    copies.delete(request);
+    if (sent === null) return undefined;
     const where = { method: request.method, schemaPath, status: response.status };
     await provider.renew(sent);
-    if (copy === NOT_REPLAYABLE) {
+    const state = replayState(request);
+    if (state === 'stream') {
       await response.body?.cancel().catch(() => {});
       throw new RequestNotReplayableError(
         `token rejected on ${request.method} ${schemaPath}; not retried because the request body is a stream that cannot be sent twice. The token was renewed: send the request again`,
         response,
       );
     }
-    if (copy === undefined) {
+    if (state === 'missing') {
       log.warn(where, 'token rejected; not retried because another middleware replaced the request after auth (register auth last)');
       return undefined;
     }
@@ -100,8 +99,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       log.warn(where, 'token rejected; renewal gave no new credentials, not retrying');
       return undefined;
     }
-    copy.headers.set('Authorization', renewed);
-    retries.add(copy);
+    const copy = replayOf(request, renewed) as Request;
     await response.body?.cancel().catch(() => {});
     log.debug(where, 'token rejected; retrying once with a renewed token');
     return fetch(copy);
@@ -110,7 +108,11 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
   return {
     onRequest({ request, schemaPath }) {
       const auth = lookup(request.method, schemaPath);
-      if (auth === null) return undefined;
+      if (auth === null) {
+        // No auth, but a 429 retry (core's replay) may still need to send the body again.
+        keepReplayCopy(request);
+        return undefined;
+      }
       const value = provider.authorization(auth.allowed, auth.optional);
       if (value === undefined || typeof value === 'string') return attach(request, value);
       return value.then((resolved) => attach(request, resolved));
@@ -119,10 +121,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       const auth = lookup(request.method, schemaPath);
       if (auth === null) return undefined;
       const rejected = provider.isTokenRejection(response);
-      if (rejected === false) {
-        if (request.body !== null) copies.delete(request);
-        return undefined;
-      }
+      if (rejected === false) return undefined;
       if (rejected === true) return retry(request, response, auth, schemaPath, clientOptions.fetch);
       return rejected.then((yes) => (yes ? retry(request, response, auth, schemaPath, clientOptions.fetch) : undefined));
     },

@@ -1,34 +1,73 @@
 /**
- * Copies a request before its first send so it can be sent again after a token renewal.
+ * One way to send a request again (after a token renewal, after a 429): a copy of its body taken
+ * once, just before the first send, by the auth middleware; every retry sends a fresh clone of it.
  *
  * Bodies built from a string, bytes, Blob, FormData or URLSearchParams (all that openapi-fetch's
- * serialisers produce) are copied with `request.clone()`. A body passed as a ReadableStream
- * (sent with `duplex: 'half'`) is not: copying it would hold the whole upload in memory. Node's
- * fetch (undici) records whether a body came from a stream; where that record is not visible
- * (browsers, other runtimes) the body is cloned, which still replays correctly.
+ * serialisers produce) are copied with `request.clone()`. A body passed as a ReadableStream is
+ * not: copying it would hold the whole upload in memory. {@link ReplayableRequest} (the `Request`
+ * class `createApiClient` and the provider clients build requests with) records which requests
+ * got a stream; a request built elsewhere cannot be told apart, and its body is cloned, which
+ * still replays correctly.
  */
 
 /** Marks a request whose body cannot be sent twice. */
 export const NOT_REPLAYABLE: unique symbol = Symbol('tokensmith.notReplayable');
 
-/** A copy to send again, or {@link NOT_REPLAYABLE}. Call before the request is sent. */
-export function replayCopy(request: Request): Request | typeof NOT_REPLAYABLE {
-  if (hasStreamBody(request)) return NOT_REPLAYABLE;
+const streamBodies = new WeakSet<Request>();
+const copies = new WeakMap<Request, Request | typeof NOT_REPLAYABLE>();
+
+/**
+ * A `Request` that remembers whether its body was a stream, so it is never buffered for a retry.
+ * Pass it to openapi-fetch as `createClient({ Request: ReplayableRequest })` (createApiClient
+ * does).
+ */
+export class ReplayableRequest extends Request {
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    super(input, init);
+    const body = init?.body;
+    if (body instanceof ReadableStream || (body === undefined && input instanceof Request && streamBodies.has(input))) {
+      streamBodies.add(this);
+    }
+  }
+}
+
+/** Takes the copy retries will send; call once, before `request` is sent. Bodiless requests need none. */
+export function keepReplayCopy(request: Request): void {
+  if (request.body === null || copies.has(request)) return;
+  copies.set(request, copyOf(request));
+}
+
+/** Whether `request` can be sent again: `ready`, `stream` (never replayed) or `missing` (no copy was kept). */
+export function replayState(request: Request): 'ready' | 'stream' | 'missing' {
+  if (request.body === null) return 'ready';
+  const copy = copies.get(request);
+  return copy === undefined ? 'missing' : copy === NOT_REPLAYABLE ? 'stream' : 'ready';
+}
+
+/**
+ * A fresh request to send again in place of `request` (already sent), with `authorization` when
+ * given (also kept for later retries): a new Request for a bodiless one, a clone of the kept copy
+ * otherwise. {@link NOT_REPLAYABLE} for a stream body; `undefined` when no copy was kept (a
+ * middleware replaced the request after auth took its copy).
+ */
+export function replayOf(request: Request, authorization?: string): Request | typeof NOT_REPLAYABLE | undefined {
+  if (request.body === null) {
+    const fresh = new Request(request);
+    if (authorization !== undefined) fresh.headers.set('Authorization', authorization);
+    return fresh;
+  }
+  const copy = copies.get(request);
+  if (copy === undefined || copy === NOT_REPLAYABLE) return copy;
+  if (authorization !== undefined) copy.headers.set('Authorization', authorization);
+  return copy.clone();
+}
+
+function copyOf(request: Request): Request | typeof NOT_REPLAYABLE {
+  if (streamBodies.has(request)) return NOT_REPLAYABLE;
   try {
     return request.clone();
   } catch {
     // Body already used or locked by another middleware.
     return NOT_REPLAYABLE;
   }
-}
-
-let stateKey: symbol | null | undefined;
-
-function hasStreamBody(request: Request): boolean {
-  if (stateKey === undefined) {
-    stateKey = Object.getOwnPropertySymbols(request).find((key) => key.description === 'state') ?? null;
-  }
-  if (stateKey === null) return false;
-  const body = (request as unknown as Record<symbol, { body?: { source?: unknown } | null } | undefined>)[stateKey]?.body;
-  return body != null && body.source === null;
 }

@@ -1,4 +1,4 @@
-import { RateLimitError, TokensmithError, TransportError } from './errors';
+import { RateLimitError, ServerError, TokensmithError, TransportError } from './errors';
 
 /**
  * Bounded exponential backoff with full jitter for transient token-fetch failures.
@@ -44,7 +44,7 @@ export function backoffDelayMs(attempt: number, options: RetryOptions, random: (
 
 /**
  * The wait before retrying after `error`, or `undefined` when it must not be retried: not
- * transient, attempts used up, or a `Retry-After` beyond `maxDelayMs`. A `Retry-After` is honoured
+ * transient, attempts used up, or a `Retry-After` (a 429's or a 503's) beyond `maxDelayMs`. A `Retry-After` is honoured
  * as a floor with up to `baseDelayMs` of jitter on top, so a fleet told to wait does not return in
  * step.
  */
@@ -55,7 +55,7 @@ export function retryDelayMs(
   random: () => number,
 ): number | undefined {
   if (attempt + 1 >= options.maxAttempts || !isTransient(error)) return undefined;
-  const retryAfterMs = error instanceof RateLimitError ? error.retryAfterMs : undefined;
+  const retryAfterMs = error instanceof RateLimitError || error instanceof ServerError ? error.retryAfterMs : undefined;
   if (retryAfterMs === undefined) return backoffDelayMs(attempt, options, random);
   if (retryAfterMs > options.maxDelayMs) return undefined;
   return retryAfterMs + Math.floor(random() * options.baseDelayMs);

@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors';
+import { ConfigurationError, InvalidArgumentError } from './errors';
 
 /**
  * Compiles the generated security map (`operationSecurity` + `securitySchemes`) into a
@@ -95,6 +95,6 @@ function httpScheme(operation: string, name: string, schemes: SecuritySchemes): 
   return kind === 'basic' || kind === 'bearer' ? kind : undefined;
 }
 
-function invalid(message: string): ConfigurationError {
-  return new ConfigurationError(40003, message);
+function invalid(message: string): InvalidArgumentError {
+  return new InvalidArgumentError(40003, message);
 }

@@ -20,6 +20,8 @@ export interface StoreSync<T extends TokenLike> {
   fetch(): Promise<TokenState<T>>;
   /** True when a stored state may be used instead of fetching. */
   accept(state: TokenState<T>): boolean;
+  /** False once the manager was stopped (replaced): it then writes nothing to the store. */
+  active(): boolean;
 }
 
 /**
@@ -63,7 +65,7 @@ async function fetchHoldingLock<T extends TokenLike>(sync: StoreSync<T>): Promis
 async function fetchAndPublish<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T>> {
   const state = await sync.fetch();
   const ttlMs = state.expiresAt === undefined ? NO_EXPIRY_STORE_TTL_MS : Math.ceil(state.expiresAt - sync.now());
-  if (ttlMs > 0) {
+  if (ttlMs > 0 && sync.active()) {
     await sync.store.set(sync.key, state, ttlMs).catch((err: unknown) => {
       sync.log.warn({ key: sync.key, err }, 'token store set failed; other processes will fetch their own');
     });

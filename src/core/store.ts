@@ -91,50 +91,69 @@ interface Slot {
  * ```
  */
 export class MemoryTokenStore implements TokenStore {
-  private readonly states = new Map<string, Slot>();
-  private readonly locks = new Map<string, Slot>();
-  private readonly listeners = new Map<string, Set<() => void>>();
-  private readonly now: () => number;
+  readonly #states = new Map<string, Slot>();
+  readonly #locks = new Map<string, Slot>();
+  readonly #listeners = new Map<string, Set<() => void>>();
+  readonly #now: () => number;
 
   constructor(options: MemoryTokenStoreOptions = {}) {
-    this.now = options.now ?? (() => Date.now());
+    this.#now = options.now ?? (() => Date.now());
+  }
+
+  /** How many keys hold a state; printing the store shows this, never a token. */
+  get size(): number {
+    return this.#states.size;
+  }
+
+  /** Public facts only: how many keys it holds. */
+  toJSON(): { size: number } {
+    return { size: this.#states.size };
+  }
+
+  /** `MemoryTokenStore {"size":n}`. */
+  toString(): string {
+    return `MemoryTokenStore ${JSON.stringify(this.toJSON())}`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   async get<T extends TokenLike>(key: string): Promise<TokenState<T> | undefined> {
-    return this.live(this.states, key)?.value as TokenState<T> | undefined;
+    return this.#live(this.#states, key)?.value as TokenState<T> | undefined;
   }
 
   async set<T extends TokenLike>(key: string, state: TokenState<T>, ttlMs: number): Promise<void> {
-    this.states.set(key, { value: state, deadline: this.now() + ttlMs });
-    this.notify(key);
+    this.#states.set(key, { value: state, deadline: this.#now() + ttlMs });
+    this.#notify(key);
   }
 
   async delete(key: string): Promise<void> {
-    if (this.states.delete(key)) this.notify(key);
+    if (this.#states.delete(key)) this.#notify(key);
   }
 
   async acquireLock(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const held = this.live(this.locks, key);
+    const held = this.#live(this.#locks, key);
     if (held && held.value !== owner) return false;
-    this.locks.set(key, { value: owner, deadline: this.now() + ttlMs });
+    this.#locks.set(key, { value: owner, deadline: this.#now() + ttlMs });
     return true;
   }
 
   async releaseLock(key: string, owner: string): Promise<void> {
-    if (this.locks.get(key)?.value !== owner) return;
-    this.locks.delete(key);
-    this.notify(key);
+    if (this.#locks.get(key)?.value !== owner) return;
+    this.#locks.delete(key);
+    this.#notify(key);
   }
 
   waitForUpdate(key: string, timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      let waiting = this.listeners.get(key);
-      if (!waiting) this.listeners.set(key, (waiting = new Set()));
+      let waiting = this.#listeners.get(key);
+      if (!waiting) this.#listeners.set(key, (waiting = new Set()));
       const set = waiting;
       const done = (): void => {
         clearTimeout(timer);
         set.delete(done);
-        if (set.size === 0 && this.listeners.get(key) === set) this.listeners.delete(key);
+        if (set.size === 0 && this.#listeners.get(key) === set) this.#listeners.delete(key);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
@@ -142,17 +161,17 @@ export class MemoryTokenStore implements TokenStore {
     });
   }
 
-  private live(map: Map<string, Slot>, key: string): Slot | undefined {
+  #live(map: Map<string, Slot>, key: string): Slot | undefined {
     const slot = map.get(key);
-    if (slot && slot.deadline <= this.now()) {
+    if (slot && slot.deadline <= this.#now()) {
       map.delete(key);
       return undefined;
     }
     return slot;
   }
 
-  private notify(key: string): void {
-    const waiting = this.listeners.get(key);
+  #notify(key: string): void {
+    const waiting = this.#listeners.get(key);
     if (waiting) for (const done of [...waiting]) done();
   }
 }

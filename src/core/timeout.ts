@@ -1,22 +1,44 @@
-import { TransportError } from './errors';
+import { TimeoutError, type TokensmithError } from './errors';
+
+/** Options of {@link withTimeout}. */
+export interface TimeoutOptions {
+  /** A caller's signal: when it aborts, the task's signal aborts too and the call rejects with its reason. */
+  outer?: AbortSignal;
+  /** The error for a timeout; a {@link TimeoutError} 50003 by default. */
+  timeoutError?: (what: string, timeoutMs: number) => TokensmithError;
+}
 
 /**
- * Runs `task` with an AbortSignal that fires after `timeoutMs`, and rejects with a
- * {@link TransportError} `50003` at that moment even if the task ignores its signal.
- * Uses the global `setTimeout`, so fake timers drive it in tests.
+ * Runs `task` with an AbortSignal that fires after `timeoutMs` (or when `outer` aborts), and
+ * rejects at that moment even if the task ignores its signal: with a {@link TimeoutError} `50003`
+ * (or `timeoutError`'s), or the outer signal's reason. Uses the global `setTimeout`, so fake
+ * timers drive it in tests.
  */
-export function withTimeout<T>(task: (signal: AbortSignal) => Promise<T>, timeoutMs: number, what: string): Promise<T> {
+export function withTimeout<T>(task: (signal: AbortSignal) => Promise<T>, timeoutMs: number, what: string, options?: TimeoutOptions): Promise<T> {
+  const outer = options?.outer;
+  if (outer?.aborted) return Promise.reject(outer.reason);
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new TransportError(50003, `${what} timed out after ${timeoutMs} ms`);
+      const error = options?.timeoutError?.(what, timeoutMs) ?? new TimeoutError(`${what} timed out after ${timeoutMs} ms`);
       controller.abort(error);
       reject(error);
     }, timeoutMs);
+    if (outer) {
+      onAbort = () => {
+        controller.abort(outer.reason);
+        reject(outer.reason);
+      };
+      outer.addEventListener('abort', onAbort, { once: true });
+    }
   });
   const running = Promise.resolve().then(() => task(controller.signal));
   // The loser of the race must not become an unhandled rejection.
   running.catch(() => {});
-  return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
+  return Promise.race([running, stopped]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) outer?.removeEventListener('abort', onAbort);
+  });
 }

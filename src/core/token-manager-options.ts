@@ -1,5 +1,6 @@
 import type { Clock } from './clock';
-import { ConfigurationError, type TokensmithError } from './errors';
+import { InvalidArgumentError, type TokensmithError } from './errors';
+import { DEFAULT_FORCED_REFRESH_WINDOW_MS } from './token-entry';
 import type { Logger } from './logger';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
 import type { TokenLike, TokenState, TokenStore } from './store';
@@ -44,6 +45,13 @@ export interface TokenManagerOptions<T extends TokenLike> {
    * of the token's lifetime. Jitter (see `refreshJitterRatio`) only makes it earlier.
    */
   refreshMarginMs?: number;
+  /**
+   * The last stretch before expiry in which a token is no longer served: callers wait for the
+   * renewal (joining the one in flight) instead of sending a token that may expire on the way.
+   * Capped at a tenth of the token's lifetime. Default 3 s
+   * ({@link DEFAULT_TOKEN_MANAGER_OPTIONS}).
+   */
+  forcedRefreshWindowMs?: number;
   /** Extra random lead, as a fraction of the margin: refresh starts in `(expiry − margin·(1+ratio), expiry − margin]`. */
   refreshJitterRatio?: number;
   /** Time source, with server-time offset; a new `SystemClock` by default. */
@@ -73,6 +81,7 @@ export interface TokenManagerOptions<T extends TokenLike> {
 /** Defaults merged under {@link TokenManagerOptions}. */
 export const DEFAULT_TOKEN_MANAGER_OPTIONS = Object.freeze({
   fetchTimeoutMs: 10_000,
+  forcedRefreshWindowMs: DEFAULT_FORCED_REFRESH_WINDOW_MS,
   refreshJitterRatio: 0.5,
   retry: DEFAULT_RETRY_OPTIONS,
   lock: Object.freeze({ pollMinMs: 25, pollMaxMs: 1_000 }),
@@ -83,6 +92,7 @@ export interface ResolvedOptions {
   fetchTimeoutMs: number;
   refreshJitterRatio: number;
   refreshMarginMs: number | undefined;
+  forcedRefreshWindowMs: number;
   retry: RetryOptions;
   lock: Required<LockOptions>;
 }
@@ -107,6 +117,7 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
     fetchTimeoutMs,
     refreshJitterRatio: options.refreshJitterRatio ?? defaults.refreshJitterRatio,
     refreshMarginMs: options.refreshMarginMs,
+    forcedRefreshWindowMs: options.forcedRefreshWindowMs ?? defaults.forcedRefreshWindowMs,
     retry,
     lock: {
       pollMinMs: options.lock?.pollMinMs ?? defaults.lock.pollMinMs,
@@ -119,6 +130,7 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
   positive('fetchTimeoutMs', resolved.fetchTimeoutMs);
   nonNegative('refreshJitterRatio', resolved.refreshJitterRatio);
   if (resolved.refreshMarginMs !== undefined) nonNegative('refreshMarginMs', resolved.refreshMarginMs);
+  nonNegative('forcedRefreshWindowMs', resolved.forcedRefreshWindowMs);
   if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw invalid('"retry.maxAttempts" must be an integer ≥ 1');
   nonNegative('retry.baseDelayMs', retry.baseDelayMs);
   nonNegative('retry.maxDelayMs', retry.maxDelayMs);
@@ -136,6 +148,6 @@ function nonNegative(name: string, value: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalid(`"${name}" must be a non-negative number`);
 }
 
-function invalid(message: string): ConfigurationError {
-  return new ConfigurationError(40003, message);
+function invalid(message: string): InvalidArgumentError {
+  return new InvalidArgumentError(40003, message);
 }

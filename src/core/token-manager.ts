@@ -12,15 +12,22 @@ import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from '
 export { DEFAULT_TOKEN_MANAGER_OPTIONS } from './token-manager-options';
 export type { FetchContext, LockOptions, TokenManagerOptions } from './token-manager-options';
 
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /**
  * Caches one credential's token, fetches it once however many callers ask, refreshes it ahead of
  * expiry in the background, and retries transient failures.
  *
  * - Valid token: returned at once; no store, no allocation beyond the promise (`peek()`: none).
  * - Inside the refresh window: still returned at once, while exactly one background refresh runs.
- * - Absent, expired or `force`: every caller waits on the single in-flight fetch (which a `force`
- *   joins rather than duplicates); a failure rejects all of them with the same typed error and
- *   the next call tries again.
+ * - Inside the forced-refresh window (the last `forcedRefreshWindowMs` before expiry), absent,
+ *   expired or `force`: every caller waits on the single in-flight fetch (which a `force` joins
+ *   rather than duplicates), so a token is never sent at the edge of its life; a failure rejects
+ *   all of them with the same typed error and the next call tries again.
+ * - {@link TokenManager.stop}: a replaced manager starts no refresh, retry or store write again.
+ *
+ * Printing it (`console.log`, `util.inspect`, `JSON.stringify`) shows whether it holds a token and
+ * until when, never the token or a secret.
  *
  * @example
  * ```ts
@@ -37,50 +44,56 @@ export type { FetchContext, LockOptions, TokenManagerOptions } from './token-man
 export class TokenManager<T extends TokenLike> {
   /** The clock tokens are measured against; call `clock.setOffset()` once server time is known. */
   readonly clock: Clock;
-  private readonly options: ResolvedOptions;
-  private readonly fetchToken: TokenManagerOptions<T>['fetchToken'];
-  private readonly onAuthError: ((error: TokensmithError) => void) | undefined;
-  private readonly secrets: readonly string[];
-  private readonly random: () => number;
-  private readonly log: Logger;
-  private readonly sync: StoreSync<T> | undefined;
-  private current: Entry<T> | undefined;
-  private inflight: Promise<Entry<T>> | undefined;
-  private seq = 0;
+  readonly #options: ResolvedOptions;
+  readonly #fetchToken: TokenManagerOptions<T>['fetchToken'];
+  readonly #onAuthError: ((error: TokensmithError) => void) | undefined;
+  readonly #secrets: readonly string[];
+  readonly #random: () => number;
+  readonly #log: Logger;
+  readonly #sync: StoreSync<T> | undefined;
+  #current: Entry<T> | undefined;
+  #latest: T | undefined;
+  #inflight: Promise<Entry<T>> | undefined;
+  #seq = 0;
   /** The token being replaced by the in-flight fetch, if any; a stored copy of it is not reused. */
-  private replacing: Entry<T> | undefined;
+  #replacing: Entry<T> | undefined;
   /** The last token invalidated; never taken back from the store. */
-  private rejected: string | undefined;
-  private refreshPausedUntil = -Infinity;
+  #rejected: string | undefined;
+  #refreshPausedUntil = -Infinity;
+  #stopped = false;
 
   constructor(options: TokenManagerOptions<T>) {
-    this.options = resolveOptions(options);
-    this.fetchToken = options.fetchToken;
-    this.onAuthError = options.onAuthError;
-    this.secrets = [...(options.secrets ?? [])];
-    this.random = options.random ?? Math.random;
+    this.#options = resolveOptions(options);
+    this.#fetchToken = options.fetchToken;
+    this.#onAuthError = options.onAuthError;
+    this.#secrets = [...(options.secrets ?? [])];
+    this.#random = options.random ?? Math.random;
     this.clock = options.clock ?? new SystemClock();
-    this.log = createRedactingLogger(options.logger, () => [...this.secrets, this.current?.state.value.token, this.rejected]);
+    this.#log = createRedactingLogger(options.logger, () => [...this.#secrets, this.#current?.state.value.token, this.#rejected]);
     if (options.store && options.storeKey) {
-      const lock = this.options.lock;
-      this.sync = {
+      const lock = this.#options.lock;
+      this.#sync = {
         store: options.store,
         key: options.storeKey,
         owner: lockOwnerId(),
         lockTtlMs: lock.ttlMs,
         pollMinMs: lock.pollMinMs,
         pollMaxMs: lock.pollMaxMs,
-        log: this.log,
+        log: this.#log,
         now: () => this.clock.now(),
-        fetch: () => this.fetchWithRetry(),
-        accept: (state) => this.acceptStored(state),
+        fetch: () => this.#fetchWithRetry(),
+        accept: (state) => this.#acceptStored(state),
+        active: () => !this.#stopped,
       };
     }
-    if (options.initialState) this.current = this.entry(options.initialState, 0);
+    if (options.initialState) {
+      this.#current = this.#entry(options.initialState, 0);
+      this.#latest = options.initialState.value;
+    }
   }
 
   /**
-   * The cached token while valid; otherwise waits for the shared fetch. Inside the refresh window
+   * The cached token while usable; otherwise waits for the shared fetch. Inside the refresh window
    * it also starts the background refresh. `force` skips the cache.
    */
   getToken(options?: { force?: boolean }): Promise<T> {
@@ -88,20 +101,21 @@ export class TokenManager<T extends TokenLike> {
       const value = this.peek();
       if (value !== undefined) return Promise.resolve(value);
     }
-    return this.shared().then((entry) => entry.state.value);
+    return this.#shared().then(entryValue);
   }
 
   /**
-   * The cached token if still valid, synchronously; `undefined` when absent or expired. Starts the
-   * background refresh when inside the refresh window, so a hot path that only peeks still renews.
+   * The cached token if still usable (not within `forcedRefreshWindowMs` of expiry),
+   * synchronously; `undefined` otherwise. Starts the background refresh when inside the refresh
+   * window, so a hot path that only peeks still renews. Allocates nothing.
    */
   peek(): T | undefined {
-    const entry = this.current;
+    const entry = this.#current;
     if (entry === undefined) return undefined;
     const now = this.clock.now();
-    if (now >= entry.expiresAt) return undefined;
-    if (now >= entry.refreshAt && this.inflight === undefined && now >= this.refreshPausedUntil) {
-      this.refreshInBackground();
+    if (now >= entry.usableUntil) return undefined;
+    if (now >= entry.refreshAt && this.#inflight === undefined && now >= this.#refreshPausedUntil && !this.#stopped) {
+      this.#refreshInBackground();
     }
     return entry.state.value;
   }
@@ -112,57 +126,101 @@ export class TokenManager<T extends TokenLike> {
    * a fresh one.
    */
   invalidate(token: string): boolean {
-    if (this.current?.state.value.token !== token) return false;
-    this.current = undefined;
-    this.rejected = token;
-    this.log.debug({}, 'token invalidated');
+    if (this.#current?.state.value.token !== token) return false;
+    this.#current = undefined;
+    this.#rejected = token;
+    this.#log.debug({}, 'token invalidated');
     return true;
   }
 
   /** The current token's state, if still valid, for `initialState` of a later process. */
   exportState(): TokenState<T> | undefined {
-    const entry = this.current;
+    const entry = this.#current;
     return entry && this.clock.now() < entry.expiresAt ? { ...entry.state } : undefined;
   }
 
-  private shared(): Promise<Entry<T>> {
-    if (this.inflight) return this.inflight;
-    const seq = ++this.seq;
-    this.replacing = this.current;
-    const run: Promise<Entry<T>> = this.acquire(seq).finally(() => {
-      if (this.inflight === run) this.inflight = undefined;
+  /**
+   * The token this manager obtained most recently, even if it has since expired or been
+   * invalidated: for reading what it was issued for (an Ably clientId), never for sending.
+   */
+  lastObtained(): T | undefined {
+    return this.#latest;
+  }
+
+  /**
+   * Stops this manager for good, when a new configuration replaces it: no background refresh or
+   * retry is started and nothing is written to the store from now on. A fetch already in flight
+   * still settles for its callers; later `getToken()` calls still work, without retries.
+   */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  /** True once {@link TokenManager.stop} was called. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Public facts only: whether a token is held and until when; never the token. */
+  toJSON(): { hasToken: boolean; expiresAt?: number; stopped: boolean } {
+    const entry = this.#current;
+    return {
+      hasToken: entry !== undefined,
+      ...(entry !== undefined && entry.expiresAt !== Infinity ? { expiresAt: entry.expiresAt } : {}),
+      stopped: this.#stopped,
+    };
+  }
+
+  /** `TokenManager {"hasToken":…}`: what {@link TokenManager.toJSON} shows. */
+  toString(): string {
+    return `TokenManager ${JSON.stringify(this.toJSON())}`;
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
+
+  #shared(): Promise<Entry<T>> {
+    if (this.#inflight) return this.#inflight;
+    const seq = ++this.#seq;
+    this.#replacing = this.#current;
+    const run: Promise<Entry<T>> = this.#acquire(seq).finally(() => {
+      if (this.#inflight === run) this.#inflight = undefined;
     });
-    this.inflight = run;
+    this.#inflight = run;
     return run;
   }
 
-  private async acquire(seq: number): Promise<Entry<T>> {
-    const state = this.sync ? await acquireThroughStore(this.sync) : await this.fetchWithRetry();
-    const entry = this.entry(state, seq);
-    if (this.current === undefined || entry.seq >= this.current.seq) this.current = entry;
+  async #acquire(seq: number): Promise<Entry<T>> {
+    const state = this.#sync ? await acquireThroughStore(this.#sync) : await this.#fetchWithRetry();
+    const entry = this.#entry(state, seq);
+    if (this.#current === undefined || entry.seq >= this.#current.seq) {
+      this.#current = entry;
+      this.#latest = state.value;
+    }
     return entry;
   }
 
-  private refreshInBackground(): void {
-    this.log.debug({}, 'refreshing token ahead of expiry');
-    this.shared().catch((err: unknown) => {
-      this.refreshPausedUntil = this.clock.now() + this.options.retry.maxDelayMs;
-      this.log.warn({ err }, 'background token refresh failed; serving the cached token until it expires');
+  #refreshInBackground(): void {
+    this.#log.debug({}, 'refreshing token ahead of expiry');
+    this.#shared().catch((err: unknown) => {
+      this.#refreshPausedUntil = this.clock.now() + this.#options.retry.maxDelayMs;
+      this.#log.warn({ err }, 'background token refresh failed; serving the cached token until it expires');
     });
   }
 
-  private async fetchWithRetry(): Promise<TokenState<T>> {
-    const { retry, fetchTimeoutMs } = this.options;
+  async #fetchWithRetry(): Promise<TokenState<T>> {
+    const { retry, fetchTimeoutMs } = this.#options;
     for (let attempt = 0; ; attempt++) {
       const sentAt = this.clock.now();
       let value: T;
       try {
-        value = await withTimeout((signal) => this.fetchToken(signal, { sentAt }), fetchTimeoutMs, 'fetchToken');
+        value = await withTimeout((signal) => this.#fetchToken(signal, { sentAt }), fetchTimeoutMs, 'fetchToken');
       } catch (caught) {
-        const error = typedFetchFailure(caught, this.secrets);
-        const delayMs = retryDelayMs(error, attempt, retry, this.random);
-        if (delayMs === undefined) throw this.final(error, attempt + 1);
-        this.log.warn({ err: error, attempt: attempt + 1, delayMs }, 'token fetch failed; retrying');
+        const error = typedFetchFailure(caught, [...this.#secrets, this.#current?.state.value.token, this.#rejected]);
+        const delayMs = this.#stopped ? undefined : retryDelayMs(error, attempt, retry, this.#random);
+        if (delayMs === undefined) throw this.#final(error, attempt + 1);
+        this.#log.warn({ err: error, attempt: attempt + 1, delayMs }, 'token fetch failed; retrying');
         await sleep(delayMs);
         continue;
       }
@@ -170,29 +228,33 @@ export class TokenManager<T extends TokenLike> {
     }
   }
 
-  private final(error: TokensmithError, attempts: number): TokensmithError {
-    this.log.error({ err: error, attempts }, 'token fetch failed');
-    if (this.onAuthError && isAuthFailure(error)) {
+  #final(error: TokensmithError, attempts: number): TokensmithError {
+    this.#log.error({ err: error, attempts }, 'token fetch failed');
+    if (this.#onAuthError && isAuthFailure(error)) {
       try {
-        this.onAuthError(error);
+        this.#onAuthError(error);
       } catch (hookError) {
-        this.log.error({ err: hookError }, 'onAuthError hook threw');
+        this.#log.error({ err: hookError }, 'onAuthError hook threw');
       }
     }
     return error;
   }
 
-  private acceptStored(state: TokenState<T>): boolean {
+  #acceptStored(state: TokenState<T>): boolean {
     const expiresAt = state.expiresAt ?? Infinity;
-    if (state.value.token === this.rejected || this.clock.now() >= expiresAt) return false;
-    const old = this.replacing;
+    if (state.value.token === this.#rejected || this.clock.now() >= this.#entry(state, 0).usableUntil) return false;
+    const old = this.#replacing;
     return old === undefined || (state.value.token !== old.state.value.token && expiresAt >= old.expiresAt);
   }
 
-  private entry(state: TokenState<T>, seq: number): Entry<T> {
-    const { refreshMarginMs, refreshJitterRatio } = this.options;
-    return toEntry(state, seq, { refreshMarginMs, refreshJitterRatio, random: this.random });
+  #entry(state: TokenState<T>, seq: number): Entry<T> {
+    const { refreshMarginMs, refreshJitterRatio, forcedRefreshWindowMs } = this.#options;
+    return toEntry(state, seq, { refreshMarginMs, refreshJitterRatio, forcedRefreshWindowMs, random: this.#random });
   }
+}
+
+function entryValue<T extends TokenLike>(entry: Entry<T>): T {
+  return entry.state.value;
 }
 
 function lockOwnerId(): string {

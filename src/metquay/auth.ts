@@ -2,12 +2,20 @@ import type { Middleware } from 'openapi-fetch';
 import type { components } from '../../generated/metquay';
 import { operationSecurity, securitySchemes } from '../../generated/metquay.security';
 import { SystemClock, type Clock } from '../core/clock';
+import { send } from '../core/http';
 import { credentialIdentity } from '../core/identity';
 import { createAuthMiddleware, type AuthProvider } from '../core/middleware';
 import { TokenManager } from '../core/token-manager';
 import { readAuthenticationResponse, type AuthenticationResponse } from './authenticate-response';
 import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions, resolveMetquayCredentials } from './options';
 import { toMetquayToken, type MetquayToken } from './token';
+
+const KNOWN_SECRETS = new WeakMap<MetquayAuth, () => readonly string[]>();
+
+/** The secret key and current token of `auth`, to scrub from messages quoted from its API. @internal */
+export function secretsOf(auth: MetquayAuth): readonly string[] {
+  return KNOWN_SECRETS.get(auth)?.() ?? [];
+}
 
 /**
  * Metquay-style authentication: trades an access/secret key pair for a bearer JWT at
@@ -17,6 +25,8 @@ import { toMetquayToken, type MetquayToken } from './token';
  * - A 401 from `/authenticate` is final: `InvalidCredentialsError` (40101), no retry.
  * - A 429 is waited out for its `Retry-After` (up to `maxRetryAfterMs`), then retried.
  * - An answer that breaks the contract is an `AuthProviderError` 50002 naming what was wrong.
+ * - Printing it (`console.log`, `util.inspect`, `JSON.stringify`) shows the base URL and whether a
+ *   token is held, never the secret key or a token.
  *
  * @example
  * ```ts
@@ -35,80 +45,99 @@ export class MetquayAuth {
    * the spec protects, and on a 401 re-authenticates once and retries.
    */
   readonly middleware: Middleware;
-  private readonly manager: TokenManager<MetquayToken>;
-  private lastToken: MetquayToken | undefined;
-  private lastHeader = '';
+  readonly #manager: TokenManager<MetquayToken>;
+  #lastToken: MetquayToken | undefined;
+  #lastHeader = '';
 
   constructor(options: MetquayAuthOptions = {}) {
     const { accessKey, secretKey, baseUrl } = resolveMetquayCredentials(options);
     this.baseUrl = baseUrl;
     this.clock = options.clock ?? new SystemClock();
-    const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+    const fetchImpl = options.fetch;
+    const url = `${baseUrl}/authenticate`;
     const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_METQUAY_AUTH_OPTIONS.maxRetryAfterMs;
     const body: components['schemas']['AuthenticationRequest'] = { accessKey, secretKey };
     const serialized = JSON.stringify(body);
-    this.manager = new TokenManager<MetquayToken>({
+    const secrets = [secretKey];
+    this.#manager = new TokenManager<MetquayToken>({
       fetchToken: async (signal, { sentAt }) => {
-        const response = await send(`${baseUrl}/authenticate`, {
+        const init: RequestInit = {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
           body: serialized,
           signal,
           // Never re-post the secret to wherever a redirect points.
           redirect: 'manual',
-        });
-        const answer = await readAuthenticationResponse(response, [secretKey], this.clock.now());
+        };
+        const response = await send(fetchImpl, url, init, 'Metquay /authenticate', secrets);
+        const answer = await readAuthenticationResponse(response, secrets, this.clock.now());
         return toMetquayToken(answer, sentAt, DEFAULT_METQUAY_AUTH_OPTIONS.defaultTokenLifetimeSeconds);
       },
       clock: this.clock,
-      secrets: [secretKey],
+      secrets,
       retry: { maxDelayMs: maxRetryAfterMs, ...options.retry },
       ...(options.store ? { store: options.store, storeKey: credentialIdentity({ provider: 'metquay', baseUrl, accessKey }) } : {}),
       ...(options.refreshMarginMs === undefined ? {} : { refreshMarginMs: options.refreshMarginMs }),
+      ...(options.forcedRefreshWindowMs === undefined ? {} : { forcedRefreshWindowMs: options.forcedRefreshWindowMs }),
       ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
+    KNOWN_SECRETS.set(this, () => [secretKey, ...(this.#lastToken ? [this.#lastToken.token] : [])]);
     this.middleware = createAuthMiddleware({
       operationSecurity,
       securitySchemes,
-      provider: this.provider(),
+      provider: this.#provider(),
       ...(options.logger ? { logger: options.logger } : {}),
     });
   }
 
   /** A valid access token: the cached one, else the result of the one shared `/authenticate`. */
   async getToken(): Promise<string> {
-    return (await this.manager.getToken()).token;
+    return (await this.#manager.getToken()).token;
   }
 
   /** Always calls `/authenticate` (joining one already in flight) and caches the new token. */
   async authenticate(): Promise<AuthenticationResponse> {
-    return (await this.manager.getToken({ force: true })).response;
+    return (await this.#manager.getToken({ force: true })).response;
   }
 
-  private provider(): AuthProvider {
+  /** Only public facts: the base URL and the token manager's (whether a token is held, until when). */
+  toJSON(): { baseUrl: string; token: ReturnType<TokenManager<MetquayToken>['toJSON']> } {
+    return { baseUrl: this.baseUrl, token: this.#manager.toJSON() };
+  }
+
+  /** `MetquayAuth {…}`: what {@link MetquayAuth.toJSON} shows. */
+  toString(): string {
+    return `MetquayAuth ${JSON.stringify(this.toJSON())}`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  #provider(): AuthProvider {
     return {
       authorization: (allowed) => {
         if (!allowed.includes('bearer')) return undefined;
-        const cached = this.manager.peek();
-        if (cached !== undefined) return this.header(cached);
-        return this.manager.getToken().then((token) => this.header(token));
+        const cached = this.#manager.peek();
+        if (cached !== undefined) return this.#header(cached);
+        return this.#manager.getToken().then((token) => this.#header(token));
       },
       isTokenRejection: (response) => response.status === 401,
       renew: async (rejected) => {
-        this.manager.invalidate(rejected.replace(/^Bearer\s+/i, ''));
-        await this.manager.getToken();
+        this.#manager.invalidate(rejected.replace(/^Bearer\s+/i, ''));
+        await this.#manager.getToken();
       },
     };
   }
 
   /** `Bearer <token>`, built once per token so the warm path allocates nothing. */
-  private header(token: MetquayToken): string {
-    if (token !== this.lastToken) {
-      this.lastToken = token;
-      this.lastHeader = `Bearer ${token.token}`;
+  #header(token: MetquayToken): string {
+    if (token !== this.#lastToken) {
+      this.#lastToken = token;
+      this.#lastHeader = `Bearer ${token.token}`;
     }
-    return this.lastHeader;
+    return this.#lastHeader;
   }
 }

@@ -1,9 +1,10 @@
 import type { Middleware } from 'openapi-fetch';
 import { createMetquayApi, type MetquayApi } from './api';
-import { MetquayAuth } from './auth';
+import { MetquayAuth, secretsOf } from './auth';
 import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions } from './options';
-import { paginate, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
+import { paginateRedacting, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
 import { createRetryAfterMiddleware } from './rate-limit-middleware';
+import { boundedErrorBodies } from '../core/response-error';
 
 /** Options of {@link createMetquayClient}: auth options plus client ones. */
 export interface MetquayClientOptions extends MetquayAuthOptions {
@@ -17,7 +18,7 @@ export interface MetquayClientOptions extends MetquayAuthOptions {
 export type MetquayClient = MetquayApi & {
   /** The auth behind the client: `getToken()`, `authenticate()`. */
   readonly auth: MetquayAuth;
-  /** Walks a list with `first`/`limit` until a short page; see {@link paginate}. */
+  /** Walks a list with `first`/`limit` until a short page; see `paginate`. Server messages quoted in its errors are scrubbed of the secret key and token. */
   paginate<P extends MetquayListPath>(path: P, options?: PaginateOptions): AsyncGenerator<MetquayListItem<P>, void, undefined>;
 };
 
@@ -39,15 +40,17 @@ export function createMetquayClient(options: MetquayClientOptions = {}): Metquay
     maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_METQUAY_AUTH_OPTIONS.maxRetryAfterMs,
     maxRetries: options.maxRateLimitRetries ?? DEFAULT_METQUAY_AUTH_OPTIONS.maxRateLimitRetries,
   });
-  // Auth before the 429 retry, so the copy the retry re-sends already carries the token.
+  // Auth last, as the middleware docs say: it signs the final request and takes the one copy
+  // both retries (its own after a 401, the 429 one) re-send; the 429 retry sees the final answer.
   const api = createMetquayApi({
     baseUrl: auth.baseUrl,
-    middleware: [...(options.middleware ?? []), auth.middleware, rateLimit],
+    // boundedErrorBodies first: it sees the final answer, and caps the error body openapi-fetch reads.
+    middleware: [boundedErrorBodies(), ...(options.middleware ?? []), rateLimit, auth.middleware],
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
   });
   return Object.assign(api, {
     auth,
-    paginate: <P extends MetquayListPath>(path: P, pageOptions?: PaginateOptions) => paginate(api, path, pageOptions),
+    paginate: <P extends MetquayListPath>(path: P, pageOptions?: PaginateOptions) => paginateRedacting(api, path, pageOptions ?? {}, () => secretsOf(auth)),
   });
 }

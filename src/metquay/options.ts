@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock';
-import { ConfigurationError, type TokensmithError } from '../core/errors';
+import { ConfigurationError, type TokensmithError, InvalidArgumentError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { RetryOptions } from '../core/retry';
 import type { TokenStore } from '../core/store';
@@ -21,6 +21,8 @@ export interface MetquayAuthOptions {
   store?: TokenStore;
   /** How long before expiry the token is refreshed in the background. Default: core's (≤ 60 s). */
   refreshMarginMs?: number;
+  /** The last stretch before expiry in which the token is no longer sent; callers wait for the renewal. Default 3 s. */
+  forcedRefreshWindowMs?: number;
   /** Hears final authentication failures (e.g. `InvalidCredentialsError`) once each. */
   onAuthError?: (error: TokensmithError) => void;
   /** Clock the token lifetime is measured on. Default: a new `SystemClock`. */
@@ -102,10 +104,10 @@ export function resolveMetquayCredentials(options: MetquayAuthOptions): MetquayC
   try {
     url = new URL(credentials.baseUrl);
   } catch {
-    throw new ConfigurationError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
+    throw new InvalidArgumentError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
+    throw new InvalidArgumentError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
   }
   return { ...credentials, baseUrl: credentials.baseUrl.replace(/\/+$/, '') };
 }

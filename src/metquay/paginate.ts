@@ -1,7 +1,7 @@
 import type { paths } from '../../generated/metquay';
-import { RateLimitError, TokenError, TokensmithError } from '../core/errors';
+import { AuthProviderError, InvalidArgumentError, type TokensmithError } from '../core/errors';
+import { errorFromAnswer } from '../core/response-error';
 import type { MetquayApi } from './api';
-import { parseRetryAfterMs } from '../core/retry-after';
 
 /** The JSON body of a response map's 200 answer. */
 export type JsonOk<R> = R extends { 200: { content: { 'application/json': infer B } } } ? B : never;
@@ -40,31 +40,44 @@ export const DEFAULT_PAGE_LIMIT = 50;
 /**
  * Walks a Metquay list with `first`/`limit`, yielding items one by one and asking for the next
  * page only when the current one is used up; ends after the first short (or empty) page. A failed
- * page throws a typed error: `TokenError` for a 401 that survived re-authentication,
- * `RateLimitError` for a 429 that outlasted the retries, else a `TokensmithError` with the status.
+ * page throws core's typed error for the condition: `TokenError` 40140 for a 401 that survived
+ * re-authentication, `RateLimitError` for a 429 that outlasted the retries, `ServerError` for a
+ * 5xx, and so on; the server's message is quoted shortened.
  *
  * @example
  * ```ts
  * for await (const customer of paginate(api, '/customers', { limit: 100 })) console.log(customer.id);
  * ```
  */
-export async function* paginate<P extends MetquayListPath>(
+export function paginate<P extends MetquayListPath>(
   api: MetquayApi,
   path: P,
   options: PaginateOptions = {},
 ): AsyncGenerator<MetquayListItem<P>, void, undefined> {
+  return paginateRedacting(api, path, options, NO_SECRETS);
+}
+
+const NO_SECRETS = (): readonly string[] => [];
+
+/** {@link paginate}, scrubbing `secrets()` (the client's secret key and token) from quoted server messages. @internal */
+export async function* paginateRedacting<P extends MetquayListPath>(
+  api: MetquayApi,
+  path: P,
+  options: PaginateOptions,
+  secrets: () => readonly string[],
+): AsyncGenerator<MetquayListItem<P>, void, undefined> {
   const limit = options.limit ?? DEFAULT_PAGE_LIMIT;
   let first = options.first ?? 0;
-  if (!Number.isInteger(limit) || limit < 1) throw new TokensmithError(40003, '"limit" must be a positive integer');
-  if (!Number.isInteger(first) || first < 0) throw new TokensmithError(40003, '"first" must be a non-negative integer');
+  if (!Number.isInteger(limit) || limit < 1) throw new InvalidArgumentError(40003, '"limit" must be a positive integer');
+  if (!Number.isInteger(first) || first < 0) throw new InvalidArgumentError(40003, '"first" must be a non-negative integer');
   for (;;) {
     const { data, error, response } = await api.GET(path as '/customers', {
       params: { query: { first, limit } },
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    if (error !== undefined || !response.ok) throw pageError(path, response, error);
+    if (error !== undefined || !response.ok) throw pageError(path, response, error, secrets());
     if (!Array.isArray(data)) {
-      throw new TokensmithError(50002, `Metquay GET ${path} answered something other than a JSON array`, { statusCode: 502 });
+      throw new AuthProviderError(50002, `Metquay GET ${path} answered something other than a JSON array`, { statusCode: 502 });
     }
     for (const item of data) yield item as MetquayListItem<P>;
     if (data.length === 0 || data.length < limit) return;
@@ -72,12 +85,7 @@ export async function* paginate<P extends MetquayListPath>(
   }
 }
 
-function pageError(path: string, response: Response, body: unknown): TokensmithError {
-  const { status } = response;
-  const message = typeof (body as { message?: unknown } | undefined)?.message === 'string' ? (body as { message: string }).message : '';
-  const said = message ? `: ${message.slice(0, 200)}` : '';
-  const text = `Metquay GET ${path} failed (${status})${said}`;
-  if (status === 401) return new TokenError(40140, text, { statusCode: 401 });
-  if (status === 429) return new RateLimitError(text, parseRetryAfterMs(response.headers.get('retry-after')), { statusCode: 429 });
-  return new TokensmithError(status >= 500 ? 50000 : status * 100, text, { statusCode: status });
+/** Core's mapper, on the body openapi-fetch already read (bounded by the client's first middleware). */
+function pageError(path: string, response: Response, body: unknown, secrets: readonly string[]): TokensmithError {
+  return errorFromAnswer(response.status, response.headers, body, { what: `Metquay GET ${path}`, secrets, refused: 'token' });
 }

@@ -1,7 +1,6 @@
 import type { Middleware } from 'openapi-fetch';
+import { NOT_REPLAYABLE, replayOf } from '../core/replay';
 import { parseRetryAfterMs } from '../core/retry-after';
-
-const MAX_PENDING = 10_000;
 
 /** Options of {@link createRetryAfterMiddleware}. */
 export interface RetryAfterMiddlewareOptions {
@@ -16,41 +15,29 @@ export interface RetryAfterMiddlewareOptions {
 /**
  * openapi-fetch middleware that waits out a 429's `Retry-After` (bounded) and sends the request
  * again, up to `maxRetries` times. A 429 means the request was not processed, so re-sending even
- * a POST is safe. It never re-authenticates: register it after the auth middleware so the copy it
- * re-sends already carries the token.
+ * a POST is safe.
+ *
+ * It keeps no copy of its own: it re-sends a clone of the copy the auth middleware took before
+ * the first send (core's replay), so nothing is cloned unless a 429 arrives, and a stream body is
+ * never re-sent (the 429 is returned as is). Register it before the auth middleware, which goes
+ * last: its `onResponse` then runs after auth's and sees the final answer.
  */
 export function createRetryAfterMiddleware(options: RetryAfterMiddlewareOptions): Middleware {
   const defaultWaitMs = options.defaultRetryAfterMs ?? 1000;
-  // Unsent copies of requests with a body, by call id: a body is consumed by the first send.
-  // Bodiless requests (most calls) are copied only when a 429 arrives, so the hot path stores nothing.
-  const pending = new Map<string, Request>();
   return {
-    onRequest({ request, id }) {
-      if (request.body === null) return undefined;
-      // A call that never reaches onResponse (a later middleware answered) must not pin memory.
-      if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value as string);
-      pending.set(id, request.clone());
-      return undefined;
-    },
-    onError({ id }) {
-      pending.delete(id);
-      return undefined;
-    },
-    async onResponse({ request, response, id, options: fetchOptions }) {
-      let copy = pending.get(id);
-      if (copy !== undefined) pending.delete(id);
+    async onResponse({ request, response, options: fetchOptions }) {
       if (response.status !== 429) return undefined;
-      if (copy === undefined && request.body === null) copy = new Request(request);
-      if (copy === undefined) return undefined;
       let current = response;
       for (let attempt = 0; attempt < options.maxRetries && current.status === 429; attempt++) {
         const waitMs = parseRetryAfterMs(current.headers.get('retry-after')) ?? defaultWaitMs;
-        if (waitMs > options.maxRetryAfterMs || copy.signal.aborted) break;
+        if (waitMs > options.maxRetryAfterMs || request.signal.aborted) break;
+        const copy = replayOf(request);
+        if (copy === undefined || copy === NOT_REPLAYABLE) break;
         await current.body?.cancel();
-        await sleep(waitMs, copy.signal);
-        current = await fetchOptions.fetch(copy.clone());
+        await sleep(waitMs, request.signal);
+        current = await fetchOptions.fetch(copy);
       }
-      return current;
+      return current === response ? undefined : current;
     },
   };
 }

@@ -1,6 +1,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { RequestNotReplayableError } from '../../src/core/errors';
 import { createAuthMiddleware, type AuthProvider } from '../../src/core/middleware';
+import { ReplayableRequest } from '../../src/core/replay';
 import { bearerProvider, startServer } from './http-fixture';
 
 type Json<T> = { content: { 'application/json': T } };
@@ -36,7 +37,8 @@ afterEach(() => server.close());
 
 function setup(...before: Middleware[]) {
   const { provider, manager, bearer } = bearerProvider();
-  const client = createClient<paths>({ baseUrl: server.baseUrl });
+  // ReplayableRequest marks stream bodies (createApiClient uses it); a plain Request's stream would be cloned.
+  const client = createClient<paths>({ baseUrl: server.baseUrl, Request: ReplayableRequest });
   client.use(...before, createAuthMiddleware({ operationSecurity, securitySchemes, provider }));
   return { client, provider, manager, bearer };
 }

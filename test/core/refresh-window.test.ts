@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { refreshAt, refreshMargin } from '../../src/core/refresh-window';
+import { refreshAt, refreshMargin } from '../../src/core/token-entry';
 
 describe('refresh window', () => {
   test.each([

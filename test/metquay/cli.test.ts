@@ -60,7 +60,7 @@ describe('tokensmith metquay authenticate', () => {
       child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^tokensmith: Metquay refused the access key pair .*\(code 40101\)\n$/);
+    expect(result.stderr).toMatch(/^tokensmith: Metquay \/authenticate refused the credentials \(HTTP 401\).*\(code 40101\)\n$/);
     expect(result.stderr).not.toContain('wrong-secret-for-cli');
     expect(result.stdout).toBe('');
   });

@@ -1,4 +1,4 @@
-import { AuthProviderError, InvalidCredentialsError, RateLimitError, TokensmithError } from '../../src/core/errors';
+import { AuthProviderError, InvalidCredentialsError, RateLimitError, ServerError, TokensmithError } from '../../src/core/errors';
 import { MetquayAuth, createMetquayClient } from '../../src/metquay';
 import { fakeJwt, json, manualClock, type Reply, startScriptedServer } from './helpers';
 
@@ -8,7 +8,7 @@ const TOKEN = fakeJwt({ sub: 'scripted-access', secretish: 'token-body-secret' }
 const noRetry = { retry: { maxAttempts: 1 } };
 
 describe('responses from /authenticate that break the contract', () => {
-  it.each<[string, Reply, RegExp]>([
+  it.each<[string, Reply, RegExp, (abstract new (...args: never[]) => Error)?]>([
     ['200 with an empty body', { status: 200, headers: { 'content-type': 'application/json' }, body: '' }, /empty body/],
     ['an HTML error page with 200', { status: 200, headers: { 'content-type': 'text/html' }, body: `<html><body>Gateway says hi ${TOKEN}</body></html>` }, /content-type text\/html/],
     ['a body that is not JSON', { status: 200, headers: { 'content-type': 'application/json' }, body: `{"accessToken": "${TOKEN}"` }, /not valid JSON/],
@@ -19,12 +19,13 @@ describe('responses from /authenticate that break the contract', () => {
     ['a tokenType other than bearer', json(200, { accessToken: TOKEN, tokenType: 'mac' }), /tokenType other than "bearer"/],
     ['a missing tokenType', json(200, { accessToken: TOKEN }), /tokenType of type undefined/],
     ['expiresIn as a string', json(200, { accessToken: TOKEN, tokenType: 'bearer', expiresIn: '900' }), /expiresIn of type string/],
-    ['an HTML 502 page', { status: 502, headers: { 'content-type': 'text/html' }, body: `<h1>Bad gateway</h1> ${SECRET}` }, /failed \(502\)/],
-  ])('%s -> a typed error that says what was wrong, without secrets', async (_case, reply, expected) => {
+    // A 5xx is the server-error condition, the same class on every provider (was AuthProviderError 50000).
+    ['an HTML 502 page', { status: 502, headers: { 'content-type': 'text/html' }, body: `<h1>Bad gateway</h1> ${SECRET}` }, /answered HTTP 502/, ServerError],
+  ])('%s -> a typed error that says what was wrong, without secrets', async (_case, reply, expected, errorClass = AuthProviderError) => {
     const server = await startScriptedServer(() => reply);
     const auth = new MetquayAuth({ ...keys, baseUrl: server.baseUrl, ...noRetry });
     const failure = await auth.getToken().catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(AuthProviderError);
+    expect(failure).toBeInstanceOf(errorClass);
     const error = failure as AuthProviderError;
     expect([50000, 50002]).toContain(error.code);
     expect(error.message).toMatch(expected);
@@ -93,17 +94,18 @@ describe('token lifetime', () => {
 
   it('comes from expiresIn when present', async () => {
     const reply = json(200, { accessToken: fakeJwt({ iat: 1_700_000_000, exp: 1_700_000_060 }), tokenType: 'bearer', expiresIn: 300 });
-    expect(await cachedAt(reply, [299_000, 300_000])).toEqual([1, 2]);
+    // Served until the forced-refresh window (3 s) before expiry, then renewed.
+    expect(await cachedAt(reply, [296_999, 297_000])).toEqual([1, 2]);
   });
 
   it("else from the JWT's exp (counted from iat)", async () => {
     const reply = json(200, { accessToken: fakeJwt({ iat: 1_700_000_000, exp: 1_700_000_120 }), tokenType: 'bearer' });
-    expect(await cachedAt(reply, [119_000, 120_000])).toEqual([1, 2]);
+    expect(await cachedAt(reply, [116_999, 117_000])).toEqual([1, 2]);
   });
 
   it('else 900 s', async () => {
     const reply = json(200, { accessToken: 'opaque-token-not-a-jwt', tokenType: 'bearer' });
-    expect(await cachedAt(reply, [899_000, 900_000])).toEqual([1, 2]);
+    expect(await cachedAt(reply, [896_999, 897_000])).toEqual([1, 2]);
   });
 });
 

@@ -1,0 +1,133 @@
+import { redact, ResponseTooLargeError, TransportError } from './errors';
+
+/**
+ * Talking to a token endpoint with bounds: one send that turns a network failure into a typed
+ * error naming what failed and where, and one reader that never takes more than a limit of bytes.
+ */
+
+/**
+ * Largest body read from a token endpoint (Ably requestToken and /time, an authUrl, Metquay
+ * /authenticate, an error answer of any of them): 64 KiB. A token answer is a few hundred bytes,
+ * a JWT a few KiB; anything bigger is a misconfigured or hostile endpoint.
+ */
+export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+
+
+/**
+ * Reads `response`'s body as UTF-8 text, at most `limitBytes` of it. A body that declares or
+ * streams more is cancelled at once (the rest is never downloaded) and the call fails with a
+ * {@link ResponseTooLargeError} naming the limit, so an endless or huge answer costs at most
+ * `limitBytes` of memory.
+ *
+ * @param what names the answer in the error, e.g. `"authUrl answer"`.
+ * @param code the error's code: 50002 for a provider's answer, 40170 for an authUrl's.
+ */
+export async function readBodyText(response: Response, what: string, limitBytes = MAX_TOKEN_RESPONSE_BYTES, code = 50002): Promise<string> {
+  return new TextDecoder().decode(await readBodyBytes(response, what, limitBytes, code));
+}
+
+/** {@link readBodyText} as raw bytes (for msgpack answers), with the same bound and error. */
+export async function readBodyBytes(response: Response, what: string, limitBytes = MAX_TOKEN_RESPONSE_BYTES, code = 50002): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new ResponseTooLargeError(code, `${what} is larger than ${limitBytes} bytes, the most tokensmith reads`, limitBytes, {
+      upstream: { status: response.status },
+    });
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > limitBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limitBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * Sends one request to a token endpoint. A network failure becomes a {@link TransportError} 80000
+ * whose message says what failed and where (`requestToken: ECONNREFUSED 127.0.0.1:9 (POST
+ * http://127.0.0.1:9/keys/…)`), with the URL's query dropped and every secret redacted, and whose
+ * `cause` is the underlying error. An abort rethrows the signal's reason (a timeout's typed error).
+ */
+export async function send(
+  fetchImpl: typeof globalThis.fetch | undefined,
+  url: string,
+  init: RequestInit,
+  what: string,
+  secrets: Iterable<string | undefined>,
+): Promise<Response> {
+  try {
+    return await (fetchImpl ? fetchImpl(url, init) : globalThis.fetch(url, init));
+  } catch (error) {
+    if (init.signal?.aborted) throw init.signal.reason ?? error;
+    throw networkFailure(error, what, `${init.method ?? 'GET'} ${safeUrl(url)}`, secrets);
+  }
+}
+
+/**
+ * A {@link TransportError} for `error` (what `fetch` threw): `what: network error: <system code and
+ * address, or the innermost message> (<where>)`, redacted, with `error` as `cause`.
+ */
+export function networkFailure(error: unknown, what: string, where: string | undefined, secrets: Iterable<string | undefined>): TransportError {
+  const place = where === undefined ? '' : ` (${where})`;
+  const message = redact(`${what}: network error: ${describeNetworkCause(error)}${place}`, secrets);
+  return new TransportError(80000, message, { cause: error });
+}
+
+interface SystemErrorFields {
+  code?: unknown;
+  address?: unknown;
+  port?: unknown;
+  hostname?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/** `ECONNREFUSED 127.0.0.1:9`, `ENOTFOUND rest.ably.io`, else the innermost error's message. */
+export function describeNetworkCause(error: unknown): string {
+  let current = error as SystemErrorFields | undefined;
+  let innermost = current;
+  for (let depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
+    if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) {
+      if (typeof current.address === 'string') {
+        return `${current.code} ${current.address}${typeof current.port === 'number' ? `:${current.port}` : ''}`;
+      }
+      if (typeof current.hostname === 'string') return `${current.code} ${current.hostname}`;
+      return current.code;
+    }
+    innermost = current;
+    const nested = Array.isArray(current.errors) ? current.errors[0] : undefined;
+    current = (current.cause ?? nested) as SystemErrorFields | undefined;
+  }
+  const message = innermost?.message;
+  return typeof message === 'string' && message !== '' ? message : String(error);
+}
+
+/** The URL without userinfo, query or fragment: where a request went, never what it carried. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}

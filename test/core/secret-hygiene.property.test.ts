@@ -1,0 +1,169 @@
+/**
+ * No public object ever shows a secret. With random key secrets, secret keys, tokens and URL
+ * secrets, every public object is built, tokens are fetched, errors are forced on every path
+ * (refusals quoting the secret, 5xx quoting the token, answers echoing the request, network
+ * failures with a secret in the URL, a throwing authCallback), and every view of each —
+ * util.inspect (hidden fields too), console.log's format, JSON.stringify, String(),
+ * Object.entries, structuredClone — is scanned for every secret and its base64 forms.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { format, inspect } from 'node:util';
+import fc from 'fast-check';
+import { AblyAuth, createAblyClient } from '../../src/ably';
+import { ServerError } from '../../src/core/errors';
+import { MemoryTokenStore } from '../../src/core/store';
+import { TokenManager } from '../../src/core/token-manager';
+import { MetquayAuth, createMetquayClient } from '../../src/metquay';
+
+interface Run {
+  keySecret: string;
+  metquaySecret: string;
+  token: string;
+  urlSecret: string;
+}
+
+let run: Run;
+let server: Server;
+let base: string;
+
+function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  res.writeHead(status, { 'content-type': contentType });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+function route(req: IncomingMessage, body: string, res: ServerResponse): void {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const mode = url.pathname.split('/')[1];
+  const now = Date.now();
+  const details = { token: run.token, issued: now, expires: now + 3_600_000, capability: '{"*":["*"]}' };
+  if (url.pathname.endsWith('/requestToken')) {
+    if (mode === 'refuse') return send(res, 401, { error: { code: 40101, statusCode: 401, message: `bad key ${run.keySecret} ${body}` } });
+    if (mode === 'broken') return send(res, 500, { error: { code: 50000, statusCode: 500, message: `cannot issue for ${run.keySecret}` } });
+    return send(res, 200, details);
+  }
+  if (url.pathname.endsWith('/authenticate')) {
+    if (mode === 'refuse') return send(res, 401, { code: 401, message: `wrong secret ${run.metquaySecret}` });
+    if (mode === 'echo') return send(res, 200, { ...JSON.parse(body), [run.metquaySecret]: true });
+    return send(res, 200, { accessToken: run.token, tokenType: 'bearer', expiresIn: 900 });
+  }
+  if (url.pathname.endsWith('/auth-url')) {
+    if (mode === 'broken') return send(res, 503, { error: { code: 50300, message: `down, url ${url.search}` } });
+    return send(res, 200, run.token, 'text/plain');
+  }
+  if (url.pathname.endsWith('/customers')) return send(res, 401, { code: 401, message: `expired token ${run.token} for ${run.metquaySecret}` });
+  return send(res, 200, []);
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => route(req, Buffer.concat(chunks).toString('utf8'), res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** Every way a user might print or copy `value`. */
+function views(value: unknown): string[] {
+  const out: string[] = [];
+  const attempt = (view: () => unknown) => {
+    try {
+      out.push(String(view()));
+    } catch {
+      // A view that throws (a class with functions cannot be cloned) shows nothing.
+    }
+  };
+  attempt(() => inspect(value, { depth: 10, showHidden: true }));
+  attempt(() => format(value)); // what console.log prints
+  attempt(() => format('%o', value));
+  attempt(() => JSON.stringify(value));
+  attempt(() => String(value));
+  attempt(() => inspect(Object.entries(value as object), { depth: 10, showHidden: true }));
+  attempt(() => inspect(structuredClone(value), { depth: 10, showHidden: true }));
+  return out;
+}
+
+function forms(secret: string): string[] {
+  const base64 = Buffer.from(secret, 'utf8').toString('base64');
+  return [secret, base64, base64.replace(/=+$/, '')];
+}
+
+async function caught(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => new Error('expected a failure'),
+    (error: unknown) => error,
+  );
+}
+
+async function publicObjects(): Promise<[string, unknown][]> {
+  const key = `app.key:${run.keySecret}`;
+  const metquay = { accessKey: 'access', secretKey: run.metquaySecret, retry: { maxAttempts: 1 } };
+  const objects: [string, unknown][] = [];
+
+  const ably = createAblyClient({ key, useTokenAuth: true, baseUrl: `${base}/ok` });
+  await ably.GET('/channels/{channelId}/messages', { params: { path: { channelId: 'c' } } });
+  objects.push(['createAblyClient (token auth, warm)', ably], ['AblyAuth (token auth, warm)', ably.auth]);
+  const basic = new AblyAuth({ key, baseUrl: `${base}/ok` });
+  objects.push(['AblyAuth (basic)', basic], ['AblyAuth.middleware', basic.middleware]);
+
+  const metquayClient = createMetquayClient({ ...metquay, baseUrl: `${base}/ok/api/v1` });
+  await metquayClient.auth.getToken();
+  objects.push(['createMetquayClient (warm)', metquayClient], ['MetquayAuth (warm)', metquayClient.auth]);
+  objects.push(['MetquayAuth (cold)', new MetquayAuth({ ...metquay, baseUrl: `${base}/ok/api/v1` })]);
+  objects.push(['Metquay paginate 401 error', await caught((async () => { for await (const item of metquayClient.paginate('/customers')) void item; })())]);
+
+  const store = new MemoryTokenStore();
+  const manager = new TokenManager({
+    fetchToken: async () => ({ token: run.token, expiresAt: Date.now() + 60_000 }),
+    secrets: [run.keySecret],
+    store,
+    storeKey: 'tokensmith:v1:hygiene',
+  });
+  await manager.getToken();
+  objects.push(['TokenManager (warm, with secrets and a store)', manager], ['MemoryTokenStore (holding a token)', store]);
+
+  objects.push(['Ably key refused', await caught(new AblyAuth({ key, baseUrl: `${base}/refuse` }).requestToken())]);
+  objects.push(['Ably 5xx', await caught(new AblyAuth({ key, baseUrl: `${base}/broken` }).requestToken())]);
+  objects.push(['authUrl 503', await caught(new AblyAuth({ authUrl: `${base}/broken/auth-url?s=${run.urlSecret}`, baseUrl: base }).requestToken())]);
+  objects.push(['authUrl unreachable', await caught(new AblyAuth({ authUrl: `http://127.0.0.1:1/auth-url?s=${run.urlSecret}`, baseUrl: base }).requestToken())]);
+  const throwing = () => Promise.reject(new Error(`callback saw ${run.keySecret}`));
+  objects.push(['authCallback throws', await caught(new AblyAuth({ key, authCallback: throwing, baseUrl: base }).requestToken())]);
+  let renewals = 0;
+  const renewing = new TokenManager({
+    fetchToken: async () => {
+      renewals += 1;
+      if (renewals === 1) return { token: run.token, expiresAt: Date.now() + 60_000 };
+      throw new ServerError(50000, `renewal failed; still holding ${run.token}`);
+    },
+    retry: { maxAttempts: 1 },
+  });
+  await renewing.getToken();
+  objects.push(['TokenManager renewal failing with a message quoting its token', await caught(renewing.getToken({ force: true }))]);
+  objects.push(['Metquay refused', await caught(new MetquayAuth({ ...metquay, baseUrl: `${base}/refuse/api/v1` }).getToken())]);
+  objects.push(['Metquay 200 echoing the request', await caught(new MetquayAuth({ ...metquay, baseUrl: `${base}/echo/api/v1` }).getToken())]);
+  return objects;
+}
+
+const secret = fc.stringMatching(/^[A-Za-z0-9+/_-]{12,40}$/);
+
+test('property: no view of any public object shows a secret or a token', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.record({ keySecret: secret, metquaySecret: secret, token: secret, urlSecret: secret }), async (secrets) => {
+      run = secrets;
+      const objects = await publicObjects();
+      for (const [name, value] of objects) {
+        for (const view of views(value)) {
+          for (const [which, text] of Object.entries(secrets)) {
+            for (const form of forms(text)) {
+              if (view.includes(form)) throw new Error(`${name} shows the ${which} (${form === text ? 'as is' : 'base64'}):\n${view.slice(0, 2_000)}`);
+            }
+          }
+        }
+      }
+    }),
+    { numRuns: 15 },
+  );
+}, 120_000);
