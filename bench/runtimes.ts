@@ -19,9 +19,9 @@ import type { SignReport } from './runtimes/sign';
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const APP = join(ROOT, 'test-results', 'bench-runtimes');
 const BIN = join(ROOT, 'node_modules', '.bin');
-const PASSES = Number(process.env.BENCH_RUNTIME_PASSES ?? 2);
-const ROUNDS = 5;
-const MIN_MS = 300;
+const PASSES = Number(process.env.BENCH_RUNTIME_PASSES ?? 3);
+const ROUNDS = 9;
+const MIN_MS = 200;
 
 const RUNTIMES = [
   { name: 'Node', command: process.execPath, args: (file: string) => [file] },
