@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -49,6 +50,7 @@ export async function run(): Promise<BenchResult> {
   installPackedPackage(ROOT, APP);
   await build({ entryPoints: [join(ROOT, 'bench/runtimes/sign.ts')], outfile: join(APP, 'sign.mjs'), bundle: true, format: 'esm', platform: 'neutral', target: 'es2022', logLevel: 'silent' });
   const entry = writeEntry();
+  const loadBefore = loadavg()[0]!;
 
   // passes[p][runtime][candidate] = median ops/s of that pass
   const passes: Record<string, Record<string, number>>[] = [];
@@ -98,7 +100,7 @@ export async function run(): Promise<BenchResult> {
   return {
     bench: 'runtimes',
     rows,
-    figures: { versions, defaultVsResolvedInProcess: Object.fromEntries(Object.entries(inProcess).map(([r, v]) => [r, round(median(v))])), passes: passes.map((p) => Object.fromEntries(Object.entries(p).map(([r, c]) => [r, Object.fromEntries(Object.entries(c).map(([n, v]) => [n, round(v)]))]))) },
+    figures: { loadAverage1m: { before: round(loadBefore), after: round(loadavg()[0]!) }, versions, defaultVsResolvedInProcess: Object.fromEntries(Object.entries(inProcess).map(([r, v]) => [r, round(median(v))])), passes: passes.map((p) => Object.fromEntries(Object.entries(p).map(([r, c]) => [r, Object.fromEntries(Object.entries(c).map(([n, v]) => [n, round(v)]))]))) },
     notes: [
       `runtimes: the packed package; in each runtime the entry it resolves and the default entry, ${ROUNDS} rounds of >= ${MIN_MS} ms interleaved in one process, median per pass; ` +
         `${PASSES} passes of Node, Bun, Deno in turn; ratios are to Node's node:crypto entry of the same pass (median over passes). Same parameters as create-token-request.`,

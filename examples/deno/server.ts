@@ -1,6 +1,6 @@
 /**
  * A Deno server issuing Ably TokenRequests at `GET /ably/token`. Deno resolves tokensmith's
- * `node` condition, so it signs with node:crypto (about 15x Web Crypto on Deno; see bench/README.md).
+ * `node` condition, so it signs with node:crypto, faster there than Web Crypto (bench/README.md#runtimes).
  *
  *   ABLY_KEY=appId.keyId:secret deno run --allow-net --allow-env=ABLY_KEY,PORT server.ts
  *   curl -H 'x-demo-user: alice' http://127.0.0.1:8000/ably/token
