@@ -45,8 +45,11 @@ function assertSigned(name: string, request: SignedFields): void {
   if (!request.nonce || request.nonce.length < 16) throw new Error(`${name}: nonce shorter than 16 characters`);
 }
 
-// Fresh params each call: the official SDK writes the canonical capability back into them.
+// Fresh params each call for the official SDK: it writes the canonical capability back into them.
 const params = (): Record<string, unknown> => ({ ttl: TTL, capability: { ...CAPABILITY }, clientId: CLIENT_ID });
+// tokensmith never writes to its arguments, so it gets one frozen object, like the floor's constants
+// (a write would throw in these strict-mode modules).
+const FROZEN_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({ ttl: TTL, capability: Object.freeze(Object.fromEntries(Object.entries(CAPABILITY).map(([k, v]) => [k, Object.freeze([...v])]))), clientId: CLIENT_ID });
 
 export async function run(): Promise<BenchResult> {
   const notes: string[] = [];
@@ -77,7 +80,7 @@ export async function run(): Promise<BenchResult> {
   const AblyAuth = await optionalExport<AblyAuthClass>('../src/index-node.ts', 'AblyAuth', import.meta.url);
   if (AblyAuth.ok) {
     const auth = new AblyAuth.value({ key: `${KEY_NAME}:${SECRET}` });
-    const ours = (): Promise<SignedFields> => auth.createTokenRequest(params());
+    const ours = (): Promise<SignedFields> => auth.createTokenRequest(FROZEN_PARAMS);
     assertSigned('tokensmith', await ours());
     candidates.push({ name: 'ours', fn: ours });
   }
@@ -86,7 +89,7 @@ export async function run(): Promise<BenchResult> {
   const WebAblyAuth = await optionalExport<AblyAuthClass>('../src/index.ts', 'AblyAuth', import.meta.url);
   if (WebAblyAuth.ok && WebAblyAuth.value !== (AblyAuth.ok ? AblyAuth.value : undefined)) {
     const webAuth = new WebAblyAuth.value({ key: `${KEY_NAME}:${SECRET}` });
-    const web = (): Promise<SignedFields> => webAuth.createTokenRequest(params());
+    const web = (): Promise<SignedFields> => webAuth.createTokenRequest(FROZEN_PARAMS);
     assertSigned('tokensmith (Web Crypto)', await web());
     candidates.push({ name: 'web', fn: web });
   }
@@ -103,15 +106,15 @@ export async function run(): Promise<BenchResult> {
   const floorOps = by.floor?.opsPerSec;
   if (by.ours) {
     const vsSdk = slowdown(by.sdk!, by.ours);
-    rows.push({ measure: 'createTokenRequest ops/s', ours: formatCount(by.ours.opsPerSec), versus: `ably SDK ${formatCount(sdkOps)}`, ratio: formatRatio(vsSdk), target: '>= 4x', status: vsSdk >= 4 ? 'met' : 'missed' });
     if (floorOps) {
       const vsFloor = slowdown(by.ours, by.floor!);
-      rows.push({ measure: 'createTokenRequest vs floor', ours: formatCount(by.ours.opsPerSec), versus: `floor ${formatCount(floorOps)}`, ratio: `${formatRatio(vsFloor)} slower`, target: '<= 1.5x', status: vsFloor <= 1.5 ? 'met' : 'missed' });
+      rows.push({ measure: 'createTokenRequest (node entry) vs floor', ours: formatCount(by.ours.opsPerSec), versus: `floor ${formatCount(floorOps)}`, ratio: `${formatRatio(vsFloor)} slower`, target: '<= 1.2x', status: vsFloor <= 1.2 ? 'met' : 'missed', note: `rounds: ${by.ours.roundsNs.map((ns, i) => (ns / by.floor!.roundsNs[i]!).toFixed(2)).join(', ')}` });
     }
+    rows.push({ measure: 'createTokenRequest ops/s vs the SDK', ours: formatCount(by.ours.opsPerSec), versus: `ably SDK ${formatCount(sdkOps)}`, ratio: formatRatio(vsSdk), status: 'info' });
     figures.oursVsSdk = round(vsSdk);
     if (floorOps) figures.floorVsOurs = round(slowdown(by.ours, by.floor!));
   } else {
-    rows.push(notMeasured('createTokenRequest ops/s', AblyAuth.ok ? 'unknown' : AblyAuth.why, '>= 4x SDK, <= 1.5x floor'));
+    rows.push(notMeasured('createTokenRequest (node entry) vs floor', AblyAuth.ok ? 'unknown' : AblyAuth.why, '<= 1.2x'));
   }
   if (floorOps) rows.push({ measure: 'floor ops/s', ours: formatCount(floorOps), versus: `ably SDK ${formatCount(sdkOps)}`, ratio: formatRatio(slowdown(by.sdk!, by.floor!)), status: 'info', note: 'the floor vs the SDK: the most any implementation could gain' });
   rows.push({ measure: 'signer parts (no class) ops/s', ours: formatCount(by.parts!.opsPerSec), versus: `ably SDK ${formatCount(sdkOps)}`, ratio: formatRatio(slowdown(by.sdk!, by.parts!)), status: 'info' });
@@ -120,7 +123,7 @@ export async function run(): Promise<BenchResult> {
 
   notes.push(
     'createTokenRequest: same key, ttl, canonical 2-resource capability and clientId for every candidate; each output checked against createHmac first; ' +
-      'mitata, 9 rounds rotating the order; ops/s = median of per-round means, ratios = median of per-round ratios. Floor = pooled nonce + one JSON.stringify + HMAC as two one-shot crypto.hash over precomputed pads, synchronous.',
+      '9 rounds rotating the order, each candidate timed by the process CPU time (user + system) over batches of calls in a loop compiled for it; ops/s = calls per CPU-second, median over rounds; ratios = median of per-round ratios. Floor = pooled nonce + one JSON.stringify + HMAC as two one-shot crypto.hash over precomputed pads, synchronous.',
   );
   return { bench: 'create-token-request', rows, figures, notes };
 }

@@ -84,7 +84,7 @@ function runPart(part: Part): PartResult {
 
 export async function run(): Promise<BenchResult> {
   const AblyAuth = await optionalExport<AblyAuthClass>('../src/index-node.ts', 'AblyAuth', import.meta.url);
-  if (!AblyAuth.ok) return { bench: 'header-path', rows: [notMeasured('warm header path', AblyAuth.why, '>= 5x cheaper')], figures: {}, notes: [] };
+  if (!AblyAuth.ok) return { bench: 'header-path', rows: [notMeasured('warm header path', AblyAuth.why, '>= 6x cheaper')], figures: {}, notes: [] };
   progress('header-path: onRequest on a real Request vs getAuthHeaders vs a bare header set');
   const real = runPart('real');
   progress('header-path: onRequest with the header set stubbed vs getAuthHeaders');
@@ -103,17 +103,16 @@ export async function run(): Promise<BenchResult> {
       ours: formatNs(ours),
       versus: `SDK getAuthHeaders ${formatNs(sdk)}`,
       ratio: `SDK/ours ${formatRatio(cheaper)}`,
-      target: '>= 5x',
-      status: cheaper >= 5 ? 'met' : 'missed',
-      ...(cheaper < 5 ? { note: `ours includes undici's headers.set (${formatNs(floor)} alone); the SDK's figure sets no header` } : {}),
+      status: 'info',
+      note: `ours includes undici's headers.set (${formatNs(floor)} alone); the SDK's figure sets no header`,
     },
     {
       measure: 'middleware alone (header set stubbed)',
       ours: formatNs(logicOnly),
       versus: `SDK getAuthHeaders ${formatNs(sdkBesideLogic)}`,
       ratio: `SDK/ours ${formatRatio(logicCheaper)}`,
-      target: '>= 5x',
-      status: logicCheaper >= 5 ? 'met' : 'missed',
+      target: '>= 6x',
+      status: logicCheaper >= 6 ? 'met' : 'missed',
       note: 'like for like: neither sets a header',
     },
     { measure: 'header on a Request, both sides', ours: formatNs(ours), versus: `SDK + headers.set ${formatNs(sdkAndSet)}`, ratio: `SDK/ours ${formatRatio(requestCheaper)}`, status: 'info', note: `headers.set alone ${formatNs(floor)}` },
@@ -131,7 +130,7 @@ export async function run(): Promise<BenchResult> {
       ours: formatBytes(heapOurs.bytesPerCall),
       versus: `header set alone ${formatBytes(real.heap.floor.bytesPerCall)}; SDK ${formatBytes(real.heap.sdk.bytesPerCall)}`,
       ratio: `middleware alone ${formatBytes(Math.max(0, extra))}`,
-      target: 'nothing beyond the header set',
+      target: '0 B beyond the header set',
       status: clean ? 'met' : 'missed',
       ...(clean ? {} : { note: `${formatBytes(extra)}/request besides the header set${extra >= 8 && extra < 24 ? ': one boxed Date.now() (16 B) read by TokenManager.peek()' : ''}${gcs > 0 ? `; ${gcs} GC during the run` : ''}` }),
     });

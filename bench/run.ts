@@ -25,6 +25,8 @@ const selected = requested.length > 0 ? BENCHES.filter((name) => requested.inclu
 const machine = machineInfo();
 console.error(`tokensmith bench on ${describeMachine(machine)}`);
 
+// Files a bench writes besides the JSON (the server's scaling chart) follow the same rule.
+const childEnv = { ...process.env, ...(requested.length > 0 && !process.env.BENCH_SCALING_SVG ? { BENCH_SCALING_SVG: fileURLToPath(new URL('./server-scaling.local.svg', import.meta.url)) } : {}) };
 const results: BenchResult[] = [];
 const started = Date.now();
 for (const name of selected) {
@@ -32,7 +34,7 @@ for (const name of selected) {
   const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   const benchStarted = Date.now();
   try {
-    results.push(await runBenchChild(file));
+    results.push(await runBenchChild(file, childEnv));
   } catch (error) {
     results.push({ bench: name, rows: [notMeasured('(whole bench)', firstLine(error))], figures: {}, notes: [] });
   }

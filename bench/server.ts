@@ -1,29 +1,40 @@
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { isMain, progress, reportResult } from './lib/child';
 import { runAutocannon, type AutocannonRequest, type AutocannonResult } from './lib/autocannon';
 import { createFloor } from './lib/floor';
-import { startServerProcess, type ServerProcess } from './lib/server-process';
-import { soak, rssGrowth } from './lib/soak';
+import { describeMachine, machineInfo } from './lib/machine';
+import { startServerProcess, type ServerKind, type ServerProcess } from './lib/server-process';
+import { soak, rssGrowth, type SoakResult } from './lib/soak';
 import { formatBytes, formatCount, formatMs, formatNs, formatPercent, formatRatio, median, round } from './lib/stats';
+import { lineChart } from './lib/svg';
 import { notMeasured, type BenchResult, type Row } from './lib/types';
 
 /**
- * The local server under autocannon: signed `requestToken` req/s and p99 against a bare node:http
- * server answering a fixed JSON body, alternating in one run; then memory across
- * `BENCH_TOKEN_REQUESTS` (default 1,000,000) token requests, RSS read at checkpoints. Each server
- * runs in its own process; autocannon runs here. Every request carries a fresh nonce and the
- * current timestamp, so the server accepts every one (a non-2xx answer is counted and reported).
+ * The local server under autocannon, beside a bare node:http server and a bare Fastify route in
+ * the same run: signed `requestToken` req/s, the server's CPU per answered request and p99 at 1,
+ * 10 and 100 connections (rounds alternating between the three servers); then, on a fresh
+ * server, memory and CPU per request across `BENCH_TOKEN_REQUESTS` (default 1,000,000) token
+ * requests — the stores fill after 100,000, so the later windows show what a full store costs.
+ * Every request carries a fresh nonce and the current timestamp, so the server accepts every one
+ * (a non-2xx answer is counted and reported).
  */
 
 const TOKEN_REQUESTS = Number(process.env.BENCH_TOKEN_REQUESTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_SERVER_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_SERVER_CONNECTIONS ?? 10);
+/** Connection counts of the scaling rows and chart; the target rows use CONNECTIONS. */
+const SCALING = (process.env.BENCH_SERVER_SCALING ?? '1,10,100').split(',').map(Number).filter((n) => n > 0);
+/** Rounds at the other connection counts (the target count gets ROUNDS). */
+const SCALING_ROUNDS = Number(process.env.BENCH_SCALING_ROUNDS ?? 2);
+const CHART = process.env.BENCH_SCALING_SVG ?? fileURLToPath(new URL('./server-scaling.svg', import.meta.url));
 const CHECKPOINTS = 10;
 // A time cap keeps `npm run bench` inside its budget when the server slows down; the row then
 // says how far it got and how fast it was going.
 const SOAK_MAX_SECONDS = Number(process.env.BENCH_SOAK_MAX_SECONDS ?? 360);
 const SOAK_CHUNK = 20_000;
-// The bare control answers about three times faster; it gets a smaller cap of its own.
+// The bare control answers about twice as fast; it gets a smaller cap of its own.
 const CONTROL_MAX_SECONDS = Number(process.env.BENCH_CONTROL_MAX_SECONDS ?? 150);
 const KEY_NAME = 'demoApp.demoKey';
 const SECRET = 'demoKeySecret-public-do-not-use-in-production';
@@ -33,6 +44,11 @@ const SECRET = 'demoKeySecret-public-do-not-use-in-production';
 // and the growth from the moment they filled is kept in results.json too.
 const STORES_FULL_AFTER = 100_000;
 const STEADY_AFTER = 2 * STORES_FULL_AFTER;
+/** Below this share of one core a server was waiting for requests: the load generator was the limit. */
+const SATURATED = 0.9;
+
+const SERVERS = ['bare', 'fastify', 'tokensmith'] as const;
+const LABEL: Record<ServerKind, string> = { bare: 'bare node:http', fastify: 'bare Fastify route', tokensmith: 'tokensmith' };
 
 function signedRequest(): AutocannonRequest {
   const sign = createFloor(KEY_NAME, SECRET);
@@ -46,96 +62,196 @@ function signedRequest(): AutocannonRequest {
   };
 }
 
-function load(server: ServerProcess, options: { duration?: number; amount?: number }): Promise<AutocannonResult> {
+function load(server: ServerProcess, options: { connections?: number; duration?: number; amount?: number }): Promise<AutocannonResult> {
   return runAutocannon({ url: server.url, connections: CONNECTIONS, requests: [signedRequest()], ...options });
 }
 
-const reqPerSec = (result: AutocannonResult): number => result['2xx'] / result.duration;
 const failures = (result: AutocannonResult): number => result.non2xx + result.errors + result.timeouts;
+
+/** One timed round against one server. */
+interface Round {
+  reqPerSec: number;
+  /** The server process's CPU per answered request, µs. */
+  cpuMicros: number;
+  /** Share of one core the server process used. */
+  serverBusy: number;
+  /** Share of one core this process (autocannon) used. */
+  loaderBusy: number;
+  p50Ms: number;
+  p99Ms: number;
+  failed: number;
+}
+
+async function timedRound(server: ServerProcess, connections: number, seconds: number): Promise<Round> {
+  const serverBefore = await server.cpuMicros();
+  const loaderBefore = process.cpuUsage();
+  const result = await load(server, { connections, duration: seconds });
+  const loader = process.cpuUsage(loaderBefore);
+  const used = (await server.cpuMicros()) - serverBefore;
+  return {
+    reqPerSec: result['2xx'] / result.duration,
+    cpuMicros: used / Math.max(1, result['2xx']),
+    serverBusy: used / (result.duration * 1e6),
+    loaderBusy: (loader.user + loader.system) / (result.duration * 1e6),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failed: failures(result),
+  };
+}
+
+/** Medians over rounds of one server at one connection count. */
+interface Level {
+  connections: number;
+  rounds: Round[];
+  reqPerSec: number;
+  cpuMicros: number;
+  serverBusy: number;
+  loaderBusy: number;
+  p99Ms: number;
+  failed: number;
+}
+
+function summarise(connections: number, rounds: Round[]): Level {
+  const of = (pick: (r: Round) => number): number => median(rounds.map(pick));
+  return { connections, rounds, reqPerSec: of((r) => r.reqPerSec), cpuMicros: of((r) => r.cpuMicros), serverBusy: of((r) => r.serverBusy), loaderBusy: of((r) => r.loaderBusy), p99Ms: of((r) => r.p99Ms), failed: rounds.reduce((sum, r) => sum + r.failed, 0) };
+}
+
+/** Each connection count: rounds rotating through the servers, so load drift falls on all alike. */
+async function scaling(servers: Record<ServerKind, ServerProcess>): Promise<Map<number, Record<ServerKind, Level>>> {
+  const levels = new Map<number, Record<ServerKind, Level>>();
+  const counts = [...new Set([...SCALING, CONNECTIONS])].sort((a, b) => a - b);
+  for (const connections of counts) {
+    const rounds = connections === CONNECTIONS ? ROUNDS : SCALING_ROUNDS;
+    progress(`server: ${connections} connection(s), ${rounds} round(s) of ${SECONDS} s per server, rotating`);
+    for (const kind of SERVERS) await load(servers[kind], { connections, duration: 1 });
+    const byServer: Record<ServerKind, Round[]> = { bare: [], fastify: [], tokensmith: [] };
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < SERVERS.length; i++) {
+        const kind = SERVERS[(i + round) % SERVERS.length]!;
+        byServer[kind].push(await timedRound(servers[kind], connections, SECONDS));
+      }
+    }
+    levels.set(connections, { bare: summarise(connections, byServer.bare), fastify: summarise(connections, byServer.fastify), tokensmith: summarise(connections, byServer.tokensmith) });
+  }
+  return levels;
+}
+
+/** Which side the load generator held back, in words, or '' when both servers were saturated. */
+function loadLimitNote(level: Record<ServerKind, Level>): string {
+  const idle = (['tokensmith', 'bare'] as const).filter((kind) => level[kind].serverBusy < SATURATED);
+  if (idle.length === 0) return '';
+  const busy = idle.map((kind) => `${LABEL[kind]} busy ${formatPercent(level[kind].serverBusy)}`).join(', ');
+  return `the load generator, not the server, was the limit (${busy} of a core; autocannon ${formatPercent(level.bare.loaderBusy)} with bare): CPU per request is the fairer comparison`;
+}
 
 export async function run(): Promise<BenchResult> {
   const rows: Row[] = [];
   const figures: Record<string, unknown> = {};
   const notes: string[] = [];
-  let ours: ServerProcess;
+  const started: Partial<Record<ServerKind, ServerProcess>> = {};
   try {
-    ours = await startServerProcess('tokensmith');
+    for (const kind of SERVERS) started[kind] = await startServerProcess(kind);
   } catch (error) {
+    await Promise.all(Object.values(started).map((server) => server.close()));
     return { bench: 'server', rows: [notMeasured('local server', (error as Error).message, '>= 50 % of bare')], figures, notes };
   }
-  const bare = await startServerProcess('bare');
+  const servers = started as Record<ServerKind, ServerProcess>;
   try {
-    progress(`server: warm-up, then ${ROUNDS} rounds of ${SECONDS} s each, bare and tokensmith alternating`);
-    await load(bare, { duration: 1 });
-    await load(ours, { duration: 1 });
-    const runs = { bare: [] as AutocannonResult[], ours: [] as AutocannonResult[] };
-    // The server's own CPU per answered request, and how busy it was: on a small machine the load
-    // generator can be the bottleneck for the faster server, which req/s alone would hide.
-    const cpu = { bare: [] as number[], ours: [] as number[] };
-    const busy = { bare: [] as number[], ours: [] as number[] };
-    for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? (['bare', 'ours'] as const) : (['ours', 'bare'] as const);
-      for (const which of order) {
-        const server = which === 'bare' ? bare : ours;
-        const before = await server.cpuMicros();
-        const result = await load(server, { duration: SECONDS });
-        const used = (await server.cpuMicros()) - before;
-        runs[which].push(result);
-        cpu[which].push(used / Math.max(1, result['2xx']));
-        busy[which].push(used / (result.duration * 1e6));
-      }
+    const levels = await scaling(servers);
+    await Promise.all([servers.fastify.close(), servers.tokensmith.close()]);
+    rows.push(...targetRows(levels.get(CONNECTIONS)!));
+    rows.push(...scalingRows(levels));
+    figures.scaling = [...levels.values()].map((level) =>
+      Object.fromEntries(SERVERS.map((kind) => [kind, { ...level[kind], rounds: level[kind].rounds.map(roundFigures) }])),
+    );
+    writeChart(levels);
+    // A fresh server for memory, so the soak starts from empty stores and a known RSS.
+    const fresh = await startServerProcess('tokensmith');
+    try {
+      rows.push(...(await memoryRows(fresh, servers.bare, figures)));
+    } finally {
+      await fresh.close();
     }
-    const oursRps = median(runs.ours.map(reqPerSec));
-    const bareRps = median(runs.bare.map(reqPerSec));
-    const oursP99 = median(runs.ours.map((r) => r.latency.p99));
-    const bareP99 = median(runs.bare.map((r) => r.latency.p99));
-    const oursFailures = runs.ours.reduce((sum, r) => sum + failures(r), 0);
-    const share = oursRps / bareRps;
-    rows.push({
-      measure: `signed requestToken req/s (${CONNECTIONS} conns)`,
-      ours: formatCount(oursRps),
-      versus: `bare node:http ${formatCount(bareRps)}`,
-      ratio: formatPercent(share),
-      target: '>= 50 %',
-      status: share >= 0.5 && oursFailures === 0 ? 'met' : 'missed',
-      ...(oursFailures > 0 ? { note: `${oursFailures} requests failed or were refused` } : {}),
-    });
-    rows.push({
-      measure: 'server CPU per answered request',
-      ours: formatNs(median(cpu.ours) * 1e3),
-      versus: `bare ${formatNs(median(cpu.bare) * 1e3)}`,
-      ratio: formatRatio(median(cpu.ours) / median(cpu.bare)),
-      status: 'info',
-      note: `server process busy ${formatPercent(median(busy.ours))} vs bare ${formatPercent(median(busy.bare))} of one core (below 100 %: autocannon was the limit)`,
-    });
-    rows.push({ measure: 'requestToken p99 latency at that load', ours: formatMs(oursP99), versus: `bare ${formatMs(bareP99)}`, target: '< 10 ms', status: oursP99 < 10 ? 'met' : 'missed' });
-    const summary = (r: AutocannonResult) => ({ reqPerSec: round(reqPerSec(r)), p50Ms: r.latency.p50, p99Ms: r.latency.p99, maxMs: r.latency.max, ok: r['2xx'], failed: failures(r) });
-    figures.throughput = {
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-      rounds: ROUNDS,
-      share: round(share),
-      ours: runs.ours.map(summary),
-      bare: runs.bare.map(summary),
-      cpuMicrosPerRequest: { ours: cpu.ours.map((v) => round(v)), bare: cpu.bare.map((v) => round(v)) },
-      serverBusyFraction: { ours: busy.ours.map((v) => round(v)), bare: busy.bare.map((v) => round(v)) },
-    };
-
-    rows.push(...(await memoryRows(ours, bare, figures)));
   } finally {
-    await Promise.all([ours.close(), bare.close()]);
+    await Promise.all(SERVERS.map((kind) => servers[kind].close()));
   }
   notes.push(
-    `server: autocannon in the bench process, ${CONNECTIONS} connections, no pipelining; each server in its own Node process. Every request is POST /keys/${KEY_NAME}/requestToken with a TokenRequest signed just before it is sent (fresh nonce, current timestamp); the bare server reads the body and answers a fixed ~190-byte JSON. ` +
-      `req/s = 2xx answers / duration, median of ${ROUNDS} alternating ${SECONDS}-s rounds; p99 from autocannon's histogram. Memory: RSS (after a forced GC) at ${CHECKPOINTS} checkpoints across BENCH_TOKEN_REQUESTS=${TOKEN_REQUESTS}, growth = peak over the first checkpoint past ${formatCount(STEADY_AFTER)} (the stores full and cycled once); then the same soak on the bare server as a control.`,
+    `server: autocannon in the bench process, no pipelining; each server in its own Node process. Every request is POST /keys/${KEY_NAME}/requestToken with a TokenRequest signed just before it is sent (fresh nonce, current timestamp); the bare node:http server and the bare Fastify route read the body and answer a fixed ~190-byte JSON. ` +
+      `At each of ${SCALING.join(', ')} connections: rounds of ${SECONDS} s rotating bare, Fastify, tokensmith (${ROUNDS} rounds at ${CONNECTIONS}, ${SCALING_ROUNDS} elsewhere), medians over rounds; req/s = 2xx answers / duration; server CPU = user + system time of the server process over the round / 2xx answers; p99 from autocannon's histogram. ` +
+      `Memory: a fresh server, RSS (after a forced GC) at ${CHECKPOINTS} checkpoints across BENCH_TOKEN_REQUESTS=${TOKEN_REQUESTS}, growth = peak over the first checkpoint past ${formatCount(STEADY_AFTER)} (the stores full and cycled once); then the same soak on the bare server as a control. Chart: ${CHART.replace(/^.*\/bench\//, 'bench/')}.`,
   );
   return { bench: 'server', rows, figures, notes };
 }
 
+function roundFigures(r: Round): Record<string, number> {
+  return Object.fromEntries(Object.entries(r).map(([key, value]) => [key, round(value)]));
+}
+
+function targetRows(level: Record<ServerKind, Level>): Row[] {
+  const { tokensmith: ours, bare, fastify } = level;
+  const share = ours.reqPerSec / bare.reqPerSec;
+  const cpu = ours.cpuMicros / bare.cpuMicros;
+  const limit = loadLimitNote(level);
+  return [
+    {
+      measure: `signed requestToken req/s (${CONNECTIONS} conns)`,
+      ours: formatCount(ours.reqPerSec),
+      versus: `bare node:http ${formatCount(bare.reqPerSec)}`,
+      ratio: formatPercent(share),
+      target: '>= 50 %',
+      status: share >= 0.5 && ours.failed === 0 ? 'met' : 'missed',
+      note: [ours.failed > 0 ? `${ours.failed} requests failed or were refused` : '', limit].filter(Boolean).join('; '),
+    },
+    {
+      measure: `server CPU per answered requestToken (${CONNECTIONS} conns)`,
+      ours: formatNs(ours.cpuMicros * 1e3),
+      versus: `bare ${formatNs(bare.cpuMicros * 1e3)}`,
+      ratio: formatRatio(cpu),
+      target: '<= 2x bare',
+      status: cpu <= 2 ? 'met' : 'missed',
+      note: `server busy ${formatPercent(ours.serverBusy)} vs bare ${formatPercent(bare.serverBusy)} of a core`,
+    },
+    {
+      measure: '  same, a bare Fastify route (the framework alone)',
+      ours: formatNs(fastify.cpuMicros * 1e3),
+      versus: `bare ${formatNs(bare.cpuMicros * 1e3)}`,
+      ratio: formatRatio(fastify.cpuMicros / bare.cpuMicros),
+      status: 'info',
+      note: `tokensmith's own work on top: ${formatNs((ours.cpuMicros - fastify.cpuMicros) * 1e3)} per request; Fastify route ${formatCount(fastify.reqPerSec)} req/s`,
+    },
+    { measure: `requestToken p99 latency (${CONNECTIONS} conns)`, ours: formatMs(ours.p99Ms), versus: `bare ${formatMs(bare.p99Ms)}`, target: '< 10 ms', status: ours.p99Ms < 10 ? 'met' : 'missed' },
+  ];
+}
+
+function scalingRows(levels: Map<number, Record<ServerKind, Level>>): Row[] {
+  return [...levels.values()].map((level) => {
+    const { tokensmith: ours, bare } = level;
+    const connections = ours.connections;
+    return {
+      measure: `scaling: ${connections} conn${connections === 1 ? '' : 's'}, CPU/request and p99`,
+      ours: `${formatNs(ours.cpuMicros * 1e3)}, p99 ${formatMs(ours.p99Ms)}`,
+      versus: `bare ${formatNs(bare.cpuMicros * 1e3)}, p99 ${formatMs(bare.p99Ms)}`,
+      ratio: formatRatio(ours.cpuMicros / bare.cpuMicros),
+      status: 'info',
+      note: `${formatCount(ours.reqPerSec)} vs ${formatCount(bare.reqPerSec)} req/s (${formatPercent(ours.reqPerSec / bare.reqPerSec)}); Fastify route ${formatNs(level.fastify.cpuMicros * 1e3)}, ${formatCount(level.fastify.reqPerSec)} req/s${level.bare.serverBusy < SATURATED ? `; bare busy ${formatPercent(level.bare.serverBusy)}: load-generator bound` : ''}`,
+    } satisfies Row;
+  });
+}
+
+function writeChart(levels: Map<number, Record<ServerKind, Level>>): void {
+  const colours: Record<ServerKind, string> = { bare: '#888888', fastify: '#1f77b4', tokensmith: '#d62728' };
+  const series = SERVERS.map((kind) => ({ name: LABEL[kind], colour: colours[kind], points: [...levels.values()].map((level) => [level[kind].connections, round(level[kind].reqPerSec)] as const) }));
+  const machine = machineInfo();
+  const svg = lineChart({ title: 'Signed requestToken throughput vs connections', xLabel: 'connections (autocannon, no pipelining)', yLabel: 'answered requests/s', logX: true, series, caption: `${describeMachine(machine)}; ${machine.date.slice(0, 10)}; medians over rounds` });
+  writeFileSync(CHART, svg);
+  progress(`server: wrote ${CHART}`);
+}
+
 /**
- * Memory across TOKEN_REQUESTS requests: RSS at each checkpoint, compared from steady state. The
- * same soak on the bare node:http server (a control, unless BENCH_SOAK_CONTROL=0) shows how much
- * RSS drift Node itself has under the same traffic.
+ * Memory and CPU across TOKEN_REQUESTS requests on a fresh server: RSS at each checkpoint,
+ * compared from steady state, and CPU per request with the stores full against while they fill.
+ * The same soak on the bare node:http server (a control, unless BENCH_SOAK_CONTROL=0) shows how
+ * much RSS drift Node itself has under the same traffic.
  */
 async function memoryRows(ours: ServerProcess, bare: ServerProcess, figures: Record<string, unknown>): Promise<Row[]> {
   const options = { requests: TOKEN_REQUESTS, checkpoints: CHECKPOINTS, maxSeconds: SOAK_MAX_SECONDS, chunk: SOAK_CHUNK };
@@ -165,6 +281,7 @@ async function memoryRows(ours: ServerProcess, bare: ServerProcess, figures: Rec
       ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
     });
   }
+  rows.push(fullStoresRow(result));
   if (process.env.BENCH_SOAK_CONTROL !== '0' && result.sent >= STEADY_AFTER * 2) {
     // The control gets exactly as many requests as ours got.
     const control = await soak(bare, { ...options, requests: result.sent, maxSeconds: CONTROL_MAX_SECONDS, label: 'bare soak', load: (amount) => load(bare, { amount }) });
@@ -176,6 +293,28 @@ async function memoryRows(ours: ServerProcess, bare: ServerProcess, figures: Rec
     }
   }
   return rows;
+}
+
+/**
+ * The O(1) claim: CPU per request once the nonce and token stores are full (every request then
+ * evicts) against the first window, while they were still filling.
+ */
+function fullStoresRow(result: SoakResult): Row {
+  const measure = 'token requests with the stores full (O(1))';
+  const filling = result.checkpoints.find((c) => c.requests <= STORES_FULL_AFTER);
+  const full = result.checkpoints.filter((c) => c.requests > STEADY_AFTER);
+  if (!filling || full.length === 0) return notMeasured(measure, `needs BENCH_TOKEN_REQUESTS > ${formatCount(STEADY_AFTER)} with a checkpoint at or below ${formatCount(STORES_FULL_AFTER)}`, 'flat: <= 1.25x');
+  const cpuFull = median(full.map((c) => c.cpuMicrosPerRequest));
+  const ratio = cpuFull / filling.cpuMicrosPerRequest;
+  return {
+    measure,
+    ours: `${formatNs(cpuFull * 1e3)} CPU/request, ${formatCount(median(full.map((c) => c.reqPerSec)))} req/s`,
+    versus: `filling (first ${formatCount(filling.requests)}) ${formatNs(filling.cpuMicrosPerRequest * 1e3)}, ${formatCount(filling.reqPerSec)} req/s`,
+    ratio: formatRatio(ratio),
+    target: 'flat: <= 1.25x',
+    status: ratio <= 1.25 ? 'met' : 'missed',
+    note: `median of the ${full.length} windows past ${formatCount(STEADY_AFTER)}; per window: ${result.checkpoints.map((c) => Math.round(c.cpuMicrosPerRequest)).join(', ')} µs`,
+  };
 }
 
 function signed(fraction: number): string {

@@ -8,7 +8,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MissingToolError } from './lib/docs';
+import { GenerateError } from '../tokensmith-server/src/generate';
 import { generateAll } from './lib/generate-all';
 import { ROOT } from './lib/specs';
 
@@ -47,7 +47,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof MissingToolError ? `check:generated: ${error.message}` : error);
+    console.error(error instanceof GenerateError ? `check:generated: ${error.message}` : error);
     process.exitCode = 1;
   },
 );

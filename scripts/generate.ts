@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { MissingToolError } from './lib/docs';
+import { GenerateError } from '../tokensmith-server/src/generate';
 import { generateAll } from './lib/generate-all';
 import { ROOT } from './lib/specs';
 
@@ -13,7 +13,7 @@ const outDir = path.resolve(values.out ?? path.join(ROOT, 'generated'));
 generateAll({ outDir, skipDocs: values['skip-docs'] ?? false }).then(
   (written) => console.log(`generated ${written.length} outputs in ${path.relative(process.cwd(), outDir) || '.'}`),
   (error: unknown) => {
-    console.error(error instanceof MissingToolError ? `generate: ${error.message}` : error);
+    console.error(error instanceof GenerateError ? `generate: ${error.message}` : error);
     process.exitCode = 1;
   },
 );

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A server in its own process, so load generators in the bench process do not share its event
- * loop: `tokensmith` (the local auth server, demo config) or `bare` (node:http answering a fixed
- * JSON body). Tells its parent `{ type: 'ready', url }`; answers `rss` with its memory; exits on
+ * loop: `tokensmith` (the local auth server, demo config), `bare` (node:http answering a fixed
+ * JSON body) or `fastify` (a bare Fastify route answering the same). Tells its parent `{ type: 'ready', url }`; answers `rss` with its memory; exits on
  * `close`. Forked by ./server-process.ts.
  */
 
@@ -32,6 +32,20 @@ async function startBare(): Promise<{ url: string }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+/**
+ * Fastify with nothing of tokensmith: the same route parses the JSON body and answers the bare
+ * server's fixed bytes. Shows how much of the local server's cost is the framework's.
+ */
+async function startFastify(): Promise<{ url: string }> {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({ logger: false });
+  const body = Buffer.from(BARE_BODY);
+  app.post('/keys/:keyName/requestToken', async (_request, reply) => reply.header('content-type', 'application/json').send(body));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${address.port}` };
+}
+
 async function startTokensmith(): Promise<{ url: string }> {
   const { startAuthServer } = await import('../../tokensmith-server/src/server');
   const config = process.env.BENCH_SERVER_CONFIG ? JSON.parse(process.env.BENCH_SERVER_CONFIG) : undefined;
@@ -40,7 +54,7 @@ async function startTokensmith(): Promise<{ url: string }> {
 }
 
 const kind = process.argv[2];
-const { url } = kind === 'bare' ? await startBare() : await startTokensmith();
+const { url } = kind === 'bare' ? await startBare() : kind === 'fastify' ? await startFastify() : await startTokensmith();
 process.on('message', (message: { type: string }) => {
   if (message.type === 'rss') {
     // Two full GCs a moment apart, so pages V8 has freed are given back before RSS is read.

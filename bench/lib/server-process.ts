@@ -11,6 +11,9 @@ export interface ServerMemory {
   arrayBuffers: number;
 }
 
+/** Which server ./server-child.ts starts. */
+export type ServerKind = 'tokensmith' | 'bare' | 'fastify';
+
 /** A server running in a child process (see ./server-child.ts). */
 export interface ServerProcess {
   url: string;
@@ -25,7 +28,7 @@ export interface ServerProcess {
  * Starts the `tokensmith` local auth server (demo config, or `config` when given) or the `bare`
  * node:http server in its own Node process and resolves once it listens.
  */
-export function startServerProcess(kind: 'tokensmith' | 'bare', config?: object): Promise<ServerProcess> {
+export function startServerProcess(kind: ServerKind, config?: object): Promise<ServerProcess> {
   const file = fileURLToPath(new URL('./server-child.ts', import.meta.url));
   const env = { ...process.env, ...(config ? { BENCH_SERVER_CONFIG: JSON.stringify(config) } : {}) };
   // stdout ignored: a server's own output must not flood the bench table.

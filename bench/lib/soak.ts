@@ -14,6 +14,8 @@ export interface SoakCheckpoint {
   externalBytes: number;
   /** Throughput since the previous checkpoint. */
   reqPerSec: number;
+  /** The server's CPU time (user + system) per request since the previous checkpoint, µs. */
+  cpuMicrosPerRequest: number;
 }
 
 /** What {@link soak} measured. */
@@ -50,7 +52,7 @@ export async function soak(server: ServerProcess, options: SoakOptions): Promise
   const began = Date.now();
   let sent = 0;
   let failed = 0;
-  let window = { requests: 0, seconds: 0 };
+  let window = { requests: 0, seconds: 0, cpuMicros: await server.cpuMicros() };
   while (sent < options.requests) {
     if ((Date.now() - began) / 1000 > options.maxSeconds) return { start, checkpoints, sent, failed, capped: true };
     const nextCheckpoint = Math.min(options.requests, (Math.floor(sent / step) + 1) * step);
@@ -58,13 +60,16 @@ export async function soak(server: ServerProcess, options: SoakOptions): Promise
     const result = await options.load(amount);
     sent += amount;
     failed += result.non2xx + result.errors + result.timeouts;
-    window = { requests: window.requests + amount, seconds: window.seconds + result.duration };
+    window = { ...window, requests: window.requests + amount, seconds: window.seconds + result.duration };
     if (sent === nextCheckpoint) {
+      // CPU first: reading memory forces two GCs, which belong to no request.
+      const cpuMicros = await server.cpuMicros();
       const memory = await server.memory();
       const reqPerSec = round(window.requests / window.seconds);
-      checkpoints.push({ requests: sent, seconds: round((Date.now() - began) / 1000), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, reqPerSec });
-      progress(`${options.label}: ${formatCount(sent)} requests, RSS ${formatBytes(memory.rss)}, heap ${formatBytes(memory.heapUsed)} of ${formatBytes(memory.heapTotal)}, ${formatCount(reqPerSec)} req/s`);
-      window = { requests: 0, seconds: 0 };
+      const cpuMicrosPerRequest = round((cpuMicros - window.cpuMicros) / window.requests);
+      checkpoints.push({ requests: sent, seconds: round((Date.now() - began) / 1000), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, reqPerSec, cpuMicrosPerRequest });
+      progress(`${options.label}: ${formatCount(sent)} requests, RSS ${formatBytes(memory.rss)}, heap ${formatBytes(memory.heapUsed)} of ${formatBytes(memory.heapTotal)}, ${formatCount(reqPerSec)} req/s, ${cpuMicrosPerRequest} µs CPU/request`);
+      window = { requests: 0, seconds: 0, cpuMicros: await server.cpuMicros() };
     }
   }
   return { start, checkpoints, sent, failed, capped: false };

@@ -1,10 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { assertDocsToolchain, writeDocs } from './docs';
-import { renderSecurityMap } from './security-map';
-import { ROOT, SPECS, loadSpec } from './specs';
-import { renderTypes } from './types';
-import { renderValidation } from './validation';
+import {
+  GENERATOR_VERSION,
+  GenerateError,
+  generateClient,
+  generatedHeader,
+  loadSpecDocument,
+  renderValidation,
+} from '../../tokensmith-server/src/generate';
+import { ROOT, SPECS } from './specs';
 
 export interface GenerateOptions {
   /** Directory that receives what `generated/` holds. */
@@ -15,26 +20,45 @@ export interface GenerateOptions {
   root?: string;
 }
 
-/** Writes every generated file for every spec. Same specs in, byte-identical files out. */
+const COMMAND = 'npm run generate';
+
+/**
+ * Writes every generated file for every spec with the code behind `tokensmith generate`, plus the
+ * request schemas the local server validates with. Same specs in, byte-identical files out.
+ */
 export async function generateAll({ outDir, skipDocs = false, root = ROOT }: GenerateOptions): Promise<string[]> {
-  if (!skipDocs) await assertDocsToolchain();
-  await mkdir(outDir, { recursive: true });
+  const generatorJar = skipDocs ? undefined : await repositoryGeneratorJar();
   const written: string[] = [];
   for (const spec of SPECS) {
-    const doc = await loadSpec(root, spec.file);
-    const files: [string, string][] = [
-      [`${spec.name}.ts`, await renderTypes(root, spec)],
-      [`${spec.name}.security.ts`, renderSecurityMap(spec, doc)],
-      [`${spec.name}.validation.ts`, renderValidation(spec, doc)],
-    ];
-    for (const [name, text] of files) {
-      await writeFile(path.join(outDir, name), text);
-      written.push(name);
-    }
-    if (!skipDocs) {
-      await writeDocs(root, spec, path.join(outDir, 'docs', spec.name));
-      written.push(`docs/${spec.name}/`);
-    }
+    const specFile = path.resolve(root, spec.file);
+    const files = await generateClient({
+      spec: specFile,
+      name: spec.name,
+      outDir,
+      docs: !skipDocs,
+      ...(generatorJar ? { generatorJar } : {}),
+      command: COMMAND,
+      specLabel: spec.file,
+    });
+    const validation = renderValidation(await loadSpecDocument(specFile, spec.file), generatedHeader(COMMAND, spec.file));
+    await writeFile(path.join(outDir, `${spec.name}.validation.ts`), validation);
+    written.push(...files, `${spec.name}.validation.ts`);
   }
   return written;
+}
+
+/** The jar `npm run fetch:generator` leaves (openapitools.json says where), of the version the companion runs. */
+async function repositoryGeneratorJar(): Promise<string> {
+  const config = JSON.parse(await readFile(path.join(ROOT, 'openapitools.json'), 'utf8')) as {
+    'generator-cli': { version: string; storageDir: string };
+  };
+  const { version, storageDir } = config['generator-cli'];
+  if (version !== GENERATOR_VERSION) {
+    throw new GenerateError('invalid-argument', `openapitools.json pins openapi-generator ${version} but tokensmith-server runs ${GENERATOR_VERSION}: change both together`);
+  }
+  const jar = path.join(ROOT, storageDir, `${version}.jar`);
+  if (!existsSync(jar)) {
+    throw new GenerateError('generator-missing', `openapi-generator ${version} is not fetched yet: run \`npm run fetch:generator\` (needs Maven).`);
+  }
+  return jar;
 }

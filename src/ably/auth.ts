@@ -3,6 +3,7 @@ import { operationSecurity, securitySchemes } from '../../generated/ably.securit
 import { SystemClock } from '../core/clock';
 import { InvalidArgumentError, InvalidCredentialsError } from '../core/errors';
 import { createAuthMiddleware } from '../core/middleware';
+import type { SpecSecurity } from '../core/security';
 import { withTimeout } from '../core/timeout';
 import { AblyAuthProvider, type AblySession } from './auth-provider';
 import type { Signer } from './crypto/signer';
@@ -69,11 +70,36 @@ export class AblyAuth {
     this.#http = Object.freeze({ baseUrl: this.baseUrl, fetch: options.fetch, secrets: Object.freeze(this.#key?.secrets() ?? []) });
     this.#time = new ServerTime(new SystemClock(), this.#http);
     this.#authTimeoutMs = options.authTimeoutMs ?? DEFAULT_ABLY_AUTH_OPTIONS.authTimeoutMs;
-    const { store, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger } = options;
-    this.#managerOptions = { store, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger };
+    const { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger } = options;
+    this.#managerOptions = { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger };
     this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
     this.#provider = new AblyAuthProvider(this.baseUrl, this.#session);
-    this.middleware = createAuthMiddleware({ operationSecurity, securitySchemes, provider: this.#provider, ...(logger ? { logger } : {}) });
+    this.middleware = this.middlewareFor({ operationSecurity, securitySchemes });
+  }
+
+  /**
+   * openapi-fetch middleware for a client of another spec (one `tokensmith generate` made, or a
+   * newer Ably spec): this auth's Basic or token credentials on each operation as that spec's
+   * security map says, with renew-and-retry-once as {@link AblyAuth.middleware}. Register it last.
+   *
+   * @example
+   * ```ts
+   * import { AblyAuth, createApiClient } from 'tokensmith';
+   * import type { paths } from './generated/ably-rest';
+   * import * as security from './generated/ably-rest.security';
+   *
+   * const auth = new AblyAuth({ key: process.env.ABLY_KEY, useTokenAuth: true });
+   * const rest = createApiClient<paths>(security.defaultServerUrl, { middleware: [auth.middlewareFor(security)] });
+   * ```
+   */
+  middlewareFor(security: SpecSecurity): Middleware {
+    const { logger } = this.#managerOptions;
+    return createAuthMiddleware({
+      operationSecurity: security.operationSecurity,
+      securitySchemes: security.securitySchemes,
+      provider: this.#provider,
+      ...(logger ? { logger } : {}),
+    });
   }
 
   /**

@@ -53,16 +53,35 @@ export function parseCapability(input: CapabilityInput): Record<string, string[]
  * ```
  */
 export function canonicalCapability(input: CapabilityInput): string {
-  const value = checkedCapability(input);
-  const resources = Object.keys(value).sort();
+  const value = parsedObject(input);
+  const resources = Object.keys(value);
+  // Checked and tested for canonical order in one pass: callers usually write capabilities sorted
+  // (or pass one this module produced), and serialising those as they are is several times
+  // cheaper than building a sorted copy. Only a plain object serialises exactly as it looks.
+  const prototype: unknown = Object.getPrototypeOf(value);
+  let canonical = prototype === Object.prototype || prototype === null;
+  for (let i = 0; i < resources.length; i++) {
+    const resource = resources[i] as string;
+    const operations = checkedOperations(value, resource);
+    if (canonical && ((i > 0 && !((resources[i - 1] as string) < resource)) || !strictlyIncreasing(operations))) canonical = false;
+  }
+  if (canonical) return JSON.stringify(value);
+  resources.sort();
   // A plain object serialises faster than a null-prototype one; only "__proto__" needs the latter.
-  const canonical: Record<string, readonly string[]> = resources.includes('__proto__') ? Object.create(null) : {};
-  for (const resource of resources) canonical[resource] = sortedUnique(value[resource] as readonly string[]);
-  return JSON.stringify(canonical);
+  const sorted: Record<string, readonly string[]> = resources.includes('__proto__') ? Object.create(null) : {};
+  for (const resource of resources) sorted[resource] = sortedUnique(value[resource] as readonly string[]);
+  return JSON.stringify(sorted);
 }
 
 /** The input as an object, its shape checked; not copied. */
 function checkedCapability(input: CapabilityInput): Capability {
+  const value = parsedObject(input);
+  for (const resource of Object.keys(value)) checkedOperations(value, resource);
+  return value;
+}
+
+/** The input, parsed when it is text, checked to be a JSON object. */
+function parsedObject(input: CapabilityInput): Capability {
   let value: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -74,28 +93,35 @@ function checkedCapability(input: CapabilityInput): Capability {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid('capability must be an object of resource name -> array of operations');
   }
-  for (const resource of Object.keys(value)) {
-    if (resource === '') throw invalid('capability has an empty resource name');
-    const operations: unknown = (value as Record<string, unknown>)[resource];
-    if (!Array.isArray(operations)) {
-      throw invalid(`capability for resource ${quote(resource)} must be an array of operations`);
-    }
-    if (operations.length === 0) {
-      throw invalid(`capability for resource ${quote(resource)} has no operations`);
-    }
-    for (const operation of operations) {
-      if (typeof operation !== 'string' || operation === '') {
-        throw invalid(`capability for resource ${quote(resource)} has an operation that is not a non-empty string`);
-      }
-    }
-  }
   return value as Capability;
 }
 
+/** The operations of `resource`, checked to be a non-empty array of non-empty strings. */
+function checkedOperations(value: Capability, resource: string): readonly string[] {
+  if (resource === '') throw invalid('capability has an empty resource name');
+  const operations: unknown = value[resource];
+  if (!Array.isArray(operations)) {
+    throw invalid(`capability for resource ${quote(resource)} must be an array of operations`);
+  }
+  if (operations.length === 0) {
+    throw invalid(`capability for resource ${quote(resource)} has no operations`);
+  }
+  for (let i = 0; i < operations.length; i++) {
+    const operation: unknown = operations[i];
+    if (typeof operation !== 'string' || operation === '') {
+      throw invalid(`capability for resource ${quote(resource)} has an operation that is not a non-empty string`);
+    }
+  }
+  return operations as readonly string[];
+}
+
+function strictlyIncreasing(operations: readonly string[]): boolean {
+  for (let i = 1; i < operations.length; i++) if (!((operations[i - 1] as string) < (operations[i] as string))) return false;
+  return true;
+}
+
 function sortedUnique(operations: readonly string[]): readonly string[] {
-  let ordered = true;
-  for (let i = 1; i < operations.length && ordered; i++) ordered = (operations[i - 1] as string) < (operations[i] as string);
-  if (ordered) return operations;
+  if (strictlyIncreasing(operations)) return operations;
   const sorted = operations.slice().sort();
   let kept = 1;
   for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[kept - 1]) sorted[kept++] = sorted[i] as string;

@@ -13,6 +13,7 @@ export { canonicalCapability, parseCapability, type Capability, type CapabilityI
 export { tokenRequestSigningText } from './token-request-signing';
 export { AblyKey } from './key';
 export { ABLY_PROTOCOL_VERSION } from './http';
+export { ablySecurity } from './spec-security';
 
 /**
  * A typed openapi-fetch client of the Ably REST paths (`generated/ably.ts`) with auth attached

@@ -1,6 +1,7 @@
 import type { TokensmithError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { TokenStore } from '../core/store';
+import type { LockOptions } from '../core/token-manager-options';
 import { defaultServerUrl } from '../../generated/ably.security';
 import type { TokenDetails, TokenParams, TokenRequest } from './types';
 
@@ -57,6 +58,8 @@ export interface AblyAuthOptions extends AuthOptions {
   fetch?: typeof globalThis.fetch;
   /** Shares tokens with other clients or processes (e.g. Redis); needs a key or authUrl to identify them. */
   store?: TokenStore;
+  /** The store's fleet fetch lock: TTL (default 5 s, renewed while the fetch runs) and polling. */
+  lock?: Partial<LockOptions>;
   /** How long before expiry a token is renewed in the background; default min(60 s, lifetime / 10). */
   refreshMarginMs?: number;
   /**

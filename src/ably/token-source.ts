@@ -53,7 +53,7 @@ export interface TokenSourceSetup {
 }
 
 /** Options of the manager a source builds, from the client's options. */
-export type SourceManagerOptions = Pick<AblyAuthOptions, 'store' | 'refreshMarginMs' | 'forcedRefreshWindowMs' | 'onAuthError' | 'logger'>;
+export type SourceManagerOptions = Pick<AblyAuthOptions, 'store' | 'lock' | 'refreshMarginMs' | 'forcedRefreshWindowMs' | 'onAuthError' | 'logger'>;
 
 /** An immutable token source: one configuration's options and params. */
 export class AblyTokenSource {
@@ -85,6 +85,7 @@ export class AblyTokenSource {
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.store ? { store: options.store, storeKey: this.#storeKey() } : {}),
+      ...(options.lock ? { lock: options.lock } : {}),
       ...(literal
         ? {
             initialState: {

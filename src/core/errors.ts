@@ -232,19 +232,39 @@ const MIN_SECRET_LENGTH = 4;
  * ```
  */
 export function redact(text: string, secrets: Iterable<string | undefined>): string {
-  let result = text;
+  return redactor(secrets)(text);
+}
+
+/**
+ * {@link redact} bound to a fixed list of secrets, their forms (base64, URL-encoded) worked out
+ * once: for a server scrubbing every request's log line with the same few secrets.
+ *
+ * @example
+ * ```ts
+ * const scrub = redactor([keySecret]);
+ * logger.info(scrub(`GET ${path}`));
+ * ```
+ */
+export function redactor(secrets: Iterable<string | undefined>): (text: string) => string {
   const allForms: string[] = [];
   for (const secret of secrets) {
-    if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
-    for (const form of secretForms(secret)) {
-      allForms.push(form);
-      if (result.includes(form)) result = result.split(form).join(REDACTED);
-    }
+    if (secret && secret.length >= MIN_SECRET_LENGTH) allForms.push(...secretForms(secret));
   }
-  // A marker next to leftover text can spell a secret that shares characters with it
-  // (`ted]ted]` in `[redacted]ted]`); then nothing of the text is safe to keep.
-  if (!allForms.some((form) => result.includes(form))) return result;
-  return allForms.some((form) => REDACTED.includes(form)) ? '' : REDACTED;
+  // A text that holds none of the forms is returned as it is; most texts hold none.
+  return (text) => {
+    let result = text;
+    let found = false;
+    for (const form of allForms) {
+      if (!result.includes(form)) continue;
+      found = true;
+      result = result.split(form).join(REDACTED);
+    }
+    if (!found) return text;
+    // A marker next to leftover text can spell a secret that shares characters with it
+    // (`ted]ted]` in `[redacted]ted]`); then nothing of the text is safe to keep.
+    if (!allForms.some((form) => result.includes(form))) return result;
+    return allForms.some((form) => REDACTED.includes(form)) ? '' : REDACTED;
+  };
 }
 
 function secretForms(secret: string): string[] {

@@ -18,6 +18,7 @@ export {
   TransportError,
   isTokenErrorCode,
   redact,
+  redactor,
   statusForCode,
   type ErrorCode,
   type CodedErrorOptions,
@@ -55,3 +56,5 @@ export {
   type OperationSecurity,
   type SecuritySchemes,
 } from './middleware';
+export type { SpecSecurity } from './security';
+export { createBearerProvider, type BearerProviderOptions } from './bearer-provider';

@@ -19,6 +19,17 @@ export type OperationSecurity = Readonly<Record<string, readonly (readonly strin
 /** Generated `components.securitySchemes` (only `type: 'http'` basic and bearer are used). */
 export type SecuritySchemes = Readonly<Record<string, { readonly type: string; readonly scheme?: string }>>;
 
+/**
+ * A spec's security map as `tokensmith generate` writes it in `<name>.security.ts`: pass the
+ * module (or these two exports) to `auth.middlewareFor()` or `createAuthMiddleware`.
+ */
+export interface SpecSecurity {
+  /** The generated `operationSecurity`. */
+  readonly operationSecurity: OperationSecurity;
+  /** The generated `securitySchemes`. */
+  readonly securitySchemes: SecuritySchemes;
+}
+
 /** What an operation accepts: the schemes in the spec's order, and whether none is acceptable too. */
 export interface OperationAuth {
   readonly allowed: readonly AuthScheme[];

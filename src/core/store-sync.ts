@@ -1,3 +1,4 @@
+import { renewLockWhileFetching } from './lock-renewal';
 import type { Logger } from './logger';
 import { sleep } from './retry';
 import type { TokenLike, TokenState, TokenStore } from './store';
@@ -11,7 +12,10 @@ export interface StoreSync<T extends TokenLike> {
   key: string;
   /** This manager's lock owner id. */
   owner: string;
+  /** Lock TTL; the holder renews it every third of it while fetching. */
   lockTtlMs: number;
+  /** How long a waiter waits for a live holder before fetching on its own. */
+  maxWaitMs: number;
   pollMinMs: number;
   pollMaxMs: number;
   log: Logger;
@@ -26,36 +30,39 @@ export interface StoreSync<T extends TokenLike> {
 
 /**
  * Gets a token through the store: use a stored one if acceptable; otherwise, if the store has
- * locks, let one lock holder fetch and publish while others poll the store; a released or
- * expired lock lets the next poller take over. Without locks: fetch, then publish.
+ * locks, let one lock holder fetch (renewing its short lock meanwhile) and publish while others
+ * poll the store; a released or lapsed lock lets the next poller take over. A waiter gives up on
+ * the lock after `maxWaitMs` (the longest a live holder's fetch can take) and fetches itself.
+ * Without locks: fetch, then publish.
  */
 export async function acquireThroughStore<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T>> {
   const cached = await read(sync);
   if (cached) return cached;
   if (!sync.store.acquireLock) return fetchAndPublish(sync);
 
-  let waitedMs = 0;
+  const startedAt = sync.now();
   for (let round = 0; ; round++) {
     if (await tryLock(sync)) return fetchHoldingLock(sync);
-    // The lock outlived two of its TTLs: holders keep taking over. Stop waiting and fetch.
-    if (waitedMs >= 2 * sync.lockTtlMs) {
+    const waitedMs = sync.now() - startedAt;
+    if (waitedMs >= sync.maxWaitMs) {
       sync.log.warn({ key: sync.key, waitedMs }, 'token store lock stayed busy; fetching without it');
       return fetchAndPublish(sync);
     }
-    const delayMs = Math.min(sync.pollMaxMs, sync.pollMinMs * 2 ** round);
+    const delayMs = Math.min(sync.pollMaxMs, sync.pollMinMs * 2 ** round, sync.maxWaitMs - waitedMs);
     await waitForUpdate(sync, delayMs);
-    waitedMs += delayMs;
     const landed = await read(sync);
     if (landed) return landed;
   }
 }
 
 async function fetchHoldingLock<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T>> {
+  const stopRenewing = renewLockWhileFetching({ store: sync.store, key: sync.key, owner: sync.owner, ttlMs: sync.lockTtlMs, log: sync.log });
   try {
     // Another process may have published between our read and our lock.
     const landed = await read(sync);
     return landed ?? (await fetchAndPublish(sync));
   } finally {
+    stopRenewing();
     await sync.store.releaseLock?.(sync.key, sync.owner).catch((err: unknown) => {
       sync.log.warn({ key: sync.key, err }, 'token store releaseLock failed; the lock will lapse at its TTL');
     });

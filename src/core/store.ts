@@ -39,9 +39,10 @@ export interface TokenState<T extends TokenLike = TokenLike> {
  *
  * Fleet single-flight (optional `acquireLock`/`releaseLock`): a manager that needs a token reads
  * the store; on a miss it calls `acquireLock(key, owner, ttlMs)`. The winner reads once more,
- * fetches, `set`s, then `releaseLock`s. The others poll: `waitForUpdate` (or a bounded backoff
- * sleep when it is absent), then `get`, then `acquireLock` again; so a released or expired lock
- * (holder failed, or died and its TTL ran out) lets the next waiter take over.
+ * fetches, `set`s, then `releaseLock`s; while its fetch runs it renews the short lock every
+ * `ttlMs / 3` with `extendLock`. The others poll: `waitForUpdate` (or a bounded backoff sleep when
+ * it is absent), then `get`, then `acquireLock` again; so a released or expired lock (holder
+ * failed, or died and stopped renewing) lets the next waiter take over.
  *
  * Every method may reject (a store being down); managers then log and fall back to fetching on
  * their own, because the store is an optimisation, never a point of failure.
@@ -58,6 +59,11 @@ export interface TokenStore {
    * `true` when `owner` now holds it. (Redis: `SET lockKey owner NX PX ttlMs`.)
    */
   acquireLock?(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Extends the lock to `ttlMs` from now if `owner` still holds it (compare-and-set); `false` when
+   * it lapsed or another owner has it. Without it, holders renew with `acquireLock`.
+   */
+  extendLock?(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Releases the lock if `owner` still holds it (compare-and-delete); otherwise does nothing. */
   releaseLock?(key: string, owner: string): Promise<void>;
   /**
@@ -136,6 +142,13 @@ export class MemoryTokenStore implements TokenStore {
     const held = this.#live(this.#locks, key);
     if (held && held.value !== owner) return false;
     this.#locks.set(key, { value: owner, deadline: this.#now() + ttlMs });
+    return true;
+  }
+
+  async extendLock(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const held = this.#live(this.#locks, key);
+    if (held?.value !== owner) return false;
+    held.deadline = this.#now() + ttlMs;
     return true;
   }
 

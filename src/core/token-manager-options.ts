@@ -14,17 +14,34 @@ export interface FetchContext {
   sentAt: number;
 }
 
-/** How waiters poll a {@link TokenStore} while another process holds its fetch lock. */
+/**
+ * The fleet fetch lock of a {@link TokenStore}: how long it lives, and how waiters poll while
+ * another process holds it.
+ *
+ * The lock is short and renewed: its holder extends it every `ttlMs / 3` (compare-and-set on its
+ * owner id) while its fetch runs, so a slow but live fetch keeps it however long its retries take,
+ * and a holder that dies loses it within `ttlMs`; the next waiter then takes over.
+ */
 export interface LockOptions {
   /**
-   * How long a fetch lock is held at most. Default: long enough for every attempt to time out
-   * and back off: `fetchTimeoutMs·maxAttempts + (maxDelayMs + baseDelayMs)·(maxAttempts − 1)`.
+   * How long the lock outlives its holder's last renewal. Default 5000: a dead holder stalls the
+   * fleet at most this long, and a live one renews it every 1.7 s, so it keeps the lock through a
+   * Redis command timeout (500 ms) or an event-loop stall of up to about 3 s.
    */
   ttlMs?: number;
-  /** First poll interval; doubles per poll. */
+  /** First poll interval; doubles per poll. Default 25. */
   pollMinMs: number;
-  /** Longest poll interval. */
+  /**
+   * Longest poll interval. Default 500. A waiter is woken at once when the token lands or the lock
+   * is released (when the store has `waitForUpdate`); polls catch a lock that lapsed.
+   */
   pollMaxMs: number;
+  /**
+   * How long a waiter waits for a live holder before fetching on its own. Default: the longest a
+   * fetch with its retries can take, plus `ttlMs`:
+   * `fetchTimeoutMs·maxAttempts + (maxDelayMs + baseDelayMs)·(maxAttempts − 1) + ttlMs`.
+   */
+  maxWaitMs?: number;
 }
 
 /** Options of {@link TokenManager}. */
@@ -66,7 +83,7 @@ export interface TokenManagerOptions<T extends TokenLike> {
   fetchTimeoutMs?: number;
   /** Retry of transient failures, merged over {@link DEFAULT_RETRY_OPTIONS}. */
   retry?: Partial<RetryOptions>;
-  /** Store-lock polling, merged over the defaults. */
+  /** The store's fetch lock ({@link LockOptions}), merged over the defaults. */
   lock?: Partial<LockOptions>;
   /** Hears every final auth failure (4xx other than 429) once; e.g. to alert or rotate a key. */
   onAuthError?: (error: TokensmithError) => void;
@@ -84,7 +101,7 @@ export const DEFAULT_TOKEN_MANAGER_OPTIONS = Object.freeze({
   forcedRefreshWindowMs: DEFAULT_FORCED_REFRESH_WINDOW_MS,
   refreshJitterRatio: 0.5,
   retry: DEFAULT_RETRY_OPTIONS,
-  lock: Object.freeze({ pollMinMs: 25, pollMaxMs: 1_000 }),
+  lock: Object.freeze({ ttlMs: 5_000, pollMinMs: 25, pollMaxMs: 500 }),
 });
 
 /** Options after defaults are merged and values checked. */
@@ -113,6 +130,7 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
   const defaults = DEFAULT_TOKEN_MANAGER_OPTIONS;
   const retry = { ...defaults.retry, ...options.retry };
   const fetchTimeoutMs = options.fetchTimeoutMs ?? defaults.fetchTimeoutMs;
+  const lockTtlMs = options.lock?.ttlMs ?? defaults.lock.ttlMs;
   const resolved: ResolvedOptions = {
     fetchTimeoutMs,
     refreshJitterRatio: options.refreshJitterRatio ?? defaults.refreshJitterRatio,
@@ -120,11 +138,12 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
     forcedRefreshWindowMs: options.forcedRefreshWindowMs ?? defaults.forcedRefreshWindowMs,
     retry,
     lock: {
+      ttlMs: lockTtlMs,
       pollMinMs: options.lock?.pollMinMs ?? defaults.lock.pollMinMs,
       pollMaxMs: options.lock?.pollMaxMs ?? defaults.lock.pollMaxMs,
-      ttlMs:
-        options.lock?.ttlMs ??
-        fetchTimeoutMs * retry.maxAttempts + (retry.maxDelayMs + retry.baseDelayMs) * (retry.maxAttempts - 1),
+      maxWaitMs:
+        options.lock?.maxWaitMs ??
+        fetchTimeoutMs * retry.maxAttempts + (retry.maxDelayMs + retry.baseDelayMs) * (retry.maxAttempts - 1) + lockTtlMs,
     },
   };
   positive('fetchTimeoutMs', resolved.fetchTimeoutMs);
@@ -137,6 +156,7 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
   positive('lock.ttlMs', resolved.lock.ttlMs);
   positive('lock.pollMinMs', resolved.lock.pollMinMs);
   positive('lock.pollMaxMs', resolved.lock.pollMaxMs);
+  positive('lock.maxWaitMs', resolved.lock.maxWaitMs);
   return resolved;
 }
 

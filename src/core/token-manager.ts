@@ -77,6 +77,7 @@ export class TokenManager<T extends TokenLike> {
         key: options.storeKey,
         owner: lockOwnerId(),
         lockTtlMs: lock.ttlMs,
+        maxWaitMs: lock.maxWaitMs,
         pollMinMs: lock.pollMinMs,
         pollMaxMs: lock.pollMaxMs,
         log: this.#log,

@@ -4,7 +4,9 @@ import { operationSecurity, securitySchemes } from '../../generated/metquay.secu
 import { SystemClock, type Clock } from '../core/clock';
 import { send } from '../core/http';
 import { credentialIdentity } from '../core/identity';
+import type { Logger } from '../core/logger';
 import { createAuthMiddleware, type AuthProvider } from '../core/middleware';
+import type { SpecSecurity } from '../core/security';
 import { TokenManager } from '../core/token-manager';
 import { readAuthenticationResponse, type AuthenticationResponse } from './authenticate-response';
 import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions, resolveMetquayCredentials } from './options';
@@ -48,6 +50,7 @@ export class MetquayAuth {
   readonly #manager: TokenManager<MetquayToken>;
   #lastToken: MetquayToken | undefined;
   #lastHeader = '';
+  readonly #logger: Logger | undefined;
 
   constructor(options: MetquayAuthOptions = {}) {
     const { accessKey, secretKey, baseUrl } = resolveMetquayCredentials(options);
@@ -77,6 +80,7 @@ export class MetquayAuth {
       secrets,
       retry: { maxDelayMs: maxRetryAfterMs, ...options.retry },
       ...(options.store ? { store: options.store, storeKey: credentialIdentity({ provider: 'metquay', baseUrl, accessKey }) } : {}),
+      ...(options.lock ? { lock: options.lock } : {}),
       ...(options.refreshMarginMs === undefined ? {} : { refreshMarginMs: options.refreshMarginMs }),
       ...(options.forcedRefreshWindowMs === undefined ? {} : { forcedRefreshWindowMs: options.forcedRefreshWindowMs }),
       ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
@@ -84,11 +88,32 @@ export class MetquayAuth {
       ...(options.logger ? { logger: options.logger } : {}),
     });
     KNOWN_SECRETS.set(this, () => [secretKey, ...(this.#lastToken ? [this.#lastToken.token] : [])]);
-    this.middleware = createAuthMiddleware({
-      operationSecurity,
-      securitySchemes,
+    this.#logger = options.logger;
+    this.middleware = this.middlewareFor({ operationSecurity, securitySchemes });
+  }
+
+  /**
+   * openapi-fetch middleware for a client of another spec (e.g. your deployment's own, generated
+   * by `tokensmith generate`): `Authorization: Bearer <accessToken>` on each operation that spec
+   * protects with an http bearer scheme, none on `security: []` ones, and re-authenticate-and-retry
+   * once on a 401, as {@link MetquayAuth.middleware}. Register it last.
+   *
+   * @example
+   * ```ts
+   * import { MetquayAuth, createApiClient } from 'tokensmith';
+   * import type { paths } from './generated/lab';
+   * import * as security from './generated/lab.security';
+   *
+   * const auth = new MetquayAuth({ baseUrl: 'https://lab.example.com/api/v1' });
+   * const lab = createApiClient<paths>(security.defaultServerUrl, { baseUrl: auth.baseUrl, middleware: [auth.middlewareFor(security)] });
+   * ```
+   */
+  middlewareFor(security: SpecSecurity): Middleware {
+    return createAuthMiddleware({
+      operationSecurity: security.operationSecurity,
+      securitySchemes: security.securitySchemes,
       provider: this.#provider(),
-      ...(options.logger ? { logger: options.logger } : {}),
+      ...(this.#logger ? { logger: this.#logger } : {}),
     });
   }
 

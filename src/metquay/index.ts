@@ -1,6 +1,7 @@
 // Metquay-style auth: key pair -> cached bearer JWT, a typed client with auth attached, paging.
 export { createMetquayApi, type MetquayApi } from './api';
 export { MetquayAuth } from './auth';
+export { metquaySecurity } from './spec-security';
 export type { AuthenticationResponse } from './authenticate-response';
 export { createMetquayClient, type MetquayClient, type MetquayClientOptions } from './client';
 export { DEFAULT_METQUAY_AUTH_OPTIONS, METQUAY_ENV, type MetquayAuthOptions } from './options';

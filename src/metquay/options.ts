@@ -3,6 +3,7 @@ import { ConfigurationError, type TokensmithError, InvalidArgumentError } from '
 import type { Logger } from '../core/logger';
 import type { RetryOptions } from '../core/retry';
 import type { TokenStore } from '../core/store';
+import type { LockOptions } from '../core/token-manager-options';
 
 /** Options of {@link MetquayAuth} (and of `createMetquayClient`). */
 export interface MetquayAuthOptions {
@@ -19,6 +20,8 @@ export interface MetquayAuthOptions {
   fetch?: typeof globalThis.fetch;
   /** Shares tokens with other processes (e.g. a Redis store), keyed by base URL and access key. */
   store?: TokenStore;
+  /** The store's fleet fetch lock: TTL (default 5 s, renewed while the fetch runs) and polling. */
+  lock?: Partial<LockOptions>;
   /** How long before expiry the token is refreshed in the background. Default: core's (≤ 60 s). */
   refreshMarginMs?: number;
   /** The last stretch before expiry in which the token is no longer sent; callers wait for the renewal. Default 3 s. */

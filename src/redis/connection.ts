@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { Availability, failureReason, storeFailure } from './availability';
 import type { ResolvedRedisTokenStoreOptions } from './options';
 import { defineStoreCommands, type StoreCommands } from './scripts';
@@ -20,7 +20,9 @@ class SkippedWhileSlow extends Error {
  * outage.
  */
 export class Connection {
-  readonly client: Redis & StoreCommands;
+  readonly client: (Redis | Cluster) & StoreCommands;
+  /** True for an ioredis `Cluster`: updates then go over sharded pub/sub. */
+  readonly isCluster: boolean;
   private readonly owned: boolean;
   private everReady: boolean;
   private failedBeforeReady = false;
@@ -37,6 +39,7 @@ export class Connection {
     this.owned = options.client === undefined;
     const client = options.client ?? new Redis(options.url, ownClientOptions(options));
     this.client = defineStoreCommands(client);
+    this.isCluster = client.isCluster;
     this.everReady = client.status === 'ready';
     client.on('ready', this.onReady);
     client.on('error', this.onError);
@@ -49,7 +52,7 @@ export class Connection {
    * slow Redis costs a caller one timeout, not one per command. Rejects with a
    * `TransportError` naming `operation`.
    */
-  async run<R>(operation: string, command: (client: Redis & StoreCommands) => Promise<R>): Promise<R> {
+  async run<R>(operation: string, command: (client: (Redis | Cluster) & StoreCommands) => Promise<R>): Promise<R> {
     try {
       if (Date.now() < this.slowUntil) throw new SkippedWhileSlow();
       await this.ready();
@@ -64,9 +67,17 @@ export class Connection {
     }
   }
 
-  /** A second connection for pub/sub: it may queue while offline, since no caller waits on it. */
-  duplicateForSubscribing(): Redis {
-    return this.client.duplicate({
+  /**
+   * A second connection for pub/sub: it may queue while offline, since no caller waits on it. For
+   * a cluster, a second `Cluster` with sharded subscribers (one connection per shard that holds a
+   * subscribed channel).
+   */
+  duplicateForSubscribing(): Redis | Cluster {
+    const client = this.client;
+    if (client.isCluster) {
+      return (client as Cluster).duplicate([], { enableOfflineQueue: true, shardedSubscribers: true, lazyConnect: false });
+    }
+    return (client as Redis).duplicate({
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
       commandTimeout: undefined,

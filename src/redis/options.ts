@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { ConfigurationError } from '../core/errors';
 import type { Logger } from '../core/logger';
 
@@ -11,12 +11,13 @@ export interface RedisTokenStoreOptions {
    */
   url?: string;
   /**
-   * An ioredis client you own and close. The store adds its Lua commands and an `error` listener
+   * An ioredis client you own and close: a `Redis`, or a `Cluster` for Redis Cluster (7.0 or
+   * later: updates use sharded pub/sub). The store adds its Lua commands and an `error` listener
    * to it, and opens one more connection (`client.duplicate()`) for pub/sub. Give it
-   * `enableOfflineQueue: false` and a `commandTimeout` so an outage fails fast there too; the
-   * store also enforces `commandTimeoutMs` itself.
+   * `enableOfflineQueue: false` and a `commandTimeout` (for a `Cluster`: in `redisOptions`) so an
+   * outage fails fast there too; the store also enforces `commandTimeoutMs` itself.
    */
-  client?: Redis;
+  client?: Redis | Cluster;
   /** Prepended to every key and to the update channel, e.g. `myapp:`. Default `''`. */
   prefix?: string;
   /**
@@ -59,7 +60,7 @@ export const DEFAULT_REDIS_TOKEN_STORE_OPTIONS = Object.freeze({
 /** Options after defaults are merged and values checked. */
 export interface ResolvedRedisTokenStoreOptions {
   url: string;
-  client: Redis | undefined;
+  client: Redis | Cluster | undefined;
   prefix: string;
   commandTimeoutMs: number;
   connectTimeoutMs: number;
@@ -77,7 +78,7 @@ export function resolveRedisTokenStoreOptions(options: RedisTokenStoreOptions = 
     throw invalid('"url" must be a redis:// or rediss:// URL');
   }
   if (options.client !== undefined && typeof (options.client as Partial<Redis> | null)?.duplicate !== 'function') {
-    throw invalid('"client" must be an ioredis client');
+    throw invalid('"client" must be an ioredis Redis or Cluster client');
   }
   if (options.prefix !== undefined && typeof options.prefix !== 'string') throw invalid('"prefix" must be a string');
   const key = options.encryptionKey;

@@ -5,19 +5,24 @@ import type { TokenLike, TokenState, TokenStore } from '../core/store';
 import { Availability } from './availability';
 import { TokenCodec, type DecodeProblem } from './codec';
 import { Connection } from './connection';
+import { keyLayout, type KeyLayout } from './keys';
 import { resolveRedisTokenStoreOptions, type RedisTokenStoreOptions } from './options';
+import type { PublishCommand } from './scripts';
 import { UpdateListener } from './updates';
 
 /**
  * A {@link TokenStore} in Redis, so a fleet of processes fetches one token per credential instead
  * of one each. Plug it into a provider's or a `TokenManager`'s `store` option.
  *
- * - State: `prefix + key` (the key is a credential identity hash, no secret) holds the token and
+ * - State: `prefix{key}` (the key is a credential identity hash, no secret) holds the token and
  *   its expiry as JSON (optionally AES-256-GCM encrypted), with `PX` set to its remaining life.
- * - Lock: `prefix + key + ':lock'` via `SET … NX PX`, the owner prefixed with a random id of this
- *   store; released by compare-and-delete, so a lock that expired and was taken over is safe.
- * - Updates: `set`, `delete` and `releaseLock` publish the key on `prefix + 'tokensmith:updates'`;
+ * - Lock: `prefix{key}:lock` via `SET … NX PX`, the owner prefixed with a random id of this
+ *   store; renewed by its holder with a compare-and-set `PEXPIRE`, released by compare-and-delete,
+ *   so a lock that lapsed and was taken over is safe.
+ * - Updates: `set`, `delete` and `releaseLock` publish the key on `prefix{key}:updates`;
  *   `waitForUpdate` listens on a second connection opened on first use.
+ * - Redis Cluster: pass an ioredis `Cluster` as `client`. The hash tag `{key}` puts a token, its
+ *   lock and its channel in one slot, and updates use sharded pub/sub (`SPUBLISH`/`SSUBSCRIBE`).
  * - Failure: every method rejects within `commandTimeoutMs` when Redis is down or slow (the
  *   managers then fetch on their own), one warning is logged per outage, and the connection
  *   reconnects in the background.
@@ -35,7 +40,7 @@ import { UpdateListener } from './updates';
  */
 export class RedisTokenStore implements TokenStore {
   private readonly prefix: string;
-  private readonly channel: string;
+  private readonly publish: PublishCommand;
   private readonly ownerPrefix = randomBytes(12).toString('base64url');
   private readonly codec: TokenCodec;
   private readonly log: Logger;
@@ -47,12 +52,12 @@ export class RedisTokenStore implements TokenStore {
   constructor(options: RedisTokenStoreOptions = {}) {
     const resolved = resolveRedisTokenStoreOptions(options);
     this.prefix = resolved.prefix;
-    this.channel = `${resolved.prefix}tokensmith:updates`;
     this.codec = new TokenCodec(resolved.encryptionKey);
     this.log = createRedactingLogger(resolved.logger, () => [resolved.url]);
     this.availability = new Availability(this.log);
     this.connection = new Connection(resolved, this.availability);
-    this.updates = new UpdateListener(this.channel, () => this.connection.duplicateForSubscribing());
+    this.publish = this.connection.isCluster ? 'SPUBLISH' : 'PUBLISH';
+    this.updates = new UpdateListener(this.connection.isCluster, () => this.connection.duplicateForSubscribing());
   }
 
   /** False from a failed command or lost connection until Redis answers again; for health checks. */
@@ -61,44 +66,50 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async get<T extends TokenLike>(key: string): Promise<TokenState<T> | undefined> {
-    const redisKey = this.stateKey(key);
-    const raw = await this.connection.run('get', (client) => client.get(redisKey));
+    const { state } = this.layout(key);
+    const raw = await this.connection.run('get', (client) => client.get(state));
     if (raw === null) return undefined;
-    const decoded = this.codec.decode<T>(redisKey, raw);
+    const decoded = this.codec.decode<T>(state, raw);
     if (typeof decoded !== 'string') return decoded;
     this.reportOnce(decoded);
     return undefined;
   }
 
   async set<T extends TokenLike>(key: string, state: TokenState<T>, ttlMs: number): Promise<void> {
-    const redisKey = this.stateKey(key);
+    const names = this.layout(key);
     const px = ttlArgument(ttlMs);
-    const value = this.codec.encode(redisKey, state);
-    await this.connection.run('set', (client) => client.tokensmithSetState(redisKey, value, px, this.channel, key));
+    const value = this.codec.encode(names.state, state);
+    await this.connection.run('set', (client) => client.tokensmithSetState(names.state, value, px, this.publish, names.channel, key));
   }
 
   async delete(key: string): Promise<void> {
-    const redisKey = this.stateKey(key);
-    await this.connection.run('delete', (client) => client.tokensmithDeleteState(redisKey, this.channel, key));
+    const { state, channel } = this.layout(key);
+    await this.connection.run('delete', (client) => client.tokensmithDeleteState(state, this.publish, channel, key));
   }
 
   async acquireLock(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const lockKey = this.lockKey(key);
+    const { lock, channel } = this.layout(key);
     const px = ttlArgument(ttlMs);
     // A process that takes part in locking will soon wait; start listening now.
-    this.updates.start();
-    const held = await this.connection.run('acquireLock', (client) => client.tokensmithAcquireLock(lockKey, this.owner(owner), px));
+    this.updates.listen(channel);
+    const held = await this.connection.run('acquireLock', (client) => client.tokensmithAcquireLock(lock, this.owner(owner), px));
     return held === 1;
   }
 
+  async extendLock(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    const { lock } = this.layout(key);
+    const px = ttlArgument(ttlMs);
+    const extended = await this.connection.run('extendLock', (client) => client.tokensmithExtendLock(lock, this.owner(owner), px));
+    return extended === 1;
+  }
+
   async releaseLock(key: string, owner: string): Promise<void> {
-    const lockKey = this.lockKey(key);
-    await this.connection.run('releaseLock', (client) => client.tokensmithReleaseLock(lockKey, this.owner(owner), this.channel, key));
+    const { lock, channel } = this.layout(key);
+    await this.connection.run('releaseLock', (client) => client.tokensmithReleaseLock(lock, this.owner(owner), this.publish, channel, key));
   }
 
   async waitForUpdate(key: string, timeoutMs: number): Promise<void> {
-    this.stateKey(key);
-    await this.updates.wait(key, timeoutMs);
+    await this.updates.wait(this.layout(key).channel, timeoutMs);
   }
 
   /**
@@ -110,13 +121,9 @@ export class RedisTokenStore implements TokenStore {
     await this.connection.close();
   }
 
-  private stateKey(key: string): string {
+  private layout(key: string): KeyLayout {
     if (typeof key !== 'string' || key === '') throw new ConfigurationError(40003, '"key" must be a non-empty string');
-    return this.prefix + key;
-  }
-
-  private lockKey(key: string): string {
-    return `${this.stateKey(key)}:lock`;
+    return keyLayout(this.prefix, key);
   }
 
   private owner(owner: string): string {

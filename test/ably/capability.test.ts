@@ -58,6 +58,17 @@ describe('canonicalCapability', () => {
     expect(canonicalCapability('{"__proto__":["publish"],"a":["*"]}')).toBe('{"__proto__":["publish"],"a":["*"]}');
   });
 
+  it.each([
+    ['already canonical', { a: ['publish'], b: ['*'] }, '{"a":["publish"],"b":["*"]}'],
+    ['sorted resources, one operation list unsorted', { a: ['subscribe', 'publish'], b: ['*'] }, '{"a":["publish","subscribe"],"b":["*"]}'],
+    ['sorted resources, a duplicate operation', { a: ['publish', 'publish'] }, '{"a":["publish"]}'],
+    ['index-like names in numeric, not text, order', { 9: ['*'], 10: ['*'] }, '{"9":["*"],"10":["*"]}'],
+    ['a null-prototype object', Object.assign(Object.create(null), { a: ['*'] }), '{"a":["*"]}'],
+    ['an object whose prototype has toJSON', Object.assign(Object.create({ toJSON: () => ({ z: ['*'] }) }), { a: ['*'] }), '{"a":["*"]}'],
+  ])('gives the canonical text for %s input (the sorted-input fast path agrees with sorting)', (_name, input, expected) => {
+    expect(canonicalCapability(input as Record<string, string[]>)).toBe(expected);
+  });
+
   it('is idempotent and independent of key and operation order (property)', () => {
     const capability = fc.dictionary(
       fc.string({ minLength: 1, maxLength: 12 }),

@@ -68,6 +68,22 @@ describe('tokensmith ably', () => {
   ])('%j fails with a typed error', async (args, env, code) => {
     await expect(run(args, env)).rejects.toMatchObject({ code });
   });
+
+  it.each([
+    [['request-token', '--url', 'rest.ably.io'], { ABLY_KEY: KEY }, 40003, '--url must be an absolute http(s) URL'],
+    [['request-token', '--url', 'ftp://127.0.0.1'], { ABLY_KEY: KEY }, 40003, '--url must be an http(s) URL'],
+    [['request-token', '--url', 'http://user:pass@127.0.0.1:9'], { ABLY_KEY: KEY }, 40003, '--url must not hold a user name or password'],
+    [['token-request', '--key', 'no-secret'], {}, 40101, '--key must look like appId.keyId:keySecret'],
+    [['token-request'], { ABLY_KEY: 'no-secret' }, 40101, 'ABLY_KEY must look like appId.keyId:keySecret'],
+    [['token-request', '--capability', '{"chat":'], { ABLY_KEY: KEY }, 40003, '--capability must be a JSON object'],
+    [['token-request', '--capability', '{"chat":["publish", 1]}'], { ABLY_KEY: KEY }, 40003, '--capability must be a JSON object'],
+    [['token-request', '--client-id', ''], { ABLY_KEY: KEY }, 40012, '--client-id must not be empty'],
+    [['token-request', '--ttl', '1.5'], { ABLY_KEY: KEY }, 40003, '--ttl must be a positive integer'],
+  ])('ably %j: the error names the flag or variable typed, never the option it becomes', async (args, env, code, message) => {
+    const failure = run(['ably', ...args], env);
+    await expect(failure).rejects.toMatchObject({ code, message: expect.stringContaining(message) });
+    await expect(failure).rejects.not.toMatchObject({ message: expect.stringMatching(/"baseUrl"|"key"|"clientId"|pass@/) });
+  });
 });
 
 it('as a process: an error is one line on stderr with its code, exit status 1, and no secret', () => {

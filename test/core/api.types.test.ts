@@ -64,6 +64,7 @@ describe('public core API', () => {
         'TokensmithError',
         'TransportError',
         'createAuthMiddleware',
+        'createBearerProvider',
         'createRedactingLogger',
         'credentialIdentity',
         'isTokenErrorCode',

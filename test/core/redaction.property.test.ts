@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { base64FromUtf8 } from '../../src/core/base64';
-import { AuthProviderError, TokensmithError, redact } from '../../src/core/errors';
+import { AuthProviderError, TokensmithError, redact, redactor } from '../../src/core/errors';
 import { createRedactingLogger } from '../../src/core/logger';
 import { TokenManager } from '../../src/core/token-manager';
 
@@ -42,6 +42,19 @@ describe('no generated secret ever appears in error text', () => {
         return !leaks(redact(text, [secret]), secret);
       }),
       { numRuns: 2_000 },
+    );
+  });
+
+  test('a redactor bound once to several secrets answers every text as redact does, leaking none', () => {
+    fc.assert(
+      fc.property(fc.array(secretArb, { minLength: 1, maxLength: 3 }), fc.array(fc.tuple(contextArb, fc.nat(), formIndexArb), { maxLength: 4 }), contextArb, (secrets, pieces, tail) => {
+        const scrub = redactor(secrets);
+        const text = pieces.map(([before, which, i]) => before + forms(secrets[which % secrets.length]!)[i]).join('') + tail;
+        const scrubbed = scrub(text);
+        expect(scrubbed).toBe(redact(text, secrets));
+        return secrets.every((secret) => !leaks(scrubbed, secret));
+      }),
+      { numRuns: 1_000 },
     );
   });
 

@@ -4,59 +4,18 @@
  * a prelude sends their hosts (rest.ably.io, api.example.com, metquay.example.com) to local
  * servers and refuses any other non-loopback host.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { startTokenServer, type TokenServer } from '../../examples/ably-token-server';
 import { DEMO_CREDENTIALS, ROOT, runExample, startLocalServer, type LocalServer } from './helpers';
+import { PRELUDE, RUNNER, SNIPPET_REQUESTS, quickstartSnippets, snippetEnv } from './readme-snippets';
 
 const DIR = join(ROOT, 'tmp', `readme-snippets-${process.pid}`);
 
-const PRELUDE = `
-const hosts: Record<string, string> = JSON.parse(process.env.SNIPPET_HOSTS ?? '{}');
-const realFetch = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-  const request = new Request(input, init);
-  const url = new URL(request.url);
-  const target = hosts[url.origin];
-  if (target === undefined) {
-    if (url.hostname !== '127.0.0.1') throw new Error('snippet tried to reach ' + url.origin);
-    return realFetch(request);
-  }
-  const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
-  return realFetch(target + url.pathname + url.search, { method: request.method, headers: request.headers, body, redirect: request.redirect, signal: request.signal });
-};
-`;
-
-/** Imports each snippet in turn (each runs to completion, top-level await included); lists the failures. */
-const RUNNER = `
-import './prelude';
-const failures: string[] = [];
-for (const file of process.argv.slice(2)) {
-  try {
-    await import(file);
-  } catch (error) {
-    failures.push(file.split('/').pop() + ': ' + (error instanceof Error ? error.message : String(error)));
-  }
-}
-if (failures.length > 0) {
-  process.stderr.write(failures.join('\\n') + '\\n');
-  process.exitCode = 1;
-}
-`;
-
-/** The ```ts blocks between "## Quickstart" and the next level-2 heading. */
-function quickstartSnippets(): string[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('\n## Quickstart');
-  const end = readme.indexOf('\n## ', start + 1);
-  const section = readme.slice(start, end === -1 ? undefined : end);
-  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]!);
-}
-
 let local: LocalServer;
 let tokenEndpoint: TokenServer;
-const snippets = quickstartSnippets();
+const snippets = quickstartSnippets(join(ROOT, 'README.md'));
 
 beforeAll(async () => {
   local = await startLocalServer();
@@ -105,16 +64,7 @@ describe('README quickstart snippets', () => {
   }, 120_000);
 
   it('every snippet runs to completion against the local servers', async () => {
-    const env = {
-      ABLY_KEY: DEMO_CREDENTIALS.ablyKey,
-      METQUAY_ACCESS_KEY: DEMO_CREDENTIALS.metquayAccessKey,
-      METQUAY_SECRET_KEY: DEMO_CREDENTIALS.metquaySecretKey,
-      SNIPPET_HOSTS: JSON.stringify({
-        'https://rest.ably.io': local.server.url,
-        'https://metquay.example.com': local.server.url,
-        'https://api.example.com': new URL(tokenEndpoint.authUrl).origin,
-      }),
-    };
+    const env = snippetEnv(local.server.url, new URL(tokenEndpoint.authUrl).origin);
     const files = snippets.map((snippet, index) => {
       const file = join(DIR, `snippet-${index + 1}.ts`);
       writeFileSync(file, `${snippet.replace(/from 'tokensmith'/g, "from '../../src'")}\nexport {};\n`);
@@ -124,7 +74,7 @@ describe('README quickstart snippets', () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     const log = await local.log();
     expect(log.filter((line) => !/ 20[01]$/.test(line))).toEqual([]);
-    for (const expected of ['POST /keys/demoApp.demoKey/requestToken 200', 'POST /api/v1/authenticate 200', 'POST /channels/orders/messages 201']) {
+    for (const expected of SNIPPET_REQUESTS) {
       expect(log).toContain(expected);
     }
   }, 120_000);

@@ -39,6 +39,34 @@ describe('tokensmith metquay authenticate', () => {
     });
   });
 
+  it.each([
+    ['the base URL without /api/v1', '', '--url usually ends in /api/v1, e.g. http://127.0.0.1:8080/api/v1'],
+    ['a wrong path that ends in /api/v1', '/v2/api/v1', 'check that --url points at a Metquay API'],
+  ])('a 404 from /authenticate at %s says what to fix in --url', async (_case, suffix, hint) => {
+    const server = await startTestServer();
+    const failure = run(['metquay', 'authenticate', '--url', `${server.url}${suffix}`], keysEnv);
+    await expect(failure).rejects.toMatchObject({ statusCode: 404, message: expect.stringContaining(hint) });
+    await expect(failure).rejects.toMatchObject({ cause: expect.objectContaining({ statusCode: 404 }) });
+  });
+
+  it('the 404 hint names METQUAY_BASE_URL when the URL came from it', async () => {
+    const server = await startTestServer();
+    await expect(run(['metquay', 'authenticate'], { ...keysEnv, METQUAY_BASE_URL: server.url })).rejects.toMatchObject({
+      message: expect.stringContaining('METQUAY_BASE_URL usually ends in /api/v1'),
+    });
+  });
+
+  it.each([
+    [['--url', 'metquay.example.com/api/v1'], {}, '--url must be an absolute http(s) URL'],
+    [['--url', 'ftp://127.0.0.1/api/v1'], {}, '--url must be an http(s) URL'],
+    [['--url', 'http://user:pass@127.0.0.1:1/api/v1'], {}, '--url must not hold a user name or password'],
+    [[], { METQUAY_BASE_URL: 'not a url' }, 'METQUAY_BASE_URL must be an absolute http(s) URL'],
+  ])('a bad URL %j %j is refused naming where it came from', async (args, env, message) => {
+    const failure = run(['metquay', 'authenticate', ...args], { ...keysEnv, ...env });
+    await expect(failure).rejects.toMatchObject({ code: 40003, message: expect.stringContaining(message) });
+    await expect(failure).rejects.not.toMatchObject({ message: expect.stringMatching(/baseUrl|pass@/) });
+  });
+
   it('maskToken keeps nothing of the token', () => {
     const masked = maskToken({ accessToken: 'abcdefghijklmnop', tokenType: 'bearer' });
     expect(masked.accessToken).toBe('[masked: 16 characters; --show-token prints it]');

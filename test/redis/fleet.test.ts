@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { adminClient, startAuthServer, DEMO_CREDENTIALS, type AuthServer } from '../../tokensmith-server/src/server';
-import { describeWithRedis } from './helpers/env';
+import { describeOnRedisTargets } from './helpers/env';
 import { killAllWorkers, startWorker, type Worker } from './helpers/workers';
 
 const WORKERS = 8;
 const CALLS = 200;
 
-describeWithRedis('fleet single flight through Redis', (redisUrl) => {
+describeOnRedisTargets('fleet single flight through Redis', (target) => {
   let server: AuthServer;
 
   beforeAll(async () => {
@@ -21,8 +21,8 @@ describeWithRedis('fleet single flight through Redis', (redisUrl) => {
     const admin = adminClient(server.url);
     await admin.clearRequests();
     const env = {
+      ...target.env,
       MODE: 'metquay',
-      REDIS_URL: redisUrl,
       REDIS_PREFIX: `test:fleet:${randomUUID()}:`,
       CALLS: String(CALLS),
       METQUAY_BASE_URL: `${server.url}/api/v1`,
@@ -31,8 +31,8 @@ describeWithRedis('fleet single flight through Redis', (redisUrl) => {
     };
     const workers: Worker[] = Array.from({ length: WORKERS }, () => startWorker(env));
     await Promise.all(workers.map((w) => w.ready));
-    for (const worker of workers) worker.go();
-    const results = await Promise.all(workers.map((w) => w.result));
+    const results = await Promise.all(workers.map((w) => w.go()));
+    await Promise.all(workers.map((w) => w.end()));
 
     expect(results.flatMap((r) => r.failures)).toEqual([]);
     const tokens = results.flatMap((r) => r.tokens);
@@ -40,5 +40,5 @@ describeWithRedis('fleet single flight through Redis', (redisUrl) => {
     expect(new Set(tokens).size).toBe(1);
     const fetches = (await admin.requests()).filter((r) => r.method === 'POST' && r.path === '/api/v1/authenticate');
     expect(fetches).toHaveLength(1);
-  }, 60_000);
+  }, 90_000);
 });

@@ -1,9 +1,8 @@
 import { Redis } from 'ioredis';
 import { TokenManager } from '../../src/core/token-manager';
-import { RedisTokenStore } from '../../src/redis';
-import { describeWithRedis } from './helpers/env';
+import type { RedisTokenStore } from '../../src/redis';
+import { describeOnRedisTargets, startOwnDeployment, type OwnDeployment } from './helpers/env';
 import { recordingLogger, type RecordingLogger } from './helpers/logger';
-import { startOwnRedis, type OwnRedis } from './helpers/redis-server';
 
 interface Token {
   token: string;
@@ -14,14 +13,14 @@ const STORE_KEY = 'outage-credential';
 // Generous timeouts, so a loaded CI machine does not trip them while Redis is fine.
 const FAST = { commandTimeoutMs: 500, connectTimeoutMs: 3_000, reconnectMaxDelayMs: 100, slowRetryMs: 1_000 };
 
-describeWithRedis('Redis outage', () => {
-  let redis: OwnRedis;
+describeOnRedisTargets('Redis outage', (kind) => {
+  let redis: OwnDeployment;
   const stores: RedisTokenStore[] = [];
   let fetches = 0;
   const fetchToken = async (): Promise<Token> => ({ token: `token-${++fetches}`, expiresAt: Date.now() + 600_000 });
 
   function simulatedProcess(logger?: RecordingLogger): { store: RedisTokenStore; manager: TokenManager<Token> } {
-    const store = new RedisTokenStore({ url: redis.url, ...FAST, ...(logger ? { logger } : {}) });
+    const store = redis.target.store({ ...FAST, ...(logger ? { logger } : {}) });
     stores.push(store);
     const manager = new TokenManager<Token>({ fetchToken, store, storeKey: STORE_KEY, retry: { maxAttempts: 1 } });
     return { store, manager };
@@ -42,8 +41,8 @@ describeWithRedis('Redis outage', () => {
   }
 
   beforeAll(async () => {
-    redis = await startOwnRedis();
-  });
+    redis = await startOwnDeployment(kind);
+  }, 30_000);
   afterAll(async () => {
     await Promise.all(stores.map((store) => store.close()));
     await redis?.dispose();
@@ -70,7 +69,7 @@ describeWithRedis('Redis outage', () => {
     expect(logger.count('warn')).toBe(1);
 
     await redis.start();
-    await until(() => stores.every((store) => store.available), 5_000);
+    await until(() => stores.every((store) => store.available), 10_000);
     expect(logger.count('info')).toBe(1);
     const shared = await a.manager.getToken({ force: true });
     const before = fetches;
@@ -84,17 +83,17 @@ describeWithRedis('Redis outage', () => {
     const { store, manager } = simulatedProcess();
     await store.get('probe');
     // CLIENT PAUSE holds every client's commands, as an overloaded Redis would.
-    const pauser = new Redis(redis.url);
+    const pausers = redis.ports.map((port) => new Redis(port, '127.0.0.1'));
     try {
-      await pauser.call('CLIENT', 'PAUSE', '2000', 'ALL');
+      await Promise.all(pausers.map((pauser) => pauser.call('CLIENT', 'PAUSE', '2000', 'ALL')));
       const slow = await timed(() => manager.getToken({ force: true }));
       expect(slow.value.token).toMatch(/^token-\d+$/);
       // One timeout, then Redis is skipped; five commands each waiting out a timeout would take 2 s.
       expect(slow.ms).toBeLessThan(FAST.commandTimeoutMs * 3);
       await expect(store.get(STORE_KEY)).rejects.toMatchObject({ code: 50003 });
     } finally {
-      await pauser.call('CLIENT', 'UNPAUSE').catch(() => {});
-      pauser.disconnect();
+      await Promise.all(pausers.map((pauser) => pauser.call('CLIENT', 'UNPAUSE').catch(() => {})));
+      for (const pauser of pausers) pauser.disconnect();
     }
   });
 });

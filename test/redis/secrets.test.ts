@@ -72,7 +72,7 @@ describeWithRedis('secrets in Redis', () => {
 
   it('holds one entry per credential, keyed by identity hash, with no key secret or secretKey', async () => {
     const { keys, text, tokens } = await fleetRun();
-    expect(keys).toEqual([expect.stringMatching(/^app:tokensmith:v1:[0-9a-f]{64}$/), expect.stringMatching(/^app:tokensmith:v1:[0-9a-f]{64}$/)]);
+    expect(keys).toEqual([expect.stringMatching(/^app:{tokensmith:v1:[0-9a-f]{64}}$/), expect.stringMatching(/^app:{tokensmith:v1:[0-9a-f]{64}}$/)]);
     for (const secret of SECRETS) expect(text).not.toContain(secret);
     // The scan does see what is there: the tokens, stored in the clear without a key.
     for (const token of tokens) expect(text).toContain(token);

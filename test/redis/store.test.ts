@@ -51,7 +51,8 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
 
   it('implements TokenStore with every optional hook', () => {
     const store: TokenStore = newStore();
-    expect([store.acquireLock, store.releaseLock, store.waitForUpdate].every((hook) => typeof hook === 'function')).toBe(true);
+    const hooks = [store.acquireLock, store.extendLock, store.releaseLock, store.waitForUpdate];
+    expect(hooks.every((hook) => typeof hook === 'function')).toBe(true);
   });
 
   describe('entries', () => {
@@ -60,15 +61,15 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
       const saved = state('token-a');
       await store.set('cred', saved, 30_000);
       expect(await store.get('cred')).toEqual(saved);
-      expect(JSON.parse((await redis.get(`${prefix}cred`)) ?? 'null')).toEqual(saved);
-      const pttl = await redis.pttl(`${prefix}cred`);
+      expect(JSON.parse((await redis.get(`${prefix}{cred}`)) ?? 'null')).toEqual(saved);
+      const pttl = await redis.pttl(`${prefix}{cred}`);
       expect(pttl).toBeGreaterThan(29_000);
       expect(pttl).toBeLessThanOrEqual(30_000);
     });
 
     it('rounds a fractional lifetime up to whole ms', async () => {
       await newStore().set('cred', state('token-a'), 1_500.2);
-      expect(await redis.pttl(`${prefix}cred`)).toBeGreaterThan(1_400);
+      expect(await redis.pttl(`${prefix}{cred}`)).toBeGreaterThan(1_400);
     });
 
     it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])('refuses a lifetime of %p with 40003', async (ttlMs) => {
@@ -86,8 +87,8 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
 
     it('reads a value it did not write (garbage, wrong shape) as absent', async () => {
       const store = newStore();
-      await redis.set(`${prefix}garbage`, 'not json');
-      await redis.set(`${prefix}shape`, JSON.stringify({ value: { token: 42 }, obtainedAt: 1 }));
+      await redis.set(`${prefix}{garbage}`, 'not json');
+      await redis.set(`${prefix}{shape}`, JSON.stringify({ value: { token: 42 }, obtainedAt: 1 }));
       expect(await store.get('garbage')).toBeUndefined();
       expect(await store.get('shape')).toBeUndefined();
     });
@@ -96,7 +97,7 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
       const store = newStore();
       const leaky = { ...state('token-a'), value: { token: 'token-a', expiresAt: 1, secretKey: 'k' } } as TokenState<Token>;
       await expect(store.set('cred', leaky, 30_000)).rejects.toMatchObject({ code: 40003, message: expect.stringContaining('secretKey') });
-      expect(await redis.exists(`${prefix}cred`)).toBe(0);
+      expect(await redis.exists(`${prefix}{cred}`)).toBe(0);
     });
 
     it.each(['', undefined])('refuses a key of %p with 40003', async (key) => {
@@ -108,10 +109,10 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
     it('SET NX PX: one owner at a time, the owner may re-acquire (extending it), compare-and-delete release', async () => {
       const store = newStore();
       expect(await store.acquireLock('cred', 'owner-1', 5_000)).toBe(true);
-      expect(await redis.pttl(`${prefix}cred:lock`)).toBeGreaterThan(4_000);
+      expect(await redis.pttl(`${prefix}{cred}:lock`)).toBeGreaterThan(4_000);
       expect(await store.acquireLock('cred', 'owner-2', 5_000)).toBe(false);
       expect(await store.acquireLock('cred', 'owner-1', 9_000)).toBe(true);
-      expect(await redis.pttl(`${prefix}cred:lock`)).toBeGreaterThan(8_000);
+      expect(await redis.pttl(`${prefix}{cred}:lock`)).toBeGreaterThan(8_000);
       await store.releaseLock('cred', 'owner-2');
       expect(await store.acquireLock('cred', 'owner-2', 5_000)).toBe(false);
       await store.releaseLock('cred', 'owner-1');
@@ -124,14 +125,14 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
       expect(await a.acquireLock('cred', 'same-id', 5_000)).toBe(true);
       expect(await b.acquireLock('cred', 'same-id', 5_000)).toBe(false);
       await b.releaseLock('cred', 'same-id');
-      expect(await redis.exists(`${prefix}cred:lock`)).toBe(1);
+      expect(await redis.exists(`${prefix}{cred}:lock`)).toBe(1);
     });
 
     it('a lock whose TTL ran out is free for the next owner', async () => {
       const store = newStore();
       expect(await store.acquireLock('cred', 'owner-1', 5_000)).toBe(true);
       // Stands in for the TTL running out; the lock-holder test waits out a real one.
-      await redis.pexpire(`${prefix}cred:lock`, 1);
+      await redis.pexpire(`${prefix}{cred}:lock`, 1);
       await new Promise((resolve) => setTimeout(resolve, 5));
       expect(await store.acquireLock('cred', 'owner-2', 5_000)).toBe(true);
     });
@@ -148,7 +149,7 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
       await writer.set('cred', state('token-old'), 30_000);
       await writer.acquireLock('cred', 'owner-1', 30_000);
       await waiter.acquireLock('cred', 'owner-2', 30_000); // subscribes, as a real waiter does first
-      await subscribed(`${prefix}tokensmith:updates`, 2); // the writer's (it took a lock too) and the waiter's
+      await subscribed(`${prefix}{cred}:updates`, 2); // the writer's (it took a lock too) and the waiter's
       const started = Date.now();
       const woken = waiter.waitForUpdate('cred', 5_000);
       await write(writer);
@@ -183,12 +184,12 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
       const store = newStore({ encryptionKey: key });
       const saved = state('token-secret-value');
       await store.set('cred', saved, 30_000);
-      const raw = (await redis.get(`${prefix}cred`)) ?? '';
+      const raw = (await redis.get(`${prefix}{cred}`)) ?? '';
       expect(raw).toMatch(/^tse1:/);
       expect(raw).not.toContain('token-secret-value');
       expect(await store.get('cred')).toEqual(saved);
       await store.set('cred', saved, 30_000);
-      expect(await redis.get(`${prefix}cred`)).not.toBe(raw); // a fresh IV per write
+      expect(await redis.get(`${prefix}{cred}`)).not.toBe(raw); // a fresh IV per write
     });
 
     it('reads as absent, warning once per kind: a wrong key, a value moved to another key, plaintext, no key', async () => {
@@ -196,7 +197,7 @@ describeWithRedis('RedisTokenStore against redis-server', (redisUrl) => {
       const writerLog = recordingLogger();
       const writer = newStore({ encryptionKey: key, logger: writerLog });
       await writer.set('cred', state('token-a'), 30_000);
-      await redis.set(`${prefix}moved`, (await redis.get(`${prefix}cred`)) ?? '');
+      await redis.set(`${prefix}{moved}`, (await redis.get(`${prefix}{cred}`)) ?? '');
       expect(await writer.get('moved')).toBeUndefined();
       expect(await writer.get('moved')).toBeUndefined();
       await newStore().set('plain', state('token-p'), 30_000);

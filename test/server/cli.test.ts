@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exposureWarning } from '../../tokensmith-server/src/cli/serve';
 import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 
 // `npx tsx …` resolves to tsx's CLI; it is spawned directly because npm's exec wrapper dies of the
@@ -23,7 +25,11 @@ afterEach(() => {
 });
 
 function serve(args: string[]): Run {
-  const child = spawn(process.execPath, [TSX_CLI, 'tokensmith-server/src/cli/main.ts', 'serve', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  return cli(['serve', ...args]);
+}
+
+function cli(args: string[]): Run {
+  const child = spawn(process.execPath, [TSX_CLI, 'tokensmith-server/src/cli/main.ts', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   const run: Run = {
     child,
@@ -98,5 +104,70 @@ describe('tokensmith serve', () => {
     const run = serve(['--port', 'eighty']);
     expect(await run.exit).not.toBe(0);
     expect(run.stderr).toContain('--port');
+  });
+});
+
+describe('tokensmith --version', () => {
+  const { version } = JSON.parse(readFileSync(join(process.cwd(), 'tokensmith-server', 'package.json'), 'utf8')) as { version: string };
+
+  test.each([['--version'], ['-V']])('%s prints the version of tokensmith-server and exits 0', async (flag) => {
+    const run = cli([flag]);
+    expect(await run.exit).toBe(0);
+    expect(run.stdout).toBe(`${version}\n`);
+  });
+});
+
+describe('tokensmith serve: what a new user gets wrong', () => {
+  let occupied: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (occupied ? occupied.close(() => resolve()) : resolve())));
+
+  test('a port in use exits 1 naming the address and the flag that fixes it', async () => {
+    occupied = createServer();
+    await new Promise<void>((resolve) => occupied!.listen(0, '127.0.0.1', resolve));
+    const { port } = occupied.address() as AddressInfo;
+    const run = serve(['--port', String(port)]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr).toContain(`tokensmith: address 127.0.0.1:${port} is in use (try --port 0) (code 40003)\n`);
+    expect(run.stderr).not.toContain('unexpected error');
+  });
+
+  test('a missing --config file exits 1 naming its path', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tokensmith-cli-')), 'no-such-config.json');
+    const run = serve(['--port', '0', '--config', path]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr).toBe(`tokensmith: config file ${JSON.stringify(path)} does not exist (code 40003)\n`);
+  });
+
+  // 192.0.2.1 is reserved for documentation (TEST-NET-1): no machine has it, so nothing is exposed
+  // while the test sees the warning printed before listening, then the refusal.
+  test('--admin on a host other than loopback prints a loud warning first', async () => {
+    const run = serve(['--host', '192.0.2.1', '--port', '0', '--admin']);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr).toMatch(/^!{20,}\nWARNING: listening on 192\.0\.2\.1, which other machines may reach/);
+    expect(run.stderr).toContain('the test controls (--admin)');
+    expect(run.stderr).toContain('the demo credentials are public');
+    expect(run.stderr).toContain('tokensmith: address 192.0.2.1:0 is not an address of this machine (try --host 127.0.0.1) (code 40003)');
+    expect(run.stdout).toBe('');
+  });
+
+  test.each([
+    ['127.0.0.1', true, undefined],
+    ['localhost', true, undefined],
+    ['::1', true, undefined],
+    ['127.0.0.2', true, undefined],
+    ['0.0.0.0', false, 'config.json'],
+  ])('no warning for host %s (admin %s, config %s)', (host, admin, config) => {
+    expect(exposureWarning({ host, admin, ...(config === undefined ? {} : { config }) })).toBeUndefined();
+  });
+
+  test.each([
+    ['0.0.0.0', true, 'config.json', ['--admin'], ['demo credentials']],
+    ['::', false, undefined, ['demo credentials'], ['--admin']],
+    ['10.1.2.3', true, undefined, ['--admin', 'demo credentials'], []],
+  ])('host %s (admin %s, config %s) warns of what is exposed', (host, admin, config, named, unnamed) => {
+    const warning = exposureWarning({ host, admin, ...(config === undefined ? {} : { config }) }) ?? '';
+    expect(warning).toContain(`WARNING: listening on ${host}`);
+    for (const risk of named) expect(warning).toContain(risk);
+    for (const risk of unnamed) expect(warning).not.toContain(risk);
   });
 });

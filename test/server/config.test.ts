@@ -69,12 +69,17 @@ describe('config files', () => {
   test('a file that is not JSON fails without quoting it', async () => {
     const path = join(dir, 'bad.json');
     writeFileSync(path, `{"ably": {"keys": [{"key": "${KEY}"`);
-    await expect(loadServerConfig(path)).rejects.toThrow('config file is not valid JSON');
+    await expect(loadServerConfig(path)).rejects.toThrow(`config file ${JSON.stringify(path)} is not valid JSON`);
     await expect(loadServerConfig(path)).rejects.not.toThrow(/config-test-secret/);
   });
 
-  test('a missing file fails with a typed error', async () => {
-    await expect(loadServerConfig(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 40003, message: expect.stringContaining('ENOENT') });
+  test('a missing file fails with a typed error naming its path', async () => {
+    const path = join(dir, 'missing.json');
+    await expect(loadServerConfig(path)).rejects.toMatchObject({ code: 40003, message: `config file ${JSON.stringify(path)} does not exist` });
+  });
+
+  test('a file that cannot be read names its path and the system code', async () => {
+    await expect(loadServerConfig(dir)).rejects.toMatchObject({ code: 40003, message: `config file ${JSON.stringify(dir)} could not be read (EISDIR)` });
   });
 
   test('startAuthServer accepts a file path', async () => {

@@ -1,7 +1,10 @@
+import { nodeSigner } from 'tokensmith';
+import { GrantCache } from '../../tokensmith-server/src/server/ably/capability-grants';
 import { NonceStore } from '../../tokensmith-server/src/server/ably/nonce-store';
 import { TokenRegistry, type IssuedToken } from '../../tokensmith-server/src/server/ably/token-registry';
 import { RequestLog } from '../../tokensmith-server/src/server/admin/request-log';
 import { FaultInjector } from '../../tokensmith-server/src/server/admin/faults';
+import { randomBase64UrlSource } from '../../tokensmith-server/src/server/lib/random-pool';
 
 const WINDOW = 10_000;
 
@@ -101,6 +104,16 @@ describe('FifoMap', () => {
     expect(map.get('a')).toBe(1);
   });
 
+  test('removeFirst removes the oldest passing entry among the first few live ones only', async () => {
+    const { FifoMap } = await import('../../tokensmith-server/src/server/lib/fifo-map');
+    const map = new FifoMap<string, number>();
+    for (const [key, value] of [['a', 1], ['b', 2], ['c', 3], ['d', 4]] as const) map.set(key, value);
+    map.delete('a');
+    expect(map.removeFirst(2, (value) => value === 4)).toBe(false);
+    expect(map.removeFirst(2, (value) => value >= 3)).toBe(true);
+    expect(map.keys()).toEqual(['b', 'd']);
+  });
+
   test('stays correct across many evictions (queue compaction)', async () => {
     const { FifoMap } = await import('../../tokensmith-server/src/server/lib/fifo-map');
     const map = new FifoMap<number, number>();
@@ -109,5 +122,45 @@ describe('FifoMap', () => {
       if (map.size > 100) map.evictOldest();
     }
     expect(map.keys()).toEqual(Array.from({ length: 100 }, (_, i) => 19_900 + i));
+  });
+});
+
+describe('GrantCache', () => {
+  const key = { keyName: 'app.key', secret: 'unused-secret', secretBytes: new Uint8Array(), capability: { 'chat:*': ['publish', 'subscribe'] }, hmac: nodeSigner.importHmacKey('unused-secret') };
+
+  test('the same requested text gets the same frozen grant; its text is canonical', () => {
+    const cache = new GrantCache();
+    const first = cache.grant(key, '{"chat:lobby":["subscribe","*"]}');
+    expect(first.text).toBe('{"chat:lobby":["publish","subscribe"]}');
+    expect(cache.grant(key, '{"chat:lobby":["subscribe","*"]}')).toBe(first);
+    expect(Object.isFrozen(first.capability) && Object.isFrozen(first.capability['chat:lobby'])).toBe(true);
+    expect(cache.grant(key, undefined).text).toBe('{"chat:*":["publish","subscribe"]}');
+  });
+
+  test.each([
+    ['not JSON', '{', 40003],
+    ['an unknown operation', '{"chat:x":["fly"]}', 40003],
+    ['nothing in common with the key', '{"other":["publish"]}', 40160],
+  ])('a refusal (%s) is thrown every time, never remembered', (_name, requested, code) => {
+    const cache = new GrantCache();
+    for (let i = 0; i < 2; i++) expect(() => cache.grant(key, requested)).toThrow(expect.objectContaining({ code }));
+  });
+
+  test('is bounded: past its size it starts over, and grants stay correct', () => {
+    const cache = new GrantCache(4);
+    const texts = Array.from({ length: 10 }, (_, i) => `{"chat:${i}":["publish"]}`);
+    const grants = texts.map((text) => cache.grant(key, text));
+    expect(grants.map((grant) => grant.text)).toEqual(texts);
+    expect(cache.grant(key, texts[9])).toBe(grants[9]);
+    expect(cache.grant(key, texts[0])).not.toBe(grants[0]);
+  });
+});
+
+describe('randomBase64UrlSource', () => {
+  test('hands out distinct strings of the right length across pool refills', () => {
+    const next = randomBase64UrlSource(30, 4);
+    const drawn = Array.from({ length: 50 }, () => next());
+    expect(new Set(drawn).size).toBe(50);
+    for (const text of drawn) expect(text).toMatch(/^[A-Za-z0-9_-]{40}$/);
   });
 });

@@ -16,6 +16,9 @@ export interface NodeSigner extends Signer {
 const BLOCK = 64;
 const DIGEST = 32;
 const POOL_NONCES = 512;
+// Room for the text after the inner pad: a TokenRequest's signing text with a capability of a few
+// dozen resources fits, so the common call never has to measure the text's UTF-8 length first.
+const INNER_TEXT_BYTES = 4096;
 
 type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: 'buffer' | 'base64' | 'latin1') => Buffer | string;
 // `crypto.hash` (Node >= 20.12) hashes in one call without building a Hash object.
@@ -50,7 +53,7 @@ export const nodeSigner: NodeSigner = {
 function padsHmac(hash: OneShotHash, secret: string): (text: string) => string {
   let keyBytes: Buffer = Buffer.from(secret, 'utf8');
   if (keyBytes.length > BLOCK) keyBytes = hash('sha256', keyBytes, 'buffer') as Buffer;
-  let inner = Buffer.alloc(BLOCK + 256);
+  let inner = Buffer.alloc(BLOCK + INNER_TEXT_BYTES);
   const outer = Buffer.alloc(BLOCK + DIGEST);
   for (let i = 0; i < BLOCK; i++) {
     const byte = keyBytes[i] ?? 0;

@@ -1,8 +1,13 @@
 import { createServer, type ServerResponse } from 'node:http';
 
-/** A token endpoint on 127.0.0.1 whose first `hang` requests never answer; the rest get a fresh token. */
+/**
+ * A token endpoint on 127.0.0.1 whose first `hang` requests never answer; the rest get a fresh
+ * token: `POST …/authenticate` in Metquay's shape, anything else as `{ token, expiresAt }`.
+ */
 export interface TokenEndpoint {
   url: string;
+  /** A Metquay base URL on this endpoint (its `/authenticate` is served). */
+  metquayBaseUrl: string;
   /** When each request arrived (ms since the epoch), in order. */
   arrivals: number[];
   /** Resolves when request number `n` (from 1) has arrived. */
@@ -24,14 +29,20 @@ export async function startTokenEndpoint(options: { hang: number; lifetimeMs?: n
       hanging.push(response);
       return;
     }
+    const lifetimeMs = options.lifetimeMs ?? 600_000;
     response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ token: `token-${n}`, expiresAt: Date.now() + (options.lifetimeMs ?? 600_000) }));
+    if (request.method === 'POST' && request.url?.endsWith('/authenticate')) {
+      response.end(JSON.stringify({ accessToken: `token-${n}`, tokenType: 'bearer', expiresIn: lifetimeMs / 1000 }));
+      return;
+    }
+    response.end(JSON.stringify({ token: `token-${n}`, expiresAt: Date.now() + lifetimeMs }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}/token`,
+    metquayBaseUrl: `http://127.0.0.1:${port}/api/v1`,
     arrivals,
     arrived: (n) => (arrivals.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
     close: () =>

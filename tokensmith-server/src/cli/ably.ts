@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { AblyAuth, type TokenParams, ConfigurationError, InvalidCredentialsError } from 'tokensmith';
+import { AblyAuth, type TokenParams, InvalidCredentialsError } from 'tokensmith';
+import { ablyKey, capabilityJson, clientId, httpUrl, ttlMs } from './flags';
 import { processIo, shownToken, type CliIo } from './io';
 
 /** Where the `ably` commands read and write. */
@@ -65,20 +66,20 @@ export function registerAblyCommands(program: Command, io?: AblyCliIo): void {
 }
 
 function authFor(options: TokenOptions, io: AblyCliIo): AblyAuth {
-  const key = options.key ?? io.env.ABLY_KEY;
+  const [key, keySource] = options.key !== undefined ? [options.key, '--key'] : [io.env.ABLY_KEY, 'ABLY_KEY'];
   if (!key) throw new InvalidCredentialsError('no key: set ABLY_KEY or pass --key');
-  return new AblyAuth({ key, ...(options.url ? { baseUrl: options.url } : {}), ...(io.fetch ? { fetch: io.fetch } : {}) });
+  return new AblyAuth({
+    key: ablyKey(key, keySource),
+    ...(options.url === undefined ? {} : { baseUrl: httpUrl(options.url, '--url', 'http://127.0.0.1:8080') }),
+    ...(io.fetch ? { fetch: io.fetch } : {}),
+  });
 }
 
 function tokenParams(options: TokenOptions): TokenParams {
   const params: TokenParams = {};
-  if (options.clientId !== undefined) params.clientId = options.clientId;
-  if (options.capability !== undefined) params.capability = options.capability;
-  if (options.ttl !== undefined) {
-    const ttl = Number(options.ttl);
-    if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new ConfigurationError(40003, '--ttl must be a positive integer of milliseconds');
-    params.ttl = ttl;
-  }
+  if (options.clientId !== undefined) params.clientId = clientId(options.clientId);
+  if (options.capability !== undefined) params.capability = capabilityJson(options.capability);
+  if (options.ttl !== undefined) params.ttl = ttlMs(options.ttl);
   return params;
 }
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEMO_CREDENTIALS, lineLogger, startAuthServer } from '../server';
+import { ConfigurationError, TokensmithError } from 'tokensmith';
+import { DEMO_CREDENTIALS, lineLogger, startAuthServer, type AuthServer } from '../server';
 
 /** Options of `tokensmith serve`, as commander parses them. */
 interface ServeOptions {
@@ -15,6 +16,8 @@ const FORCED_EXIT_MS = 5_000;
  * Adds `tokensmith serve [--host] [--port] [--config FILE] [--admin]`: runs the local auth server
  * until SIGINT or SIGTERM. The first stdout line is `listening on http://HOST:PORT` (the real port
  * when `--port 0`); without `--config` the demo credentials follow. Request log lines go to stderr.
+ * An address it cannot listen on is an error naming the flag that fixes it (`try --port 0`); on a
+ * host other than loopback, `--admin` or the demo credentials print a warning to stderr first.
  *
  * @example
  * ```sh
@@ -27,21 +30,69 @@ export function registerServeCommand(program: Command): void {
     .description('Run the local Ably + Metquay auth server (demo credentials unless --config is given)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 8080)
-    .option('--config <file>', 'JSON config file (see README: "tokensmith serve")')
+    .option('--config <file>', 'JSON config file (fields: docs/server.md, "Config")')
     .option('--admin', 'enable the /_admin test controls (never on a shared network)', false)
     .action(async (options: ServeOptions) => {
-      const server = await startAuthServer({
-        host: options.host,
-        port: options.port,
-        admin: options.admin,
-        logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
-        ...(options.config === undefined ? {} : { config: options.config }),
-      });
+      const exposed = exposureWarning(options);
+      if (exposed !== undefined) process.stderr.write(exposed);
+      const server = await startServer(options);
       process.stdout.write(`listening on ${server.url}\n`);
       if (options.config === undefined) process.stdout.write(demoCredentialsText(server.url));
       if (options.admin) process.stdout.write(`test controls: ${server.url}/_admin\n`);
       stopOnSignals(server.close);
     });
+}
+
+async function startServer(options: ServeOptions): Promise<AuthServer> {
+  try {
+    return await startAuthServer({
+      host: options.host,
+      port: options.port,
+      admin: options.admin,
+      logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
+      ...(options.config === undefined ? {} : { config: options.config }),
+    });
+  } catch (error) {
+    // The server names the address it could not listen on; the CLI adds the fix in its own flags.
+    if (!(error instanceof TokensmithError)) throw error;
+    const cause = error.cause as NodeJS.ErrnoException | undefined;
+    const fromListening = cause?.syscall === 'listen' || cause?.syscall === 'getaddrinfo';
+    const hint = fromListening && cause?.code !== undefined ? LISTEN_HINTS[cause.code] : undefined;
+    if (hint === undefined) throw error;
+    throw new ConfigurationError(error.code, `${error.message} (${hint})`, { cause });
+  }
+}
+
+const LISTEN_HINTS: Record<string, string> = {
+  EADDRINUSE: 'try --port 0',
+  EACCES: 'try --port 0, or a port above 1023',
+  EADDRNOTAVAIL: 'try --host 127.0.0.1',
+  ENOTFOUND: 'try --host 127.0.0.1',
+  EAI_AGAIN: 'try --host 127.0.0.1',
+};
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/**
+ * A loud warning when the server is about to listen beyond this machine with something anyone
+ * could use: the test controls (`--admin`) or the demo credentials, which are public.
+ */
+export function exposureWarning(options: Pick<ServeOptions, 'host' | 'admin' | 'config'>): string | undefined {
+  if (LOOPBACK_HOST.test(options.host)) return undefined;
+  const risks = [
+    ...(options.admin ? ['the test controls (--admin) let anyone who can connect expire and revoke tokens, skew the clock and read the request log'] : []),
+    ...(options.config === undefined ? ['the demo credentials are public: anyone who can connect can get tokens with them'] : []),
+  ];
+  if (risks.length === 0) return undefined;
+  const bar = '!'.repeat(78);
+  return [
+    bar,
+    `WARNING: listening on ${options.host}, which other machines may reach, and:`,
+    ...risks.map((risk) => `  - ${risk}`),
+    'This server is for local development and tests. Use --host 127.0.0.1 unless you mean this.',
+    bar,
+    '',
+  ].join('\n');
 }
 
 function parsePort(value: string): number {

@@ -150,13 +150,15 @@ export async function loadServerConfig(path: string): Promise<ResolvedServerConf
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw invalid(`config file could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem = code === 'ENOENT' ? 'does not exist' : `could not be read (${code ?? 'error'})`;
+    throw invalid(`config file ${JSON.stringify(path)} ${problem}`, error);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw invalid('config file is not valid JSON');
+    throw invalid(`config file ${JSON.stringify(path)} is not valid JSON`);
   }
   return resolveServerConfig(parsed as ServerConfigInput);
 }

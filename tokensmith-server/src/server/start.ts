@@ -10,6 +10,7 @@ import { demoServerConfig } from './demo-config';
 import { installCors } from './lib/cors';
 import { frameworkErrorHandler, installErrorHandling } from './lib/error-handling';
 import { createScrubber, installErrorBodyScrubbing, scrubbingLogger } from './lib/scrub';
+import { addressText, listenOn } from './lib/listen';
 import { installQueryCoercion } from './lib/query-coercion';
 import { addMsgpackParser } from './lib/wire';
 import { silentLogger, type ServerLogger } from './logger';
@@ -50,7 +51,8 @@ export interface AuthServer {
  * Starts the local auth server: the Ably token, time and channel-message endpoints at the root,
  * the Metquay API under `/api/v1`, and, with `admin`, the test controls under `/_admin`.
  *
- * @throws {ConfigurationError} (40003) naming the bad field when the config is invalid.
+ * @throws {ConfigurationError} (40003) naming the bad field when the config is invalid, or naming
+ * the address when it cannot be listened on (in use, not of this machine, needs privileges).
  * @example
  * ```ts
  * const server = await startAuthServer({ admin: true });
@@ -66,8 +68,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     ...config.metquay.clients.map((client) => client.secretKey),
     ...(config.metquay.jwtSecret === undefined ? [] : [config.metquay.jwtSecret]),
   ];
-  const scrub = createScrubber(() => secrets);
-  const logger = scrubbingLogger(options.logger ?? silentLogger, scrub);
+  const scrub = createScrubber(secrets);
+  // Nothing to scrub for a logger that drops everything: the default costs nothing per request.
+  const logger = options.logger ? scrubbingLogger(options.logger, scrub) : silentLogger;
   const clock = new SkewableClock(options.clock);
   const admin = options.admin ?? false;
   const ably = new AblyServerState(config.ably, clock);
@@ -90,8 +93,10 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   addMsgpackParser(app);
   installErrorHandling(app, logger, scrub);
   installErrorBodyScrubbing(app, scrub);
-  installFaultInjection(app, faults);
-  installRequestLog(app, requestLog, logger, clock, scrub);
+  // Faults are queued and the request log is read only through the test controls; without them
+  // (and without a logger) neither hook would do anything anyone sees.
+  if (admin) installFaultInjection(app, faults);
+  if (admin || options.logger) installRequestLog(app, requestLog, logger, clock, scrub);
 
   await app.register(ablyRoutes, { state: ably });
   const metquay = await registerMetquay(app, { config: config.metquay, clock, logger, admin });
@@ -100,10 +105,10 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   }
 
   const host = options.host ?? '127.0.0.1';
-  await app.listen({ host, port: options.port ?? 0 });
+  await listenOn(app, host, options.port ?? 0);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `http://${addressText(host, port)}`;
   logger.info(`listening on ${url}`, { admin });
   return {
     url,

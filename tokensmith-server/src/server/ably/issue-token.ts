@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { canonicalCapability, parseCapability, tokenRequestSigningText, TokensmithError } from 'tokensmith';
+import { tokenRequestSigningText, TokensmithError } from 'tokensmith';
 import { constantTimeEqual } from '../lib/constant-time';
+import { randomBase64UrlSource } from '../lib/random-pool';
 import { authenticateBasic } from './authenticate';
-import { assertKnownOperations, intersectCapabilities, type CapabilityMap } from './capability-rules';
 import type { ServerKey } from './keys';
 import type { AblyServerState } from './state';
 
@@ -28,6 +27,9 @@ export interface IssuedTokenDetails {
   clientId?: string;
 }
 
+// 30 random bytes per opaque token (240 bits), drawn from a pool.
+const tokenBody = randomBase64UrlSource(30);
+
 /**
  * `POST /keys/{keyName}/requestToken`. With an `Authorization` header the body is TokenParams and
  * the header must be Basic auth for the path's key; without one the body must be a TokenRequest
@@ -46,17 +48,12 @@ export function issueToken(request: FastifyRequest, pathKeyName: string, body: R
     throw new TokensmithError(40003, `ttl exceeds the maximum of ${state.config.maxTtlMs} ms`);
   }
   if (body.clientId === '') throw new TokensmithError(40012, 'clientId must not be empty; use "*" for any');
-  const capability = grantedCapability(body.capability, key.capability);
-  const token = `${key.keyName.split('.')[0]}.${randomBytes(30).toString('base64url')}`;
-  state.tokens.add(token, { keyName: key.keyName, issued: now, expires: now + ttl, capability, clientId: body.clientId }, now);
-  return {
-    token,
-    keyName: key.keyName,
-    issued: now,
-    expires: now + ttl,
-    capability: canonicalCapability(capability),
-    ...(body.clientId === undefined ? {} : { clientId: body.clientId }),
-  };
+  const grant = state.grants.grant(key, body.capability);
+  const token = `${key.keyName.split('.')[0]}.${tokenBody()}`;
+  state.tokens.add(token, { keyName: key.keyName, issued: now, expires: now + ttl, capability: grant.capability, clientId: body.clientId }, now);
+  const details: IssuedTokenDetails = { token, keyName: key.keyName, issued: now, expires: now + ttl, capability: grant.text };
+  if (body.clientId !== undefined) details.clientId = body.clientId;
+  return details;
 }
 
 function checkSignedRequest(pathKeyName: string, body: RequestTokenBody, state: AblyServerState): ServerKey {
@@ -108,15 +105,4 @@ function checkNonce(keyName: string, nonce: string, timestamp: number, now: numb
   const outcome = state.nonces.use(keyName, nonce, timestamp, now);
   if (outcome === 'replayed') throw new TokensmithError(40105, 'nonce value replayed');
   if (outcome === 'evicted-window') throw new TokensmithError(40104, 'timestamp not current: too old for the server to rule out a replay');
-}
-
-function grantedCapability(requested: string | undefined, keyCapability: CapabilityMap): CapabilityMap {
-  if (requested === undefined || requested === '') return keyCapability;
-  const parsed = parseCapability(requested);
-  assertKnownOperations(parsed);
-  const granted = intersectCapabilities(parsed, keyCapability);
-  if (Object.keys(granted).length === 0) {
-    throw new TokensmithError(40160, "requested capability shares nothing with the key's capability");
-  }
-  return granted;
 }

@@ -49,6 +49,6 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { s
       ...(query.start === undefined ? {} : { start: query.start }),
       ...(query.end === undefined ? {} : { end: query.end }),
     }, format);
-    return sendWire(reply, 200, messages, format);
+    return sendWire(reply, 200, messages, format, { mayHoldBinary: true });
   });
 };

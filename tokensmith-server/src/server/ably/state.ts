@@ -1,5 +1,6 @@
 import type { ServerClock } from '../clock';
 import type { ResolvedServerConfig } from '../config';
+import { GrantCache } from './capability-grants';
 import { KeyRing } from './keys';
 import { MessageLog } from './message-log';
 import { NonceStore } from './nonce-store';
@@ -18,6 +19,8 @@ export class AblyServerState {
   readonly tokens: TokenRegistry;
   /** Channel message logs. */
   readonly messages: MessageLog;
+  /** The capability each requested capability text grants, per key. */
+  readonly grants = new GrantCache();
 
   constructor(
     readonly config: AblySideConfig,

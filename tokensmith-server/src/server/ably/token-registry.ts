@@ -71,8 +71,6 @@ export class TokenRegistry {
 
   // Looks for an expired token among the oldest few only, so a full registry stays O(1) per issue.
   private makeRoom(now: number): void {
-    const expired = this.tokens.oldest(EXPIRED_SCAN).find(([, details]) => details.expires <= now);
-    if (expired) this.tokens.delete(expired[0]);
-    else this.tokens.evictOldest();
+    if (!this.tokens.removeFirst(EXPIRED_SCAN, (details) => details.expires <= now)) this.tokens.evictOldest();
   }
 }

@@ -63,8 +63,9 @@ export function isMetquayPath(path: string): boolean {
  */
 export function installFaultInjection(app: FastifyInstance, faults: FaultInjector): void {
   app.addHook('onRequest', async (request, reply) => {
+    if (faults.size === 0) return;
     const path = pathOf(request.url);
-    if (faults.size === 0 || isAdminPath(path)) return;
+    if (isAdminPath(path)) return;
     const fault = faults.take(request.method, path);
     if (!fault) return;
     if (fault.delayMs) await sleep(fault.delayMs);

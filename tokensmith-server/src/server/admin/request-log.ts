@@ -48,11 +48,12 @@ export function isAdminPath(path: string): boolean {
  * path, status and duration, and non-admin requests an entry in `log`.
  */
 export function installRequestLog(app: FastifyInstance, log: RequestLog, logger: ServerLogger, clock: ServerClock, scrub: Scrubber): void {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const path = scrub(pathOf(request.url));
     const durationMs = Math.round(reply.elapsedTime * 10) / 10;
     const status = reply.statusCode;
     logger.info(`${request.method} ${path} ${status}`, { durationMs });
     if (!isAdminPath(path)) log.add({ method: request.method, path, status, durationMs, at: clock.now() });
+    done();
   });
 }

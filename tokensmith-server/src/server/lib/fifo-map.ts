@@ -2,12 +2,21 @@
  * A Map that also knows its insertion order cheaply, for stores bounded by dropping the oldest.
  * (Finding the oldest entry of a plain Map with `keys().next()` after many front deletions walks
  * the deleted slots, which made a full 100 000-token registry slow.)
+ *
+ * Each entry is one slot object, held both by the map and by the queue in insertion order; a slot
+ * deleted or replaced is marked dead, so walking the oldest entries reads the queue alone, never
+ * looking keys up in a large map (a cache miss each).
  */
+interface Slot<K, V> {
+  readonly key: K;
+  readonly value: V;
+  live: boolean;
+}
+
 export class FifoMap<K, V> {
-  private readonly entries = new Map<K, { value: V; seq: number }>();
-  private queue: Array<{ key: K; seq: number }> = [];
+  private readonly entries = new Map<K, Slot<K, V>>();
+  private queue: Array<Slot<K, V>> = [];
   private head = 0;
-  private nextSeq = 0;
 
   /** Number of entries. */
   get size(): number {
@@ -21,9 +30,11 @@ export class FifoMap<K, V> {
 
   /** Stores `value` as the newest entry (re-setting a key makes it the newest). */
   set(key: K, value: V): void {
-    const seq = this.nextSeq++;
-    this.entries.set(key, { value, seq });
-    this.queue.push({ key, seq });
+    const old = this.entries.get(key);
+    if (old) old.live = false;
+    const slot: Slot<K, V> = { key, value, live: true };
+    this.entries.set(key, slot);
+    this.queue.push(slot);
     if (this.queue.length - this.head > 2 * this.entries.size + 1024) this.compact();
   }
 
@@ -39,19 +50,42 @@ export class FifoMap<K, V> {
 
   /** Removes `key`; true if it was present. */
   delete(key: K): boolean {
+    const slot = this.entries.get(key);
+    if (!slot) return false;
+    slot.live = false;
     return this.entries.delete(key);
+  }
+
+  /**
+   * Removes the oldest entry among the `scan` oldest whose value passes `test`; true if one was
+   * removed. Walks the queue in place, allocating nothing.
+   */
+  removeFirst(scan: number, test: (value: V) => boolean): boolean {
+    let seen = 0;
+    for (let i = this.head; i < this.queue.length && seen < scan; i++) {
+      const slot = this.queue[i] as Slot<K, V>;
+      if (!slot.live) continue;
+      seen++;
+      if (test(slot.value)) return this.delete(slot.key);
+    }
+    return false;
   }
 
   /** Removes and returns the oldest key. */
   evictOldest(): K | undefined {
-    const [first] = this.live(1);
-    if (!first) return undefined;
-    this.entries.delete(first[0]);
-    return first[0];
+    while (this.head < this.queue.length) {
+      const slot = this.queue[this.head++] as Slot<K, V>;
+      if (!slot.live) continue;
+      this.delete(slot.key);
+      if (this.head > 1024 && this.head * 2 > this.queue.length) this.compact();
+      return slot.key;
+    }
+    return undefined;
   }
 
   /** Removes everything. */
   clear(): void {
+    for (const slot of this.entries.values()) slot.live = false;
     this.entries.clear();
     this.queue = [];
     this.head = 0;
@@ -60,9 +94,8 @@ export class FifoMap<K, V> {
   private live(count: number): Array<[K, V]> {
     const found: Array<[K, V]> = [];
     for (let i = this.head; i < this.queue.length && found.length < count; i++) {
-      const slot = this.queue[i] as { key: K; seq: number };
-      const entry = this.entries.get(slot.key);
-      if (entry?.seq === slot.seq) found.push([slot.key, entry.value]);
+      const slot = this.queue[i] as Slot<K, V>;
+      if (slot.live) found.push([slot.key, slot.value]);
       else if (i === this.head) this.head++;
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) this.compact();
@@ -70,7 +103,7 @@ export class FifoMap<K, V> {
   }
 
   private compact(): void {
-    this.queue = this.queue.slice(this.head).filter((slot) => this.entries.get(slot.key)?.seq === slot.seq);
+    this.queue = this.queue.slice(this.head).filter((slot) => slot.live);
     this.head = 0;
   }
 }

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
-import { redact } from 'tokensmith';
+import { redactor } from 'tokensmith';
 import type { LogFields, ServerLogger } from '../logger';
 
 /**
@@ -12,9 +12,9 @@ import type { LogFields, ServerLogger } from '../logger';
 /** Replaces every configured secret (and its base64 and URL-encoded forms) with `[redacted]`. */
 export type Scrubber = (text: string) => string;
 
-/** A scrubber over the secrets `secrets()` answers (read on each call; the list is tiny). */
-export function createScrubber(secrets: () => readonly string[]): Scrubber {
-  return (text) => redact(text, secrets());
+/** A scrubber over a fixed list of secrets, their encoded forms worked out once. */
+export function createScrubber(secrets: readonly string[]): Scrubber {
+  return redactor(secrets);
 }
 
 /** Wraps a logger so every message and string field is scrubbed first. */
@@ -33,13 +33,18 @@ export function scrubbingLogger(logger: ServerLogger, scrub: Scrubber): ServerLo
  * the Metquay plugin's included: a last line of defence behind messages that never quote input.
  */
 export function installErrorBodyScrubbing(app: FastifyInstance, scrub: Scrubber): void {
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (reply.statusCode < 400) return payload;
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (!type.includes('json') && !type.startsWith('text/')) return payload;
-    const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
-    if (text === undefined) return payload;
-    const scrubbed = scrub(text);
-    return scrubbed === text ? payload : scrubbed;
+  // Callback style, not async: it runs on every response, and most pass through untouched.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode < 400) return done(null, payload);
+    done(null, scrubbedBody(reply.getHeader('content-type'), payload, scrub));
   });
+}
+
+function scrubbedBody(contentType: unknown, payload: unknown, scrub: Scrubber): unknown {
+  const type = String(contentType ?? '');
+  if (!type.includes('json') && !type.startsWith('text/')) return payload;
+  const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+  if (text === undefined) return payload;
+  const scrubbed = scrub(text);
+  return scrubbed === text ? payload : scrubbed;
 }

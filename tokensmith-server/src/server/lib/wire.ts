@@ -36,12 +36,23 @@ export function responseFormat(request: FastifyRequest): WireFormat {
   return msgpack > json ? 'msgpack' : 'json';
 }
 
+/** Options of {@link sendWire}. */
+export interface SendWireOptions {
+  /**
+   * The value may hold client data with binary (`Uint8Array`) values somewhere inside, which JSON
+   * then carries as base64 text instead of index-keyed objects. Off by default: a replacer runs on
+   * every value of every body, and only stored messages can hold bytes.
+   */
+  mayHoldBinary?: boolean;
+}
+
 /** Encodes `value` in `format` and sends it with `status` and an exact content type. */
-export function sendWire(reply: FastifyReply, status: number, value: unknown, format: WireFormat): FastifyReply {
+export function sendWire(reply: FastifyReply, status: number, value: unknown, format: WireFormat, options?: SendWireOptions): FastifyReply {
   const body =
     format === 'msgpack'
       ? toBuffer(encode(value, { ignoreUndefined: true }))
-      : Buffer.from(JSON.stringify(value, jsonReplacer), 'utf8');
+      : // A Buffer, not a string: Fastify would append `; charset=utf-8` to a string's content type.
+        Buffer.from(options?.mayHoldBinary ? JSON.stringify(value, binaryAsBase64) : JSON.stringify(value), 'utf8');
   return reply.code(status).header('content-type', format === 'msgpack' ? MSGPACK : JSON_TYPE).send(body);
 }
 
@@ -60,8 +71,7 @@ function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-// A safety net: binary values never reach JSON as index-keyed objects.
-function jsonReplacer(this: unknown, _key: string, value: unknown): unknown {
+function binaryAsBase64(this: unknown, _key: string, value: unknown): unknown {
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   return value;
 }

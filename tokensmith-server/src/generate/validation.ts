@@ -1,6 +1,6 @@
 import { listOperations, type ParameterObject } from './operations';
 import { resolveRef } from './refs';
-import { generatedHeader, type OpenApiDocument, type SpecEntry } from './specs';
+import type { OpenApiDocument } from './document';
 
 /** Keywords that document rather than validate, or that Ajv (draft-07, strict) does not know. */
 const DROPPED_KEYWORDS = new Set([
@@ -15,7 +15,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
  * Request schemas per operation in the shape of a Fastify route schema
  * (`body`, `querystring`, `params`, `headers`), `$ref`s inlined, annotations stripped.
  */
-export function renderValidation(spec: SpecEntry, doc: OpenApiDocument): string {
+export function renderValidation(doc: OpenApiDocument, header: string): string {
   const operationSchemas: Record<string, Record<string, Json>> = {};
   for (const { key, operation } of listOperations(doc)) {
     const route: Record<string, Json> = {};
@@ -33,7 +33,7 @@ export function renderValidation(spec: SpecEntry, doc: OpenApiDocument): string 
   const componentSchemas: Record<string, Json> = {};
   for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) componentSchemas[name] = clean(doc, schema);
   return [
-    `// ${generatedHeader(spec)}`,
+    `// ${header}`,
     '',
     '/** Request schemas per operation, keyed `"METHOD /path/template"`, shaped as Fastify route schemas. */',
     `export const operationSchemas = ${JSON.stringify(operationSchemas, null, 2)} as const;`,

@@ -1,22 +1,24 @@
 import { listOperations } from './operations';
-import { generatedHeader, type OpenApiDocument, type SpecEntry } from './specs';
+import type { OpenApiDocument, SecuritySchemeObject } from './document';
+import { resolveRef } from './refs';
 
 /**
  * The security map of a spec as TypeScript: for every operation the alternatives the spec
  * declares (operation-level `security`, else the document's), each a list of scheme names.
  */
-export function renderSecurityMap(spec: SpecEntry, doc: OpenApiDocument): string {
+export function renderSecurityMap(doc: OpenApiDocument, header: string): string {
   const operationSecurity: Record<string, string[][]> = {};
   for (const { key, operation } of listOperations(doc)) {
     const requirements = operation.security ?? doc.security ?? [];
     operationSecurity[key] = requirements.map((requirement) => Object.keys(requirement).sort());
   }
   const schemes: Record<string, { type: string; scheme?: string }> = {};
-  for (const [name, scheme] of Object.entries(doc.components?.securitySchemes ?? {})) {
+  for (const [name, declared] of Object.entries(doc.components?.securitySchemes ?? {})) {
+    const scheme = resolveRef(doc, declared) as SecuritySchemeObject;
     schemes[name] = scheme.scheme === undefined ? { type: scheme.type } : { type: scheme.type, scheme: scheme.scheme };
   }
   return [
-    `// ${generatedHeader(spec)}`,
+    `// ${header}`,
     '',
     '/** The first server URL the spec declares, with server variables at their defaults. */',
     `export const defaultServerUrl = ${JSON.stringify(defaultServerUrl(doc))};`,

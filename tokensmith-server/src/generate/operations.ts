@@ -1,5 +1,5 @@
 import { resolveRef } from './refs';
-import type { OpenApiDocument } from './specs';
+import type { OpenApiDocument } from './document';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 

@@ -1,0 +1,64 @@
+/**
+ * The README and the pages it sends readers to: every relative link reaches a file that exists,
+ * every `#anchor` a heading of that file (GitHub's heading ids), and the README stays short enough
+ * to read on a registry page.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const PAGES = ['README.md', 'tokensmith-server/README.md', 'bench/README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+
+/** The text outside fenced code blocks and inline code spans. */
+function prose(markdown: string): string {
+  return markdown.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
+}
+
+/** GitHub's ids for a file's headings: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
+function headingIds(markdown: string): Set<string> {
+  const ids = new Set<string>();
+  const seen = new Map<string, number>();
+  for (const [, text] of markdown.replace(/^```[\s\S]*?^```/gm, '').matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = text!.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    ids.add(count === 0 ? base : `${base}-${count}`);
+  }
+  return ids;
+}
+
+function links(markdown: string): string[] {
+  return [...prose(markdown).matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!);
+}
+
+describe.each(PAGES)('%s', (page) => {
+  const text = readFileSync(join(ROOT, page), 'utf8');
+
+  test('every relative link and anchor resolves', () => {
+    const broken: string[] = [];
+    for (const link of links(text)) {
+      if (/^[a-z]+:/i.test(link)) continue;
+      const [path = '', anchor] = link.split('#');
+      const target = path === '' ? join(ROOT, page) : join(ROOT, dirname(page), path);
+      if (!existsSync(target)) {
+        broken.push(`${link}: no file ${relative(ROOT, target)}`);
+        continue;
+      }
+      if (anchor !== undefined && target.endsWith('.md') && !headingIds(readFileSync(target, 'utf8')).has(anchor)) {
+        broken.push(`${link}: no heading #${anchor} in ${relative(ROOT, target)}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
+
+test('the README stays under 25 KB: reference material goes to docs/', () => {
+  expect(readFileSync(join(ROOT, 'README.md')).byteLength).toBeLessThan(25_000);
+});
+
+test('the README opens with the install line and a table of contents', () => {
+  const head = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n## ')[0]!;
+  expect(head).toContain('npm i tokensmith');
+  expect(head).toContain('npm i -D tokensmith-server');
+  expect(head).toContain('[Use it from your project](#use-it-from-your-project)');
+});

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { GENERATOR_JAR_ENV, generateClient } from '../generate';
+import { processIo, type CliIo } from './io';
+
+/** Options of `tokensmith generate`, as commander parses them. */
+interface GenerateOptions {
+  spec: string;
+  name: string;
+  out: string;
+  docs: boolean;
+  generatorJar?: string;
+}
+
+/**
+ * Adds `tokensmith generate --spec FILE --name NAME --out DIR [--docs] [--generator-jar JAR]`:
+ * writes `NAME.ts` and `NAME.security.ts` (and with `--docs` the markdown pages under
+ * `DIR/docs/NAME/`) for any OpenAPI 3.0/3.1 spec, and prints what it wrote. A spec it cannot
+ * serve is refused with one line naming the problem (a `GenerateError`, exit status 1).
+ *
+ * @example
+ * ```sh
+ * tokensmith generate --spec openapi/petstore.yaml --name petstore --out src/generated
+ * ```
+ */
+export function registerGenerateCommand(program: Command, io: CliIo = processIo()): void {
+  program
+    .command('generate')
+    .description('Generate openapi-fetch types and the security map tokensmith auth reads, from any OpenAPI 3.0/3.1 spec (YAML or JSON)')
+    .requiredOption('--spec <file>', 'the OpenAPI spec, YAML or JSON')
+    .requiredOption('--name <name>', 'base name of the generated files (<name>.ts, <name>.security.ts)')
+    .requiredOption('--out <dir>', 'folder to write into (created when missing)')
+    .option('--docs', 'also write markdown API docs to <out>/docs/<name>/ (needs Java and the openapi-generator jar)', false)
+    .option('--generator-jar <file>', `the openapi-generator jar for --docs (default: $${GENERATOR_JAR_ENV}, ./.generator/, ~/.m2)`)
+    .action(async (options: GenerateOptions) => {
+      const written = await generateClient({
+        spec: options.spec,
+        name: options.name,
+        outDir: options.out,
+        docs: options.docs,
+        ...(options.generatorJar === undefined ? {} : { generatorJar: options.generatorJar }),
+      });
+      const outDir = path.relative(process.cwd(), path.resolve(options.out)) || '.';
+      io.write(written.map((file) => `wrote ${path.join(outDir, file)}\n`).join(''));
+    });
+}

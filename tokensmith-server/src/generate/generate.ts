@@ -1,0 +1,75 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { findGeneratorJar, writeDocs } from './docs';
+import { generatedHeader, loadSpecDocument } from './document';
+import { GenerateError } from './errors';
+import { renderSecurityMap } from './security-map';
+import { checkSecurity } from './supported-security';
+import { renderTypes } from './types';
+
+/** Options of {@link generateClient}. */
+export interface GenerateClientOptions {
+  /** The OpenAPI 3.0/3.1 spec, YAML or JSON. */
+  spec: string;
+  /** Base name of the generated files: `<name>.ts`, `<name>.security.ts`, `docs/<name>/`. */
+  name: string;
+  /** Folder that receives the files; created when missing. */
+  outDir: string;
+  /** Also write markdown API docs (needs Java and the openapi-generator jar). */
+  docs?: boolean;
+  /** The openapi-generator jar for `docs`; found by {@link findGeneratorJar} when absent. */
+  generatorJar?: string;
+  /** How the generated headers name the command; default `tokensmith generate`. */
+  command?: string;
+  /** How messages and headers name the spec; default its path relative to the working directory. */
+  specLabel?: string;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * Generates, from one spec, what an openapi-fetch client with tokensmith auth needs:
+ * `<name>.ts` (openapi-typescript `paths` and `components`), `<name>.security.ts`
+ * (`defaultServerUrl`, `securitySchemes`, `operationSecurity`) and, with `docs`, markdown pages
+ * under `docs/<name>/`. Everything is checked before anything is written.
+ *
+ * @returns The paths written, relative to `outDir`.
+ * @throws {GenerateError} naming the file, operation or scheme at fault and what to do.
+ */
+export async function generateClient(options: GenerateClientOptions): Promise<string[]> {
+  const { spec, name, outDir } = options;
+  if (!NAME.test(name)) {
+    throw new GenerateError('invalid-argument', '--name must be a file name of letters, digits, "_", "-" or "." (e.g. petstore)');
+  }
+  const label = options.specLabel ?? (path.relative(process.cwd(), path.resolve(spec)) || spec);
+  const header = generatedHeader(options.command ?? 'tokensmith generate', label);
+  const doc = await loadSpecDocument(spec, label);
+  const securityMap = withLabel(label, () => {
+    checkSecurity(doc);
+    return renderSecurityMap(doc, header);
+  });
+  const types = await renderTypes(path.resolve(spec), header, label);
+  const generatorJar = options.docs ? findGeneratorJar(options.generatorJar) : undefined;
+
+  await mkdir(outDir, { recursive: true });
+  await writeFile(path.join(outDir, `${name}.ts`), types);
+  await writeFile(path.join(outDir, `${name}.security.ts`), securityMap);
+  const written = [`${name}.ts`, `${name}.security.ts`];
+  if (generatorJar !== undefined) {
+    await writeDocs({ specFile: spec, outDir: path.join(outDir, 'docs', name), header, generatorJar });
+    written.push(`docs/${name}/`);
+  }
+  return written;
+}
+
+/** Runs `render`, prefixing the spec's label to a GenerateError that does not name it yet. */
+export function withLabel<T>(label: string, render: () => T): T {
+  try {
+    return render();
+  } catch (error) {
+    if (error instanceof GenerateError && !error.message.startsWith(label)) {
+      throw new GenerateError(error.reason, `${label}: ${error.message}`, { cause: error.cause });
+    }
+    throw error;
+  }
+}
