@@ -11,10 +11,16 @@ export interface Exit {
 
 const MAX_OUTPUT = 1 << 20;
 
+/**
+ * Environment for Bun and Deno children: no update checks or telemetry, so nothing they do leaves
+ * loopback.
+ */
+export const QUIET_RUNTIME_ENV = { DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', DO_NOT_TRACK: '1' } as const;
+
 /** Runs `command` with a time limit (then SIGKILL), output capped at 1 MiB per stream. */
 export function run(command: string, args: readonly string[], options: { cwd: string; timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...(options.env ?? process.env), ...QUIET_RUNTIME_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => void (stdout.length < MAX_OUTPUT && (stdout += chunk)));

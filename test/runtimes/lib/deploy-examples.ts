@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import type { CheckResult, HarnessReport } from '../checks';
+import { QUIET_RUNTIME_ENV } from '../../../scripts/lib/exec';
 import { bundleFor, packedTokensmith } from './bundle';
 
 /**
@@ -60,7 +61,7 @@ export async function checkDenoExample(root: string, appDir: string, deno: strin
   await build({ entryPoints: [join(root, 'examples/deno/server.ts')], outfile: script, bundle: true, format: 'esm', platform: 'node', conditions: ['deno', 'node'], external: ['node:*'], plugins: [packedTokensmith(appDir)], logLevel: 'silent' });
   const child = spawn(deno, ['run', '--allow-net=127.0.0.1', '--allow-env=ABLY_KEY,PORT', script], {
     cwd: appDir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ABLY_KEY: key, PORT: '0' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ABLY_KEY: key, PORT: '0', ...QUIET_RUNTIME_ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
