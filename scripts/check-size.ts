@@ -1,9 +1,9 @@
 /**
  * `npm run check:size`: bundles the `tokensmith` default entry (src/index.ts) the way a browser
  * app's bundler would — esbuild, minified, ESM, platform neutral, every dependency bundled — whole
- * and with only `AblyAuth` or only `MetquayAuth` imported (tree-shaken), and fails when any is
- * larger than its budget in `bench/lib/size-budgets.ts`. `bench/size.ts` uses the same settings
- * and sets them beside the official SDK.
+ * and with only `AblyAuth` or only `MetquayAuth` imported (tree-shaken). Prints each against its
+ * target and fails when any passes its ceiling (both in `bench/lib/size-budgets.ts`).
+ * `bench/size.ts` uses the same settings and sets them beside the official SDK.
  */
 import { fileURLToPath } from 'node:url';
 import { bundleSize } from '../bench/lib/bundle';
@@ -14,11 +14,11 @@ const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 let over = 0;
 for (const budget of SIZE_BUDGETS) {
   const size = await bundleSize('./src/index.ts', undefined, root, budget.names);
-  const used = ((size.bytes / budget.maxBytes) * 100).toFixed(0);
-  console.log(`${budget.label}: ${kib(size.bytes)} minified (${kib(size.gzipBytes)} gzip), budget ${kib(budget.maxBytes)} (${used} % used)`);
-  if (size.bytes <= budget.maxBytes) continue;
+  const target = size.bytes <= budget.targetBytes ? 'target met' : `target ${kib(budget.targetBytes)} not yet met`;
+  console.log(`${budget.label}: ${kib(size.bytes)} minified (${kib(size.gzipBytes)} gzip); ${target}; ceiling ${kib(budget.ceilingBytes)}`);
+  if (size.bytes <= budget.ceilingBytes) continue;
   over++;
-  console.error(`  over budget by ${kib(size.bytes - budget.maxBytes)}; largest parts:`);
+  console.error(`  over its ceiling by ${kib(size.bytes - budget.ceilingBytes)}; largest parts:`);
   for (const input of size.inputs.slice(0, 10)) console.error(`  ${kib(input.bytes).padStart(9)}  ${input.input}`);
 }
 if (over > 0) process.exit(1);

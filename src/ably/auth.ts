@@ -131,6 +131,10 @@ export class AblyAuth {
     const key = this.#keyFor(authOptions);
     if (!key) throw new InvalidCredentialsError('createTokenRequest needs a key; none was given');
     const params = tokenParams === undefined ? this.#tokenParams : normaliseTokenParams(tokenParams);
+    if (params.timestamp === undefined && (authOptions ?? this.#authOptions).queryTime !== true) {
+      // The common case, without a closure: the timestamp is the clock's reading now.
+      return signTokenRequest(key, this.#signer, params, this.#time.clock.now());
+    }
     const queryTime = (authOptions ?? this.#authOptions).queryTime === true;
     return signTokenRequest(key, this.#signer, params, () => this.#timestamp(queryTime));
   }

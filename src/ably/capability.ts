@@ -54,19 +54,21 @@ export function parseCapability(input: CapabilityInput): Record<string, string[]
  */
 export function canonicalCapability(input: CapabilityInput): string {
   const value = parsedObject(input);
-  const resources = Object.keys(value);
   // Checked and tested for canonical order in one pass: callers usually write capabilities sorted
   // (or pass one this module produced), and serialising those as they are is several times
   // cheaper than building a sorted copy. Only a plain object serialises exactly as it looks.
+  // (for…in in own-key order, not Object.keys: no array is built on this path.)
   const prototype: unknown = Object.getPrototypeOf(value);
   let canonical = prototype === Object.prototype || prototype === null;
-  for (let i = 0; i < resources.length; i++) {
-    const resource = resources[i] as string;
+  let previous: string | undefined;
+  for (const resource in value) {
+    if (!Object.hasOwn(value, resource)) continue;
     const operations = checkedOperations(value, resource);
-    if (canonical && ((i > 0 && !((resources[i - 1] as string) < resource)) || !strictlyIncreasing(operations))) canonical = false;
+    if (canonical && ((previous !== undefined && !(previous < resource)) || !strictlyIncreasing(operations))) canonical = false;
+    previous = resource;
   }
   if (canonical) return JSON.stringify(value);
-  resources.sort();
+  const resources = Object.keys(value).sort();
   // A plain object serialises faster than a null-prototype one; only "__proto__" needs the latter.
   const sorted: Record<string, readonly string[]> = resources.includes('__proto__') ? Object.create(null) : {};
   for (const resource of resources) sorted[resource] = sortedUnique(value[resource] as readonly string[]);

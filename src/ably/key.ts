@@ -21,6 +21,8 @@ export class AblyKey {
   readonly keyName: string;
   readonly #secret: string;
   readonly #hmacKeys = new WeakMap<Signer, HmacSha256Key>();
+  #lastSigner: Signer | undefined;
+  #lastHmacKey: HmacSha256Key | undefined;
   #basicAuthorization: string | undefined;
 
   private constructor(keyName: string, secret: string) {
@@ -54,11 +56,15 @@ export class AblyKey {
 
   /** The secret imported as an HMAC key with `signer`, once per signer. */
   hmacKey(signer: Signer): HmacSha256Key {
+    // A process signs with one signer: remembering the last pair skips the WeakMap on every call.
+    if (signer === this.#lastSigner && this.#lastHmacKey) return this.#lastHmacKey;
     let key = this.#hmacKeys.get(signer);
     if (!key) {
       key = signer.importHmacKey(this.#secret);
       this.#hmacKeys.set(signer, key);
     }
+    this.#lastSigner = signer;
+    this.#lastHmacKey = key;
     return key;
   }
 

@@ -62,17 +62,17 @@ export function macsEqual(expected: string, actual: string): boolean {
  * at hand and the signer can sign synchronously (node:crypto), so the hot path makes no promise.
  *
  * @param params already normalised (capability canonical, fields checked).
- * @param now the timestamp source used when `params.timestamp` is absent: the local clock, or
- * server time when `queryTime` is on [RSA9d, RSA10k].
+ * @param now the timestamp used when `params.timestamp` is absent (or its source): the local
+ * clock, or server time when `queryTime` is on [RSA9d, RSA10k].
  * @see Ably client spec RSA9
  */
 export function signTokenRequest(
   key: AblyKey,
   signer: Signer,
   params: NormalisedTokenParams,
-  now: () => number | Promise<number>,
+  now: number | (() => number | Promise<number>),
 ): TokenRequest | Promise<TokenRequest> {
-  const timestamp = params.timestamp ?? now();
+  const timestamp = params.timestamp ?? (typeof now === 'number' ? now : now());
   if (typeof timestamp !== 'number') return timestamp.then((resolved) => sign(key, signer, params, resolved));
   return sign(key, signer, params, timestamp);
 }

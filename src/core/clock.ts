@@ -30,15 +30,16 @@ export interface Clock {
  */
 export class SystemClock implements Clock {
   private offset = 0;
-  private readonly source: () => number;
+  private readonly source: (() => number) | undefined;
 
   /** @param source Host time in ms since the epoch; defaults to `Date.now()`, read on every call. */
-  constructor(source: () => number = () => Date.now()) {
+  constructor(source?: () => number) {
     this.source = source;
   }
 
   now(): number {
-    return this.source() + this.offset;
+    // `Date.now()` called here rather than through a default closure: one call fewer on hot paths.
+    return (this.source === undefined ? Date.now() : this.source()) + this.offset;
   }
 
   setOffset(offsetMs: number): void {

@@ -1,8 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { annotateForDocs } from './docs-annotations';
+import type { OpenApiDocument } from './document';
 import { GenerateError } from './errors';
 
 /** The openapi-generator release the markdown docs are made with. */
@@ -56,6 +58,10 @@ export function findGeneratorJar(explicit?: string, env: NodeJS.ProcessEnv = pro
 export interface DocsOptions {
   /** The spec file. */
   specFile: string;
+  /** The parsed spec (annotated for the templates before the generator reads it). */
+  doc: OpenApiDocument;
+  /** Base name of the generated files, for the pages' `import type { paths } from './<name>'`. */
+  name: string;
   /** Folder that receives the pages; emptied first. */
   outDir: string;
   /** Stamped at the top of every page as an HTML comment. */
@@ -65,14 +71,24 @@ export interface DocsOptions {
 }
 
 /** Markdown API docs for one spec, written under `outDir`, each page stamped with the header. */
-export async function writeDocs({ specFile, outDir, header, generatorJar }: DocsOptions): Promise<void> {
+export async function writeDocs({ specFile, doc, name, outDir, header, generatorJar }: DocsOptions): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
-  // --generate-alias-as-model: array schemas (ServerTime, CustomerList) get a model page too.
-  const result = spawnSync(
-    'java',
-    ['-jar', generatorJar, 'generate', '-g', 'markdown', '-i', path.resolve(specFile), '-o', outDir, '--generate-alias-as-model'],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-  );
+  // Dynamic: the module reads import.meta, which jest's CommonJS run of the sources cannot parse.
+  const { markdownTemplateArgs } = await import('./markdown-templates');
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'tokensmith-docs-'));
+  let result: SpawnSyncReturns<string>;
+  try {
+    const annotated = path.join(scratch, `${name}.json`);
+    await writeFile(annotated, JSON.stringify(annotateForDocs(doc)));
+    // --generate-alias-as-model: array schemas (ServerTime, CustomerList) get a model page too.
+    result = spawnSync(
+      'java',
+      ['-jar', generatorJar, 'generate', '-g', 'markdown', '-i', annotated, '-o', outDir, '--generate-alias-as-model', ...markdownTemplateArgs(name)],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
   if (result.status !== 0) {
     throw new GenerateError('generator-failed', `openapi-generator failed for ${specFile}: ${firstProblem(`${result.stderr ?? ''}\n${result.stdout ?? ''}`, result.error)}`);
   }

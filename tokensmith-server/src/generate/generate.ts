@@ -56,7 +56,7 @@ export async function generateClient(options: GenerateClientOptions): Promise<st
   await writeFile(path.join(outDir, `${name}.security.ts`), securityMap);
   const written = [`${name}.ts`, `${name}.security.ts`];
   if (generatorJar !== undefined) {
-    await writeDocs({ specFile: spec, outDir: path.join(outDir, 'docs', name), header, generatorJar });
+    await writeDocs({ specFile: spec, doc, name, outDir: path.join(outDir, 'docs', name), header, generatorJar });
     written.push(`docs/${name}/`);
   }
   return written;
