@@ -1,8 +1,8 @@
+import { base64FromBytes } from '../../core/base64';
 import { NONCE_BYTES, type HmacSha256Key, type Signer } from './signer';
 
 const encoder = new TextEncoder();
 const POOL_NONCES = 256;
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /**
@@ -36,6 +36,11 @@ export const webSigner: Signer = {
   nonce: createNonceSource(),
 };
 
+/** Standard base64 of an HMAC digest. */
+function base64FromDigest(digest: ArrayBuffer): string {
+  return base64FromBytes(new Uint8Array(digest));
+}
+
 /** UTF-8 encoding into one reused buffer, grown when a text does not fit. */
 function createTextBuffer(): { encode(text: string): Uint8Array<ArrayBuffer> } {
   let buffer = new Uint8Array(512);
@@ -46,26 +51,6 @@ function createTextBuffer(): { encode(text: string): Uint8Array<ArrayBuffer> } {
       return buffer.subarray(0, encoder.encodeInto(text, buffer).written);
     },
   };
-}
-
-/** Standard base64 of a digest, straight from the bytes (no binary string, no `btoa`). */
-function base64FromDigest(digest: ArrayBuffer): string {
-  const bytes = new Uint8Array(digest);
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const triple = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out += BASE64[triple >> 18]! + BASE64[(triple >> 12) & 63]! + BASE64[(triple >> 6) & 63]! + BASE64[triple & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const single = bytes[i] as number;
-    out += `${BASE64[single >> 2]!}${BASE64[(single & 3) << 4]!}==`;
-  } else if (rest === 2) {
-    const pair = ((bytes[i] as number) << 8) | (bytes[i + 1] as number);
-    out += `${BASE64[pair >> 10]!}${BASE64[(pair >> 4) & 63]!}${BASE64[(pair & 15) << 2]!}=`;
-  }
-  return out;
 }
 
 /** Nonces sliced from a pooled `getRandomValues` buffer, refilled when used up. */
