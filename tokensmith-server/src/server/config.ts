@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseCapability, type CapabilityInput, ConfigurationError, TokensmithError } from 'tokensmith';
 import { assertKnownOperations, type CapabilityMap } from './ably/capability-rules';
+import { DEFAULT_CORS_CONFIG, resolveCorsConfig, type CorsConfig } from './lib/cors';
 import {
   DEFAULT_METQUAY_SERVER_CONFIG,
   resolveMetquayServerConfig,
@@ -58,6 +59,8 @@ export interface ServerConfig {
   metquay: MetquayServerConfig;
   /** Shared limits. */
   limits: ServerLimitsConfig;
+  /** Which browser origins may call the Ably and Metquay routes (never the test controls). */
+  cors: CorsConfig;
 }
 
 /** What callers pass: any part of {@link ServerConfig}. */
@@ -68,6 +71,8 @@ export interface ServerConfigInput {
   metquay?: Partial<MetquayServerConfig>;
   /** Shared limits; unset fields take their defaults. */
   limits?: Partial<ServerLimitsConfig>;
+  /** Allowed browser origins. Default any (`'*'`), as Ably's public REST. */
+  cors?: Partial<CorsConfig>;
 }
 
 /** Every default. It has no credentials: without keys or clients nothing authenticates. */
@@ -84,6 +89,7 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   },
   metquay: { ...DEFAULT_METQUAY_SERVER_CONFIG },
   limits: { bodyLimitBytes: 64 * 1024, requestLogSize: 1_000 },
+  cors: { ...DEFAULT_CORS_CONFIG },
 });
 
 /** A key after checking: its public name, its secret and its parsed capability. */
@@ -101,6 +107,7 @@ export interface ResolvedServerConfig {
   ably: Omit<AblyServerConfig, 'keys'> & { keys: ResolvedAblyKey[] };
   metquay: ResolvedMetquayServerConfig;
   limits: ServerLimitsConfig;
+  cors: CorsConfig;
 }
 
 const KEY_PATTERN = /^([^:.\s]+\.[^:\s]+):([^\s]+)$/;
@@ -118,7 +125,7 @@ const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize'] as const;
  */
 export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServerConfig {
   if (!isPlainObject(input)) throw invalid('config must be an object');
-  rejectUnknown(input, ['ably', 'metquay', 'limits'], 'config');
+  rejectUnknown(input, ['ably', 'metquay', 'limits', 'cors'], 'config');
   const ablyInput = section(input.ably, 'ably');
   const limitsInput = section(input.limits, 'limits');
   rejectUnknown(ablyInput, ['keys', ...ABLY_NUMBERS], 'ably');
@@ -128,7 +135,9 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServ
   for (const name of ABLY_NUMBERS) positiveInteger(ably[name], `ably.${name}`);
   for (const name of LIMIT_NUMBERS) positiveInteger(limits[name], `limits.${name}`);
   if (ably.defaultTtlMs > ably.maxTtlMs) throw invalid('ably.defaultTtlMs must not exceed ably.maxTtlMs');
-  return { ably: { ...ably, keys: resolveKeys(ably.keys) }, metquay: resolveMetquay(input.metquay), limits };
+  const corsInput = section(input.cors, 'cors');
+  rejectUnknown(corsInput, ['allowedOrigins'], 'cors');
+  return { ably: { ...ably, keys: resolveKeys(ably.keys) }, metquay: resolveMetquay(input.metquay), limits, cors: resolveCors(corsInput) };
 }
 
 /**
@@ -185,6 +194,15 @@ function resolveCapability(value: unknown, where: string): CapabilityMap {
 function resolveMetquay(value: unknown): ResolvedMetquayServerConfig {
   try {
     return resolveMetquayServerConfig(section(value, 'metquay') as Partial<MetquayServerConfig>);
+  } catch (error) {
+    if (error instanceof TypeError) throw invalid(error.message, error);
+    throw error;
+  }
+}
+
+function resolveCors(value: Record<string, unknown>): CorsConfig {
+  try {
+    return resolveCorsConfig(value as Partial<CorsConfig>);
   } catch (error) {
     if (error instanceof TypeError) throw invalid(error.message, error);
     throw error;

@@ -7,6 +7,7 @@ import { adminRoutes } from './admin/routes';
 import { SkewableClock, type ServerClock } from './clock';
 import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
 import { demoServerConfig } from './demo-config';
+import { installCors } from './lib/cors';
 import { frameworkErrorHandler, installErrorHandling } from './lib/error-handling';
 import { createScrubber, installErrorBodyScrubbing, scrubbingLogger } from './lib/scrub';
 import { addressText, listenOn } from './lib/listen';
@@ -85,6 +86,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     // Strict bodies; query strings are coerced by installQueryCoercion. Nothing is stripped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
+  // First hook: a preflight is answered before fault injection or routing.
+  installCors(app, config.cors);
   installQueryCoercion(app);
   app.removeContentTypeParser('text/plain');
   addMsgpackParser(app);
