@@ -24,7 +24,10 @@ import type { BenchResult, Row } from './lib/types';
 
 const WORKERS = Number(process.env.BENCH_FLEET_WORKERS ?? 64);
 const CALLS = Number(process.env.BENCH_FLEET_CALLS ?? 100);
-const TOKEN_LIFETIME_MS = 20_000;
+const TOKEN_LIFETIME_MS = Number(process.env.BENCH_FLEET_LIFETIME_MS ?? 60_000);
+/** Redis command timeout in each worker: a starved shared machine can take seconds per command. */
+const COMMAND_TIMEOUT_MS = process.env.BENCH_FLEET_COMMAND_TIMEOUT_MS ?? '10000';
+const START_BATCH = 8;
 
 interface Round {
   name: string;
@@ -64,10 +67,14 @@ async function fleet(): Promise<BenchResult> {
   const endpoint = await startTokenEndpoint({ hang: 0, lifetimeMs: TOKEN_LIFETIME_MS });
   const workers: Worker[] = [];
   try {
-    const env = { ...redisEnv, MODE: 'plain', TOKEN_URL: endpoint.url, REDIS_PREFIX: `bench:fleet:${randomUUID()}:`, CALLS: String(CALLS), COUNT_COMMANDS: '1' };
+    const env = { ...redisEnv, MODE: 'plain', TOKEN_URL: endpoint.url, REDIS_PREFIX: `bench:fleet:${randomUUID()}:`, CALLS: String(CALLS), COUNT_COMMANDS: '1', WORKER_MAX_LIFE_MS: '3600000', COMMAND_TIMEOUT_MS };
     const startedAt = Date.now();
-    for (let i = 0; i < WORKERS; i++) workers.push(startWorker(env, root));
-    await Promise.all(workers.map((w) => w.ready));
+    // In batches: 64 processes compiling TypeScript at once starve each other (and Redis) of CPU.
+    while (workers.length < WORKERS) {
+      const batch = Array.from({ length: Math.min(START_BATCH, WORKERS - workers.length) }, () => startWorker(env, root));
+      workers.push(...batch);
+      await Promise.all(batch.map((w) => w.ready));
+    }
     progress(`${WORKERS} workers ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
     const rounds: Round[] = [];

@@ -48,8 +48,11 @@ const demoIdentify = (request: IncomingMessage) => {
   return typeof user === 'string' && /^[\w.-]{1,64}$/.test(user) ? user : undefined;
 };
 
-/** Starts `GET /ably/token` on 127.0.0.1, answering a TokenRequest bound to the caller's identity. */
-export async function startTokenServer(options: TokenServerOptions): Promise<TokenServer> {
+/**
+ * The `GET /ably/token` handler alone (anything else is a 404), to mount in a server of your own;
+ * `examples/browser/server.ts` serves it beside its page.
+ */
+export function createTokenHandler(options: TokenServerOptions): (request: IncomingMessage, response: ServerResponse) => void {
   const auth = new AblyAuth({ key: options.key, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
   const identify = options.identify ?? demoIdentify;
   const capability = options.capability ?? { 'chat:*': ['publish', 'subscribe', 'history'] };
@@ -65,13 +68,18 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     send(response, 200, tokenRequest);
   }
 
-  const server = createServer((request, response) => {
+  return (request, response) => {
     handle(request, response).catch((error: unknown) => {
       // TokensmithError messages never hold the key secret; still, keep details in your logs.
       const code = error instanceof TokensmithError ? error.code : 50000;
       send(response, 500, { error: 'could not create a token request', code });
     });
-  });
+  };
+}
+
+/** Starts `GET /ably/token` on 127.0.0.1, answering a TokenRequest bound to the caller's identity. */
+export async function startTokenServer(options: TokenServerOptions): Promise<TokenServer> {
+  const server = createServer(createTokenHandler(options));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 3001, '127.0.0.1', resolve);

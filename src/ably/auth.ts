@@ -7,6 +7,7 @@ import type { SpecSecurity } from '../core/security';
 import { withTimeout } from '../core/timeout';
 import { AblyAuthProvider, type AblySession } from './auth-provider';
 import { withClientIdHeader } from './client-id-header';
+import { refuseBasicInClear } from './basic-in-clear';
 import type { Signer } from './crypto/signer';
 import { webSigner } from './crypto/web';
 import type { AblyHttp } from './http';
@@ -76,13 +77,14 @@ export class AblyAuth {
     this.#managerOptions = { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger };
     this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
     this.#provider = new AblyAuthProvider(this.baseUrl, this.#session);
-    this.middleware = this.middlewareFor({ operationSecurity, securitySchemes });
+    this.middleware = this.#middleware({ operationSecurity, securitySchemes });
   }
 
   /**
    * openapi-fetch middleware for a client of another spec (one `tokensmith generate` made, or a
    * newer Ably spec): this auth's Basic or token credentials on each operation as that spec's
    * security map says, with renew-and-retry-once as {@link AblyAuth.middleware}. Register it last.
+   * Basic auth is refused (40103) on any request to plain http other than loopback.
    *
    * @example
    * ```ts
@@ -95,6 +97,10 @@ export class AblyAuth {
    * ```
    */
   middlewareFor(security: SpecSecurity): Middleware {
+    return refuseBasicInClear(this.#middleware(security));
+  }
+
+  #middleware(security: SpecSecurity): Middleware {
     const { logger } = this.#managerOptions;
     const auth = createAuthMiddleware({
       operationSecurity: security.operationSecurity,

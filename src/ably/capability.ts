@@ -1,4 +1,4 @@
-import { ConfigurationError, InvalidArgumentError } from '../core/errors';
+import { InvalidArgumentError } from '../core/errors';
 
 /**
  * Ably capabilities: which operations a token may perform on which resources.

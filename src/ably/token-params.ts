@@ -1,4 +1,4 @@
-import { ConfigurationError, InvalidArgumentError } from '../core/errors';
+import { InvalidArgumentError } from '../core/errors';
 import { canonicalCapability } from './capability';
 import type { TokenParams } from './types';
 

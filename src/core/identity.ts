@@ -1,4 +1,4 @@
-import { ConfigurationError, InvalidArgumentError } from './errors';
+import { InvalidArgumentError } from './errors';
 import { sha256Hex } from './sha256';
 
 /** A value allowed in a credential identity: JSON data, no functions. */

@@ -1,5 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
-import { ConfigurationError, RequestNotReplayableError, InvalidArgumentError } from './errors';
+import { InvalidArgumentError, RequestNotReplayableError } from './errors';
 import { createRedactingLogger, type Logger } from './logger';
 import { keepReplayCopy, replayOf, replayState } from './replay';
 import { compileSecurity, type AuthScheme, type OperationAuth, type OperationSecurity, type SecuritySchemes } from './security';

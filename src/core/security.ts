@@ -1,4 +1,4 @@
-import { ConfigurationError, InvalidArgumentError } from './errors';
+import { InvalidArgumentError } from './errors';
 
 /**
  * Compiles the generated security map (`operationSecurity` + `securitySchemes`) into a

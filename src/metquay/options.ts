@@ -84,9 +84,19 @@ export function resolveMetquayCredentials(options: MetquayAuthOptions): MetquayC
   const env = options.env ?? processEnv();
   const missing: string[] = [];
   const pick = (field: keyof typeof METQUAY_ENV): string => {
-    const value = options[field] ?? env[METQUAY_ENV[field]];
+    const name = METQUAY_ENV[field];
+    let readable = true;
+    let value = options[field];
+    if (value === undefined) {
+      try {
+        value = env[name];
+      } catch {
+        // A runtime that guards the environment (Deno without --allow-env) throws on the read.
+        readable = false;
+      }
+    }
     if (typeof value === 'string' && value.trim() !== '') return value;
-    missing.push(`${field} (option or ${METQUAY_ENV[field]})`);
+    missing.push(`${field} (option or ${name}${readable ? '' : ', which this runtime did not allow to be read'})`);
     return '';
   };
   const credentials = { accessKey: pick('accessKey'), secretKey: pick('secretKey'), baseUrl: pick('baseUrl') };

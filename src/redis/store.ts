@@ -39,102 +39,116 @@ import { UpdateListener } from './updates';
  * ```
  */
 export class RedisTokenStore implements TokenStore {
-  private readonly prefix: string;
-  private readonly publish: PublishCommand;
-  private readonly ownerPrefix = randomBytes(12).toString('base64url');
-  private readonly codec: TokenCodec;
-  private readonly log: Logger;
-  private readonly availability: Availability;
-  private readonly connection: Connection;
-  private readonly updates: UpdateListener;
-  private readonly reportedProblems = new Set<DecodeProblem>();
+  readonly #prefix: string;
+  readonly #publish: PublishCommand;
+  readonly #ownerPrefix = randomBytes(12).toString('base64url');
+  readonly #codec: TokenCodec;
+  readonly #log: Logger;
+  readonly #availability: Availability;
+  readonly #connection: Connection;
+  readonly #updates: UpdateListener;
+  readonly #reportedProblems = new Set<DecodeProblem>();
 
   constructor(options: RedisTokenStoreOptions = {}) {
     const resolved = resolveRedisTokenStoreOptions(options);
-    this.prefix = resolved.prefix;
-    this.codec = new TokenCodec(resolved.encryptionKey);
-    this.log = createRedactingLogger(resolved.logger, () => [resolved.url]);
-    this.availability = new Availability(this.log);
-    this.connection = new Connection(resolved, this.availability);
-    this.publish = this.connection.isCluster ? 'SPUBLISH' : 'PUBLISH';
-    this.updates = new UpdateListener(this.connection.isCluster, () => this.connection.duplicateForSubscribing());
+    this.#prefix = resolved.prefix;
+    this.#codec = new TokenCodec(resolved.encryptionKey);
+    this.#log = createRedactingLogger(resolved.logger, () => [resolved.url]);
+    this.#availability = new Availability(this.#log);
+    this.#connection = new Connection(resolved, this.#availability);
+    this.#publish = this.#connection.isCluster ? 'SPUBLISH' : 'PUBLISH';
+    this.#updates = new UpdateListener(this.#connection.isCluster, () => this.#connection.duplicateForSubscribing());
   }
 
   /** False from a failed command or lost connection until Redis answers again; for health checks. */
   get available(): boolean {
-    return this.availability.available;
+    return this.#availability.available;
   }
 
   async get<T extends TokenLike>(key: string): Promise<TokenState<T> | undefined> {
-    const { state } = this.layout(key);
-    const raw = await this.connection.run('get', (client) => client.get(state));
+    const { state } = this.#layout(key);
+    const raw = await this.#connection.run('get', (client) => client.get(state));
     if (raw === null) return undefined;
-    const decoded = this.codec.decode<T>(state, raw);
+    const decoded = this.#codec.decode<T>(state, raw);
     if (typeof decoded !== 'string') return decoded;
-    this.reportOnce(decoded);
+    this.#reportOnce(decoded);
     return undefined;
   }
 
   async set<T extends TokenLike>(key: string, state: TokenState<T>, ttlMs: number): Promise<void> {
-    const names = this.layout(key);
+    const names = this.#layout(key);
     const px = ttlArgument(ttlMs);
-    const value = this.codec.encode(names.state, state);
-    await this.connection.run('set', (client) => client.tokensmithSetState(names.state, value, px, this.publish, names.channel, key));
+    const value = this.#codec.encode(names.state, state);
+    await this.#connection.run('set', (client) => client.tokensmithSetState(names.state, value, px, this.#publish, names.channel, key));
   }
 
   async delete(key: string): Promise<void> {
-    const { state, channel } = this.layout(key);
-    await this.connection.run('delete', (client) => client.tokensmithDeleteState(state, this.publish, channel, key));
+    const { state, channel } = this.#layout(key);
+    await this.#connection.run('delete', (client) => client.tokensmithDeleteState(state, this.#publish, channel, key));
   }
 
   async acquireLock(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const { lock, channel } = this.layout(key);
+    const { lock, channel } = this.#layout(key);
     const px = ttlArgument(ttlMs);
     // A process that takes part in locking will soon wait; start listening now.
-    this.updates.listen(channel);
-    const held = await this.connection.run('acquireLock', (client) => client.tokensmithAcquireLock(lock, this.owner(owner), px));
+    this.#updates.listen(channel);
+    const held = await this.#connection.run('acquireLock', (client) => client.tokensmithAcquireLock(lock, this.#owner(owner), px));
     return held === 1;
   }
 
   async extendLock(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const { lock } = this.layout(key);
+    const { lock } = this.#layout(key);
     const px = ttlArgument(ttlMs);
-    const extended = await this.connection.run('extendLock', (client) => client.tokensmithExtendLock(lock, this.owner(owner), px));
+    const extended = await this.#connection.run('extendLock', (client) => client.tokensmithExtendLock(lock, this.#owner(owner), px));
     return extended === 1;
   }
 
   async releaseLock(key: string, owner: string): Promise<void> {
-    const { lock, channel } = this.layout(key);
-    await this.connection.run('releaseLock', (client) => client.tokensmithReleaseLock(lock, this.owner(owner), this.publish, channel, key));
+    const { lock, channel } = this.#layout(key);
+    await this.#connection.run('releaseLock', (client) => client.tokensmithReleaseLock(lock, this.#owner(owner), this.#publish, channel, key));
   }
 
   async waitForUpdate(key: string, timeoutMs: number): Promise<void> {
-    await this.updates.wait(this.layout(key).channel, timeoutMs);
+    await this.#updates.wait(this.#layout(key).channel, timeoutMs);
   }
 
   /**
    * Closes the connections this store opened (a `client` you passed stays open) and wakes every
    * waiter. Later calls reject, so managers fall back to fetching on their own.
    */
+  /** Public facts only: the key prefix. Never the Redis URL (it may hold a password), the encryption key or a token. */
+  toJSON(): { prefix: string } {
+    return { prefix: this.#prefix };
+  }
+
+  /** `RedisTokenStore {"prefix":…}`. */
+  toString(): string {
+    return `RedisTokenStore ${JSON.stringify(this.toJSON())}`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   async close(): Promise<void> {
-    this.updates.close();
-    await this.connection.close();
+    this.#updates.close();
+    await this.#connection.close();
   }
 
-  private layout(key: string): KeyLayout {
+  #layout(key: string): KeyLayout {
     if (typeof key !== 'string' || key === '') throw new ConfigurationError(40003, '"key" must be a non-empty string');
-    return keyLayout(this.prefix, key);
+    return keyLayout(this.#prefix, key);
   }
 
-  private owner(owner: string): string {
+  #owner(owner: string): string {
     if (typeof owner !== 'string' || owner === '') throw new ConfigurationError(40003, '"owner" must be a non-empty string');
-    return `${this.ownerPrefix}:${owner}`;
+    return `${this.#ownerPrefix}:${owner}`;
   }
 
-  private reportOnce(problem: DecodeProblem): void {
-    if (this.reportedProblems.has(problem)) return;
-    this.reportedProblems.add(problem);
-    this.log.warn({ problem }, 'redis token store value unusable; treating it as absent (check encryptionKey across processes)');
+  #reportOnce(problem: DecodeProblem): void {
+    if (this.#reportedProblems.has(problem)) return;
+    this.#reportedProblems.add(problem);
+    this.#log.warn({ problem }, 'redis token store value unusable; treating it as absent (check encryptionKey across processes)');
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * What an authUrl or authCallback may answer, and what it may not [RSA8c, RSA8d]: content types,
- * empty, 'null'/'undefined', double-encoded JSON, over 128 KiB, hanging (all 40170), and the
+ * empty, 'null'/'undefined', double-encoded JSON, over 64 KiB, hanging (all 40170), and the
  * authUrl's own query surviving every request.
  */
 import { AblyAuth } from '../../src/ably';
@@ -9,7 +9,7 @@ import { bearer, isRequestToken, json, text, tokenDetails } from './helpers/mock
 
 const AUTH_URL = 'https://auth.example.test/token';
 const hour = () => Date.now() + 3_600_000;
-const BIG = 'x'.repeat(128 * 1024 + 1);
+const BIG = 'x'.repeat(64 * 1024 + 1); // one byte over MAX_TOKEN_RESPONSE_BYTES
 
 function viaAuthUrl(answer: () => Response, extra: Record<string, unknown> = {}) {
   return setup({ authUrl: AUTH_URL, ...extra }, (req) =>
@@ -62,9 +62,9 @@ describe('authUrl answers', () => {
     ['JSON text labelled text/plain', () => text(200, '{"token":"t"}')],
     ['an object with neither issued, token nor keyName', () => json(200, { hello: 'world' })],
     ['a TokenRequest without a mac', () => json(200, { keyName: 'a.b', timestamp: 1, nonce: 'n' })],
-    ['a text body over 128 KiB', () => text(200, BIG)],
-    ['a JSON body over 128 KiB', () => json(200, { token: BIG, issued: 1 })],
-    ['a body over 128 KiB without Content-Length', () => new Response(new Blob([BIG]).stream(), { headers: { 'content-type': 'text/plain' } })],
+    ['a text body over 64 KiB', () => text(200, BIG)],
+    ['a JSON body over 64 KiB', () => json(200, { token: BIG, issued: 1 })],
+    ['a body over 64 KiB without Content-Length', () => new Response(new Blob([BIG]).stream(), { headers: { 'content-type': 'text/plain' } })],
     ['a 4xx', () => json(403, { message: 'no' })],
   ])('%s is refused with 40170', async (_name, answer) => {
     const { auth } = viaAuthUrl(answer);
@@ -124,11 +124,11 @@ describe('authCallback answers', () => {
     ["'null'", 'null'],
     ["'undefined'", 'undefined'],
     ['double-encoded JSON', '{"token":"t"}'],
-    ['a string over 128 KiB', BIG],
+    ['a string over 64 KiB', BIG],
     ['null', null],
     ['undefined', undefined],
     ['a number', 42],
-    ['an object over 128 KiB', { token: 't', issued: 1, padding: BIG }],
+    ['an object over 64 KiB', { token: 't', issued: 1, padding: BIG }],
     ['an object with neither issued, token nor keyName', { hello: 'world' }],
     ['a TokenDetails whose token is not a string', { token: 42, issued: 1 }],
   ])('%s is refused with 40170', async (_name, value) => {

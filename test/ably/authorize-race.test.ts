@@ -17,6 +17,16 @@ afterEach(() => jest.useRealTimers());
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Advances fake time in steps until every promise settles: the mock fetch reads request bodies
+ * through real stream ticks, so a delay may be scheduled only after one advance has returned.
+ */
+async function settleAll(promises: Promise<unknown>[]): Promise<void> {
+  let pending = promises.length;
+  for (const promise of promises) void promise.finally(() => (pending -= 1)).catch(() => undefined);
+  for (let step = 0; pending > 0 && step < 1_000; step++) await jest.advanceTimersByTimeAsync(50);
+}
+
 test('the issue’s reproduction: a slow first authorize cannot overwrite the newer one', async () => {
   let calls = 0;
   const authCallback = async (params: { clientId?: string }) => {
@@ -51,7 +61,7 @@ test('a replaced manager writes nothing to the store, even when its fetch lands 
   const first = auth.authorize({ clientId: 'old' });
   await jest.advanceTimersByTimeAsync(20);
   const second = auth.authorize({ clientId: 'new' });
-  await jest.advanceTimersByTimeAsync(400);
+  await settleAll([first, second]);
   await Promise.all([first, second]);
   const keyFor = (clientId: string) =>
     credentialIdentity({ provider: 'ably', baseUrl: BASE_URL, source: 'appId.keyId', ttl: undefined, capability: undefined, clientId });

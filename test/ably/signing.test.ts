@@ -53,6 +53,14 @@ describe.each([
     expect(macs).toEqual(texts.map((t) => referenceHmac('secret', t)));
   });
 
+  it('keeps concurrent signatures apart once the key is imported (reused text buffer)', async () => {
+    const key = signer.importHmacKey('secret');
+    await key.sign('warm up: the key is imported after this');
+    const texts = Array.from({ length: 50 }, (_, i) => `${'é'.repeat(i * 7)} text ${i}`);
+    const macs = await Promise.all(texts.map((t) => key.sign(t)));
+    expect(macs).toEqual(texts.map((t) => referenceHmac('secret', t)));
+  });
+
   it('signs a TokenRequest over its signing text', async () => {
     const fields = { keyName: 'a.b', ttl: 1000, timestamp: 42, nonce: 'abcdefghijklmnop' };
     expect(await tokenRequestMac(signer.importHmacKey('s3cret'), fields)).toBe(referenceHmac('s3cret', tokenRequestSigningText(fields)));

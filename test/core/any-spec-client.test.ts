@@ -67,6 +67,23 @@ describe('auth.middlewareFor(security) on createApiClient', () => {
     expect(await log()).toEqual(['POST /api/v1/authenticate 200', 'GET /api/v1/customers 200']);
   });
 
+  it('refuses Basic auth over plain http to a non-loopback host, judged by the request, before sending', async () => {
+    const auth = new AblyAuth({ key: DEMO_CREDENTIALS.ablyKey }); // auth.baseUrl is https
+    const sent: string[] = [];
+    const ably = createApiClient<AblyPaths>(ablySecurity.defaultServerUrl, {
+      baseUrl: 'http://ably.example.test',
+      fetch: async (request) => {
+        sent.push(String(request));
+        return new Response('{}');
+      },
+      middleware: [auth.middlewareFor(ablySecurity)],
+    });
+    await expect(ably.GET('/channels/{channelId}/messages', { params: { path: { channelId: 'x' } } })).rejects.toMatchObject({ code: 40103 });
+    expect(sent).toEqual([]);
+    // No auth on GET /time, so nothing to refuse.
+    await expect(ably.GET('/time')).resolves.toBeDefined();
+  });
+
   it('refuses a map that is not one, naming the argument', () => {
     const auth = new AblyAuth({ key: DEMO_CREDENTIALS.ablyKey, baseUrl: server.url });
     // @ts-expect-error securitySchemes is required

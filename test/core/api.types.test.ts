@@ -70,6 +70,7 @@ describe('public core API', () => {
         'isTokenErrorCode',
         'isTransient',
         'redact',
+        'redactor',
         'silentLogger',
         'statusForCode',
       ].sort(),

@@ -49,6 +49,18 @@ describe('credentials from options or environment', () => {
     }
   });
 
+  it('an environment the runtime will not read (Deno without --allow-env) is a ConfigurationError 40106, not the runtime\'s error', () => {
+    const guarded = new Proxy({} as Record<string, string | undefined>, {
+      get: (_target, name) => {
+        throw new Error(`Requires env access to "${String(name)}"`);
+      },
+    });
+    expect(() => new MetquayAuth({ env: guarded })).toThrow(ConfigurationError);
+    expect(() => new MetquayAuth({ env: guarded })).toThrow(/accessKey \(option or METQUAY_ACCESS_KEY, which this runtime did not allow to be read\)/);
+    // Options given: the environment is never touched.
+    expect(new MetquayAuth({ env: guarded, ...{ accessKey: 'a', secretKey: 'b', baseUrl: 'http://127.0.0.1:1/api/v1' } }).baseUrl).toBe('http://127.0.0.1:1/api/v1');
+  });
+
   it('options win over the environment; a trailing slash is dropped', () => {
     const auth = new MetquayAuth({ env: FULL_ENV, baseUrl: 'https://metquay.example/api/v1/' });
     expect(auth.baseUrl).toBe('https://metquay.example/api/v1');

@@ -25,6 +25,8 @@ describeOnRedisTargets('fleet single flight through Redis', (target) => {
       MODE: 'metquay',
       REDIS_PREFIX: `test:fleet:${randomUUID()}:`,
       CALLS: String(CALLS),
+      // A loaded CI box can take seconds per command; a timeout would make a process fetch on its own.
+      COMMAND_TIMEOUT_MS: '5000',
       METQUAY_BASE_URL: `${server.url}/api/v1`,
       METQUAY_ACCESS_KEY: DEMO_CREDENTIALS.metquayAccessKey,
       METQUAY_SECRET_KEY: DEMO_CREDENTIALS.metquaySecretKey,

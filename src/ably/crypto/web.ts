@@ -18,18 +18,40 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 export const webSigner: Signer = {
   name: 'web',
   importHmacKey(secret: string): HmacSha256Key {
-    const imported = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    let key: CryptoKey | undefined;
+    const imported = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']).then((resolved) => (key = resolved));
     // Keep a failed import from surfacing as an unhandled rejection before the first sign().
     imported.catch(() => undefined);
+    const text = createTextBuffer();
     return {
-      async sign(text: string): Promise<string> {
-        const signature = await crypto.subtle.sign('HMAC', await imported, encoder.encode(text));
-        return base64FromBytes(new Uint8Array(signature));
+      sign(message: string): Promise<string> {
+        // Once imported, sign at once: no wait on the import promise, no copy of the text (sign()
+        // copies its input before it returns, so the scratch buffer can be reused).
+        if (key) return crypto.subtle.sign('HMAC', key, text.encode(message)).then(base64FromDigest);
+        const bytes = encoder.encode(message);
+        return imported.then((resolved) => crypto.subtle.sign('HMAC', resolved, bytes)).then(base64FromDigest);
       },
     };
   },
   nonce: createNonceSource(),
 };
+
+/** Standard base64 of an HMAC digest. */
+function base64FromDigest(digest: ArrayBuffer): string {
+  return base64FromBytes(new Uint8Array(digest));
+}
+
+/** UTF-8 encoding into one reused buffer, grown when a text does not fit. */
+function createTextBuffer(): { encode(text: string): Uint8Array<ArrayBuffer> } {
+  let buffer = new Uint8Array(512);
+  return {
+    encode(text) {
+      // A UTF-16 code unit is at most 3 UTF-8 bytes.
+      if (text.length * 3 > buffer.length) buffer = new Uint8Array(text.length * 3);
+      return buffer.subarray(0, encoder.encodeInto(text, buffer).written);
+    },
+  };
+}
 
 /** Nonces sliced from a pooled `getRandomValues` buffer, refilled when used up. */
 function createNonceSource(): () => string {

@@ -40,7 +40,8 @@ export function clusterClient(nodes: string, commandTimeoutMs = 500): Cluster {
 export function singleNodeTarget(url: string): RedisTarget {
   return {
     name: 'single node',
-    env: { REDIS_URL: url },
+    // Empty, not absent: a worker inherits this process's env, which may name the cluster.
+    env: { REDIS_URL: url, REDIS_CLUSTER_NODES: '' },
     client: () => new Redis(url),
     store: (options = {}) => new RedisTokenStore({ ...options, url }),
   };

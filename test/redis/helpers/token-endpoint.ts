@@ -2,7 +2,8 @@ import { createServer, type ServerResponse } from 'node:http';
 
 /**
  * A token endpoint on 127.0.0.1 whose first `hang` requests never answer; the rest get a fresh
- * token: `POST …/authenticate` in Metquay's shape, anything else as `{ token, expiresAt }`.
+ * token: `POST …/authenticate` in Metquay's shape, anything else as `{ token, expiresAt }`, but
+ * `/warm-up`, which answers empty and is not counted.
  */
 export interface TokenEndpoint {
   url: string;
@@ -21,6 +22,10 @@ export async function startTokenEndpoint(options: { hang: number; lifetimeMs?: n
   const hanging: ServerResponse[] = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const server = createServer((request, response) => {
+    if (request.url === '/warm-up') {
+      response.end();
+      return;
+    }
     arrivals.push(Date.now());
     const n = arrivals.length;
     for (const waiter of waiters.filter((w) => w.n <= n)) waiter.resolve();

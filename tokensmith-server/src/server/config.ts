@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseCapability, type CapabilityInput, TokensmithError } from 'tokensmith';
 import { assertValidCapability, type CapabilityMap } from './ably/capability-rules';
+import { DEFAULT_CORS_CONFIG, resolveCorsConfig, type CorsConfig } from './lib/cors';
 import { invalidOption, positiveInteger } from './lib/checks';
 import {
   DEFAULT_METQUAY_SERVER_CONFIG,
@@ -80,6 +81,8 @@ export interface ServerConfig {
   metquay: MetquayServerConfig;
   /** Shared limits. */
   limits: ServerLimitsConfig;
+  /** Which browser origins may call the Ably and Metquay routes (never the test controls). */
+  cors: CorsConfig;
 }
 
 /** What callers pass: any part of {@link ServerConfig}. */
@@ -90,6 +93,8 @@ export interface ServerConfigInput {
   metquay?: Partial<MetquayServerConfig>;
   /** Shared limits; unset fields take their defaults. */
   limits?: Partial<ServerLimitsConfig>;
+  /** Allowed browser origins. Default any (`'*'`), as Ably's public REST. */
+  cors?: Partial<CorsConfig>;
 }
 
 /** Every default. It has no credentials: without keys or clients nothing authenticates. */
@@ -113,6 +118,7 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   },
   metquay: { ...DEFAULT_METQUAY_SERVER_CONFIG },
   limits: { bodyLimitBytes: 64 * 1024, requestLogSize: 1_000, requestTimeoutMs: 30_000 },
+  cors: { ...DEFAULT_CORS_CONFIG },
 });
 
 /** A key after checking: its public name, its secret and its parsed capability. */
@@ -132,6 +138,7 @@ export interface ResolvedServerConfig {
   ably: Omit<AblyServerConfig, 'keys'> & { keys: ResolvedAblyKey[] };
   metquay: ResolvedMetquayServerConfig;
   limits: ServerLimitsConfig;
+  cors: CorsConfig;
 }
 
 const KEY_PATTERN = /^([^:.\s]+\.[^:\s]+):([^\s]+)$/;
@@ -152,7 +159,7 @@ const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize', 'requestTimeoutMs'] a
  */
 export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServerConfig {
   if (!isPlainObject(input)) throw invalidOption('config must be an object');
-  rejectUnknown(input, ['ably', 'metquay', 'limits'], 'config');
+  rejectUnknown(input, ['ably', 'metquay', 'limits', 'cors'], 'config');
   const ablyInput = section(input.ably, 'ably');
   const limitsInput = section(input.limits, 'limits');
   rejectUnknown(ablyInput, ['keys', ...ABLY_NUMBERS], 'ably');
@@ -162,7 +169,9 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServ
   for (const name of ABLY_NUMBERS) positiveInteger(`ably.${name}`, ably[name]);
   for (const name of LIMIT_NUMBERS) positiveInteger(`limits.${name}`, limits[name]);
   if (ably.defaultTtlMs > ably.maxTtlMs) throw invalidOption('ably.defaultTtlMs must not exceed ably.maxTtlMs');
-  return { ably: { ...ably, keys: resolveKeys(ably.keys) }, metquay: resolveMetquay(input.metquay), limits };
+  const corsInput = section(input.cors, 'cors');
+  rejectUnknown(corsInput, ['allowedOrigins'], 'cors');
+  return { ably: { ...ably, keys: resolveKeys(ably.keys) }, metquay: resolveMetquay(input.metquay), limits, cors: resolveCors(corsInput) };
 }
 
 /**
@@ -224,6 +233,15 @@ function resolveCapability(value: unknown, where: string): CapabilityMap {
 
 function resolveMetquay(value: unknown): ResolvedMetquayServerConfig {
   return resolveMetquayServerConfig(section(value, 'metquay') as Partial<MetquayServerConfig>);
+}
+
+function resolveCors(value: Record<string, unknown>): CorsConfig {
+  try {
+    return resolveCorsConfig(value as Partial<CorsConfig>);
+  } catch (error) {
+    if (error instanceof TypeError) throw invalidOption(error.message, error);
+    throw error;
+  }
 }
 
 function section(value: unknown, name: string): Record<string, unknown> {

@@ -13,6 +13,7 @@ export {
   type ServerLimitsConfig,
 } from './config';
 export { DEMO_CREDENTIALS, demoServerConfig } from './demo-config';
+export { DEFAULT_CORS_CONFIG, type CorsConfig } from './lib/cors';
 export { SkewableClock, type ServerClock } from './clock';
 export { lineLogger, type ServerLogger } from './logger';
 export { adminClient, type AdminClient, type AdminClientOptions } from './admin/client';

@@ -10,6 +10,7 @@ import { adminRoutes } from './admin/routes';
 import { SkewableClock, type ServerClock } from './clock';
 import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
 import { demoServerConfig } from './demo-config';
+import { installCors } from './lib/cors';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, installHostCheck } from './lib/error-handling';
 import { addressText, listenOn } from './lib/listen';
 import { createScrubber, installErrorBodyScrubbing } from './lib/scrub';
@@ -109,6 +110,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     // Strict bodies; query strings are coerced by installQueryCoercion. Nothing is stripped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
+  // First hook: a preflight is answered before fault injection or routing.
+  installCors(app, config.cors);
   installHostCheck(app);
   installQueryCoercion(app);
   app.removeContentTypeParser('text/plain');
