@@ -20,9 +20,11 @@ export interface SizeBudget {
 
 const KiB = 1024;
 
-// Ceilings from 2026-12-01 (after the token-path rework): 61.7, 46.4 and 28.0 KiB.
+// Ceilings from 2026-12-01 (after the token-path rework): 61.7, 46.4 and 28.0 KiB. Raised the same
+// day when the merges added revokeTokens and X-Ably-ClientId (issue 14) and middlewareFor with the
+// bundled security maps (issue 12): 66.4 and 50.2 KiB measured, ceilings 68 and 52 KiB.
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', targetBytes: 40 * KiB, ceilingBytes: 64 * KiB },
-  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 24 * KiB, ceilingBytes: 48 * KiB },
+  { label: 'default entry', targetBytes: 40 * KiB, ceilingBytes: 68 * KiB },
+  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 24 * KiB, ceilingBytes: 52 * KiB },
   { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 12 * KiB, ceilingBytes: 29 * KiB },
 ];
