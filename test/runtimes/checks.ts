@@ -65,8 +65,14 @@ function same(actual: readonly string[], expected: readonly string[], what: stri
   assert(JSON.stringify(actual) === JSON.stringify(expected), `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
 
-/** Runs every check in order; a failing check is reported and the rest still run. */
-export async function runChecks(lib: Library, config: CheckConfig, controls: Controls): Promise<CheckResult[]> {
+/**
+ * Records named checks in order: a failing check is kept with `describe(error)` and the rest
+ * still run. Shared by the in-runtime checks and the Node-side example checks.
+ */
+export function checkRecorder(describe: (error: unknown) => string): {
+  results: CheckResult[];
+  check: (name: string, body: () => Promise<void>) => Promise<void>;
+} {
   const results: CheckResult[] = [];
   const check = async (name: string, body: () => Promise<void>): Promise<void> => {
     const started = Date.now();
@@ -74,10 +80,15 @@ export async function runChecks(lib: Library, config: CheckConfig, controls: Con
       await body();
       results.push({ name, ok: true, ms: Date.now() - started });
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      results.push({ name, ok: false, ms: Date.now() - started, error: message });
+      results.push({ name, ok: false, ms: Date.now() - started, error: describe(error) });
     }
   };
+  return { results, check };
+}
+
+/** Runs every check in order; a failing check is reported and the rest still run. */
+export async function runChecks(lib: Library, config: CheckConfig, controls: Controls): Promise<CheckResult[]> {
+  const { results, check } = checkRecorder((error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
   const channel = (suffix: string) => `chat:${config.channelPrefix}-${suffix}`;
   const ably = recordingFetch();
   const tokenClient = lib.createAblyClient({ key: config.ablyKey, useTokenAuth: true, baseUrl: config.ablyUrl, fetch: ably.fetch });

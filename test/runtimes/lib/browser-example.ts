@@ -1,5 +1,5 @@
 import type { BrowserContext } from 'playwright-core';
-import type { CheckResult, HarnessReport } from '../checks';
+import { checkRecorder, type HarnessReport } from '../checks';
 import { collectPageErrors } from './browser';
 
 /**
@@ -10,17 +10,10 @@ import { collectPageErrors } from './browser';
 export async function checkBrowserExample(context: BrowserContext, url: string, screenshotPath: string): Promise<HarnessReport> {
   const page = await context.newPage();
   const errors = collectPageErrors(page);
-  const results: CheckResult[] = [];
-  const check = async (name: string, body: () => Promise<void>) => {
-    const t0 = Date.now();
-    try {
-      await body();
-      results.push({ name, ok: true, ms: Date.now() - t0 });
-    } catch (error) {
-      const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      results.push({ name, ok: false, ms: Date.now() - t0, error: `${detail}${errors.length ? ` (page: ${errors.join(' | ')})` : ''}` });
-    }
-  };
+  const { results, check } = checkRecorder((error) => {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return `${detail}${errors.length ? ` (page: ${errors.join(' | ')})` : ''}`;
+  });
   const items = () => page.locator('#history li').allTextContents();
 
   await check('page loads, gets a token through authUrl and publishes', async () => {

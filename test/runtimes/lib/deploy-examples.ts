@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
-import type { CheckResult, HarnessReport } from '../checks';
+import { checkRecorder, type CheckResult, type HarnessReport } from '../checks';
 import { QUIET_RUNTIME_ENV } from '../../../scripts/lib/exec';
 import { bundleFor, packedTokensmith } from './bundle';
 
@@ -14,16 +14,7 @@ import { bundleFor, packedTokensmith } from './bundle';
 type Fetch = (path: string, headers?: Record<string, string>) => Promise<Response>;
 
 async function endpointChecks(fetchEndpoint: Fetch, ablyUrl: string): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  const check = async (name: string, body: () => Promise<void>) => {
-    const t0 = Date.now();
-    try {
-      await body();
-      results.push({ name, ok: true, ms: Date.now() - t0 });
-    } catch (error) {
-      results.push({ name, ok: false, ms: Date.now() - t0, error: error instanceof Error ? error.message : String(error) });
-    }
-  };
+  const { results, check } = checkRecorder((error) => (error instanceof Error ? error.message : String(error)));
   await check('a signed-in user gets a TokenRequest the server exchanges for their token', async () => {
     const answer = await fetchEndpoint('/ably/token', { 'x-demo-user': 'edge-alice' });
     if (answer.status !== 200 || answer.headers.get('cache-control') !== 'no-store') throw new Error(`endpoint answered ${answer.status}, cache-control ${answer.headers.get('cache-control')}`);
