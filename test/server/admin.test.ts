@@ -176,7 +176,7 @@ describe('request log', () => {
     const server = suite();
     server.logLines.length = 0;
     await server.call('GET', '/time?key=secretish', { headers: { authorization: basic(FULL_KEY) } });
-    expect(server.logLines).toEqual([expect.stringMatching(/^info GET \/time 200 /)]);
+    expect(server.logLines).toEqual([expect.stringMatching(/^info request {"method":"GET","path":"\/time","status":200,"durationMs":/)]);
   });
 });
 

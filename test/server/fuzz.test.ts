@@ -119,14 +119,14 @@ function envelopeOf(answer: RawAnswer): { status: number; code: number | undefin
 
 describe('malformed HTTP and stalled requests (raw sockets)', () => {
   const malformed: Array<[string, string]> = [
-    ['an unknown method', 'FOO /time HTTP/1.1\r\nHost: x\r\n\r\n'],
-    ['a header name with a space', 'GET /time HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n'],
+    ['an unknown method', 'FOO /time HTTP/1.1\r\nHost: localhost\r\n\r\n'],
+    ['a header name with a space', 'GET /time HTTP/1.1\r\nHost: localhost\r\nBad Header: 1\r\n\r\n'],
     ['no Host on HTTP/1.1', 'GET /time HTTP/1.1\r\n\r\n'],
-    ['headers over 16 KiB', `GET /time HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`],
-    ['a bad HTTP version', 'GET /time HTTP/9.Q\r\nHost: x\r\n\r\n'],
-    ['a NUL in a header value', 'GET /time HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n'],
-    ['a malformed chunk size', 'POST /channels/c/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
-    ['both Content-Length and chunked', 'POST /time HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+    ['headers over 16 KiB', `GET /time HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`],
+    ['a bad HTTP version', 'GET /time HTTP/9.Q\r\nHost: localhost\r\n\r\n'],
+    ['a NUL in a header value', 'GET /time HTTP/1.1\r\nHost: localhost\r\nX-A: a\u0000b\r\n\r\n'],
+    ['a malformed chunk size', 'POST /channels/c/messages HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
+    ['both Content-Length and chunked', 'POST /time HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
   ];
 
   test.each(malformed)('%s gets a 4xx in Ably\'s envelope with a code, never Fastify\'s default body', async (_name, request) => {
@@ -154,8 +154,8 @@ describe('malformed HTTP and stalled requests (raw sockets)', () => {
 
   test(`connections stalled mid-body or mid-headers are answered 408 (40800) and closed after the ${REQUEST_TIMEOUT_MS} ms request timeout`, async () => {
     const stalls = [
-      ...Array.from({ length: 10 }, () => ['POST /channels/c/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":']),
-      ...Array.from({ length: 10 }, () => ['GET /time HTTP/1.1\r\nHost: x\r\nX-Slow: ']),
+      ...Array.from({ length: 10 }, () => ['POST /channels/c/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":']),
+      ...Array.from({ length: 10 }, () => ['GET /time HTTP/1.1\r\nHost: localhost\r\nX-Slow: ']),
     ];
     const answers = await Promise.all(stalls.map((chunks) => rawExchange(chunks)));
     const stillOpenPastTimeout = answers.filter((answer) => answer.closedAfterMs > REQUEST_TIMEOUT_MS * 10).length;

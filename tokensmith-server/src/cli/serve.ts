@@ -1,6 +1,7 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ConfigurationError, TokensmithError } from 'tokensmith';
-import { DEMO_CREDENTIALS, lineLogger, startAuthServer, type AuthServer } from '../server';
+import { DEMO_CREDENTIALS, SERVER_LOG_LEVELS, startAuthServer, streamLogger, type AuthServer, type ServerLogFormat, type ServerLogLevel, type StreamLogger } from '../server';
+import { resolveAllowedHosts } from '../server/lib/host-check';
 
 /** Options of `tokensmith serve`, as commander parses them. */
 interface ServeOptions {
@@ -8,14 +9,24 @@ interface ServeOptions {
   port: number;
   config?: string;
   admin: boolean;
+  allowedHost: string[];
+  logLevel: ServerLogLevel;
+  logFormat: ServerLogFormat;
 }
+
+/** Environment variable for `--log-level` (the flag wins). */
+export const LOG_LEVEL_ENV = 'TOKENSMITH_LOG_LEVEL';
+/** Environment variable for `--log-format` (the flag wins). */
+export const LOG_FORMAT_ENV = 'TOKENSMITH_LOG_FORMAT';
 
 const FORCED_EXIT_MS = 5_000;
 
 /**
- * Adds `tokensmith serve [--host] [--port] [--config FILE] [--admin]`: runs the local auth server
- * until SIGINT or SIGTERM. The first stdout line is `listening on http://HOST:PORT` (the real port
- * when `--port 0`); without `--config` the demo credentials follow. Request log lines go to stderr.
+ * Adds `tokensmith serve [--host] [--port] [--config FILE] [--admin] [--allowed-host NAME…]
+ * [--log-level LEVEL] [--log-format text|json]`: runs the local auth server until SIGINT or
+ * SIGTERM. The first stdout line, the only listening line, is `listening on http://HOST:PORT`
+ * (the real port when `--port 0`); without `--config` the demo credentials follow. Log lines go
+ * to stderr, batched: at the default level `warn` only errors; at `info` one line per request.
  * An address it cannot listen on is an error naming the flag that fixes it (`try --port 0`); on a
  * host other than loopback, `--admin` or the demo credentials print a warning to stderr first.
  *
@@ -32,10 +43,20 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 8080)
     .option('--config <file>', 'JSON config file (fields: docs/server.md, "Config")')
     .option('--admin', 'enable the /_admin test controls (never on a shared network)', false)
+    .option('--allowed-host <name>', 'also answer requests for this Host name (repeatable; ".example.test" covers subdomains); others get 403', collect, [])
+    .addOption(
+      new Option('--log-level <level>', 'least severe log line written to stderr; info adds one line per request')
+        .choices(SERVER_LOG_LEVELS)
+        .env(LOG_LEVEL_ENV)
+        .default('warn'),
+    )
+    .addOption(new Option('--log-format <format>', 'log lines as text, or JSON lines for machines').choices(['text', 'json']).env(LOG_FORMAT_ENV).default('text'))
     .action(async (options: ServeOptions) => {
       const exposed = exposureWarning(options);
       if (exposed !== undefined) process.stderr.write(exposed);
-      const server = await startServer(options);
+      const logger = streamLogger({ level: options.logLevel, format: options.logFormat });
+      process.once('exit', () => logger.flush());
+      const server = await startServer(options, logger);
       process.stdout.write(`listening on ${server.url}\n`);
       if (options.config === undefined) process.stdout.write(demoCredentialsText(server.url));
       if (options.admin) process.stdout.write(`test controls: ${server.url}/_admin\n`);
@@ -43,13 +64,23 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-async function startServer(options: ServeOptions): Promise<AuthServer> {
+function collect(value: string, previous: string[]): string[] {
+  try {
+    resolveAllowedHosts([value]);
+  } catch {
+    throw new InvalidArgumentError('must be a host name such as dev.example.test (or .example.test for its subdomains), without scheme or port');
+  }
+  return [...previous, value];
+}
+
+async function startServer(options: ServeOptions, logger: StreamLogger): Promise<AuthServer> {
   try {
     return await startAuthServer({
       host: options.host,
       port: options.port,
       admin: options.admin,
-      logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
+      logger,
+      ...(options.allowedHost.length === 0 ? {} : { allowedHosts: options.allowedHost }),
       ...(options.config === undefined ? {} : { config: options.config }),
     });
   } catch (error) {

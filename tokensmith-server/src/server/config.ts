@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseCapability, type CapabilityInput, TokensmithError } from 'tokensmith';
 import { assertValidCapability, type CapabilityMap } from './ably/capability-rules';
 import { DEFAULT_CORS_CONFIG, resolveCorsConfig, type CorsConfig } from './lib/cors';
+import { DEFAULT_ALLOWED_HOSTS, resolveAllowedHosts, type AllowedHosts } from './lib/host-check';
 import { invalidOption, positiveInteger } from './lib/checks';
 import {
   DEFAULT_METQUAY_SERVER_CONFIG,
@@ -83,6 +84,12 @@ export interface ServerConfig {
   limits: ServerLimitsConfig;
   /** Which browser origins may call the Ably and Metquay routes (never the test controls). */
   cors: CorsConfig;
+  /**
+   * Host names the server answers for besides its own (loopback names, IP literals, the host it
+   * listens on): exact names, `.example.test` for a name and its subdomains, or `true` for any.
+   * Other `Host` values get 403 (DNS rebinding protection). Default none.
+   */
+  allowedHosts: AllowedHosts;
 }
 
 /** What callers pass: any part of {@link ServerConfig}. */
@@ -95,6 +102,8 @@ export interface ServerConfigInput {
   limits?: Partial<ServerLimitsConfig>;
   /** Allowed browser origins. Default any (`'*'`), as Ably's public REST. */
   cors?: Partial<CorsConfig>;
+  /** Host names answered besides the server's own. Default none. */
+  allowedHosts?: AllowedHosts;
 }
 
 /** Every default. It has no credentials: without keys or clients nothing authenticates. */
@@ -119,6 +128,7 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
   metquay: { ...DEFAULT_METQUAY_SERVER_CONFIG },
   limits: { bodyLimitBytes: 64 * 1024, requestLogSize: 1_000, requestTimeoutMs: 30_000 },
   cors: { ...DEFAULT_CORS_CONFIG },
+  allowedHosts: DEFAULT_ALLOWED_HOSTS,
 });
 
 /** A key after checking: its public name, its secret and its parsed capability. */
@@ -139,6 +149,7 @@ export interface ResolvedServerConfig {
   metquay: ResolvedMetquayServerConfig;
   limits: ServerLimitsConfig;
   cors: CorsConfig;
+  allowedHosts: AllowedHosts;
 }
 
 const KEY_PATTERN = /^([^:.\s]+\.[^:\s]+):([^\s]+)$/;
@@ -159,7 +170,7 @@ const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize', 'requestTimeoutMs'] a
  */
 export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServerConfig {
   if (!isPlainObject(input)) throw invalidOption('config must be an object');
-  rejectUnknown(input, ['ably', 'metquay', 'limits', 'cors'], 'config');
+  rejectUnknown(input, ['ably', 'metquay', 'limits', 'cors', 'allowedHosts'], 'config');
   const ablyInput = section(input.ably, 'ably');
   const limitsInput = section(input.limits, 'limits');
   rejectUnknown(ablyInput, ['keys', ...ABLY_NUMBERS], 'ably');
@@ -171,7 +182,13 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServ
   if (ably.defaultTtlMs > ably.maxTtlMs) throw invalidOption('ably.defaultTtlMs must not exceed ably.maxTtlMs');
   const corsInput = section(input.cors, 'cors');
   rejectUnknown(corsInput, ['allowedOrigins'], 'cors');
-  return { ably: { ...ably, keys: resolveKeys(ably.keys) }, metquay: resolveMetquay(input.metquay), limits, cors: resolveCors(corsInput) };
+  return {
+    ably: { ...ably, keys: resolveKeys(ably.keys) },
+    metquay: resolveMetquay(input.metquay),
+    limits,
+    cors: resolveCors(corsInput),
+    allowedHosts: asConfigError(() => resolveAllowedHosts(input.allowedHosts)),
+  };
 }
 
 /**
@@ -236,8 +253,13 @@ function resolveMetquay(value: unknown): ResolvedMetquayServerConfig {
 }
 
 function resolveCors(value: Record<string, unknown>): CorsConfig {
+  return asConfigError(() => resolveCorsConfig(value as Partial<CorsConfig>));
+}
+
+/** Runs a section's own check, its TypeError becoming a 40003 naming the field. */
+function asConfigError<T>(check: () => T): T {
   try {
-    return resolveCorsConfig(value as Partial<CorsConfig>);
+    return check();
   } catch (error) {
     if (error instanceof TypeError) throw invalidOption(error.message, error);
     throw error;

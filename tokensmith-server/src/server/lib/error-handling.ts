@@ -97,15 +97,3 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
   }
   void sendAblyError(request, reply, clientError);
 }
-
-/**
- * HTTP/1.1 requires `Host`. Node refuses a request without one with a bare 400 and no body, so the
- * server turns that check off (`requireHostHeader: false`) and makes it here, in the envelope.
- */
-export function installHostCheck(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.raw.httpVersion !== '1.1' || request.headers.host !== undefined) return;
-    reply.header('connection', 'close');
-    return sendAblyError(request, reply, new TokensmithError(40000, 'the Host header is required in HTTP/1.1'));
-  });
-}
