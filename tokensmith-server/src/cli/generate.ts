@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { GENERATOR_JAR_ENV, generateClient } from '../generate';
+import { CACHE_DIR_ENV, GENERATOR_JAR_ENV } from '../generate/generator-jar';
 import { processIo, type CliIo } from './io';
 
 /** Options of `tokensmith generate`, as commander parses them. */
@@ -31,9 +31,15 @@ export function registerGenerateCommand(program: Command, io: CliIo = processIo(
     .requiredOption('--name <name>', 'base name of the generated files (<name>.ts, <name>.security.ts)')
     .requiredOption('--out <dir>', 'folder to write into (created when missing)')
     .option('--docs', 'also write markdown API docs to <out>/docs/<name>/ (needs Java and the openapi-generator jar)', false)
-    .option('--generator-jar <file>', `the openapi-generator jar for --docs (default: $${GENERATOR_JAR_ENV}, ./.generator/, ~/.m2)`)
+    .option(
+      '--generator-jar <file>',
+      `the openapi-generator jar for --docs (default: $${GENERATOR_JAR_ENV}, ./.generator/, the user cache ($${CACHE_DIR_ENV}), ~/.m2; else fetched once through Maven)`,
+    )
     .action(async (options: GenerateOptions) => {
+      // Loaded here: code generation's modules (and its optional peers) are not serve's to load.
+      const { generateClient } = await import('../generate');
       const written = await generateClient({
+        onFetchGenerator: (message) => process.stderr.write(`${message}\n`),
         spec: options.spec,
         name: options.name,
         outDir: options.out,

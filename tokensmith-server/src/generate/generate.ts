@@ -1,8 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { findGeneratorJar, writeDocs } from './docs';
+import { writeDocs } from './docs';
+import { findGeneratorJar } from './generator-jar';
 import { generatedHeader, loadSpecDocument } from './document';
 import { GenerateError } from './errors';
+import { loadOpenapiTypescript } from './optional-deps';
 import { renderSecurityMap } from './security-map';
 import { checkSecurity } from './supported-security';
 import { renderTypes } from './types';
@@ -19,6 +21,8 @@ export interface GenerateClientOptions {
   docs?: boolean;
   /** The openapi-generator jar for `docs`; found by {@link findGeneratorJar} when absent. */
   generatorJar?: string;
+  /** Told when the generator jar is being fetched through Maven (once per user; it takes a while). */
+  onFetchGenerator?: (message: string) => void;
   /** How the generated headers name the command; default `tokensmith generate`. */
   command?: string;
   /** How messages and headers name the spec; default its path relative to the working directory. */
@@ -41,6 +45,8 @@ export async function generateClient(options: GenerateClientOptions): Promise<st
   if (!NAME.test(name)) {
     throw new GenerateError('invalid-argument', '--name must be a file name of letters, digits, "_", "-" or "." (e.g. petstore)');
   }
+  // Before the spec is read: a missing dependency is the first thing to fix.
+  await loadOpenapiTypescript();
   const label = options.specLabel ?? (path.relative(process.cwd(), path.resolve(spec)) || spec);
   const header = generatedHeader(options.command ?? 'tokensmith generate', label);
   const doc = await loadSpecDocument(spec, label);
@@ -49,7 +55,9 @@ export async function generateClient(options: GenerateClientOptions): Promise<st
     return renderSecurityMap(doc, header);
   });
   const types = await renderTypes(path.resolve(spec), header, label);
-  const generatorJar = options.docs ? findGeneratorJar(options.generatorJar) : undefined;
+  const generatorJar = options.docs
+    ? findGeneratorJar(options.generatorJar, process.env, process.cwd(), options.onFetchGenerator ? { onFetch: options.onFetchGenerator } : {})
+    : undefined;
 
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, `${name}.ts`), types);

@@ -7,4 +7,14 @@ export { renderTypes } from './types';
 export { renderSecurityMap } from './security-map';
 export { checkSecurity } from './supported-security';
 export { renderValidation } from './validation';
-export { FETCH_GENERATOR_COMMAND, GENERATOR_JAR_ENV, GENERATOR_VERSION, findGeneratorJar, writeDocs, type DocsOptions } from './docs';
+export { writeDocs, type DocsOptions } from './docs';
+export {
+  CACHE_DIR_ENV,
+  FETCH_GENERATOR_COMMAND,
+  GENERATOR_JAR_ENV,
+  GENERATOR_VERSION,
+  findGeneratorJar,
+  tokensmithCacheDir,
+  type FindGeneratorJarOptions,
+} from './generator-jar';
+export { GENERATE_INSTALL_COMMAND } from './optional-deps';

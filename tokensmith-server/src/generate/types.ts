@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { GenerateError } from './errors';
+import { loadOpenapiTypescript } from './optional-deps';
 
 /**
  * The spec's `paths` and `components` as TypeScript types, for openapi-fetch's `createClient<paths>`.
@@ -8,7 +9,7 @@ import { GenerateError } from './errors';
  * first use: it brings the TypeScript compiler, seconds of start-up no other command should pay.
  */
 export async function renderTypes(file: string, header: string, label = file): Promise<string> {
-  const { default: openapiTS, astToString } = await import('openapi-typescript');
+  const { default: openapiTS, astToString } = await loadOpenapiTypescript();
   const printError = console.error;
   console.error = () => {};
   try {
