@@ -70,8 +70,14 @@ beforeAll(() => {
   project = emptyProject(scratch, 'consumer');
   npmInstall(project, [tarballs.tokensmith], ['--engine-strict']);
   alone = footprint(project);
-  // The companion brings typescript as openapi-typescript's peer; @types/node for the snippets.
-  npmInstall(project, [tarballs.tokensmith, tarballs.server, `typescript@${repoVersion('typescript')}`, `@types/node@${repoVersion('@types/node')}`]);
+  // generate's optional peers (openapi-typescript, typescript); @types/node for the snippets.
+  npmInstall(project, [
+    tarballs.tokensmith,
+    tarballs.server,
+    `openapi-typescript@${repoVersion('openapi-typescript')}`,
+    `typescript@${repoVersion('typescript')}`,
+    `@types/node@${repoVersion('@types/node')}`,
+  ]);
   process.stdout.write(`tarball scratch install ready in ${Date.now() - started} ms\n`);
 });
 afterAll(() => {
