@@ -1,5 +1,4 @@
 import Fastify from 'fastify';
-import { createRedactingLogger } from 'tokensmith';
 import { AblyApps } from './ably/apps';
 import { authenticate } from './ably/authenticate';
 import { ablyRoutes } from './ably/routes';
@@ -15,7 +14,7 @@ import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from 
 import { hostMatcher, installHostCheck, resolveAllowedHosts, type AllowedHosts } from './lib/host-check';
 import { invalidOption } from './lib/checks';
 import { addressText, listenOn } from './lib/listen';
-import { createScrubber, installErrorBodyScrubbing } from './lib/scrub';
+import { createScrubber, installErrorBodyScrubbing, scrubbingLogger } from './lib/scrub';
 import { installQueryCoercion } from './lib/query-coercion';
 import { addMsgpackParser } from './lib/wire';
 import type { ServerLogger } from './logger';
@@ -96,7 +95,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     return combined;
   };
   const scrub = createScrubber(allSecrets);
-  const logger = createRedactingLogger(options.logger, allSecrets);
+  const logger = scrubbingLogger(options.logger, scrub);
   const requestLines = options.logger !== undefined && (options.logger.isLevelEnabled?.('info') ?? true);
   const requestTimeoutMs = config.limits.requestTimeoutMs;
   const faults = new FaultInjector();
