@@ -16,10 +16,9 @@ export async function startCliServer(args: readonly string[]): Promise<ServerPro
   const cli = fileURLToPath(new URL('../../tokensmith-server/src/cli/main.ts', import.meta.url));
   const logFile = path.join(os.tmpdir(), `tokensmith-bench-serve-${process.pid}-${Date.now()}.log`);
   const stderr = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', stderr],
-    env: { ...process.env, TOKENSMITH_LOG_LEVEL: '', TOKENSMITH_LOG_FORMAT: '' },
-  });
+  // The level comes from the arguments alone, not from a variable the caller happens to have set.
+  const { TOKENSMITH_LOG_LEVEL: _level, TOKENSMITH_LOG_FORMAT: _format, ...env } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', stderr], env });
   closeSync(stderr);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

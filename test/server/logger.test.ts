@@ -1,21 +1,29 @@
 import { streamLogger, type ServerLogLevel } from '../../tokensmith-server/src/server';
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 function recorded(options: Parameters<typeof streamLogger>[0] = {}) {
   const writes: string[] = [];
   return { writes, logger: streamLogger({ write: (chunk) => writes.push(chunk), ...options }) };
 }
 
 describe('streamLogger', () => {
-  test('lines of one event-loop turn go out in one write, at the end of the turn', async () => {
-    const { writes, logger } = recorded({ level: 'info' });
-    logger.info({ status: 200 }, 'request');
-    logger.warn({}, 'careful');
-    logger.error({ detail: 'x' }, 'broken');
-    expect(writes).toEqual([]);
-    await nextTurn();
-    expect(writes).toEqual(['info request status=200\nwarn careful\nerror broken detail=x\n']);
+  test('lines within 50 ms of the first go out in one write, 50 ms after it', () => {
+    jest.useFakeTimers();
+    try {
+      const { writes, logger } = recorded({ level: 'info' });
+      logger.info({ status: 200 }, 'request');
+      jest.advanceTimersByTime(30);
+      logger.warn({}, 'careful');
+      logger.error({ detail: 'x' }, 'broken');
+      jest.advanceTimersByTime(19);
+      expect(writes).toEqual([]);
+      jest.advanceTimersByTime(1);
+      expect(writes).toEqual(['info request status=200\nwarn careful\nerror broken detail=x\n']);
+      logger.info({}, 'later');
+      jest.advanceTimersByTime(50);
+      expect(writes).toEqual(['info request status=200\nwarn careful\nerror broken detail=x\n', 'info later\n']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test('flush() writes what is buffered at once; past 16 KiB a batch is written without waiting', () => {

@@ -29,21 +29,24 @@ export interface StreamLoggerOptions {
   write?: (chunk: string) => void;
 }
 
-/** A {@link ServerLogger} that batches its output; call `flush()` before the process exits. */
+/** A {@link ServerLogger} that batches its output (up to 50 ms); call `flush()` before the process exits. */
 export interface StreamLogger extends ServerLogger {
   isLevelEnabled(level: string): boolean;
   /** Writes what is buffered now. */
   flush(): void;
 }
 
-/** Buffered output is written at the end of the event-loop turn, or at once past this size. */
+/** Buffered output is written this long after its first line, or at once past {@link FLUSH_AT_CHARS}. */
+const FLUSH_AFTER_MS = 50;
 const FLUSH_AT_CHARS = 16 * 1024;
 const noop = (): void => {};
 
 /**
- * A logger writing one line per event, filtered by level and batched: lines gathered in one
- * event-loop turn go out in a single write, so a request log costs a string concatenation per
- * request, not a system call. Levels below `level` are no-op functions.
+ * A logger writing one line per event, filtered by level and batched: lines are gathered for up
+ * to 50 ms (or 16 KiB) and go out in a single write, so a request log costs a string
+ * concatenation per request, not a system call (stderr to a file or a pipe is a synchronous
+ * write). Levels below `level` are no-op functions. The timer does not keep the process alive:
+ * flush on exit.
  *
  * @example
  * ```ts
@@ -57,9 +60,10 @@ export function streamLogger(options: StreamLoggerOptions = {}): StreamLogger {
   const format = options.format === 'json' ? jsonLine : textLine;
   const write = options.write ?? ((chunk: string) => void process.stderr.write(chunk));
   let pending = '';
-  let scheduled = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = (): void => {
-    scheduled = false;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
     if (pending === '') return;
     const chunk = pending;
     pending = '';
@@ -74,10 +78,7 @@ export function streamLogger(options: StreamLoggerOptions = {}): StreamLogger {
       ? (fields: object, message?: string) => {
           pending += format(level, fields, message);
           if (pending.length >= FLUSH_AT_CHARS) flush();
-          else if (!scheduled) {
-            scheduled = true;
-            setImmediate(flush);
-          }
+          else if (timer === undefined) timer = setTimeout(flush, FLUSH_AFTER_MS).unref();
         }
       : noop;
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), isLevelEnabled: enabled, flush };

@@ -79,8 +79,9 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
   routeFor(app, 'GET /stats', operationSchemas, async (request, reply) => statsPage(request, reply, apps));
 
   // Stats count what the routes above answered, against the app the request belongs to.
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.url.startsWith('/time')) return;
+  // Callback style, not async: it runs on every response.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.url.startsWith('/time')) return done();
     const state = apps.forRequest(request);
     const succeeded = reply.statusCode < 400;
     const path = request.url.split('?')[0] ?? '';
@@ -88,6 +89,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
       ? (succeeded ? 'apiRequests.tokenRequests.succeeded' : 'apiRequests.tokenRequests.failed')
       : (succeeded ? 'apiRequests.all.succeeded' : 'apiRequests.all.failed');
     state.stats.count(counter, 1, state.clock.now());
+    done();
   });
 };
 
