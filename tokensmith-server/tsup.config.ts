@@ -18,7 +18,8 @@ const requireShim = {
 
 // The ESM build holds both entries, so the CLI and the API share one chunk (one copy of Fastify);
 // the CommonJS build is the API alone. `npm run build` empties dist/ first.
-const common = { sourcemap: false, target: 'node20', platform: 'node', removeNodeProtocol: false, external, noExternal: ['fastify'], treeshake: true } as const;
+// The metafiles name the bundled packages; the build turns them into dist/THIRD_PARTY_LICENSES.md.
+const common = { sourcemap: false, target: 'node20', platform: 'node', removeNodeProtocol: false, external, noExternal: ['fastify'], treeshake: true, metafile: true } as const;
 
 export default defineConfig([
   {
