@@ -34,7 +34,7 @@ const CHECKPOINTS = 10;
 /** Which parts run: the scaling rows (library-started server), the CLI rows, the memory soak. */
 const PARTS = new Set((process.env.BENCH_SERVER_PARTS ?? 'scaling,cli,memory').split(','));
 /** `tokensmith serve` as a user starts it, at its default log level and at info. */
-const CLI_WARMUP_SECONDS = Number(process.env.BENCH_CLI_WARMUP_SECONDS ?? 3);
+const CLI_WARMUP_SECONDS = Number(process.env.BENCH_CLI_WARMUP_SECONDS ?? SECONDS);
 const CLI_SERVERS = [
   { label: 'default level (warn)', args: [] as string[] },
   { label: 'level info, text lines', args: ['--log-level', 'info'] },
@@ -213,7 +213,8 @@ async function cliRows(bare: ServerProcess, figures: Record<string, unknown>): P
   try {
     const all = [bare, ...started];
     progress(`server: tokensmith serve as the CLI starts it, ${ROUNDS} round(s) of ${SECONDS} s, rotating with bare`);
-    // Longer than the scaling rows' warm-up: the CLI loads modules (and tsx compiles them) on first use.
+    // A discarded rotation first, longer than the scaling rows' warm-up: in every trial run the
+    // CLI servers' first round cost several times the later ones (JIT still optimising).
     for (const server of all) await load(server, { duration: CLI_WARMUP_SECONDS });
     const byServer: Round[][] = all.map(() => []);
     for (let round = 0; round < ROUNDS; round++) {
