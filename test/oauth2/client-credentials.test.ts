@@ -8,26 +8,11 @@ import {
   SystemClock,
   type OAuth2ClientCredentialsOptions,
 } from '../../src';
+import type { paths } from './api-paths';
 import { ALL_CLIENT_SECRETS, startOidcProvider, startTokensmithServer, type TokenServer } from './token-servers';
 
 // The OAuth2 client-credentials provider, through an openapi-fetch client and the spec-auth
 // engine, against two token servers: tokensmith's own and panva's oidc-provider 8.x.
-
-interface paths {
-  '/api/things': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    get: {
-      parameters: { query?: never; header?: never; path?: never; cookie?: never };
-      requestBody?: never;
-      responses: { 200: { headers: { [name: string]: unknown }; content: { 'application/json': { things: number[] } } } };
-    };
-    post: {
-      parameters: { query?: never; header?: never; path?: never; cookie?: never };
-      requestBody: { content: { 'application/json': { name: string } } };
-      responses: { 200: { headers: { [name: string]: unknown }; content: { 'application/json': { created: { name: string } } } } };
-    };
-  };
-}
 
 /** The security map `tokensmith generate` would write for a spec with this server's endpoints. */
 function securityFor(server: TokenServer) {
