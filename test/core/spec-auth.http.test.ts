@@ -168,7 +168,7 @@ describe('refused before the network', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const api = createClient<any>({ baseUrl: 'http://api.example.test', fetch: async (request: Request) => (sent.push(request.url), new Response('{}')) });
     api.use(createSpecAuth(security, { credentials }).middleware);
-    await expect(api.GET('/basic')).rejects.toMatchObject({ code: 40103 });
+    await expect(api.GET('/basic', {})).rejects.toMatchObject({ code: 40103 });
     expect(sent).toEqual([]);
   });
 });
