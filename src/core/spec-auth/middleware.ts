@@ -46,7 +46,7 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
       log.warn(where, 'credentials rejected; not retried because another middleware replaced the request after auth (register auth last)');
       return undefined;
     }
-    const authenticated = (await applyAll(copy, alternative, 0)) ?? copy;
+    const authenticated = (await applyAll(copy, alternative, 0, false)) ?? copy;
     keepAsReplayCopy(request, authenticated);
     await response.body?.cancel().catch(() => {});
     log.debug(where, 'credentials rejected; retrying once with renewed ones');
@@ -63,9 +63,12 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
         keepReplayCopy(request);
         return undefined;
       }
-      const applied = applyAll(request, alternative, 0);
-      if (applied instanceof Promise) return applied.then((next) => kept(request, next));
-      return kept(request, applied);
+      const applied = applyAll(request, alternative, 0, false);
+      if (applied === undefined) {
+        keepReplayCopy(request);
+        return undefined;
+      }
+      return applied instanceof Promise ? keptLater(request, applied) : kept(request, applied);
     },
     onResponse({ request, response, schemaPath, options: clientOptions }) {
       const plan = lookup(request.method, schemaPath);
@@ -101,22 +104,19 @@ function choose(plan: OperationPlan): PlannedAlternative | undefined {
   return undefined;
 }
 
-/** Applies schemes `from`… of `alternative` in order; the last Request any of them returned (or undefined). Synchronous while every provider is. */
-function applyAll(request: Request, alternative: PlannedAlternative, from: number): Request | undefined | Promise<Request | undefined> {
+/**
+ * Applies schemes `from`… of `alternative` in order to `request`; the last Request any of them
+ * returned (or undefined). Synchronous while every provider is. No closure is made on the
+ * synchronous path, so the warm path allocates nothing.
+ */
+function applyAll(request: Request, alternative: PlannedAlternative, from: number, replaced: boolean): Request | undefined | Promise<Request | undefined> {
   const { providers, uses } = alternative;
   let current = request;
-  let replaced = false;
   for (let i = from; i < providers.length; i++) {
     const result = providers[i]!.apply(current, uses[i]!);
-    if (result instanceof Promise) {
-      const base = current;
-      const wasReplaced = replaced;
-      return result.then(async (next) => {
-        const here = next instanceof Request ? next : base;
-        const rest = await applyAll(here, alternative, i + 1);
-        return rest ?? (next instanceof Request || wasReplaced ? here : undefined);
-      });
-    }
+    // Most providers set a header and return nothing: no class checks on that path.
+    if (result === undefined) continue;
+    if (result instanceof Promise) return continueAfter(result, current, alternative, i + 1, replaced);
     if (result instanceof Request) {
       current = result;
       replaced = true;
@@ -125,7 +125,16 @@ function applyAll(request: Request, alternative: PlannedAlternative, from: numbe
   return replaced ? current : undefined;
 }
 
+async function continueAfter(pending: Promise<void | Request>, current: Request, alternative: PlannedAlternative, next: number, replaced: boolean): Promise<Request | undefined> {
+  const result = await pending;
+  return result instanceof Request ? applyAll(result, alternative, next, true) : applyAll(current, alternative, next, replaced);
+}
+
 function kept(original: Request, next: Request | undefined): Request | undefined {
   keepReplayCopy(next ?? original);
   return next;
+}
+
+async function keptLater(original: Request, pending: Promise<Request | undefined>): Promise<Request | undefined> {
+  return kept(original, await pending);
 }
