@@ -187,6 +187,8 @@ describe('construction', () => {
 
   test('an operation none of whose alternatives is configured: 40003 naming operation and scheme', () => {
     const { cookieKey: _left, ...rest } = credentials;
+    // TypeScript already refuses this (the map is literal); construction refuses it for maps it cannot read.
+    // @ts-expect-error credentials.cookieKey is missing
     expect(() => createSpecAuth(security, { credentials: rest })).toThrow(
       expect.objectContaining({ code: 40003, message: expect.stringMatching(/GET \/cookie-key needs scheme "cookieKey"/) }),
     );
