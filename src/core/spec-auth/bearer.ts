@@ -62,13 +62,15 @@ export class BearerCredential extends Credential implements SchemeProvider<'bear
         request.headers.set('Authorization', this.#header(warm));
         return;
       }
-      return manager.getToken().then((token) => {
-        request.headers.set('Authorization', this.#header(token));
-      });
+      return this.#authorizeLater(request, manager.getToken());
     }
     const token = this.#source!();
-    if (typeof token === 'string') return setBearer(request, token);
-    return token.then((value) => setBearer(request, value));
+    return typeof token === 'string' ? setBearer(request, token) : setBearerLater(request, token);
+  }
+
+  /** Apart from `apply`, so its warm path makes no closure. */
+  async #authorizeLater(request: Request, pending: Promise<TokenLike>): Promise<void> {
+    request.headers.set('Authorization', this.#header(await pending));
   }
 
   #header(token: TokenLike): string {
@@ -86,3 +88,6 @@ function setBearer(request: Request, token: string): void {
   request.headers.set('Authorization', `Bearer ${token}`);
 }
 
+async function setBearerLater(request: Request, pending: Promise<string>): Promise<void> {
+  setBearer(request, await pending);
+}
