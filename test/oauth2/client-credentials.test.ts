@@ -105,6 +105,21 @@ describe.each([
     expect((await server.tokenRequests()) - before).toBe(2);
   });
 
+  test('expiry gives exactly 1 renewal with jest fake timers (Date faked; sockets keep real timers)', async () => {
+    jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      const { api } = clientFor(server);
+      const before = await server.tokenRequests();
+      expect((await api.GET('/api/things')).response.status).toBe(200);
+      jest.setSystemTime(Date.now() + 2 * 3600_000);
+      const answers = await Promise.all(Array.from({ length: 50 }, () => api.GET('/api/things')));
+      expect(answers.every((answer) => answer.response.status === 200)).toBe(true);
+      expect((await server.tokenRequests()) - before).toBe(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('a rejected token (401 invalid_token) is renewed and the request retried once, body intact', async () => {
     const { api, provider } = clientFor(server);
     const first = await api.POST('/api/things', { body: { name: 'first' } });
