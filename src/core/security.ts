@@ -10,11 +10,16 @@ import { InvalidArgumentError } from './errors';
 export type AuthScheme = 'basic' | 'bearer';
 
 /**
- * Generated map from `"METHOD /path/template"` to the operation's security alternatives; each
- * alternative lists scheme names; `[]` means no auth, an alternative `[]` means no auth is also
- * accepted.
+ * One security alternative: the spec's requirement object (`{ schemeName: [scopes] }`, as
+ * `tokensmith generate` writes it now) or the older list of scheme names. Empty means no auth.
  */
-export type OperationSecurity = Readonly<Record<string, readonly (readonly string[])[]>>;
+export type SecurityAlternative = Readonly<Record<string, readonly string[]>> | readonly string[];
+
+/**
+ * Generated map from `"METHOD /path/template"` to the operation's security alternatives, any one
+ * of which will do; `[]` means no auth, an empty alternative means no auth is also accepted.
+ */
+export type OperationSecurity = Readonly<Record<string, readonly SecurityAlternative[]>>;
 
 /** Generated `components.securitySchemes` (only `type: 'http'` basic and bearer are used). */
 export type SecuritySchemes = Readonly<Record<string, { readonly type: string; readonly scheme?: string }>>;
@@ -74,7 +79,7 @@ export function compileSecurity(operationSecurity: OperationSecurity, securitySc
 
 function compileOperation(
   operation: string,
-  alternatives: readonly (readonly string[])[],
+  alternatives: readonly SecurityAlternative[],
   schemes: SecuritySchemes,
   shared: Map<string, OperationAuth>,
 ): OperationAuth | null {
@@ -83,10 +88,12 @@ function compileOperation(
   const allowed: AuthScheme[] = [];
   let optional = false;
   for (const alternative of alternatives) {
-    if (alternative.length === 0) optional = true;
+    if (!alternative || typeof alternative !== 'object') throw invalid(`operationSecurity "${operation}" must list objects of scheme names`);
+    const names = Array.isArray(alternative) ? (alternative as readonly string[]) : Object.keys(alternative);
+    if (names.length === 0) optional = true;
     // An alternative needing two schemes at once cannot fit one Authorization header.
-    if (alternative.length !== 1) continue;
-    const scheme = httpScheme(operation, alternative[0] as string, schemes);
+    if (names.length !== 1) continue;
+    const scheme = httpScheme(operation, names[0] as string, schemes);
     if (scheme && !allowed.includes(scheme)) allowed.push(scheme);
   }
   if (allowed.length === 0 && !optional) {

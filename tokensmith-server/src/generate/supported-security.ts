@@ -3,69 +3,78 @@ import { GenerateError } from './errors';
 import { listOperations } from './operations';
 import { resolveRef } from './refs';
 
+/** An operation none of whose security alternatives tokensmith can send. */
+export interface UnsupportedOperation {
+  /** `"METHOD /path/template"`, as the security map keys it. */
+  operation: string;
+  /** For each alternative, in the spec's order, the first scheme that cannot be sent and why. */
+  blockers: { scheme: string; problem: string }[];
+}
+
 /**
- * Refuses a spec whose security tokensmith could not honour at run time: an operation that names
- * an undeclared scheme, or one that can only be called with a scheme tokensmith cannot send
- * (anything but http basic and bearer, or two schemes at once). An operation that also accepts
- * basic, bearer or no auth passes: the middleware uses that alternative.
+ * Why tokensmith's auth cannot apply `scheme` at run time, or `undefined` when it can: http basic
+ * and bearer, apiKey in a header, the query or a cookie, oauth2 (any flow), openIdConnect and
+ * mutualTLS are applied; any other http scheme (digest, hoba, …) or an incomplete declaration is not.
  *
- * These are the same rules the auth middleware applies when it compiles the map, checked here so
- * the user hears about them when generating, with advice, rather than when a client is built.
+ * The same rules as the auth engine's, kept here as one pure function so it can be swapped for the
+ * engine's own export once both live in the root package.
  */
-export function checkSecurity(doc: OpenApiDocument): void {
+export function schemeProblem(scheme: SecuritySchemeObject | undefined): string | undefined {
+  switch (scheme?.type) {
+    case 'http': {
+      const kind = typeof scheme.scheme === 'string' ? scheme.scheme.toLowerCase() : '';
+      if (kind === 'basic' || kind === 'bearer') return undefined;
+      return `http scheme ${JSON.stringify(scheme.scheme ?? null)}: tokensmith sends http basic and bearer only`;
+    }
+    case 'apiKey':
+      if (typeof scheme.name === 'string' && scheme.name !== '' && ['header', 'query', 'cookie'].includes(scheme.in ?? '')) return undefined;
+      return 'apiKey needs a "name" and "in" of header, query or cookie';
+    case 'oauth2':
+      if (scheme.flows && typeof scheme.flows === 'object' && Object.keys(scheme.flows).length > 0) return undefined;
+      return 'oauth2 declares no "flows"';
+    case 'openIdConnect':
+      if (typeof scheme.openIdConnectUrl === 'string' && scheme.openIdConnectUrl !== '') return undefined;
+      return 'openIdConnect has no "openIdConnectUrl"';
+    case 'mutualTLS':
+      return undefined;
+    default:
+      return `type ${JSON.stringify(scheme?.type ?? null)} is not an OpenAPI security scheme type`;
+  }
+}
+
+/**
+ * Every operation whose security tokensmith cannot meet: it lists alternatives and each names a
+ * scheme {@link schemeProblem} refuses. An operation with one usable alternative (or `{}`, or
+ * `security: []`) is fine: the auth uses that alternative. A scheme name that
+ * `components.securitySchemes` does not declare makes the spec invalid, a {@link GenerateError}.
+ */
+export function findUnsupportedOperations(doc: OpenApiDocument): UnsupportedOperation[] {
   const declared = doc.components?.securitySchemes ?? {};
+  const unsupported: UnsupportedOperation[] = [];
   for (const { key, operation } of listOperations(doc)) {
     const requirements = operation.security ?? doc.security ?? [];
     if (!Array.isArray(requirements)) throw new GenerateError('spec-invalid', `operation "${key}": "security" must be a list`);
-    let usable = requirements.length === 0;
-    let blocker: { name: string; scheme: SecuritySchemeObject } | undefined;
-    let needsTwo = false;
+    const blockers: UnsupportedOperation['blockers'] = [];
     for (const requirement of requirements) {
-      const names = Object.keys(requirement ?? {});
-      for (const name of names) {
+      if (!requirement || typeof requirement !== 'object' || Array.isArray(requirement)) {
+        throw new GenerateError('spec-invalid', `operation "${key}": each "security" entry must be an object of scheme names`);
+      }
+      let blocker: UnsupportedOperation['blockers'][number] | undefined;
+      for (const name of Object.keys(requirement)) {
         if (declared[name] === undefined) {
           throw new GenerateError('spec-invalid', `operation "${key}" names security scheme "${name}", which components.securitySchemes does not declare`);
         }
+        const problem = schemeProblem(resolveRef(doc, declared[name]) as SecuritySchemeObject);
+        if (problem !== undefined) blocker ??= { scheme: name, problem };
       }
-      if (names.length === 0) usable = true;
-      else if (names.length > 1) needsTwo = true;
-      else {
-        const scheme = resolveRef(doc, declared[names[0]!]) as SecuritySchemeObject;
-        if (isSupported(scheme)) usable = true;
-        else blocker ??= { name: names[0]!, scheme };
-      }
+      if (blocker) blockers.push(blocker);
     }
-    if (usable) continue;
-    if (blocker) throw new GenerateError('security-unsupported', unsupportedMessage(key, blocker.name, blocker.scheme));
-    if (needsTwo) {
-      throw new GenerateError(
-        'security-unsupported',
-        `operation "${key}" needs two security schemes at once, and tokensmith sends one Authorization header: give it a single-scheme alternative (http basic or bearer)`,
-      );
-    }
+    if (requirements.length > 0 && blockers.length === requirements.length) unsupported.push({ operation: key, blockers });
   }
+  return unsupported;
 }
 
-function isSupported(scheme: SecuritySchemeObject): boolean {
-  const kind = scheme?.scheme?.toLowerCase();
-  return scheme?.type === 'http' && (kind === 'basic' || kind === 'bearer');
-}
-
-/** One line: which operation, which scheme and type, why tokensmith cannot send it, what to do. */
-function unsupportedMessage(operation: string, name: string, scheme: SecuritySchemeObject): string {
-  const what = `operation "${operation}" accepts only security scheme "${name}"`;
-  const alternative = 'add an http bearer or basic alternative to its security if the API accepts one';
-  switch (scheme?.type) {
-    case 'apiKey':
-      return `${what} (type apiKey, a key in ${scheme.in ?? 'a'} ${scheme.in === 'query' ? 'parameter' : 'field'} "${scheme.name ?? '?'}"), which tokensmith does not send: set the key with your own openapi-fetch middleware, or ${alternative}`;
-    case 'oauth2':
-    case 'openIdConnect':
-      return `${what} (type ${scheme.type}), which tokensmith does not run: if the API takes the access token as "Authorization: Bearer", declare the scheme as { type: http, scheme: bearer } and supply the token from a TokenManager, or ${alternative}`;
-    case 'mutualTLS':
-      return `${what} (type mutualTLS): a client certificate goes on the TLS connection (your fetch's dispatcher), not in a header, so tokensmith has nothing to send; ${alternative}`;
-    case 'http':
-      return `${what} (type http, scheme ${scheme.scheme ?? '(none)'}): tokensmith sends http basic and bearer only; ${alternative}`;
-    default:
-      return `${what}, of type ${JSON.stringify(scheme?.type ?? null)}, which is not an OpenAPI security scheme type tokensmith knows; ${alternative}`;
-  }
+/** One line per operation: `GET /x: "digestAuth" (http scheme "digest": …)`, alternatives joined by "; or ". */
+export function describeUnsupported(entry: UnsupportedOperation): string {
+  return `${entry.operation}: ${entry.blockers.map(({ scheme, problem }) => `"${scheme}" (${problem})`).join('; or ')}`;
 }
