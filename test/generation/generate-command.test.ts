@@ -140,7 +140,7 @@ const refused: [string, GenerateFailure, RegExp][] = [
   [job('a $ref to nothing', { spec: write('api.yaml', stringify(spec()).replace('#/components/parameters/item_id', '#/components/parameters/missing')) }), 'spec-invalid', /\$ref "#\/components\/parameters\/missing" points to nothing/],
   [job('a $ref to another file', { spec: write('api.yaml', stringify(spec()).replace('#/components/parameters/item_id', 'common.yaml#/item_id')) }), 'spec-invalid', /points outside the file; bundle the spec/],
   [job('an undeclared scheme', { spec: write('api.yaml', stringify(spec({ security: [{ nobody: [] }] }))) }), 'spec-invalid', /names security scheme "nobody", which components.securitySchemes does not declare/],
-  [strict, 'security-unsupported', /--strict: 3 operations have no security requirement tokensmith can send, so nothing was written: GET \/digest: "digest" \(http scheme "digest": .*\) \| POST \/hoba-or-broken-key: "hoba" .*; or "broken" \(apiKey needs a "name" and "in" of header, query or cookie\) \| GET \/and-with-digest: "digest"/],
+  [strict, 'security-unsupported', /--strict: 3 operations have no security requirement tokensmith can send, so nothing was written: GET \/digest: "digest" \(http scheme "digest" is not supported .*\) \| POST \/hoba-or-broken-key: "hoba" .*; or "broken" \(apiKey "in" must be header, query or cookie\) \| GET \/and-with-digest: "digest"/],
   [job('an invalid document', { spec: write('api.yaml', stringify(spec({ paths: { '/health': { get: { responses: 'none' } } } }))) }), 'spec-invalid', /api\.yaml is not a valid OpenAPI document: .+/],
   [job('--docs with a jar path that does not exist', { spec: write('api.yaml', stringify(spec())), docs: true, generatorJar: path.join(dir, 'missing.jar') }), 'generator-missing', new RegExp(`missing\\.jar, which is not a file; fetch the jar with \`${FETCH_GENERATOR_COMMAND.replace(/[.]/g, '\\.')}\``)],
   [job('a --name that is not a file name', { spec: write('api.yaml', stringify(spec())), name: '../evil' }), 'invalid-argument', /--name must be a file name/],
@@ -177,15 +177,15 @@ describe('operations tokensmith cannot authenticate: never all or nothing', () =
       ok: true,
       written: ['api.ts', 'api.security.ts'],
       unsupported: [
-        { operation: 'GET /digest', blockers: [{ scheme: 'digest', problem: 'http scheme "digest": tokensmith sends http basic and bearer only' }] },
+        { operation: 'GET /digest', blockers: [{ scheme: 'digest', problem: 'http scheme "digest" is not supported (only basic and bearer)' }] },
         {
           operation: 'POST /hoba-or-broken-key',
           blockers: [
-            { scheme: 'hoba', problem: 'http scheme "HOBA": tokensmith sends http basic and bearer only' },
-            { scheme: 'broken', problem: 'apiKey needs a "name" and "in" of header, query or cookie' },
+            { scheme: 'hoba', problem: 'http scheme "HOBA" is not supported (only basic and bearer)' },
+            { scheme: 'broken', problem: 'apiKey "in" must be header, query or cookie' },
           ],
         },
-        { operation: 'GET /and-with-digest', blockers: [{ scheme: 'digest', problem: 'http scheme "digest": tokensmith sends http basic and bearer only' }] },
+        { operation: 'GET /and-with-digest', blockers: [{ scheme: 'digest', problem: 'http scheme "digest" is not supported (only basic and bearer)' }] },
       ],
     });
   });
@@ -194,8 +194,8 @@ describe('operations tokensmith cannot authenticate: never all or nothing', () =
     const security = readFileSync(path.join(jobs.get(listed)!.outDir, 'api.security.ts'), 'utf8');
     const comment = security.slice(security.indexOf('/*\n'), security.indexOf(' */\n'));
     expect(comment).toContain('3 operations have no security requirement tokensmith can send');
-    expect(comment).toContain(' *   GET /digest: "digest" (http scheme "digest": tokensmith sends http basic and bearer only)\n');
-    expect(comment).toContain(' *   POST /hoba-or-broken-key: "hoba" (http scheme "HOBA": tokensmith sends http basic and bearer only); or "broken" (apiKey needs');
+    expect(comment).toContain(' *   GET /digest: "digest" (http scheme "digest" is not supported (only basic and bearer))\n');
+    expect(comment).toContain(' *   POST /hoba-or-broken-key: "hoba" (http scheme "HOBA" is not supported (only basic and bearer)); or "broken" (apiKey "in" must be');
     expect(comment).not.toContain('/digest-or-basic');
     expect(comment).not.toContain('/optional');
     expect(security).toContain('"GET /digest": [{"digest":[]}],');
