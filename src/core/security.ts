@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from './errors';
+import { requirementsOf } from './spec-auth/requirements';
+import type { OperationRequirements, SecuritySchemeMap } from './spec-auth/types';
 
 /**
  * Compiles the generated security map (`operationSecurity` + `securitySchemes`) into a
@@ -10,19 +12,14 @@ import { InvalidArgumentError } from './errors';
 export type AuthScheme = 'basic' | 'bearer';
 
 /**
- * One security alternative: the spec's requirement object (`{ schemeName: [scopes] }`, as
- * `tokensmith generate` writes it now) or the older list of scheme names. Empty means no auth.
+ * Generated map from `"METHOD /path/template"` to the operation's security alternatives: the
+ * spec's requirement objects (`{ schemeName: scopes }`), or, in maps generated before, lists of
+ * scheme names. `[]` means no auth; an empty alternative means no auth is also accepted.
  */
-export type SecurityAlternative = Readonly<Record<string, readonly string[]>> | readonly string[];
+export type OperationSecurity = OperationRequirements;
 
-/**
- * Generated map from `"METHOD /path/template"` to the operation's security alternatives, any one
- * of which will do; `[]` means no auth, an empty alternative means no auth is also accepted.
- */
-export type OperationSecurity = Readonly<Record<string, readonly SecurityAlternative[]>>;
-
-/** Generated `components.securitySchemes` (only `type: 'http'` basic and bearer are used). */
-export type SecuritySchemes = Readonly<Record<string, { readonly type: string; readonly scheme?: string }>>;
+/** Generated `components.securitySchemes` (a header-string {@link AuthProvider} uses only `type: 'http'` basic and bearer). */
+export type SecuritySchemes = SecuritySchemeMap;
 
 /**
  * A spec's security map as `tokensmith generate` writes it in `<name>.security.ts`: pass the
@@ -79,21 +76,19 @@ export function compileSecurity(operationSecurity: OperationSecurity, securitySc
 
 function compileOperation(
   operation: string,
-  alternatives: readonly SecurityAlternative[],
+  requirements: OperationSecurity[string],
   schemes: SecuritySchemes,
   shared: Map<string, OperationAuth>,
 ): OperationAuth | null {
-  if (!Array.isArray(alternatives)) throw invalid(`operationSecurity "${operation}" must be an array of alternatives`);
+  const alternatives = requirementsOf(operation, requirements).map((requirement) => Object.keys(requirement));
   if (alternatives.length === 0) return NO_AUTH;
   const allowed: AuthScheme[] = [];
   let optional = false;
   for (const alternative of alternatives) {
-    if (!alternative || typeof alternative !== 'object') throw invalid(`operationSecurity "${operation}" must list objects of scheme names`);
-    const names = Array.isArray(alternative) ? (alternative as readonly string[]) : Object.keys(alternative);
-    if (names.length === 0) optional = true;
+    if (alternative.length === 0) optional = true;
     // An alternative needing two schemes at once cannot fit one Authorization header.
-    if (names.length !== 1) continue;
-    const scheme = httpScheme(operation, names[0] as string, schemes);
+    if (alternative.length !== 1) continue;
+    const scheme = httpScheme(operation, alternative[0] as string, schemes);
     if (scheme && !allowed.includes(scheme)) allowed.push(scheme);
   }
   if (allowed.length === 0 && !optional) {
