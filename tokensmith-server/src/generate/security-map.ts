@@ -7,27 +7,42 @@ import { describeUnsupported, type UnsupportedOperation } from './supported-secu
 const SCHEME_FIELDS = ['type', 'scheme', 'bearerFormat', 'name', 'in', 'flows', 'openIdConnectUrl'] as const;
 const FLOW_FIELDS = ['authorizationUrl', 'tokenUrl', 'refreshUrl', 'scopes'] as const;
 
+/** What `<name>.security.ts` exports, as data: {@link renderSecurityMap} prints exactly this. */
+export interface SecurityMapData {
+  defaultServerUrl: string;
+  securitySchemes: Record<string, Record<string, unknown>>;
+  operationSecurity: Record<string, Record<string, string[]>[]>;
+}
+
+/** The security map of a spec as data: schemes as declared, requirement objects per operation. */
+export function securityMapOf(doc: OpenApiDocument): SecurityMapData {
+  const operationSecurity: SecurityMapData['operationSecurity'] = {};
+  for (const { key, operation } of listOperations(doc)) {
+    operationSecurity[key] = (operation.security ?? doc.security ?? []).map((requirement) => ({ ...requirement }));
+  }
+  const securitySchemes: SecurityMapData['securitySchemes'] = {};
+  for (const [name, declared] of Object.entries(doc.components?.securitySchemes ?? {})) {
+    securitySchemes[name] = schemeEntry(resolveRef(doc, declared) as SecuritySchemeObject);
+  }
+  return { defaultServerUrl: defaultServerUrl(doc), securitySchemes, operationSecurity };
+}
+
 /**
- * The security map of a spec as TypeScript: every declared scheme as written (URLs untouched, so a
- * relative `tokenUrl` stays relative), and for every operation the spec's own requirement objects
- * (operation-level `security`, else the document's). `unsupported` becomes a comment block naming
- * each operation no alternative of which tokensmith can send.
+ * `<name>.security.ts`: {@link securityMapOf} as TypeScript, every declared scheme as written
+ * (URLs untouched, so a relative `tokenUrl` stays relative) and for every operation the spec's own
+ * requirement objects (operation-level `security`, else the document's), one line each.
+ * `unsupported` becomes a comment block naming each operation no alternative of which tokensmith
+ * can send.
  */
 export function renderSecurityMap(doc: OpenApiDocument, header: string, unsupported: readonly UnsupportedOperation[] = []): string {
-  const operations = listOperations(doc).map(({ key, operation }) => {
-    const requirements = operation.security ?? doc.security ?? [];
-    return `  ${JSON.stringify(key)}: ${JSON.stringify(requirements.map((requirement) => ({ ...requirement })))},`;
-  });
-  const schemes: Record<string, Record<string, unknown>> = {};
-  for (const [name, declared] of Object.entries(doc.components?.securitySchemes ?? {})) {
-    schemes[name] = schemeEntry(resolveRef(doc, declared) as SecuritySchemeObject);
-  }
+  const { defaultServerUrl: serverUrl, securitySchemes: schemes, operationSecurity } = securityMapOf(doc);
+  const operations = Object.entries(operationSecurity).map(([key, requirements]) => `  ${JSON.stringify(key)}: ${JSON.stringify(requirements)},`);
   return [
     `// ${header}`,
     '',
     ...unsupportedComment(unsupported),
     '/** The first server URL the spec declares, with server variables at their defaults. */',
-    `export const defaultServerUrl = ${JSON.stringify(defaultServerUrl(doc))};`,
+    `export const defaultServerUrl = ${JSON.stringify(serverUrl)};`,
     '',
     '/** The security schemes the spec declares, by name, as declared (relative URLs resolve against the server URL). */',
     `export const securitySchemes = ${JSON.stringify(schemes, null, 2)} as const;`,
