@@ -37,6 +37,8 @@ let strict: ReturnType<typeof generate>;
 let security: string;
 beforeAll(() => {
   run = generate(path.join(dir, 'gen'));
+  const lab = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tokensmith-server/src/cli/main.ts'), 'generate', '--spec', path.join(ROOT, 'test/fixtures/specs/calibration-lab.json'), '--name', 'lab', '--out', path.join(dir, 'generated')], { cwd: ROOT, encoding: 'utf8' });
+  if (lab.status !== 0) throw new Error(lab.stderr);
   strict = generate(path.join(dir, 'strict'), '--strict');
   security = readFileSync(path.join(dir, 'gen', 'depot.security.ts'), 'utf8');
 }, 120_000);
@@ -94,8 +96,8 @@ describe('generate on the any-scheme fixture', () => {
  * if its error does not occur.
  */
 const CALLS = `import createClient from 'openapi-fetch';
-import type { paths } from './gen/depot';
-import type { operationSecurity, securitySchemes, OperationKey, SecuritySchemeName } from './gen/depot.security';
+import type { paths } from './gen/depot.js';
+import type { operationSecurity, securitySchemes, OperationKey, SecuritySchemeName } from './gen/depot.security.js';
 
 type Equal<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(_: T): void {}
@@ -130,10 +132,26 @@ assertType<Equal<(typeof securitySchemes)['depotOAuth']['flows']['clientCredenti
 export const misspelt: SecuritySchemeName = 'depotOauth';
 `;
 
+/** Compiles the files (relative to `dir`) with the repository's tsconfig; tsc's output, empty when clean. */
+function typeCheck(files: string[]): { output: string; status: number | null } {
+  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), compilerOptions: { types: ['node'] }, include: files }));
+  const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', dir], { encoding: 'utf8' });
+  return { output: `${tsc.stdout}${tsc.stderr}`, status: tsc.status };
+}
+
+it('docs/generate.md: every ts snippet (the scheme kinds on the fixture, the bundled auths) type-checks against generated files', () => {
+  const page = readFileSync(path.join(ROOT, 'docs', 'generate.md'), 'utf8');
+  const snippets = [...page.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1]!);
+  expect(snippets.length).toBeGreaterThanOrEqual(2);
+  expect(snippets.some((code) => code.includes("from './generated/depot.security.js'"))).toBe(true);
+  const files = snippets.map((code, index) => {
+    writeFileSync(path.join(dir, `generate-md-${index}.ts`), `${code.replace(/'\.\/generated\/depot(\.security)?\.js'/g, "'./gen/depot$1.js'")}\nexport {};\n`);
+    return `generate-md-${index}.ts`;
+  });
+  expect(typeCheck(files)).toEqual({ output: '', status: 0 });
+}, 120_000);
+
 it('the generated types let callers leave out the credential parameters the auth supplies, and only those', () => {
   writeFileSync(path.join(dir, 'calls.ts'), CALLS);
-  writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), compilerOptions: { types: [] }, include: ['calls.ts'] }));
-  const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', dir], { encoding: 'utf8' });
-  expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
-  expect(tsc.status).toBe(0);
+  expect(typeCheck(['calls.ts'])).toEqual({ output: '', status: 0 });
 }, 120_000);
