@@ -41,9 +41,12 @@ export function findUnsupportedOperations(doc: OpenApiDocument): UnsupportedOper
       if (!requirement || typeof requirement !== 'object' || Array.isArray(requirement)) {
         throw new GenerateError('spec-invalid', `operation "${key}": each "security" entry must be an object of scheme names`);
       }
-      for (const name of Object.keys(requirement)) {
+      for (const [name, scopes] of Object.entries(requirement)) {
         if (schemes[name] === undefined) {
           throw new GenerateError('spec-invalid', `operation "${key}" names security scheme "${name}", which components.securitySchemes does not declare`);
+        }
+        if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string')) {
+          throw new GenerateError('spec-invalid', `operation "${key}": security scheme "${name}" must map to a list of scopes (e.g. [] or [read])`);
         }
       }
     }
