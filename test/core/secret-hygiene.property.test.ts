@@ -64,7 +64,7 @@ async function specAuthObjects(): Promise<[string, unknown][]> {
   api.use(auth.middleware);
   for (const path of ['/spec/query', '/spec/header', '/spec/cookie']) {
     // Each answers 401; the bearer one is renewed and retried, which logs.
-    objects.push([`${path} answered`, await caught(api.GET(path, {}).then(({ error }: { error: unknown }) => Promise.reject(error)))]);
+    objects.push([`${path} answered`, await caught(api.GET(path, {}).then(({ error }: { error?: unknown }) => Promise.reject(error)))]);
   }
   objects.push(['unsupported scheme refused', await caught(api.GET('/spec/digest', {}))]);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
