@@ -195,7 +195,7 @@ describe('configuration is checked when the auth is built, naming the option or 
   });
 
   test.each([
-    ['an oauth2 scheme without a clientCredentials flow', map({ type: 'oauth2', flows: { implicit: { authorizationUrl: '/a', scopes: {} } } }, 'https://api.example.com'), 40003, 'has no clientCredentials flow'],
+    ['an oauth2 scheme without a clientCredentials flow', map({ type: 'oauth2', flows: { implicit: { authorizationUrl: '/a', scopes: {} } } }, 'https://api.example.com'), 40003, 'declares no token URL'],
     ['a relative tokenUrl and no server URL', map({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/token', scopes: {} } } }), 40106, 'is relative and no server URL is known'],
     ['a token endpoint over plain http off this machine', map({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'http://auth.example.com/token', scopes: {} } } }), 40103, 'plain http'],
   ])('%s', (_case, security, code, message) => {
