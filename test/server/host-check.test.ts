@@ -65,6 +65,13 @@ describe('a Host that is not one of the server\'s names', () => {
     expect(answer.body).toEqual({ code: 403, message: expect.stringContaining('allowedHosts') });
   });
 
+  test('at the OAuth2 token endpoint: 403 in OAuth2\'s { error, error_description }', async () => {
+    const server = await start();
+    const answer = await send(server, 'POST', '/oauth2/token', 'evil.example', '{}');
+    expect(answer.status).toBe(403);
+    expect(answer.body).toEqual({ error: 'access_denied', error_description: expect.stringContaining('allowedHosts') });
+  });
+
   test('the refusal comes before the CORS preflight', async () => {
     const server = await start();
     const answer = await new Promise<number>((resolve, reject) => {

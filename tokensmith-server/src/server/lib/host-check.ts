@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokensmithError } from 'tokensmith';
 import { isMetquayPath } from '../admin/faults';
 import { pathOf } from '../admin/request-log';
+import { OAUTH2_DISCOVERY_PATH, OAUTH2_TOKEN_PATH } from '../oauth2/routes';
 import { sendAblyError } from './ably-errors';
 import { sendWire } from './wire';
 
@@ -72,7 +73,7 @@ export function hostMatcher(listenHost: string, allowed: AllowedHosts): (host: s
  * 400, so the server turns it off with `requireHostHeader: false` and answers 40000 in the
  * envelope here), and a `Host` that is not one of the server's names gets 403 (40300) in the
  * envelope of the API the path belongs to: Ably's at the root, Metquay's `{ code, message }`
- * under `/api/v1`. HTTP/1.0 without a Host is answered: no browser sends one.
+ * under `/api/v1`, OAuth2's `{ error, error_description }` at the token endpoint and discovery. HTTP/1.0 without a Host is answered: no browser sends one.
  */
 export function installHostCheck(app: FastifyInstance, isOwnHost: (host: string) => boolean): void {
   app.addHook('onRequest', (request, reply, done) => {
@@ -92,7 +93,11 @@ const REFUSAL =
   'add the name to allowedHosts in the config, or start the server with --allowed-host <name>';
 
 function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (isMetquayPath(pathOf(request.url))) return sendWire(reply, 403, { code: 403, message: REFUSAL }, 'json');
+  const path = pathOf(request.url);
+  if (isMetquayPath(path)) return sendWire(reply, 403, { code: 403, message: REFUSAL }, 'json');
+  if (path.endsWith(OAUTH2_TOKEN_PATH) || path.endsWith(OAUTH2_DISCOVERY_PATH)) {
+    return sendWire(reply, 403, { error: 'access_denied', error_description: REFUSAL }, 'json');
+  }
   return sendAblyError(request, reply, new TokensmithError(40300, REFUSAL, { statusCode: 403 }));
 }
 
