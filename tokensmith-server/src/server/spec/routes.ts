@@ -90,7 +90,7 @@ function stateRequest(operation: ServedOperation, request: FastifyRequest) {
   const fastifyName = last === undefined ? undefined : (Object.entries(operation.paramNames).find(([, name]) => name === last)?.[0] ?? last);
   return {
     path: pathOf(request.url),
-    ...(fastifyName !== undefined && names.includes(fastifyName) ? { id: params[fastifyName]! } : {}),
+    ...(fastifyName !== undefined && names.includes(fastifyName) ? { id: String(params[fastifyName]) } : {}),
     query: (request.query ?? {}) as Record<string, unknown>,
     body: request.body,
   };

@@ -1,0 +1,211 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSpecServer, type SpecServer } from '../../../tokensmith-server/src/server/spec/start';
+import { METQUAY_LIKE, TOKENS, specTestConfig } from './helpers';
+
+const open: SpecServer[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((server) => server.close()));
+});
+
+async function start(options: Partial<Parameters<typeof startSpecServer>[0]> = {}, specs = [METQUAY_LIKE]): Promise<SpecServer> {
+  const server = await startSpecServer({ specs, config: await specTestConfig(specs, Date.now()), admin: true, ...options });
+  open.push(server);
+  return server;
+}
+
+const auth = { authorization: `Bearer ${TOKENS.all}` };
+async function call(server: SpecServer, method: string, path: string, options: { json?: unknown; headers?: Record<string, string> } = {}) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...auth, ...(options.json === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+    ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
+  });
+  const text = await response.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, headers: response.headers, body };
+}
+
+function specFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'tokensmith-spec-')), 'spec.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('validation against the spec: 400 naming the field', () => {
+  test.each([
+    ['a query value of the wrong type', 'GET', '/api/v1/customers?limit=many', undefined, 'query.limit'],
+    ['a query value over its maximum', 'GET', '/api/v1/customers?limit=501', undefined, 'query.limit'],
+    ['a path parameter of the wrong type', 'GET', '/api/v1/customers/abc', undefined, 'path.customerId'],
+    ['a UUID path parameter that is not one', 'GET', '/api/v1/calibrations/not-a-uuid', undefined, 'path.calibrationId'],
+    ['a body missing a required property', 'POST', '/api/v1/customers', { email: 'a@example.com' }, 'body.name'],
+    ['a body property of the wrong type', 'POST', '/api/v1/customers', { name: 7 }, 'body.name'],
+    ['a nested enum value', 'POST', '/api/v1/calibrations', { instrumentId: 1, status: 'lost' }, 'body.status'],
+  ])('%s', async (_name, method, path, json, field) => {
+    const server = await start();
+    const answer = await call(server, method, path, { json });
+    expect(answer.status).toBe(400);
+    expect(answer.body.field).toBe(field);
+    expect(answer.body.message).toContain(field.split('.').pop());
+  });
+
+  test('auth is judged before validation: a bad request without a token is 401', async () => {
+    const server = await start();
+    expect((await call(server, 'GET', '/api/v1/customers?limit=many', { headers: { authorization: '' } })).status).toBe(401);
+  });
+});
+
+describe('answers: examples, seeded data, Prefer', () => {
+  test('the same seed gives the same data; another seed other data', async () => {
+    const [a, b, c] = [await start({ seed: 5 }), await start({ seed: 5 }), await start({ seed: 6 })];
+    const [x, y, z] = await Promise.all([a, b, c].map((server) => call(server, 'GET', '/api/v1/calibrations')));
+    expect(x!.body).toEqual(y!.body);
+    expect(x!.body).not.toEqual(z!.body);
+    expect(x!.body[0].status).toBe('scheduled');
+    expect(x!.body[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4/);
+  });
+
+  test('Prefer: code=404 answers the spec\'s 404 example; example= picks a named one; an undeclared code is 501', async () => {
+    const server = await start();
+    const notFound = await call(server, 'GET', '/api/v1/customers/1', { headers: { prefer: 'code=404' } });
+    expect(notFound).toMatchObject({ status: 404, body: { code: 404, message: 'not found' } });
+    const undeclared = await call(server, 'GET', '/api/v1/customers/1', { headers: { prefer: 'code=418' } });
+    expect(undeclared.status).toBe(501);
+    expect(undeclared.body.message).toContain('getCustomer');
+  });
+
+  test('named examples and Prefer: example=', async () => {
+    const file = specFile(`openapi: 3.0.3
+info: { title: t, version: '1' }
+paths:
+  /pets:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              examples:
+                cat: { value: { name: Tom } }
+                dog: { value: { name: Rex } }
+`);
+    const server = await start({}, [file]);
+    expect((await call(server, 'GET', '/pets')).body).toEqual({ name: 'Tom' });
+    expect((await call(server, 'GET', '/pets', { headers: { prefer: 'example=dog' } })).body).toEqual({ name: 'Rex' });
+  });
+
+  test('an operation it cannot make data for answers 501 naming it, and the server keeps running', async () => {
+    const file = specFile(`openapi: 3.0.3
+info: { title: t, version: '1' }
+paths:
+  /codes:
+    get:
+      operationId: getCode
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: { type: string, pattern: '^[A-Z]{3}-\\\\d{4}$' }
+  /ok:
+    get:
+      responses:
+        '200': { description: ok, content: { application/json: { schema: { type: integer } } } }
+`);
+    const server = await start({}, [file]);
+    const refused = await call(server, 'GET', '/codes');
+    expect(refused.status).toBe(501);
+    expect(refused.body.message).toMatch(/getCode.*pattern/);
+    expect((await call(server, 'GET', '/ok')).status).toBe(200);
+  });
+});
+
+describe('--stateful', () => {
+  test('POST creates, GET reads and lists it, PUT replaces, DELETE removes; paging with first/limit', async () => {
+    const server = await start({ stateful: true });
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const created = await call(server, 'POST', '/api/v1/customers', { json: { name: `customer ${i}` } });
+      expect(created.status).toBe(201);
+      expect(created.body.name).toBe(`customer ${i}`);
+      ids.push(created.body.id);
+    }
+    expect(new Set(ids).size).toBe(5);
+    expect((await call(server, 'GET', `/api/v1/customers/${ids[2]}`)).body).toMatchObject({ id: ids[2], name: 'customer 2' });
+    const page = await call(server, 'GET', '/api/v1/customers?first=1&limit=2');
+    expect(page.body.items.map((c: { name: string }) => c.name)).toEqual(['customer 1', 'customer 2']);
+    expect(page.body.total).toBe(5);
+    expect((await call(server, 'PUT', `/api/v1/customers/${ids[0]}`, { json: { name: 'renamed' } })).body).toMatchObject({ id: ids[0], name: 'renamed' });
+    expect((await call(server, 'GET', `/api/v1/customers/${ids[0]}`)).body.name).toBe('renamed');
+    expect((await call(server, 'DELETE', `/api/v1/customers/${ids[0]}`)).status).toBe(204);
+    expect((await call(server, 'GET', `/api/v1/customers/${ids[0]}`)).status).toBe(404);
+    expect((await call(server, 'DELETE', `/api/v1/customers/${ids[0]}`)).status).toBe(404);
+    expect((await call(server, 'GET', '/api/v1/customers')).body.items).toHaveLength(4);
+  });
+
+  test('memory is bounded in bytes: past limits.maxStateBytes the oldest resources go', async () => {
+    const specs = [METQUAY_LIKE];
+    const server = await startSpecServer({ specs, config: { ...(await specTestConfig(specs, Date.now())), limits: { maxStateBytes: 20_000 } }, admin: true, stateful: true });
+    open.push(server);
+    for (let i = 0; i < 100; i++) await call(server, 'POST', '/api/v1/customers', { json: { name: `c${i}`.padEnd(100, 'x') } });
+    const stats = (await call(server, 'GET', '/_admin/stats')).body;
+    expect(stats.stateBytes).toBeLessThanOrEqual(20_000);
+    expect(stats.resources).toBeLessThan(100);
+    const names = (await call(server, 'GET', '/api/v1/customers?limit=500')).body.items.map((c: { name: string }) => c.name);
+    expect(names.at(-1)).toMatch(/^c99x/);
+    expect(names[0]).not.toMatch(/^c0x/);
+  });
+});
+
+describe('test controls', () => {
+  test('a 429 with Retry-After, a 503, and a slow answer, injected per operation', async () => {
+    const server = await start();
+    const admin = (body: unknown) => call(server, 'POST', '/_admin/faults', { json: body });
+    expect((await admin({ operation: 'listCustomers', status: 429, retryAfterSeconds: 7 })).status).toBe(201);
+    expect((await admin({ operation: 'GET /customers/{customerId}', status: 503 })).status).toBe(201);
+    const limited = await call(server, 'GET', '/api/v1/customers');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect((await call(server, 'GET', '/api/v1/customers')).status).toBe(200);
+    expect((await call(server, 'GET', '/api/v1/calibrations')).status).toBe(200);
+    expect((await call(server, 'GET', '/api/v1/customers/3')).status).toBe(503);
+    await admin({ operation: 'listCalibrations', delayMs: 300 });
+    const started = Date.now();
+    expect((await call(server, 'GET', '/api/v1/calibrations')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  test('expire a token, then the clock: a token with expiresAt expires when the server clock passes it', async () => {
+    const specs = [METQUAY_LIKE];
+    const now = Date.now();
+    const server = await startSpecServer({ specs, admin: true, config: { tokens: [{ token: 'soon-0123456789', scopes: ['customers:read'], expiresAt: now + 60_000 }, { token: 'other-0123456789', scopes: ['customers:read'] }] } });
+    open.push(server);
+    const list = (token: string) => call(server, 'GET', '/api/v1/customers', { headers: { authorization: `Bearer ${token}` } });
+    expect((await list('soon-0123456789')).status).toBe(200);
+    await call(server, 'POST', '/_admin/clock', { json: { advanceMs: 61_000 } });
+    expect((await list('soon-0123456789')).headers.get('www-authenticate')).toContain('the token is expired');
+    expect((await list('other-0123456789')).status).toBe(200);
+    expect((await call(server, 'POST', '/_admin/tokens/expire', { json: { token: 'other-0123456789' } })).body).toEqual({ affected: 1 });
+    expect((await list('other-0123456789')).status).toBe(401);
+  });
+});
+
+describe('specs it cannot serve are refused with one line', () => {
+  test.each([
+    ['no such file', '/nonexistent/spec.yaml', /cannot read the spec/],
+    ['Swagger 2', 'swagger: "2.0"\ninfo: { title: t, version: "1" }\npaths: {}\n', /Swagger 2\.0/],
+    ['no operations', 'openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths: {}\n', /declares no operations/],
+    ['an undeclared scheme', 'openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths:\n  /a:\n    get:\n      security: [{ nope: [] }]\n      responses: { "200": { description: ok } }\n', /"nope", which components.securitySchemes does not declare/],
+  ])('%s', async (_name, content, message) => {
+    const file = content.startsWith('/') ? content : specFile(content);
+    const refusal = startSpecServer({ specs: [file] });
+    await expect(refusal).rejects.toMatchObject({ code: 40003, message: expect.stringMatching(message) });
+    await refusal.catch((error: Error) => expect(error.message).not.toContain('\n'));
+  });
+});
