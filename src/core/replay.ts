@@ -51,7 +51,7 @@ export function replayState(request: Request): 'ready' | 'stream' | 'missing' {
  * middleware replaced the request after auth took its copy).
  */
 export function replayOf(request: Request, authorization?: string): Request | typeof NOT_REPLAYABLE | undefined {
-  if (request.body === null) {
+  if (request.body === null && !copies.has(request)) {
     const fresh = new Request(request);
     if (authorization !== undefined) fresh.headers.set('Authorization', authorization);
     return fresh;
@@ -60,6 +60,24 @@ export function replayOf(request: Request, authorization?: string): Request | ty
   if (copy === undefined || copy === NOT_REPLAYABLE) return copy;
   if (authorization !== undefined) copy.headers.set('Authorization', authorization);
   return copy.clone();
+}
+
+/**
+ * Makes `authenticated` (a re-authenticated replay of `request`, about to be sent) the copy later
+ * retries of `request` send (e.g. a 429 retry after a token renewal).
+ */
+export function keepAsReplayCopy(request: Request, authenticated: Request): void {
+  copies.set(request, copyOf(authenticated));
+}
+
+/**
+ * `request` at another URL (a query credential), body and headers kept, still recognised as a
+ * stream body when it was one.
+ */
+export function relocated(request: Request, url: string | URL): Request {
+  const moved = new Request(url, request);
+  if (streamBodies.has(request)) streamBodies.add(moved);
+  return moved;
 }
 
 function copyOf(request: Request): Request | typeof NOT_REPLAYABLE {

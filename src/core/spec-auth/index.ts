@@ -1,0 +1,19 @@
+/** The spec-auth engine: any OpenAPI security scheme, per operation. Re-exports only. */
+export { createSpecAuth, type CredentialFor, type SchemeKindOf, type SpecAuth, type SpecAuthOptions, type SpecCredentials } from './create';
+export { ApiKeyCredential, BasicCredential, BearerCredential, type ApiKeySource, type BasicCredentials, type BearerSource } from './credentials';
+export { createSchemeMiddleware, type SchemeMiddlewareOptions } from './middleware';
+export { schemeKind, unmetRequirement, unsupportedReason, requirementsOf, type UnmetRequirement } from './requirements';
+export { isLoopbackHost, placeApiKey, refuseInClear, setCookie } from './placement';
+export type {
+  OAuthFlowObject,
+  OperationRequirements,
+  AnySchemeProvider,
+  SchemeKind,
+  SchemeKinds,
+  SchemeProvider,
+  SchemeUse,
+  SecurityRequirement,
+  SecuritySchemeMap,
+  SecuritySchemeObject,
+  SpecSecurityMap,
+} from './types';
