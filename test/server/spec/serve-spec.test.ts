@@ -22,7 +22,8 @@ async function call(op: ServedOperation, auth: Record<string, string>) {
   const request = validRequest(op);
   const response = await fetch(`${server.url}${request.path}`, { method: op.method, headers: { ...request.headers, ...auth }, ...(request.body === undefined ? {} : { body: request.body }) });
   const text = await response.text();
-  seen.push(text, JSON.stringify([...response.headers]));
+  response.headers.forEach((value, name) => seen.push(`${name}: ${value}`));
+  seen.push(text);
   return { status: response.status, challenge: response.headers.get('www-authenticate'), text };
 }
 

@@ -1,3 +1,4 @@
+import type { OAuth2Authority } from '../oauth2';
 import type { ConfiguredToken } from './config';
 
 /** What a token authority says of a bearer token. */
@@ -12,7 +13,7 @@ export type TokenVerdict =
  */
 export interface TokenAuthority {
   /** The verdict on `token` at server time `now` (ms); `unknown` when this authority never issued it. */
-  verify(token: string, now: number): TokenVerdict;
+  verify(token: string, now: number): TokenVerdict | Promise<TokenVerdict>;
   /** Marks `token` (or, without one, every token) expired; answers how many were affected. */
   expire(token?: string): number;
   /** Marks `token` (or every token) revoked; answers how many were affected. */
@@ -62,11 +63,34 @@ export class ConfiguredTokens implements TokenAuthority {
   }
 }
 
-/** Asks each authority in turn; the first that knows the token decides. */
-export function verifyWith(authorities: readonly TokenAuthority[], token: string, now: number): TokenVerdict {
-  for (const authority of authorities) {
-    const verdict = authority.verify(token, now);
+/**
+ * Asks each authority in turn; the first that knows the token decides. Synchronous while the
+ * authorities answer synchronously (the config's tokens), so the warm path awaits nothing.
+ */
+export function verifyWith(authorities: readonly TokenAuthority[], token: string, now: number, from = 0): TokenVerdict | Promise<TokenVerdict> {
+  for (let i = from; i < authorities.length; i++) {
+    const verdict = authorities[i]!.verify(token, now);
+    if (verdict instanceof Promise) {
+      return verdict.then((settled) => (settled.valid || settled.reason !== 'unknown' ? settled : verifyWith(authorities, token, now, i + 1)));
+    }
     if (verdict.valid || verdict.reason !== 'unknown') return verdict;
   }
   return { valid: false, reason: 'unknown' };
+}
+
+/**
+ * The tokens an {@link OAuth2Authority} issued (its token endpoint is mounted on the spec server),
+ * as a {@link TokenAuthority}: a token it did not sign is `unknown`, so other authorities may know it.
+ */
+export function oauth2TokenAuthority(authority: OAuth2Authority): TokenAuthority {
+  return {
+    verify: async (token) => {
+      const check = await authority.verify(token);
+      if (check.ok) return { valid: true, scopes: check.scopes };
+      return { valid: false, reason: check.reason === 'invalid' ? 'unknown' : check.reason };
+    },
+    expire: (token) => authority.expire(token),
+    revoke: (token) => authority.revoke(token),
+    reset: () => authority.reset(),
+  };
 }

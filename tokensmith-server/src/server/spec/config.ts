@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { invalidOption, positiveInteger } from '../lib/checks';
+import type { OAuth2ServerConfig } from '../oauth2';
 
 /** A bearer token the spec server accepts without having issued it. */
 export interface ConfiguredToken {
@@ -33,6 +34,11 @@ export interface SpecServerConfig {
   tokens: ConfiguredToken[];
   apiKeys: ConfiguredApiKey[];
   basicUsers: ConfiguredBasicUser[];
+  /**
+   * The OAuth2 token endpoint's clients (`POST /oauth2/token`, also under the path of each spec's
+   * `tokenUrl` that ends in `/oauth2/token`); the tokens it issues are accepted as bearer tokens.
+   */
+  oauth2: Partial<OAuth2ServerConfig>;
   limits: SpecServerLimits;
 }
 
@@ -51,6 +57,7 @@ export const DEFAULT_SPEC_SERVER_CONFIG: SpecServerConfig = {
   tokens: [],
   apiKeys: [],
   basicUsers: [],
+  oauth2: {},
   limits: { bodyLimitBytes: 1024 * 1024, maxStateBytes: 16 * 1024 * 1024, requestTimeoutMs: 10_000 },
 };
 
@@ -66,6 +73,7 @@ export function resolveSpecServerConfig(input: SpecServerConfigInput = {}): Spec
     tokens: input.tokens ?? [],
     apiKeys: input.apiKeys ?? [],
     basicUsers: input.basicUsers ?? [],
+    oauth2: input.oauth2 ?? {},
     limits: { ...DEFAULT_SPEC_SERVER_CONFIG.limits, ...input.limits },
   };
   for (const [name, list] of [['tokens', config.tokens], ['apiKeys', config.apiKeys], ['basicUsers', config.basicUsers]] as const) {

@@ -36,7 +36,7 @@ export function registerSpecRoutes(app: FastifyInstance, options: SpecRoutesOpti
 
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config as Partial<SpecRouteConfig>;
-    if (config.security !== undefined && refuseUnauthorized(config.security, request, reply)) return reply;
+    if (config.security !== undefined && (await refuseUnauthorized(config.security, request, reply))) return reply;
     return undefined;
   });
 

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SecuritySchemeObject } from '../../generate/document';
 import type { ServerClock } from '../clock';
 import { constantTimeEqual } from '../lib/constant-time';
-import { verifyWith, type TokenAuthority } from './authority';
+import { verifyWith, type TokenAuthority, type TokenVerdict } from './authority';
 import type { SpecServerConfig } from './config';
 import type { Requirement } from './operations';
 
@@ -19,7 +19,7 @@ interface Refusal {
   challenge?: string;
 }
 
-type Check = (request: FastifyRequest) => Outcome;
+type Check = (request: FastifyRequest) => Outcome | Promise<Outcome>;
 
 /** An operation's security, compiled once: alternatives (OR) of checks (AND). Empty is open. */
 export interface CompiledSecurity {
@@ -60,14 +60,15 @@ export function compileSecurity(requirements: readonly Requirement[], schemes: R
  * 401 with a bare challenge when no credential was sent, 401 `invalid_token` for a bad, expired
  * or revoked token, 403 `insufficient_scope` with the `scope` needed). Returns true when refused.
  */
-export function refuseUnauthorized(security: CompiledSecurity, request: FastifyRequest, reply: FastifyReply): boolean {
+export async function refuseUnauthorized(security: CompiledSecurity, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
   const { alternatives } = security;
   if (alternatives.length === 0) return false;
   let worst: Refusal | undefined;
   for (const checks of alternatives) {
     let failed: Refusal | undefined;
     for (const check of checks) {
-      const outcome = check(request);
+      let outcome = check(request);
+      if (outcome instanceof Promise) outcome = await outcome;
       if (outcome !== undefined && (failed === undefined || outcome.rank > failed.rank)) failed = outcome;
     }
     if (failed === undefined) return false;
@@ -112,13 +113,16 @@ function bearerCheck(name: string, scopes: readonly string[], context: SecurityC
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) return noToken;
     const verdict = verifyWith(context.authorities, token, context.clock.now());
+    return verdict instanceof Promise ? verdict.then(judge) : judge(verdict);
+  };
+  function judge(verdict: TokenVerdict): Outcome {
     if (!verdict.valid) {
       const description = verdict.reason === 'unknown' ? 'the token was not issued by this server' : `the token is ${verdict.reason}`;
       return { rank: 2, status: 401, error: 'invalid_token', message: description, challenge: `Bearer error="invalid_token", error_description="${description}"` };
     }
     for (const scope of needed) if (!verdict.scopes.includes(scope)) return lacking;
     return undefined;
-  };
+  }
 }
 
 function bearerToken(header: string | undefined): string | undefined {

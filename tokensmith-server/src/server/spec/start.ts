@@ -7,7 +7,8 @@ import { addressText, listenOn } from '../lib/listen';
 import { createScrubber } from '../lib/scrub';
 import type { ServerLogger } from '../logger';
 import { specAdminRoutes } from './admin';
-import { ConfiguredTokens, type TokenAuthority } from './authority';
+import { OAuth2Authority, oauth2AdminRoutes, oauth2Routes, OAUTH2_TOKEN_PATH } from '../oauth2';
+import { ConfiguredTokens, oauth2TokenAuthority, type TokenAuthority } from './authority';
 import { configSecrets, loadSpecServerConfig, resolveSpecServerConfig, type SpecServerConfig, type SpecServerConfigInput } from './config';
 import { installSpecErrorHandling } from './errors';
 import { loadServedSpecs, type ServedSpec } from './operations';
@@ -65,11 +66,12 @@ export interface SpecServer {
 export async function startSpecServer(options: SpecServerOptions): Promise<SpecServer> {
   const config: SpecServerConfig = typeof options.config === 'string' ? await loadSpecServerConfig(options.config) : resolveSpecServerConfig(options.config);
   const specs = await loadServedSpecs(options.specs);
-  const secrets = configSecrets(config);
+  const clock = new SkewableClock(options.clock);
+  const oauth2 = new OAuth2Authority(config.oauth2, { clock });
+  const secrets = [...configSecrets(config), ...oauth2.secrets()];
   const scrub = createScrubber(() => secrets);
   const logger = createRedactingLogger(options.logger, () => secrets);
-  const clock = new SkewableClock(options.clock);
-  const authorities: TokenAuthority[] = [new ConfiguredTokens(config.tokens), ...(options.authorities ?? [])];
+  const authorities: TokenAuthority[] = [new ConfiguredTokens(config.tokens), oauth2TokenAuthority(oauth2), ...(options.authorities ?? [])];
   const store = options.stateful ? new ResourceStore(config.limits.maxStateBytes) : undefined;
   const faults = new FaultInjector();
   const timeoutMs = config.limits.requestTimeoutMs;
@@ -94,14 +96,19 @@ export async function startSpecServer(options: SpecServerOptions): Promise<SpecS
       operationOf: (request) => (request.routeOptions.config as Partial<SpecRouteConfig>).names,
     });
   }
+  for (const prefix of tokenEndpointPrefixes(specs)) await app.register(oauth2Routes, { authority: oauth2, ...(prefix === '' ? {} : { prefix }) });
   registerSpecRoutes(app, { specs, seed: options.seed ?? 1, security: { config, authorities, clock }, ...(store ? { store } : {}) });
-  if (options.admin) await app.register(specAdminRoutes, { prefix: '/_admin', authorities, clock, faults, ...(store ? { store } : {}) });
+  if (options.admin) {
+    await app.register(specAdminRoutes, { prefix: '/_admin', authorities, clock, faults, ...(store ? { store } : {}) });
+    await app.register(oauth2AdminRoutes, { prefix: '/_admin/oauth2', authority: oauth2 });
+  }
 
   const host = options.host ?? '127.0.0.1';
   await listenOn(app, host, options.port ?? 0);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const url = `http://${addressText(host, port)}`;
+  oauth2.setIssuer(url);
   const count = specs.reduce((sum, spec) => sum + spec.operations.length, 0);
   logger.info({ specs: specs.length, operations: count }, `serving ${count} operations on ${url}`);
   return {
@@ -112,4 +119,27 @@ export async function startSpecServer(options: SpecServerOptions): Promise<SpecS
       await app.close();
     },
   };
+}
+
+/**
+ * Where the OAuth2 token endpoint is mounted: at the root (`/oauth2/token`), and under the path of
+ * every `clientCredentials` `tokenUrl` of the specs that ends in `/oauth2/token`, resolved against
+ * the spec's server URL, so clients generated from the spec find it where the spec says.
+ */
+function tokenEndpointPrefixes(specs: readonly ServedSpec[]): string[] {
+  const prefixes = new Set<string>(['']);
+  for (const spec of specs) {
+    for (const scheme of Object.values(spec.securitySchemes)) {
+      const tokenUrl = scheme.flows?.clientCredentials?.tokenUrl;
+      if (typeof tokenUrl !== 'string') continue;
+      let path: string;
+      try {
+        path = new URL(tokenUrl, `http://localhost${spec.basePath}/`).pathname;
+      } catch {
+        continue;
+      }
+      if (path.endsWith(OAUTH2_TOKEN_PATH)) prefixes.add(path.slice(0, -OAUTH2_TOKEN_PATH.length));
+    }
+  }
+  return [...prefixes];
 }
