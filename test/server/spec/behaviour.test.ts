@@ -209,3 +209,33 @@ describe('specs it cannot serve are refused with one line', () => {
     await refusal.catch((error: Error) => expect(error.message).not.toContain('\n'));
   });
 });
+
+describe('tokens from the OAuth2 token endpoint', () => {
+  const client = { clientId: 'svc', clientSecret: 'svc-secret-0123456789abcdef', scopes: ['customers:read', 'customers:write'] };
+  async function token(server: SpecServer, scope: string): Promise<string> {
+    const response = await fetch(`${server.url}/api/v1/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString(),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  test('client credentials at the spec\'s tokenUrl: the token passes with its scopes, 403 without, 401 once revoked or expired', async () => {
+    const server = await startSpecServer({ specs: [METQUAY_LIKE], admin: true, config: { oauth2: { clients: [client] } } });
+    open.push(server);
+    const readOnly = await token(server, 'customers:read');
+    const as = (t: string) => ({ headers: { authorization: `Bearer ${t}` } });
+    expect((await call(server, 'GET', '/api/v1/customers', as(readOnly))).status).toBe(200);
+    const refused = await call(server, 'POST', '/api/v1/customers', { ...as(readOnly), json: { name: 'x' } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="customers:write"');
+    const writer = await token(server, 'customers:write');
+    expect((await call(server, 'POST', '/api/v1/customers', { ...as(writer), json: { name: 'x' } })).status).toBe(201);
+    await call(server, 'POST', '/_admin/tokens/revoke', { json: { token: writer } });
+    expect((await call(server, 'POST', '/api/v1/customers', { ...as(writer), json: { name: 'x' } })).headers.get('www-authenticate')).toContain('the token is revoked');
+    await call(server, 'POST', '/_admin/clock', { json: { advanceMs: 24 * 3_600_000 } });
+    expect((await call(server, 'GET', '/api/v1/customers', as(readOnly))).headers.get('www-authenticate')).toContain('the token is expired');
+  });
+});
