@@ -71,13 +71,13 @@ describe('answers: examples, seeded data, Prefer', () => {
     expect(x!.body[0].id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4/);
   });
 
-  test('Prefer: code=404 answers the spec\'s 404 example; example= picks a named one; an undeclared code is 501', async () => {
+  test('Prefer: code=404 answers the spec\'s 404 example; an undeclared code is 400 naming the header', async () => {
     const server = await start();
     const notFound = await call(server, 'GET', '/api/v1/customers/1', { headers: { prefer: 'code=404' } });
     expect(notFound).toMatchObject({ status: 404, body: { code: 404, message: 'not found' } });
     const undeclared = await call(server, 'GET', '/api/v1/customers/1', { headers: { prefer: 'code=418' } });
-    expect(undeclared.status).toBe(501);
-    expect(undeclared.body.message).toContain('getCustomer');
+    expect(undeclared.status).toBe(400);
+    expect(undeclared.body).toMatchObject({ field: 'header.prefer', message: expect.stringContaining('getCustomer') });
   });
 
   test('named examples and Prefer: example=', async () => {

@@ -60,6 +60,7 @@ export function registerSpecRoutes(app: FastifyInstance, options: SpecRoutesOpti
           try {
             answer = preference === undefined ? plain() : answerFor(operation, preference, seed);
           } catch (error) {
+            if (error instanceof NotServable && error.byPreference) return reply.code(400).send({ code: 400, message: error.message, field: 'header.prefer' });
             // The spec cannot answer this operation; the server says which and keeps running.
             const message = error instanceof NotServable ? error.message : `cannot make an answer for ${operation.name}: ${error instanceof Error ? error.message : String(error)}`;
             return reply.code(501).send({ code: 501, message });
