@@ -1,0 +1,84 @@
+import { isMain, progress, reportResult } from './lib/child';
+import { runAutocannon, type AutocannonResult } from './lib/autocannon';
+import { startServerProcess, type ServerProcess } from './lib/server-process';
+import { formatCount, formatNs, formatPercent, median } from './lib/stats';
+import { notMeasured, type BenchResult } from './lib/types';
+
+/**
+ * `tokensmith serve --spec` on a protected GET (`GET /api/v1/customers/{id}` of the
+ * pymetquay-like fixture: bearer token checked against the config, scope checked, path parameter
+ * validated, seeded answer) against a bare node:http server answering a fixed JSON body, rounds
+ * alternating between the two, each server in its own process.
+ */
+
+const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_SERVER_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_SERVER_CONNECTIONS ?? 10);
+const TOKEN = 'bench-spec-token-0123456789';
+const PATH = '/api/v1/customers/42';
+
+interface Round {
+  reqPerSec: number;
+  cpuMicros: number;
+  failed: number;
+}
+
+async function round(server: ServerProcess): Promise<Round> {
+  const before = await server.cpuMicros();
+  const result: AutocannonResult = await runAutocannon({ url: server.url, connections: CONNECTIONS, duration: SECONDS, requests: [{ method: 'GET', path: PATH, headers: { authorization: `Bearer ${TOKEN}` } }] });
+  const used = (await server.cpuMicros()) - before;
+  return { reqPerSec: result['2xx'] / result.duration, cpuMicros: used / Math.max(1, result['2xx']), failed: result.non2xx + result.errors + result.timeouts };
+}
+
+export async function run(): Promise<BenchResult> {
+  const measure = `serve --spec protected GET req/s (${CONNECTIONS} conns)`;
+  let bare: ServerProcess | undefined;
+  let spec: ServerProcess | undefined;
+  try {
+    process.env.BENCH_SPEC_TOKEN = TOKEN;
+    bare = await startServerProcess('bare');
+    spec = await startServerProcess('spec');
+  } catch (error) {
+    await Promise.all([bare?.close(), spec?.close()]);
+    return { bench: 'serve-spec', rows: [notMeasured(measure, (error as Error).message, '>= 50 % of bare')], figures: {}, notes: [] };
+  }
+  try {
+    const check = await fetch(`${spec.url}${PATH}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    if (check.status !== 200) return { bench: 'serve-spec', rows: [notMeasured(measure, `the protected GET answered ${check.status}`, '>= 50 % of bare')], figures: {}, notes: [] };
+    const refused = await fetch(`${spec.url}${PATH}`, { headers: { authorization: 'Bearer forged' } });
+    for (const server of [bare, spec]) await runAutocannon({ url: server.url, connections: CONNECTIONS, duration: 1, requests: [{ method: 'GET', path: PATH, headers: { authorization: `Bearer ${TOKEN}` } }] });
+    const rounds: { bare: Round[]; spec: Round[] } = { bare: [], spec: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      progress(`serve-spec: round ${i + 1} of ${ROUNDS}, ${SECONDS} s per server`);
+      const order = i % 2 === 0 ? (['bare', 'spec'] as const) : (['spec', 'bare'] as const);
+      for (const kind of order) rounds[kind].push(await round(kind === 'bare' ? bare : spec));
+    }
+    const of = (list: Round[], pick: (r: Round) => number) => median(list.map(pick));
+    const ours = of(rounds.spec, (r) => r.reqPerSec);
+    const theirs = of(rounds.bare, (r) => r.reqPerSec);
+    const failed = rounds.spec.reduce((sum, r) => sum + r.failed, 0);
+    const share = ours / theirs;
+    return {
+      bench: 'serve-spec',
+      rows: [
+        {
+          measure,
+          ours: formatCount(ours),
+          versus: `bare node:http ${formatCount(theirs)}`,
+          ratio: formatPercent(share),
+          target: '>= 50 %',
+          status: share >= 0.5 && failed === 0 && refused.status === 401 ? 'met' : 'missed',
+          note: [`server CPU ${formatNs(of(rounds.spec, (r) => r.cpuMicros) * 1e3)} vs bare ${formatNs(of(rounds.bare, (r) => r.cpuMicros) * 1e3)} per answer`, failed > 0 ? `${failed} failed` : ''].filter(Boolean).join('; '),
+        },
+      ],
+      figures: { connections: CONNECTIONS, seconds: SECONDS, rounds, reqPerSec: { spec: ours, bare: theirs }, share },
+      notes: [
+        `serve-spec: autocannon in the bench process, no pipelining, ${CONNECTIONS} connections; GET ${PATH} on the pymetquay-like fixture with a configured bearer token holding customers:read (the forged-token control answered ${refused.status}); the bare node:http server answers a fixed ~190-byte JSON; ${ROUNDS} rounds of ${SECONDS} s alternating, medians.`,
+      ],
+    };
+  } finally {
+    await Promise.all([bare.close(), spec.close()]);
+  }
+}
+
+if (isMain(import.meta.url)) await reportResult(run);
