@@ -25,6 +25,8 @@ export interface OAuth2TestApp {
   api: { statuses: number[]; bodies: string[] };
   /** Token-endpoint requests received. */
   tokenRequests: Array<{ authorization?: string; body: string }>;
+  /** Discovery-document requests received. */
+  discoveryRequests: () => number;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,10 @@ export async function startOAuth2TestApp(clients: OAuth2ClientConfig[] = [SERVIC
   const app = Fastify({ logger: false });
   const api = { statuses: [] as number[], bodies: [] as string[] };
   const tokenRequests: OAuth2TestApp['tokenRequests'] = [];
+  let discoveryRequests = 0;
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/.well-known/')) discoveryRequests += 1;
+  });
   app.addHook('preHandler', async (request) => {
     if (request.url.startsWith('/oauth2/token') && request.method === 'POST') {
       tokenRequests.push({ authorization: request.headers.authorization, body: String(request.body) });
@@ -66,7 +72,7 @@ export async function startOAuth2TestApp(clients: OAuth2ClientConfig[] = [SERVIC
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   authority.setIssuer(url);
-  return { url, app, authority, clock, api, tokenRequests, close: () => app.close() };
+  return { url, app, authority, clock, api, tokenRequests, discoveryRequests: () => discoveryRequests, close: () => app.close() };
 }
 
 /** `Basic base64(urlencode(id):urlencode(secret))`, per RFC 6749 §2.3.1. */

@@ -1,7 +1,10 @@
 import type { Middleware } from 'openapi-fetch';
 import { ConfigurationError, InvalidArgumentError } from '../errors';
 import type { Logger } from '../logger';
-import { ApiKeyCredential, BasicCredential, BearerCredential, isSchemeProvider, isTokenManager, type ApiKeySource, type BasicCredentials, type BearerSource } from './credentials';
+import { ApiKeyCredential, type ApiKeySource } from './api-key';
+import { BasicCredential, type BasicCredentials } from './basic';
+import { BearerCredential, type BearerSource } from './bearer';
+import { isSchemeProvider, isTokenManager } from './credential';
 import { createSchemeMiddleware } from './middleware';
 import { requirementsOf, schemeKind, unsupportedReason } from './requirements';
 import type { AnySchemeProvider, SchemeKind, SchemeProvider, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';

@@ -22,13 +22,14 @@ export function sentInClear(url: string): boolean {
 
 /**
  * Refuses (40103) to send a long-lived secret (a Basic password, an Ably key) over plain http to a
- * host other than loopback, judged by the request's own URL.
+ * host other than loopback, judged by the request's own URL. `what` names the sender; `instead`
+ * is appended to the advice ("Use https or …").
  *
- * @throws {ConfigurationError} 40103 naming `what`.
+ * @throws {ConfigurationError} 40103 naming `what`, never the URL or the secret.
  */
-export function refuseInClear(url: string, what: string): void {
+export function refuseInClear(url: string, what: string, instead?: string): void {
   if (sentInClear(url)) {
-    throw new ConfigurationError(40103, `${what} sends the secret itself; refused over plain http to a non-loopback host. Use https${what.includes('Basic') ? ' or token auth' : ''}`);
+    throw new ConfigurationError(40103, `${what} sends the secret itself; refused over plain http to a non-loopback host. Use https${instead ? ` or ${instead}` : ''}`);
   }
 }
 
