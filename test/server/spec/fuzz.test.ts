@@ -45,7 +45,7 @@ test(`${COUNT} raw-socket requests: 0 unasked 5xx, 0 crashes, 0 hangs`, async ()
     count: COUNT,
     timeoutMs: REQUEST_TIMEOUT_MS * 5,
   });
-  console.log(`serve --spec fuzz: ${report.requests} requests in ${report.elapsedMs} ms; statuses ${JSON.stringify(report.statuses)}; unasked 5xx ${report.serverErrors}; hangs ${report.hangs}; closed without answer ${report.closedWithoutAnswer}`);
+  console.log(`serve --spec fuzz: ${report.requests} requests in ${report.elapsedMs} ms; statuses ${JSON.stringify(report.statuses)}; unasked 5xx ${report.serverErrors}; hangs ${report.hangs}; closed without answer ${report.closedWithoutAnswer} (e.g. ${JSON.stringify(report.closedSamples.slice(0, 4))})`);
   expect(report.samples).toEqual([]);
   expect(report.serverErrors).toBe(0);
   expect(report.hangs).toBe(0);

@@ -20,6 +20,8 @@ export interface FuzzReport {
   closedWithoutAnswer: number;
   /** A few requests that got a 5xx or hung, to reproduce. */
   samples: string[];
+  /** The request lines of a few requests closed without an answer. */
+  closedSamples: string[];
   elapsedMs: number;
 }
 
@@ -41,7 +43,7 @@ const JUNK = ['', '%', '%zz', '%00', '..', '../..', '\u00e9', '%ff%fe', '//', '{
 export async function fuzzSpecServer(options: FuzzOptions): Promise<FuzzReport> {
   const random = seededRandom(options.seed ?? 1);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  const report: FuzzReport = { requests: 0, statuses: {}, serverErrors: 0, hangs: 0, closedWithoutAnswer: 0, samples: [], elapsedMs: 0 };
+  const report: FuzzReport = { requests: 0, statuses: {}, serverErrors: 0, hangs: 0, closedWithoutAnswer: 0, samples: [], closedSamples: [], elapsedMs: 0 };
   const started = Date.now();
   let issued = 0;
 
@@ -116,7 +118,10 @@ export async function fuzzSpecServer(options: FuzzOptions): Promise<FuzzReport> 
         if (answer.kind === 'hang') {
           report.hangs++;
           if (report.samples.length < 12) report.samples.push(`hang <- ${text.slice(0, 300)}`);
-        } else report.closedWithoutAnswer++;
+        } else {
+          report.closedWithoutAnswer++;
+          if (report.closedSamples.length < 8) report.closedSamples.push(text.slice(0, text.indexOf('\r\n')).slice(0, 120));
+        }
         socket.destroy();
         socket = undefined;
       }
