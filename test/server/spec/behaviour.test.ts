@@ -149,6 +149,40 @@ describe('--stateful', () => {
     expect((await call(server, 'GET', '/api/v1/customers')).body.items).toHaveLength(4);
   });
 
+  test('nested collections are kept apart per parent; odd parameter names and literal colons route', async () => {
+    const file = specFile(`openapi: 3.1.0
+info: { title: t, version: '1' }
+servers: [{ url: 'https://api.example.com/{version}', variables: { version: { default: v2 } } }]
+components:
+  schemas:
+    Note: { type: object, properties: { id: { type: integer }, text: { type: string } } }
+paths:
+  /boards/{board-id}/notes:
+    parameters: [{ name: board-id, in: path, required: true, schema: { type: string } }]
+    get:
+      responses: { '200': { description: ok, content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/Note' } } } } } }
+    post:
+      requestBody: { content: { application/json: { schema: { $ref: '#/components/schemas/Note' } } } }
+      responses: { '201': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Note' } } } } }
+  /boards/{board-id}/notes/{id}:
+    parameters: [{ name: board-id, in: path, required: true, schema: { type: string } }, { name: id, in: path, required: true, schema: { type: integer } }]
+    get:
+      responses: { '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Note' } } } } }
+  /notes:batchDelete:
+    post:
+      responses: { '204': { description: ok } }
+`);
+    const server = await start({ stateful: true }, [file]);
+    const created = await call(server, 'POST', '/v2/boards/red/notes', { json: { text: 'on red' } });
+    expect(created.status).toBe(201);
+    expect((await call(server, 'GET', '/v2/boards/red/notes')).body).toEqual([created.body]);
+    expect((await call(server, 'GET', '/v2/boards/blue/notes')).body).toEqual([]);
+    expect((await call(server, 'GET', `/v2/boards/red/notes/${created.body.id}`)).body.text).toBe('on red');
+    expect((await call(server, 'GET', `/v2/boards/blue/notes/${created.body.id}`)).status).toBe(404);
+    expect((await call(server, 'GET', '/v2/boards/red/notes/x')).body.field).toBe('path.id');
+    expect((await call(server, 'POST', '/v2/notes:batchDelete')).status).toBe(204);
+  });
+
   test('memory is bounded in bytes: past limits.maxStateBytes the oldest resources go', async () => {
     const specs = [METQUAY_LIKE];
     const server = await startSpecServer({ specs, config: { ...(await specTestConfig(specs, Date.now())), limits: { maxStateBytes: 20_000 } }, admin: true, stateful: true });
