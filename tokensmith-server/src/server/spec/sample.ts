@@ -173,7 +173,7 @@ function formatted(format: unknown, random: () => number): string {
     case 'date':
       return time.toISOString().slice(0, 10);
     case 'time':
-      return time.toISOString().slice(11, 19);
+      return `${time.toISOString().slice(11, 19)}Z`;
     case 'email':
       return `user${hex(4)}@example.com`;
     case 'uri':
