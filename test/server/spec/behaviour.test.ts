@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSpecServer, type SpecServer } from '../../../tokensmith-server/src/server/spec/start';
@@ -271,5 +272,31 @@ describe('tokens from the OAuth2 token endpoint', () => {
     expect((await call(server, 'POST', '/api/v1/customers', { ...as(writer), json: { name: 'x' } })).headers.get('www-authenticate')).toContain('the token is revoked');
     await call(server, 'POST', '/_admin/clock', { json: { advanceMs: 24 * 3_600_000 } });
     expect((await call(server, 'GET', '/api/v1/customers', as(readOnly))).headers.get('www-authenticate')).toContain('the token is expired');
+  });
+});
+
+describe('what Node refuses before routing answers in the spec server\'s envelope', () => {
+  function raw(server: SpecServer, text: string): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = connect(server.port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', () => undefined);
+      socket.on('connect', () => socket.write(text));
+      setTimeout(() => socket.destroy(), 5_000).unref();
+    });
+  }
+  test.each([
+    ['a malformed header', 'GET /api/v1/customers HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n', 400],
+    ['no Host on HTTP/1.1', 'GET /api/v1/customers HTTP/1.1\r\n\r\n', 400],
+    ['headers over 16 KiB', `GET /api/v1/customers HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 431],
+    ['bad percent-encoding', 'GET /api/v1/customers/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 400],
+  ])('%s: %d with { code, message }, never the Ably envelope', async (_name, request, status) => {
+    const server = await start();
+    const answer = await raw(server, request);
+    expect(answer.startsWith(`HTTP/1.1 ${status} `)).toBe(true);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { code: number; message: string; error?: unknown };
+    expect(body).toEqual({ code: status, message: expect.any(String) });
   });
 });

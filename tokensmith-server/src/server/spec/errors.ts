@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pathOf } from '../admin/request-log';
 import type { ServerLogger } from '../logger';
 import type { Scrubber } from '../lib/scrub';
@@ -35,4 +35,21 @@ export function installSpecErrorHandling(app: FastifyInstance, logger: ServerLog
     const message = scrub(`no operation for ${request.method} ${pathOf(request.url).slice(0, 200)}`);
     return reply.code(404).send({ code: 404, message });
   });
+}
+
+/**
+ * HTTP/1.1 requires `Host`; Node's own check answers a bare 400 with no body, so the server turns
+ * it off and refuses here, in the `{ code, message }` envelope, closing the connection.
+ */
+export function installSpecHostCheck(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.raw.httpVersion !== '1.1' || request.headers.host !== undefined) return undefined;
+    return reply.code(400).header('connection', 'close').send({ code: 400, message: 'the Host header is required in HTTP/1.1' });
+  });
+}
+
+/** Fastify's `frameworkErrors`: a URL the router refuses (bad percent-encoding, an over-long segment), without quoting it. */
+export function specFrameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  void reply.code(status).send({ code: status, message: status === 414 ? 'a path segment is too long' : 'the URL is not valid' });
 }

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { createRedactingLogger } from 'tokensmith';
 import { FaultInjector, installFaultInjection } from '../admin/faults';
 import { SkewableClock, type ServerClock } from '../clock';
-import { clientErrorHandler } from '../lib/error-handling';
+import { plainClientErrorHandler } from '../lib/error-handling';
 import { addressText, listenOn } from '../lib/listen';
 import { createScrubber } from '../lib/scrub';
 import type { ServerLogger } from '../logger';
@@ -10,7 +10,7 @@ import { specAdminRoutes } from './admin';
 import { OAuth2Authority, oauth2AdminRoutes, oauth2Routes, OAUTH2_TOKEN_PATH } from '../oauth2';
 import { ConfiguredTokens, oauth2TokenAuthority, type TokenAuthority } from './authority';
 import { configSecrets, loadSpecServerConfig, resolveSpecServerConfig, type SpecServerConfig, type SpecServerConfigInput } from './config';
-import { installSpecErrorHandling } from './errors';
+import { installSpecErrorHandling, installSpecHostCheck, specFrameworkErrorHandler } from './errors';
 import { loadServedSpecs, type ServedSpec } from './operations';
 import { ResourceStore } from './resource-store';
 import { registerSpecRoutes, type SpecRouteConfig } from './routes';
@@ -82,12 +82,14 @@ export async function startSpecServer(options: SpecServerOptions): Promise<SpecS
     routerOptions: { maxParamLength: 2048 },
     exposeHeadRoutes: false,
     forceCloseConnections: true,
-    clientErrorHandler,
+    frameworkErrors: specFrameworkErrorHandler,
+    clientErrorHandler: plainClientErrorHandler,
     requestTimeout: timeoutMs,
-    http: { requireHostHeader: true, headersTimeout: timeoutMs, requestTimeout: timeoutMs, connectionsCheckingInterval: Math.min(Math.max(Math.floor(timeoutMs / 10), 25), 5_000) },
+    http: { requireHostHeader: false, headersTimeout: timeoutMs, requestTimeout: timeoutMs, connectionsCheckingInterval: Math.min(Math.max(Math.floor(timeoutMs / 10), 25), 5_000) },
   });
   installSpecValidators(app);
   installSpecErrorHandling(app, logger, scrub);
+  installSpecHostCheck(app);
   // Bodies of media types other than JSON and text are kept as bytes; the spec's JSON schemas do not apply to them.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   if (options.admin) {
