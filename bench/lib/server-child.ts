@@ -56,13 +56,15 @@ async function startTokensmith(): Promise<{ url: string }> {
 
 /**
  * `tokensmith serve --spec` on the pymetquay-like fixture, with one configured bearer token
- * (BENCH_SPEC_TOKEN) carrying every scope the bench's requests need.
+ * (BENCH_SPEC_TOKEN) carrying every scope the bench's requests need, and an OAuth2 client
+ * (`bench` / `bench-secret-0123456789abcdef`) whose issued JWTs carry the same scope.
  */
 async function startSpec(): Promise<{ url: string }> {
   const { startSpecServer } = await import('../../tokensmith-server/src/server/spec/start');
   const spec = fileURLToPath(new URL('../../test/fixtures/specs/pymetquay-like.yaml', import.meta.url));
   const token = process.env.BENCH_SPEC_TOKEN ?? 'bench-token';
-  const server = await startSpecServer({ specs: [spec], config: { tokens: [{ token, scopes: ['customers:read'] }] } });
+  const oauth2 = { clients: [{ clientId: 'bench', clientSecret: 'bench-secret-0123456789abcdef', scopes: ['customers:read'] }] };
+  const server = await startSpecServer({ specs: [spec], config: { tokens: [{ token, scopes: ['customers:read'] }], oauth2 } });
   return { url: server.url };
 }
 
