@@ -236,6 +236,7 @@ describe('specs it cannot serve are refused with one line', () => {
     ['no such file', '/nonexistent/spec.yaml', /cannot read the spec/],
     ['Swagger 2', 'swagger: "2.0"\ninfo: { title: t, version: "1" }\npaths: {}\n', /Swagger 2\.0/],
     ['no operations', 'openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths: {}\n', /declares no operations/],
+    ['a pattern no regular expression engine reads', 'openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths:\n  /a:\n    get:\n      parameters: [{ name: q, in: query, schema: { type: string, pattern: "[" } }]\n      responses: { "200": { description: ok } }\n', /cannot serve the spec: .*GET: \/a.*regular expression/],
     ['an undeclared scheme', 'openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths:\n  /a:\n    get:\n      security: [{ nope: [] }]\n      responses: { "200": { description: ok } }\n', /"nope", which components.securitySchemes does not declare/],
   ])('%s', async (_name, content, message) => {
     const file = content.startsWith('/') ? content : specFile(content);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GenerateError } from '../../generate/errors';
 import { pathOf } from '../admin/request-log';
 import type { Json } from './json-schema';
 import type { ServedOperation, ServedSpec } from './operations';
@@ -49,7 +50,7 @@ export function registerSpecRoutes(app: FastifyInstance, options: SpecRoutesOpti
       };
       const plan = plans.get(operation);
       const plain = cachedAnswer(operation, seed);
-      app.route({
+      routeOrRefuse(spec, operation, () => app.route({
         method: operation.method,
         url: operation.route,
         schema: requestSchemaOf(operation),
@@ -70,9 +71,23 @@ export function registerSpecRoutes(app: FastifyInstance, options: SpecRoutesOpti
           }
           return send(reply, answer);
         },
-      });
+      }));
     }
   }
+}
+
+/** Registers a route; a path the router cannot take is a refusal of the spec naming the operation. */
+function routeOrRefuse(spec: ServedSpec, operation: ServedOperation, register: () => unknown): void {
+  try {
+    register();
+  } catch (error) {
+    throw new GenerateError('spec-invalid', `${spec.file}: ${operation.key} cannot be routed (${firstLine(error)})`, { cause: error });
+  }
+}
+
+/** The first line of an error's message. */
+export function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
 }
 
 /** The answer without a `Prefer` header, made once (it is the same every time for a seed). */

@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { GenerateError } from '../../generate/errors';
 import { createRedactingLogger } from 'tokensmith';
 import { FaultInjector, installFaultInjection } from '../admin/faults';
 import { SkewableClock, type ServerClock } from '../clock';
@@ -13,7 +14,7 @@ import { configSecrets, loadSpecServerConfig, resolveSpecServerConfig, type Spec
 import { installSpecErrorHandling, installSpecHostCheck, specFrameworkErrorHandler } from './errors';
 import { loadServedSpecs, type ServedSpec } from './operations';
 import { ResourceStore } from './resource-store';
-import { registerSpecRoutes, type SpecRouteConfig } from './routes';
+import { firstLine, registerSpecRoutes, type SpecRouteConfig } from './routes';
 import { installSpecValidators } from './validator';
 
 /** Options of {@link startSpecServer}. */
@@ -105,6 +106,13 @@ export async function startSpecServer(options: SpecServerOptions): Promise<SpecS
     await app.register(oauth2AdminRoutes, { prefix: '/_admin/oauth2', authority: oauth2 });
   }
 
+  // Schemas compile here; one Ajv cannot compile (a bad `pattern`) refuses the spec, naming the route.
+  try {
+    await app.ready();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw new GenerateError('spec-invalid', `cannot serve the spec: ${firstLine(error)}`, { cause: error });
+  }
   const host = options.host ?? '127.0.0.1';
   await listenOn(app, host, options.port ?? 0);
   const address = app.server.address();
