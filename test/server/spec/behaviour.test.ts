@@ -127,6 +127,24 @@ paths:
   });
 });
 
+describe('no configured secret comes back', () => {
+  test('a token sent as an id, a Prefer example, a query value or a path is not echoed in any answer', async () => {
+    const server = await start({ stateful: true });
+    const secret = TOKENS.all;
+    const answers = [
+      await call(server, 'GET', `/api/v1/customers/${secret}`),
+      await call(server, 'GET', '/api/v1/customers/999'),
+      await call(server, 'GET', '/api/v1/customers', { headers: { prefer: `example=${secret}` } }),
+      await call(server, 'GET', '/api/v1/customers', { headers: { prefer: `code=${secret}` } }),
+      await call(server, 'GET', `/api/v1/customers?limit=${secret}`),
+      await call(server, 'GET', `/api/v1/${secret}`),
+      await call(server, 'POST', '/api/v1/customers', { json: { name: 7, [secret]: secret } }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([400, 404, 400, 400, 400, 404, 400]);
+    for (const answer of answers) expect(JSON.stringify(answer.body)).not.toContain(secret);
+  });
+});
+
 describe('--stateful', () => {
   test('POST creates, GET reads and lists it, PUT replaces, DELETE removes; paging with first/limit', async () => {
     const server = await start({ stateful: true });

@@ -91,7 +91,7 @@ function pickStatus(responses: Record<string, unknown>, wanted: string | undefin
   if (wanted !== undefined) {
     const pattern = `${wanted[0]}XX`;
     const key = keys.find((k) => k === wanted) ?? keys.find((k) => k.toUpperCase() === pattern) ?? (keys.includes('default') ? 'default' : undefined);
-    if (key === undefined || !/^[1-5]\d\d$/.test(wanted)) throw new NotServable(`the Prefer header asks for code=${wanted.slice(0, 20)}, and ${operation.name} declares no such response`, true);
+    if (key === undefined || !/^[1-5]\d\d$/.test(wanted)) throw new NotServable(`the Prefer header asks for a response code ${operation.name} does not declare`, true);
     return [key, Number(wanted)];
   }
   const success = keys.filter((k) => /^2(\d\d|XX)$/i.test(k)).sort();
@@ -105,7 +105,7 @@ function bodyOf(doc: OpenApiDocument, media: MediaObject, preference: Preference
   if (!preference.dynamic) {
     if (preference.example !== undefined) {
       const named = examples[preference.example];
-      if (named === undefined) throw new NotServable(`the Prefer header asks for example=${preference.example.slice(0, 60)}, and ${operation.name} has no example of that name`, true);
+      if (named === undefined) throw new NotServable(`the Prefer header asks for an example ${operation.name} does not have`, true);
       return (resolveRef(doc, named) as { value?: Json }).value ?? null;
     }
     if (media.example !== undefined) return media.example as Json;

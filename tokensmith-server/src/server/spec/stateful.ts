@@ -108,7 +108,7 @@ export function applyState(plan: StatePlan, store: ResourceStore, request: State
   const { role, idField } = plan;
   const path = request.path.replace(/\/+$/, '');
   const collection = role === 'create' || role === 'list' ? path : path.slice(0, path.lastIndexOf('/'));
-  const notFound = (): MockAnswer => ({ status: 404, contentType: 'application/json', body: { code: 404, message: `no resource ${request.id ?? ''} in ${collection}` }, headers: {} });
+  const notFound = (): MockAnswer => ({ status: 404, contentType: 'application/json', body: { code: 404, message: 'no resource with that id in this collection' }, headers: {} });
   const tooLarge: MockAnswer = { status: 413, contentType: 'application/json', body: { code: 413, message: 'the resource is larger than the server state may hold (limits.maxStateBytes)' }, headers: {} };
   const body = isResource(request.body) ? request.body : {};
   const template = isResource(answer.body) ? answer.body : {};
