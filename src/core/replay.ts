@@ -24,6 +24,11 @@ const copies = new WeakMap<Request, Request | typeof NOT_REPLAYABLE>();
 export class ReplayableRequest extends Request {
   constructor(input: RequestInfo | URL, init?: RequestInit) {
     super(input, init);
+    // A Request passed as `init` (a copy at another URL) carries its own mark, not its body's type.
+    if (init instanceof Request) {
+      if (streamBodies.has(init)) streamBodies.add(this);
+      return;
+    }
     const body = init?.body;
     if (body instanceof ReadableStream || (body === undefined && input instanceof Request && streamBodies.has(input))) {
       streamBodies.add(this);
@@ -75,7 +80,9 @@ export function keepAsReplayCopy(request: Request, authenticated: Request): void
  * stream body when it was one.
  */
 export function relocated(request: Request, url: string | URL): Request {
-  const moved = new Request(url, request);
+  // The same class: openapi-fetch accepts only instances of the Request class it was given.
+  const Same = request.constructor as typeof Request;
+  const moved = new Same(url, request);
   if (streamBodies.has(request)) streamBodies.add(moved);
   return moved;
 }

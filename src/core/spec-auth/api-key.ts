@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors';
 import { Credential } from './credential';
-import { placeApiKey } from './placement';
+import { canPlace, placeApiKey } from './placement';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from './types';
 
 /** An API key: a fixed string, or a function called per request. */
@@ -32,8 +32,8 @@ export class ApiKeyCredential extends Credential implements SchemeProvider<'apiK
   }
 
   prepare(use: SchemeUse): void {
-    if (use.scheme.in === 'cookie' && this.#value !== undefined && !isCookieValue(this.#value)) {
-      throw new InvalidArgumentError(40003, `${this.#name} holds characters a cookie value cannot carry (scheme "${use.schemeName}" puts it in a cookie)`);
+    if (this.#value !== undefined && !canPlace(String(use.scheme.in), this.#value)) {
+      throw new InvalidArgumentError(40003, `${this.#name} holds characters a ${use.scheme.in} value cannot carry (scheme "${use.schemeName}")`);
     }
   }
 
@@ -48,11 +48,6 @@ export class ApiKeyCredential extends Credential implements SchemeProvider<'apiK
 
 function placeKey(request: Request, placement: string, name: string, value: string, label: string): Request | undefined {
   if (typeof value !== 'string' || value === '') throw new InvalidArgumentError(40003, `${label} returned no key`);
-  if (placement === 'cookie' && !isCookieValue(value)) throw new InvalidArgumentError(40003, `${label} returned characters a cookie value cannot carry`);
+  if (!canPlace(placement, value)) throw new InvalidArgumentError(40003, `${label} returned characters a ${placement} value cannot carry`);
   return placeApiKey(request, placement, name, value);
-}
-
-/** RFC 6265 §4.1.1 cookie-octets. */
-function isCookieValue(value: string): boolean {
-  return /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/.test(value);
 }

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import type { TokenLike } from '../store';
 import type { TokenManager } from '../token-manager';
 import { Credential, isTokenManager } from './credential';
+import { isHeaderValue } from './placement';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from './types';
 
 /** A bearer token: a fixed string, a {@link TokenManager} (cached, renewed on a 401), or a function called per request. */
@@ -31,7 +32,7 @@ export class BearerCredential extends Credential implements SchemeProvider<'bear
   constructor(source: BearerSource, name = 'credentials') {
     super();
     if (typeof source === 'string') {
-      if (source === '') throw new InvalidArgumentError(40003, `${name} is an empty token`);
+      if (!isHeaderValue(source)) throw new InvalidArgumentError(40003, `${name} is empty or holds characters a header cannot carry`);
       this.#static = `Bearer ${source}`;
     } else if (typeof source === 'function') {
       this.#source = source;
@@ -61,17 +62,20 @@ export class BearerCredential extends Credential implements SchemeProvider<'bear
         request.headers.set('Authorization', this.#header(warm));
         return;
       }
-      return manager.getToken().then((token) => {
-        request.headers.set('Authorization', this.#header(token));
-      });
+      return this.#authorizeLater(request, manager.getToken());
     }
     const token = this.#source!();
-    if (typeof token === 'string') return setBearer(request, token);
-    return token.then((value) => setBearer(request, value));
+    return typeof token === 'string' ? setBearer(request, token) : setBearerLater(request, token);
+  }
+
+  /** Apart from `apply`, so its warm path makes no closure. */
+  async #authorizeLater(request: Request, pending: Promise<TokenLike>): Promise<void> {
+    request.headers.set('Authorization', this.#header(await pending));
   }
 
   #header(token: TokenLike): string {
     if (token !== this.#lastToken) {
+      if (!isHeaderValue(token.token)) throw new InvalidArgumentError(40003, 'the TokenManager gave a token with characters a header cannot carry');
       this.#lastToken = token;
       this.#lastHeader = `Bearer ${token.token}`;
     }
@@ -80,7 +84,10 @@ export class BearerCredential extends Credential implements SchemeProvider<'bear
 }
 
 function setBearer(request: Request, token: string): void {
-  if (typeof token !== 'string' || token === '') throw new InvalidArgumentError(40003, 'the bearer token function returned no token');
+  if (typeof token !== 'string' || !isHeaderValue(token)) throw new InvalidArgumentError(40003, 'the bearer token function returned no token, or one with characters a header cannot carry');
   request.headers.set('Authorization', `Bearer ${token}`);
 }
 
+async function setBearerLater(request: Request, pending: Promise<string>): Promise<void> {
+  setBearer(request, await pending);
+}

@@ -1,5 +1,5 @@
 import { ConfigurationError, InvalidArgumentError } from '../errors';
-import { requirementsOf, schemeKind, splitOperation, unmetRequirement, unsupportedReason, type UnmetRequirement } from './requirements';
+import { requirementsOf, schemeKind, splitOperation, unsupportedReason, type UnmetRequirement } from './requirements';
 import type { AnySchemeProvider, SchemeKind, SchemeUse, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';
 
 /**
@@ -87,6 +87,7 @@ function planOperation(
   if (requirements.length === 0) return null;
   const planned: PlannedAlternative[] = [];
   let optional = false;
+  let unmet: UnmetRequirement | undefined;
   for (const requirement of requirements) {
     const names = Object.keys(requirement);
     if (names.length === 0) {
@@ -99,7 +100,10 @@ function planOperation(
       const scheme = schemes[schemeName];
       if (!scheme) throw invalid(`operationSecurity "${operation}" names scheme "${schemeName}", missing from securitySchemes`);
       const provider = providerFor(schemeName, scheme);
-      if (provider === undefined) break;
+      if (provider === undefined) {
+        unmet ??= { operation, schemeName, reason: unsupportedReason(scheme) ?? 'no credential is configured for it' };
+        break;
+      }
       const use: SchemeUse = Object.freeze({
         operation,
         schemeName,
@@ -114,10 +118,7 @@ function planOperation(
     }
     if (uses.length === names.length) planned.push(Object.freeze({ uses: Object.freeze(uses), providers: Object.freeze(providers) }));
   }
-  const unmet =
-    planned.length === 0 && !optional
-      ? unmetRequirement(operation, alternatives, schemes, (name, scheme) => providerFor(name, scheme) !== undefined)
-      : undefined;
+  if (planned.length > 0 || optional) unmet = undefined;
   return Object.freeze({ operation, alternatives: Object.freeze(planned), optional, unmet });
 }
 

@@ -1,7 +1,7 @@
 import type { Middleware } from 'openapi-fetch';
-import { RequestNotReplayableError } from '../errors';
 import { createRedactingLogger, type Logger } from '../logger';
-import { keepAsReplayCopy, keepReplayCopy, replayOf, replayState } from '../replay';
+import { keepReplayCopy } from '../replay';
+import { resendOnce } from '../resend';
 import { compilePlans, unmetError, type CompileOptions, type OperationPlan, type PlannedAlternative } from './compile';
 import type { SpecSecurityMap } from './types';
 
@@ -29,28 +29,10 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
   const log = createRedactingLogger(options.logger, () => []);
 
   const retry = async (request: Request, response: Response, alternative: PlannedAlternative, rejected: readonly boolean[], schemaPath: string, fetch: typeof globalThis.fetch) => {
-    const where = { method: request.method, schemaPath, status: response.status };
     for (let i = 0; i < rejected.length; i++) {
       if (rejected[i]) await alternative.providers[i]!.renew?.(alternative.uses[i]!, request);
     }
-    const state = replayState(request);
-    if (state === 'stream') {
-      await response.body?.cancel().catch(() => {});
-      throw new RequestNotReplayableError(
-        `credentials rejected on ${request.method} ${schemaPath}; not retried because the request body is a stream that cannot be sent twice. They were renewed: send the request again`,
-        response,
-      );
-    }
-    const copy = replayOf(request);
-    if (state === 'missing' || copy === undefined || typeof copy === 'symbol') {
-      log.warn(where, 'credentials rejected; not retried because another middleware replaced the request after auth (register auth last)');
-      return undefined;
-    }
-    const authenticated = (await applyAll(copy, alternative, 0)) ?? copy;
-    keepAsReplayCopy(request, authenticated);
-    await response.body?.cancel().catch(() => {});
-    log.debug(where, 'credentials rejected; retrying once with renewed ones');
-    return fetch(authenticated);
+    return resendOnce(request, response, schemaPath, fetch, log, async (copy) => (await applyAll(copy, alternative, 0, false)) ?? copy);
   };
 
   return {
@@ -63,9 +45,12 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
         keepReplayCopy(request);
         return undefined;
       }
-      const applied = applyAll(request, alternative, 0);
-      if (applied instanceof Promise) return applied.then((next) => kept(request, next));
-      return kept(request, applied);
+      const applied = applyAll(request, alternative, 0, false);
+      if (applied === undefined) {
+        keepReplayCopy(request);
+        return undefined;
+      }
+      return applied instanceof Promise ? keptLater(request, applied) : kept(request, applied);
     },
     onResponse({ request, response, schemaPath, options: clientOptions }) {
       const plan = lookup(request.method, schemaPath);
@@ -101,22 +86,19 @@ function choose(plan: OperationPlan): PlannedAlternative | undefined {
   return undefined;
 }
 
-/** Applies schemes `from`… of `alternative` in order; the last Request any of them returned (or undefined). Synchronous while every provider is. */
-function applyAll(request: Request, alternative: PlannedAlternative, from: number): Request | undefined | Promise<Request | undefined> {
+/**
+ * Applies schemes `from`… of `alternative` in order to `request`; the last Request any of them
+ * returned (or undefined). Synchronous while every provider is. No closure is made on the
+ * synchronous path, so the warm path allocates nothing.
+ */
+function applyAll(request: Request, alternative: PlannedAlternative, from: number, replaced: boolean): Request | undefined | Promise<Request | undefined> {
   const { providers, uses } = alternative;
   let current = request;
-  let replaced = false;
   for (let i = from; i < providers.length; i++) {
     const result = providers[i]!.apply(current, uses[i]!);
-    if (result instanceof Promise) {
-      const base = current;
-      const wasReplaced = replaced;
-      return result.then(async (next) => {
-        const here = next instanceof Request ? next : base;
-        const rest = await applyAll(here, alternative, i + 1);
-        return rest ?? (next instanceof Request || wasReplaced ? here : undefined);
-      });
-    }
+    // Most providers set a header and return nothing: no class checks on that path.
+    if (result === undefined) continue;
+    if (result instanceof Promise) return continueAfter(result, current, alternative, i + 1, replaced);
     if (result instanceof Request) {
       current = result;
       replaced = true;
@@ -125,7 +107,16 @@ function applyAll(request: Request, alternative: PlannedAlternative, from: numbe
   return replaced ? current : undefined;
 }
 
+async function continueAfter(pending: Promise<void | Request>, current: Request, alternative: PlannedAlternative, next: number, replaced: boolean): Promise<Request | undefined> {
+  const result = await pending;
+  return result instanceof Request ? applyAll(result, alternative, next, true) : applyAll(current, alternative, next, replaced);
+}
+
 function kept(original: Request, next: Request | undefined): Request | undefined {
   keepReplayCopy(next ?? original);
   return next;
+}
+
+async function keptLater(original: Request, pending: Promise<Request | undefined>): Promise<Request | undefined> {
+  return kept(original, await pending);
 }

@@ -34,6 +34,25 @@ export function refuseInClear(url: string, what: string, instead?: string): void
 }
 
 /**
+ * True when `value` can travel as a header value as it is (RFC 9110 §5.5: no control characters,
+ * no leading or trailing space). Checked before a credential is set, because the platform's own
+ * refusal quotes the value in its message.
+ */
+export function isHeaderValue(value: string): boolean {
+  return /^[\x21-\x7E\x80-\xFF](?:[\t\x20-\x7E\x80-\xFF]*[\x21-\x7E\x80-\xFF])?$/.test(value);
+}
+
+/** RFC 6265 §4.1.1 cookie-octets: what a cookie value can carry unquoted. */
+export function isCookieValue(value: string): boolean {
+  return /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/.test(value);
+}
+
+/** Whether `value` can be placed `in` header / cookie (any string can go in the query). */
+export function canPlace(placement: string, value: string): boolean {
+  return placement === 'query' || (placement === 'cookie' ? isCookieValue(value) : isHeaderValue(value));
+}
+
+/**
  * Puts an apiKey where its scheme says: the `name` header, the `name` query parameter (a new
  * Request, returned), or the `name` cookie (merged into any Cookie header already set).
  */
