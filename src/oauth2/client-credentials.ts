@@ -6,7 +6,7 @@ import type { TokenStore } from '../core/store';
 import { TokenManager, type TokenManagerOptions } from '../core/token-manager';
 import { BearerSlot, isInvalidTokenResponse, scopeKey } from './bearer-slot';
 import { DiscoveryCache } from './discovery';
-import { refuseSecretInClear, resolveEndpointUrl } from './endpoint-url';
+import { resolveEndpointUrl, tokenEndpointFor } from './endpoint-url';
 import { checkClientOptions, type OAuth2ClientOptions } from './options';
 import { requestToken } from './token-endpoint';
 import type { OAuth2Token } from './types';
@@ -118,27 +118,8 @@ export class OAuth2ClientCredentials extends Credential implements SchemeProvide
 
   #slotFor(use: SchemeUse): BearerSlot {
     const scopes = scopeKey(use.scopes.length > 0 ? use.scopes : (this.#options.defaultScopes ?? []));
-    const what = `oauth2 scheme "${use.schemeName}"`;
-    let slot: BearerSlot;
-    if (this.#options.tokenUrl !== undefined || use.kind === 'oauth2') {
-      const written = this.#options.tokenUrl ?? use.scheme.flows?.clientCredentials?.tokenUrl;
-      if (written === undefined) {
-        throw new InvalidArgumentError(40003, `${what} has no clientCredentials flow; give OAuth2ClientCredentials a tokenUrl, or configure a token source for its flow`);
-      }
-      const url = resolveEndpointUrl(written, use.serverUrl, `the tokenUrl of ${what}`);
-      refuseSecretInClear(url, `OAuth2 client authentication for ${what}`);
-      slot = this.#slot(url, () => url, scopes, use.schemeName);
-    } else {
-      const written = use.scheme.openIdConnectUrl;
-      if (typeof written !== 'string') throw new InvalidArgumentError(40003, `openIdConnect scheme "${use.schemeName}" has no openIdConnectUrl; give OAuth2ClientCredentials a tokenUrl`);
-      const discovery = resolveEndpointUrl(written, use.serverUrl, `the openIdConnectUrl of scheme "${use.schemeName}"`);
-      const endpoint = async (): Promise<string> => {
-        const url = (await this.#discovery.get(discovery)).token_endpoint;
-        refuseSecretInClear(url, `OAuth2 client authentication for scheme "${use.schemeName}"`);
-        return url;
-      };
-      slot = this.#slot(discovery, endpoint, scopes, use.schemeName);
-    }
+    const endpoint = tokenEndpointFor(use, this.#options.tokenUrl, (flows) => flows.clientCredentials?.tokenUrl, this.#discovery, 'OAuth2ClientCredentials');
+    const slot = this.#slot(endpoint.key, endpoint.url, scopes, use.schemeName);
     this.#byUse.set(use, slot);
     return slot;
   }

@@ -3,3 +3,4 @@ export { OAuth2ClientCredentials, type OAuth2ClientCredentialsOptions, type OAut
 export { OAuth2RefreshToken, type OAuth2RefreshTokenOptions } from './refresh-token';
 export type { OAuth2ClientOptions } from './options';
 export type { OAuth2ClientAuthMethod, OAuth2Token } from './types';
+export { MutualTlsCredential, type MutualTlsOptions } from './mutual-tls';

@@ -6,7 +6,7 @@ import type { TokenStore } from '../core/store';
 import { TokenManager } from '../core/token-manager';
 import { BearerSlot, isInvalidTokenResponse } from './bearer-slot';
 import { DiscoveryCache } from './discovery';
-import { refuseSecretInClear, resolveEndpointUrl } from './endpoint-url';
+import { resolveEndpointUrl, tokenEndpointFor } from './endpoint-url';
 import { checkClientOptions, type OAuth2ClientOptions } from './options';
 import { requestToken } from './token-endpoint';
 import type { OAuth2Token } from './types';
@@ -115,28 +115,9 @@ export class OAuth2RefreshToken extends Credential implements SchemeProvider<'oa
 
   #resolveEndpoint(use: SchemeUse): void {
     if (this.#endpoint !== undefined) return;
-    const what = `${use.kind} scheme "${use.schemeName}"`;
-    if (this.#options.tokenUrl !== undefined || use.kind === 'oauth2') {
-      const flows = use.scheme.flows;
-      const written =
-        this.#options.tokenUrl ??
-        flows?.authorizationCode?.refreshUrl ?? flows?.authorizationCode?.tokenUrl ??
-        flows?.password?.refreshUrl ?? flows?.password?.tokenUrl ??
-        flows?.clientCredentials?.refreshUrl ?? flows?.clientCredentials?.tokenUrl;
-      if (written === undefined) throw new InvalidArgumentError(40003, `${what} declares no token or refresh URL; give OAuth2RefreshToken a tokenUrl`);
-      const url = resolveEndpointUrl(written, use.serverUrl, `the token URL of ${what}`);
-      refuseSecretInClear(url, `the OAuth2 refresh token for ${what}`);
-      this.#endpoint = () => url;
-      return;
-    }
-    const written = use.scheme.openIdConnectUrl;
-    if (typeof written !== 'string') throw new InvalidArgumentError(40003, `${what} has no openIdConnectUrl; give OAuth2RefreshToken a tokenUrl`);
-    const discovery = resolveEndpointUrl(written, use.serverUrl, `the openIdConnectUrl of ${what}`);
-    this.#endpoint = async () => {
-      const url = (await this.#discovery.get(discovery)).token_endpoint;
-      refuseSecretInClear(url, `the OAuth2 refresh token for ${what}`);
-      return url;
-    };
+    const fromFlows = (flows: NonNullable<SchemeUse['scheme']['flows']>) =>
+      flows.authorizationCode?.refreshUrl ?? flows.authorizationCode?.tokenUrl ?? flows.password?.refreshUrl ?? flows.password?.tokenUrl ?? flows.clientCredentials?.refreshUrl ?? flows.clientCredentials?.tokenUrl;
+    this.#endpoint = tokenEndpointFor(use, this.#options.tokenUrl, fromFlows, this.#discovery, 'OAuth2RefreshToken').url;
   }
 
   #slotFor(use: SchemeUse | undefined): BearerSlot {

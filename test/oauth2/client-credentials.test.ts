@@ -8,26 +8,11 @@ import {
   SystemClock,
   type OAuth2ClientCredentialsOptions,
 } from '../../src';
+import type { paths } from './api-paths';
 import { ALL_CLIENT_SECRETS, startOidcProvider, startTokensmithServer, type TokenServer } from './token-servers';
 
 // The OAuth2 client-credentials provider, through an openapi-fetch client and the spec-auth
 // engine, against two token servers: tokensmith's own and panva's oidc-provider 8.x.
-
-interface paths {
-  '/api/things': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    get: {
-      parameters: { query?: never; header?: never; path?: never; cookie?: never };
-      requestBody?: never;
-      responses: { 200: { headers: { [name: string]: unknown }; content: { 'application/json': { things: number[] } } } };
-    };
-    post: {
-      parameters: { query?: never; header?: never; path?: never; cookie?: never };
-      requestBody: { content: { 'application/json': { name: string } } };
-      responses: { 200: { headers: { [name: string]: unknown }; content: { 'application/json': { created: { name: string } } } } };
-    };
-  };
-}
 
 /** The security map `tokensmith generate` would write for a spec with this server's endpoints. */
 function securityFor(server: TokenServer) {
@@ -120,6 +105,21 @@ describe.each([
     expect((await server.tokenRequests()) - before).toBe(2);
   });
 
+  test('expiry gives exactly 1 renewal with jest fake timers (Date faked; sockets keep real timers)', async () => {
+    jest.useFakeTimers({ doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      const { api } = clientFor(server);
+      const before = await server.tokenRequests();
+      expect((await api.GET('/api/things')).response.status).toBe(200);
+      jest.setSystemTime(Date.now() + 2 * 3600_000);
+      const answers = await Promise.all(Array.from({ length: 50 }, () => api.GET('/api/things')));
+      expect(answers.every((answer) => answer.response.status === 200)).toBe(true);
+      expect((await server.tokenRequests()) - before).toBe(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('a rejected token (401 invalid_token) is renewed and the request retried once, body intact', async () => {
     const { api, provider } = clientFor(server);
     const first = await api.POST('/api/things', { body: { name: 'first' } });
@@ -185,3 +185,51 @@ async function tokenOf(provider: OAuth2ClientCredentials, server: TokenServer, s
   await provider.apply(probe, use as never);
   return probe.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
 }
+
+describe('configuration is checked when the auth is built, naming the option or scheme', () => {
+  const creds = { clientId: 'reports', clientSecret: 'not-printed-secret-123' };
+  const map = (scheme: object, defaultServerUrl?: string) => ({
+    ...(defaultServerUrl === undefined ? {} : { defaultServerUrl }),
+    securitySchemes: { oauth: scheme },
+    operationSecurity: { 'GET /api/things': [{ oauth: ['read'] }] },
+  });
+
+  test.each([
+    ['an oauth2 scheme without a clientCredentials flow', map({ type: 'oauth2', flows: { implicit: { authorizationUrl: '/a', scopes: {} } } }, 'https://api.example.com'), 40003, 'declares no token URL'],
+    ['a relative tokenUrl and no server URL', map({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/token', scopes: {} } } }), 40106, 'is relative and no server URL is known'],
+    ['a token endpoint over plain http off this machine', map({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'http://auth.example.com/token', scopes: {} } } }), 40103, 'plain http'],
+  ])('%s', (_case, security, code, message) => {
+    let caught: any;
+    try {
+      createSpecAuth(security as never, { credentials: { oauth: new OAuth2ClientCredentials(creds) } } as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code, message: expect.stringContaining(message) });
+    expect(caught.message).not.toContain(creds.clientSecret);
+  });
+
+  test.each([
+    [{ clientId: '' }, '"clientId"'],
+    [{ clientSecret: '' }, '"clientSecret"'],
+    [{ authMethod: 'private_key_jwt' }, '"authMethod"'],
+    [{ defaultScopes: ['has space'] }, '"defaultScopes"'],
+    [{ extraParams: { scope: 'x' } }, '"extraParams.scope"'],
+  ])('options %j are refused with 40003 naming %s', (bad, name) => {
+    expect(() => new OAuth2ClientCredentials({ ...creds, ...bad } as never)).toThrow(expect.objectContaining({ code: 40003, message: expect.stringContaining(name) }));
+  });
+
+  test('a relative tokenUrl resolves against the server URL as RFC 3986 does; the scope set is sorted and deduplicated', () => {
+    const sent: string[] = [];
+    const spy = new OAuth2ClientCredentials({
+      ...creds,
+      fetch: async (url, init) => (sent.push(String(url), String(init?.body)), new Response('{"access_token":"t","token_type":"bearer"}', { headers: { 'content-type': 'application/json' } })),
+    });
+    const use = { operation: 'GET /x', schemeName: 'oauth', scheme: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/v1/oauth2/token' } } }, kind: 'oauth2', scopes: ['b', 'a', 'b'], serverUrl: 'https://api.example.com/v2' } as const;
+    const request = new Request('https://api.example.com/v2/x');
+    return Promise.resolve(spy.apply(request, use as never)).then(() => {
+      expect(sent).toEqual(['https://api.example.com/v1/oauth2/token', 'grant_type=client_credentials&scope=a+b']);
+      expect(request.headers.get('authorization')).toBe('Bearer t');
+    });
+  });
+});

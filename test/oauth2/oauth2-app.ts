@@ -36,7 +36,8 @@ export interface OAuth2TestApp {
  */
 export async function startOAuth2TestApp(clients: OAuth2ClientConfig[] = [SERVICE, ROTATING], clock = new TestClock()): Promise<OAuth2TestApp> {
   const authority = new OAuth2Authority({ clients }, { clock });
-  const app = Fastify({ logger: false });
+  // Idle keep-alive sockets stay open longer than the client's, so a burst never races a server-side close.
+  const app = Fastify({ logger: false, keepAliveTimeout: 60_000 });
   const api = { statuses: [] as number[], bodies: [] as string[] };
   const tokenRequests: OAuth2TestApp['tokenRequests'] = [];
   let discoveryRequests = 0;

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { createApiClient, createSpecAuth, InvalidCredentialsError, MemoryTokenStore, OAuth2RefreshToken, SystemClock, type OAuth2RefreshTokenOptions } from '../../src';
+import type { paths } from './api-paths';
 import { ROTATING, startOAuth2TestApp, tokenRequest, clientBasic, type OAuth2TestApp } from './oauth2-app';
 
 // OAuth2 with a refresh token the user supplies (RFC 6749 §6), rotation kept, against
@@ -35,7 +36,7 @@ async function mintRefreshToken(): Promise<string> {
 function clientWith(options: Partial<OAuth2RefreshTokenOptions> & { refreshToken: string }) {
   const provider = new OAuth2RefreshToken({ clientId: ROTATING.clientId, clientSecret: ROTATING.clientSecret, ...options });
   const auth = createSpecAuth(security(app), { credentials: { user: provider }, partial: true });
-  return { provider, api: createApiClient<any>(app.url, { middleware: [auth.middleware] }) };
+  return { provider, api: createApiClient<paths>(app.url, { middleware: [auth.middleware] }) };
 }
 
 test('the refresh_token grant gives the access token; on expiry the rotated refresh token replaces the old one', async () => {
@@ -99,6 +100,6 @@ test('other flows (implicit here) take a token source the user supplies', async 
   const token = ((await tokenRequest(app.url, { grant_type: 'client_credentials', scope: 'read' }, { authorization: clientBasic(ROTATING.clientId, ROTATING.clientSecret) })).body as { access_token: string }).access_token;
   const map = { ...security(app), operationSecurity: { 'GET /api/things': [{ implicit: ['read'] }] } } as const;
   const auth = createSpecAuth(map, { credentials: { implicit: async () => token } });
-  const api = createApiClient<any>(app.url, { middleware: [auth.middleware] });
+  const api = createApiClient<paths>(app.url, { middleware: [auth.middleware] });
   expect((await api.GET('/api/things')).response.status).toBe(200);
 });

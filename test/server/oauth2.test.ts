@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { clientBasic, OAUTH2_SECRETS, ROTATING, SERVICE, startOAuth2TestApp, tokenRequest, type OAuth2TestApp } from '../oauth2/oauth2-app';
-import { resolveServerConfig } from '../../tokensmith-server/src/server';
+import { adminClient, resolveServerConfig } from '../../tokensmith-server/src/server';
 import { headerText, startTestServer } from './helpers';
 
 // The OAuth2 authorization server (RFC 6749 §4.4, §5, §6) over real HTTP.
@@ -205,6 +205,20 @@ describe('in the local auth server', () => {
     expect((await server.call('GET', '/_admin/oauth2/stats')).body).toMatchObject({ tokensIssued: 1 });
     expect((await server.call('POST', '/_admin/reset')).status).toBe(204);
     expect((await server.call('GET', '/_admin/oauth2/stats')).body).toMatchObject({ tokensIssued: 0 });
+  });
+
+  test('adminClient drives the OAuth2 controls: mint a refresh token, revoke by client, expire, stats', async () => {
+    const client = { clientId: 'cfg-client', clientSecret: 'cfg-client-secret', scopes: ['a', 'b'] };
+    const server = await startTestServer({ config: { oauth2: { clients: [client] } } });
+    const admin = adminClient(server.url);
+    const refreshToken = await admin.mintOAuth2RefreshToken(client.clientId, ['a']);
+    const refreshed = await tokenRequest(server.url, { grant_type: 'refresh_token', refresh_token: refreshToken }, basicOf(client));
+    expect(refreshed.body.scope).toBe('a');
+    expect(await admin.expireOAuth2Token(refreshed.body.access_token)).toBe(1);
+    expect(await admin.revokeOAuth2Client(client.clientId)).toBe(2);
+    expect((await tokenRequest(server.url, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token }, basicOf(client))).body.error).toBe('invalid_grant');
+    expect(await admin.oauth2Stats()).toMatchObject({ tokensIssued: 1, refreshTokensIssued: 2 });
+    expect(await admin.revokeOAuth2Token('unknown')).toBe(0);
   });
 
   test.each([

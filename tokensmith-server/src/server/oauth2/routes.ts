@@ -41,7 +41,8 @@ export const oauth2Routes: FastifyPluginAsync<OAuth2RoutesOptions> = async (app,
   });
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode ?? 500;
-    if (status >= 500) return sendError(reply, 400, { error: 'invalid_request', description: 'the request could not be processed' });
+    // Not the client's doing: a bug, answered as one (the body names nothing of the request).
+    if (status >= 500) return reply.code(500).header('cache-control', 'no-store').send({ error: 'server_error', error_description: 'internal error' });
     const description = status === 413 ? 'the request body is too large' : status === 415 ? `send the parameters as ${FORM}` : 'the request body is malformed';
     return sendError(reply, 400, { error: 'invalid_request', description });
   });
