@@ -1,13 +1,13 @@
 /**
- * Minified-size budgets (esbuild, the settings in ./bundle.ts) for `npm run check:size` and the
- * size bench. Each has a target (issue 17's budget, reported met or missed) and a ceiling that
+ * Minified-size budgets (esbuild, the settings in ./bundle.ts, bundling the packed package as a
+ * consumer installs it: ./packed.ts) for `npm run check:size` and the size bench. Each has a target (issue 17's budget, reported met or missed) and a ceiling that
  * CI enforces: the size when the budgets were set plus ~3 %, so nothing grows while the code is
  * brought down to the targets. Lower a ceiling whenever a change shrinks the bundle; set it to the
  * target once the target is met. Raise one only deliberately, in the commit that makes the code
  * bigger, saying why.
  */
 
-/** One budget: what an app importing `names` from the default entry ships (all of it when absent). */
+/** One budget: what an app importing `names` from `tokensmith` ships (all of it when absent). */
 export interface SizeBudget {
   label: string;
   /** Exports imported; undefined means `export *` (the whole entry). */
@@ -20,11 +20,11 @@ export interface SizeBudget {
 
 const KiB = 1024;
 
-// Ceilings from 2026-12-01 (after the token-path rework): 61.7, 46.4 and 28.0 KiB. Raised the same
-// day when the merges added revokeTokens and X-Ably-ClientId (issue 14) and middlewareFor with the
-// bundled security maps (issue 12): 66.4 and 50.2 KiB measured, ceilings 68 and 52 KiB.
+// Issue 22 measures from the packed tarball (before: 66.3, 55.4 and 55.5 KiB, because the classes
+// with a computed inspect member kept every provider in the built chunk). Targets are issue 22's;
+// ceilings are the sizes measured on 2026-12-07 plus ~3 %.
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', targetBytes: 40 * KiB, ceilingBytes: 68 * KiB },
-  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 24 * KiB, ceilingBytes: 52 * KiB },
-  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 12 * KiB, ceilingBytes: 29 * KiB },
+  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 68 * KiB },
+  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 51 * KiB },
+  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 24 * KiB, ceilingBytes: 31 * KiB },
 ];

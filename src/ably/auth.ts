@@ -1,3 +1,4 @@
+import { PrintsSafely } from '../core/printable';
 import type { Middleware } from 'openapi-fetch';
 import { operationSecurity, securitySchemes } from '../../generated/ably.security';
 import { SystemClock } from '../core/clock';
@@ -39,7 +40,7 @@ import type { TokenDetails, TokenParams, TokenRequest } from './types';
  * ```
  * @see Ably client spec RSA1–RSA17
  */
-export class AblyAuth {
+export class AblyAuth extends PrintsSafely {
   /** The signer this class binds; the `node` entry's subclass binds the node:crypto one. @internal */
   protected static signer: Signer = webSigner;
 
@@ -61,6 +62,7 @@ export class AblyAuth {
   #session: AblySession;
 
   constructor(options: AblyAuthOptions) {
+    super();
     this.#signer = (new.target as unknown as { signer: Signer }).signer;
     this.#key = checkAuthOptions(options);
     this.#libraryClientId = checkLibraryClientId(options.clientId);
@@ -246,13 +248,10 @@ export class AblyAuth {
   }
 
   /** `AblyAuth {…}`: what {@link AblyAuth.toJSON} shows. */
-  toString(): string {
+  override toString(): string {
     return `AblyAuth ${JSON.stringify(this.toJSON())}`;
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
-  }
 
   #source(authOptions: Readonly<AuthOptions>, params: NormalisedTokenParams, firstParams: NormalisedTokenParams | undefined, key = this.#key): AblyTokenSource {
     return new AblyTokenSource({

@@ -1,3 +1,4 @@
+import { PrintsSafely } from './printable';
 import { SystemClock, type Clock } from './clock';
 import type { TokensmithError } from './errors';
 import { isAuthFailure, typedFetchFailure } from './fetch-failure';
@@ -11,8 +12,6 @@ import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from '
 
 export { DEFAULT_TOKEN_MANAGER_OPTIONS } from './token-manager-options';
 export type { FetchContext, LockOptions, TokenManagerOptions } from './token-manager-options';
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * Caches one credential's token, fetches it once however many callers ask, refreshes it ahead of
@@ -41,7 +40,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  * const { token } = await manager.getToken();
  * ```
  */
-export class TokenManager<T extends TokenLike> {
+export class TokenManager<T extends TokenLike> extends PrintsSafely {
   /** The clock tokens are measured against; call `clock.setOffset()` once server time is known. */
   readonly clock: Clock;
   readonly #options: ResolvedOptions;
@@ -63,6 +62,7 @@ export class TokenManager<T extends TokenLike> {
   #stopped = false;
 
   constructor(options: TokenManagerOptions<T>) {
+    super();
     this.#options = resolveOptions(options);
     this.#fetchToken = options.fetchToken;
     this.#onAuthError = options.onAuthError;
@@ -173,13 +173,10 @@ export class TokenManager<T extends TokenLike> {
   }
 
   /** `TokenManager {"hasToken":…}`: what {@link TokenManager.toJSON} shows. */
-  toString(): string {
+  override toString(): string {
     return `TokenManager ${JSON.stringify(this.toJSON())}`;
   }
 
-  [INSPECT](): string {
-    return this.toString();
-  }
 
   #shared(): Promise<Entry<T>> {
     if (this.#inflight) return this.#inflight;

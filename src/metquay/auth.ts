@@ -1,3 +1,4 @@
+import { PrintsSafely } from '../core/printable';
 import type { Middleware } from 'openapi-fetch';
 import type { components } from '../../generated/metquay';
 import { operationSecurity, securitySchemes } from '../../generated/metquay.security';
@@ -37,7 +38,7 @@ export function secretsOf(auth: MetquayAuth): readonly string[] {
  * const api = createMetquayApi({ baseUrl: auth.baseUrl, middleware: [auth.middleware] });
  * ```
  */
-export class MetquayAuth {
+export class MetquayAuth extends PrintsSafely {
   /** The API's base URL (no trailing slash) tokens are fetched from. */
   readonly baseUrl: string;
   /** The clock token lifetimes are measured on. */
@@ -53,6 +54,7 @@ export class MetquayAuth {
   readonly #logger: Logger | undefined;
 
   constructor(options: MetquayAuthOptions = {}) {
+    super();
     const { accessKey, secretKey, baseUrl } = resolveMetquayCredentials(options);
     this.baseUrl = baseUrl;
     this.clock = options.clock ?? new SystemClock();
@@ -133,13 +135,10 @@ export class MetquayAuth {
   }
 
   /** `MetquayAuth {…}`: what {@link MetquayAuth.toJSON} shows. */
-  toString(): string {
+  override toString(): string {
     return `MetquayAuth ${JSON.stringify(this.toJSON())}`;
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
-  }
 
   #provider(): AuthProvider {
     return {
