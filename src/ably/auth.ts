@@ -6,6 +6,7 @@ import { InvalidArgumentError, InvalidCredentialsError, TokensmithError } from '
 import { createAuthMiddleware } from '../core/middleware';
 import type { SpecSecurity } from '../core/security';
 import { withTimeout } from '../core/timeout';
+import { checkHttpUrl } from '../core/url';
 import { AblyAuthProvider, type AblySession } from './auth-provider';
 import { withClientIdHeader } from './client-id-header';
 import { refuseBasicInClear } from './basic-in-clear';
@@ -69,14 +70,12 @@ export class AblyAuth extends PrintsSafely {
     const method = chooseMethod(options, this.#key !== undefined);
     this.#authOptions = { ...options };
     this.#tokenParams = savedParams(normaliseTokenParams(options.defaultTokenParams), this.#libraryClientId);
-    const baseUrl = options.baseUrl ?? DEFAULT_ABLY_AUTH_OPTIONS.baseUrl;
-    if (!URL.canParse(baseUrl)) throw new InvalidArgumentError(40003, '"baseUrl" must be an absolute URL');
-    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.baseUrl = checkHttpUrl(options.baseUrl ?? DEFAULT_ABLY_AUTH_OPTIONS.baseUrl, 'baseUrl');
     this.#http = Object.freeze({ baseUrl: this.baseUrl, fetch: options.fetch, secrets: Object.freeze(this.#key?.secrets() ?? []) });
     this.#time = new ServerTime(new SystemClock(), this.#http);
     this.#authTimeoutMs = options.authTimeoutMs ?? DEFAULT_ABLY_AUTH_OPTIONS.authTimeoutMs;
-    const { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger } = options;
-    this.#managerOptions = { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger };
+    const { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs } = options;
+    this.#managerOptions = { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs };
     this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
     this.#provider = new AblyAuthProvider(this.baseUrl, this.#session);
     this.middleware = this.#middleware({ operationSecurity, securitySchemes });

@@ -53,7 +53,10 @@ export interface TokenSourceSetup {
 }
 
 /** Options of the manager a source builds, from the client's options. */
-export type SourceManagerOptions = Pick<AblyAuthOptions, 'store' | 'lock' | 'refreshMarginMs' | 'forcedRefreshWindowMs' | 'onAuthError' | 'logger'>;
+export type SourceManagerOptions = Pick<
+  AblyAuthOptions,
+  'store' | 'lock' | 'refreshMarginMs' | 'forcedRefreshWindowMs' | 'onAuthError' | 'logger' | 'onTokenEvent' | 'acquireTimeoutMs'
+>;
 
 /** An immutable token source: one configuration's options and params. */
 export class AblyTokenSource {
@@ -80,6 +83,9 @@ export class AblyTokenSource {
       clock,
       fetchTimeoutMs: this.#setup.authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS,
       secrets: this.#secrets,
+      provider: 'ably',
+      ...(options.onTokenEvent ? { onTokenEvent: options.onTokenEvent } : {}),
+      ...(options.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}),
       ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
       ...(options.forcedRefreshWindowMs !== undefined ? { forcedRefreshWindowMs: options.forcedRefreshWindowMs } : {}),
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),

@@ -57,4 +57,5 @@ export {
   type SecuritySchemes,
 } from './middleware';
 export type { SpecSecurity } from './security';
+export type { TokenEvent, TokenEventListener, TokenEventType } from './telemetry';
 export { createBearerProvider, type BearerProviderOptions } from './bearer-provider';

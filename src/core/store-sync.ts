@@ -1,6 +1,7 @@
 import { renewLockWhileFetching } from './lock-renewal';
 import type { Logger } from './logger';
 import { sleep } from './retry';
+import { monotonicMs } from './telemetry';
 import type { TokenLike, TokenState, TokenStore } from './store';
 
 /** TTL given to the store for a token that does not expire: a day, Ably's longest token life. */
@@ -26,6 +27,8 @@ export interface StoreSync<T extends TokenLike> {
   accept(state: TokenState<T>): boolean;
   /** False once the manager was stopped (replaced): it then writes nothing to the store. */
   active(): boolean;
+  /** Hears that this process waited on another's lock, how long (monotonic ms) and how the wait ended. */
+  waited?(durationMs: number, lock: 'token-landed' | 'lock-taken' | 'gave-up'): void;
 }
 
 /**
@@ -41,17 +44,26 @@ export async function acquireThroughStore<T extends TokenLike>(sync: StoreSync<T
   if (!sync.store.acquireLock) return fetchAndPublish(sync);
 
   const startedAt = sync.now();
+  const waitStartedAt = monotonicMs();
+  const waited = (lock: 'token-landed' | 'lock-taken' | 'gave-up') => sync.waited?.(monotonicMs() - waitStartedAt, lock);
   for (let round = 0; ; round++) {
-    if (await tryLock(sync)) return fetchHoldingLock(sync);
+    if (await tryLock(sync)) {
+      if (round > 0) waited('lock-taken');
+      return fetchHoldingLock(sync);
+    }
     const waitedMs = sync.now() - startedAt;
     if (waitedMs >= sync.maxWaitMs) {
       sync.log.warn({ key: sync.key, waitedMs }, 'token store lock stayed busy; fetching without it');
+      waited('gave-up');
       return fetchAndPublish(sync);
     }
     const delayMs = Math.min(sync.pollMaxMs, sync.pollMinMs * 2 ** round, sync.maxWaitMs - waitedMs);
     await waitForUpdate(sync, delayMs);
     const landed = await read(sync);
-    if (landed) return landed;
+    if (landed) {
+      waited('token-landed');
+      return landed;
+    }
   }
 }
 

@@ -86,6 +86,9 @@ export class MetquayAuth extends PrintsSafely {
       ...(options.refreshMarginMs === undefined ? {} : { refreshMarginMs: options.refreshMarginMs }),
       ...(options.forcedRefreshWindowMs === undefined ? {} : { forcedRefreshWindowMs: options.forcedRefreshWindowMs }),
       ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
+      ...(options.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: options.acquireTimeoutMs }),
+      ...(options.onTokenEvent ? { onTokenEvent: options.onTokenEvent } : {}),
+      provider: 'metquay',
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
