@@ -20,11 +20,14 @@ export interface SizeBudget {
 
 const KiB = 1024;
 
-// Issue 22 measures from the packed tarball (before: 66.3, 55.4 and 55.5 KiB, because the classes
-// with a computed inspect member kept every provider in the built chunk). Targets are issue 22's;
-// ceilings are the sizes measured on 2026-12-07 plus ~3 %.
+// Issue 22 measures from the packed tarball. Before (2026-12-07, main): 66.3, 55.4 and 55.5 KiB —
+// the classes with a computed inspect member kept every provider in the built chunk, and top-level
+// Object.freeze/new TextEncoder tables were kept as side effects. After PrintsSafely, pure
+// annotations and the code table kept out of statusForCode: 68.6 (with issue 22's typed API fetch,
+// URL checks and telemetry added), 49.1 and 28.8 KiB. Targets are issue 22's; ceilings are those
+// sizes plus ~1 %, to be lowered as the code shrinks.
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 68 * KiB },
-  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 51 * KiB },
-  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 24 * KiB, ceilingBytes: 31 * KiB },
+  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 69.5 * KiB },
+  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 49.75 * KiB },
+  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 24 * KiB, ceilingBytes: 29.25 * KiB },
 ];

@@ -89,7 +89,7 @@ export interface AblyAuthOptions extends AuthOptions {
 }
 
 /** Defaults merged under {@link AblyAuthOptions}. */
-export const DEFAULT_ABLY_AUTH_OPTIONS = Object.freeze({
+export const DEFAULT_ABLY_AUTH_OPTIONS = /* @__PURE__ */ Object.freeze({
   baseUrl: defaultServerUrl,
   authTimeoutMs: 10_000,
 });

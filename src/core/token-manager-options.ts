@@ -108,13 +108,13 @@ export interface TokenManagerOptions<T extends TokenLike> {
 }
 
 /** Defaults merged under {@link TokenManagerOptions}. */
-export const DEFAULT_TOKEN_MANAGER_OPTIONS = Object.freeze({
+export const DEFAULT_TOKEN_MANAGER_OPTIONS = /* @__PURE__ */ Object.freeze({
   fetchTimeoutMs: 10_000,
   acquireTimeoutMs: 30_000,
   forcedRefreshWindowMs: DEFAULT_FORCED_REFRESH_WINDOW_MS,
   refreshJitterRatio: 0.5,
   retry: DEFAULT_RETRY_OPTIONS,
-  lock: Object.freeze({ ttlMs: 5_000, pollMinMs: 25, pollMaxMs: 500 }),
+  lock: /* @__PURE__ */ Object.freeze({ ttlMs: 5_000, pollMinMs: 25, pollMaxMs: 500 }),
 });
 
 /** Options after defaults are merged and values checked. */

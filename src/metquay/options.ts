@@ -60,7 +60,7 @@ export interface MetquayAuthOptions {
 }
 
 /** Defaults merged under {@link MetquayAuthOptions}. */
-export const DEFAULT_METQUAY_AUTH_OPTIONS = Object.freeze({
+export const DEFAULT_METQUAY_AUTH_OPTIONS = /* @__PURE__ */ Object.freeze({
   /** A minute: Metquay's rate-limit window, so one wait always suffices. */
   maxRetryAfterMs: 60_000,
   maxRateLimitRetries: 2,
@@ -69,7 +69,7 @@ export const DEFAULT_METQUAY_AUTH_OPTIONS = Object.freeze({
 });
 
 /** The names of the environment variables {@link MetquayAuth} reads. */
-export const METQUAY_ENV = Object.freeze({
+export const METQUAY_ENV = /* @__PURE__ */ Object.freeze({
   accessKey: 'METQUAY_ACCESS_KEY',
   secretKey: 'METQUAY_SECRET_KEY',
   baseUrl: 'METQUAY_BASE_URL',

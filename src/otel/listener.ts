@@ -2,7 +2,7 @@ import { SpanStatusCode, metrics, trace, type Attributes, type Meter, type Trace
 import type { TokenEvent, TokenEventListener } from '../core/telemetry';
 
 /** Instrument and span names the listener records under. */
-export const DEFAULT_OTEL_NAMES = Object.freeze({
+export const DEFAULT_OTEL_NAMES = /* @__PURE__ */ Object.freeze({
   /** Instrumentation scope of the meter and tracer. */
   scope: 'tokensmith',
   /** Histogram, seconds: each token fetch (obtained, renewed ahead, failed), every attempt included. */
@@ -26,7 +26,7 @@ export interface OtelTokenListenerOptions {
 }
 
 /** The events that end a token fetch: they get a span and a duration. */
-const FETCH_ENDS: ReadonlySet<TokenEvent['type']> = new Set(['obtained', 'renewed-ahead', 'failed']);
+const FETCH_ENDS: ReadonlySet<TokenEvent['type']> = /* @__PURE__ */ new Set(['obtained', 'renewed-ahead', 'failed']);
 
 /**
  * A {@link TokenEventListener} recording the token lifecycle with OpenTelemetry:
