@@ -1,6 +1,7 @@
 import { base64FromUtf8 } from '../core/base64';
 import { AuthProviderError, ConfigurationError, InvalidCredentialsError, TokenError, TokensmithError } from '../core/errors';
-import { credentialIdentity, type TokenLike } from '../core/store';
+import { credentialIdentityAsync } from '../core/identity';
+import type { TokenLike } from '../core/store';
 import { withTimeout } from '../core/timeout';
 import { TokenManager } from '../core/token-manager';
 import { fetchFromAuthUrl } from './auth-url';
@@ -178,7 +179,7 @@ export class AblyTokenSource {
   }
 
   /** The store identity: public parts only (keyName, the authUrl without its query, token params). */
-  #storeKey(): string {
+  #storeKey(): Promise<string> {
     const { authOptions, key, params, http } = this.#setup;
     let source: string;
     if (authOptions.authCallback) {
@@ -191,7 +192,7 @@ export class AblyTokenSource {
     } else {
       throw new ConfigurationError(40003, '"store" needs a key or authUrl to identify the credential');
     }
-    return credentialIdentity({ provider: 'ably', baseUrl: http.baseUrl, source, ttl: params.ttl, capability: params.capability, clientId: params.clientId });
+    return credentialIdentityAsync({ provider: 'ably', baseUrl: http.baseUrl, source, ttl: params.ttl, capability: params.capability, clientId: params.clientId });
   }
 
   /** Only public facts. */

@@ -76,8 +76,11 @@ export interface TokenManagerOptions<T extends TokenLike> {
   clock?: Clock;
   /** Shares tokens beyond this manager; needs `storeKey`. */
   store?: TokenStore;
-  /** The credential identity under which `store` keeps this token ({@link credentialIdentity}). */
-  storeKey?: string;
+  /**
+   * The credential identity under which `store` keeps this token ({@link credentialIdentity}), or
+   * a promise of it (the providers derive theirs with Web Crypto).
+   */
+  storeKey?: string | Promise<string>;
   /** A state from {@link TokenManager.exportState}, so a new process starts warm. */
   initialState?: TokenState<T>;
   /** Timeout of one `fetchToken` attempt; `TimeoutError` 50003 when it passes (then retried). */
@@ -134,7 +137,9 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
   if ((options.store === undefined) !== (options.storeKey === undefined)) {
     throw invalid('"store" and "storeKey" must be given together');
   }
-  if (options.storeKey !== undefined && (typeof options.storeKey !== 'string' || options.storeKey === '')) {
+  const storeKey: unknown = options.storeKey;
+  const thenable = typeof (storeKey as { then?: unknown } | null)?.then === 'function';
+  if (storeKey !== undefined && !thenable && (typeof storeKey !== 'string' || storeKey === '')) {
     throw invalid('"storeKey" must be a non-empty string');
   }
   const initial = options.initialState;

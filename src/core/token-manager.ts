@@ -79,7 +79,7 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
       const lock = this.#options.lock;
       this.#sync = {
         store: options.store,
-        key: options.storeKey,
+        key: handled(options.storeKey),
         owner: lockOwnerId(),
         lockTtlMs: lock.ttlMs,
         maxWaitMs: lock.maxWaitMs,
@@ -315,6 +315,12 @@ function outcomeOf(error: unknown): { outcome: 'error'; errorCode?: number; erro
 
 function entryValue<T extends TokenLike>(entry: Entry<T>): T {
   return entry.state.value;
+}
+
+/** The key as given; a promise of it is marked handled, so a rejection surfaces on first use rather than as an unhandled rejection. */
+function handled(key: string | Promise<string>): string | Promise<string> {
+  if (typeof key !== 'string') key.catch(() => undefined);
+  return key;
 }
 
 function lockOwnerId(): string {

@@ -4,7 +4,7 @@ import type { components } from '../../generated/metquay';
 import { operationSecurity, securitySchemes } from '../../generated/metquay.security';
 import { SystemClock, type Clock } from '../core/clock';
 import { send } from '../core/http';
-import { credentialIdentity } from '../core/identity';
+import { credentialIdentityAsync } from '../core/identity';
 import type { Logger } from '../core/logger';
 import { BearerCredential } from '../core/spec-auth/bearer';
 import { createSchemeMiddleware } from '../core/spec-auth/middleware';
@@ -81,7 +81,7 @@ export class MetquayAuth extends PrintsSafely {
       clock: this.clock,
       secrets,
       retry: { maxDelayMs: maxRetryAfterMs, ...options.retry },
-      ...(options.store ? { store: options.store, storeKey: credentialIdentity({ provider: 'metquay', baseUrl, accessKey }) } : {}),
+      ...(options.store ? { store: options.store, storeKey: credentialIdentityAsync({ provider: 'metquay', baseUrl, accessKey }) } : {}),
       ...(options.lock ? { lock: options.lock } : {}),
       ...(options.refreshMarginMs === undefined ? {} : { refreshMarginMs: options.refreshMarginMs }),
       ...(options.forcedRefreshWindowMs === undefined ? {} : { forcedRefreshWindowMs: options.forcedRefreshWindowMs }),
