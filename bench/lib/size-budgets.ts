@@ -20,14 +20,16 @@ export interface SizeBudget {
 
 const KiB = 1024;
 
-// Issue 22 measures from the packed tarball. Before (2026-12-07, main): 66.3, 55.4 and 55.5 KiB —
-// the classes with a computed inspect member kept every provider in the built chunk, and top-level
-// Object.freeze/new TextEncoder tables were kept as side effects. After PrintsSafely, pure
-// annotations and the code table kept out of statusForCode: 68.6 (with issue 22's typed API fetch,
-// URL checks and telemetry added), 49.1 and 28.8 KiB. Targets are issue 22's; ceilings are those
-// sizes plus ~1 %, to be lowered as the code shrinks.
+// Issue 22 measures from the packed tarball (before that, from the sources, which hid the problem).
+// On 2026-12-07, main from the tarball: 66.3, 55.4 and 55.5 KiB. The classes with a computed
+// inspect member kept every provider in the built chunk, and top-level Object.freeze and new
+// TextEncoder tables were kept as side effects. Issue 20's spec-auth engine then added about 11, 3
+// and 4 KiB. After PrintsSafely, pure annotations, statusForCode without the code table and Web
+// Crypto store keys: 80.4 (issue 22's typed API fetch, URL checks and telemetry included), 50.5
+// and 32.1 KiB. Targets are issue 22's; ceilings are these sizes plus ~1 %, to be lowered as the
+// code shrinks.
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 69.5 * KiB },
-  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 49.75 * KiB },
-  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 24 * KiB, ceilingBytes: 29.25 * KiB },
+  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 81.5 * KiB },
+  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 51.25 * KiB },
+  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 24 * KiB, ceilingBytes: 32.5 * KiB },
 ];

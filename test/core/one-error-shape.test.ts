@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 import { AblyAuth, createAblyClient } from '../../src/ably';
 import { createApiClient } from '../../src/core/api-client';
+import { createSpecAuth } from '../../src/core';
 import { ResponseTooLargeError, TimeoutError, TokensmithError, TransportError } from '../../src/core/errors';
 import { MetquayAuth, createMetquayClient } from '../../src/metquay';
 import { DEFAULT_TOKEN_MANAGER_OPTIONS } from '../../src/core/token-manager';
@@ -113,6 +114,20 @@ describe('a network failure is a TransportError on every auth path', () => {
     } finally {
       await live.close().catch(() => undefined);
     }
+  });
+
+  test.each([
+    ['basic', { basicAuth: { username: 'ada', password: 'one-shape-secret-value' } }, 'GET /basic'],
+    ['apiKey in the query', { queryKey: 'one-shape-secret-value' }, 'GET /query'],
+  ])('any spec (createSpecAuth, %s): the API call', async (_case, credentials, operation) => {
+    const securitySchemes = { basicAuth: { type: 'http', scheme: 'basic' }, queryKey: { type: 'apiKey', in: 'query', name: 'api_key' } } as const;
+    const operationSecurity = { 'GET /basic': [{ basicAuth: [] }], 'GET /query': [{ queryKey: [] }] } as const;
+    const auth = createSpecAuth({ defaultServerUrl: closed, securitySchemes, operationSecurity }, { credentials: credentials as never, partial: true });
+    const api = createApiClient<Record<string, never>>(closed, { middleware: [auth.middleware] });
+    const error = await rejection((api as unknown as { GET: (p: string) => Promise<unknown> }).GET(operation.slice(4)));
+    expectNetworkFailure(error);
+    // The query credential is never quoted: the URL is shown without its query.
+    expect(error.message).toContain(`(GET ${closed}${operation.slice(4)})`);
   });
 
   test('a signal that times out is a TimeoutError 50003, a caller abort stays the caller’s', async () => {
