@@ -132,3 +132,38 @@ test('"onTokenEvent" must be a function (40003)', () => {
     expect.objectContaining({ code: 40003, message: '"onTokenEvent" must be a function' }),
   );
 });
+
+describe('over real HTTP, through a client', () => {
+  beforeEach(() => jest.useRealTimers());
+
+  test('Metquay: a token the API refuses is heard as rejected, then a new one obtained, and the call retried', async () => {
+    const { createServer } = await import('node:http');
+    const { createMetquayClient } = await import('../../src/metquay');
+    let issued = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.endsWith('/authenticate')) {
+        issued++;
+        return res.end(JSON.stringify({ accessToken: `token-${issued}`, tokenType: 'bearer', expiresIn: 900 }));
+      }
+      const ok = req.headers.authorization === 'Bearer token-2';
+      res.statusCode = ok ? 200 : 401;
+      res.end(JSON.stringify(ok ? [] : { code: 401, message: 'token expired' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const events: TokenEvent[] = [];
+      const port = (server.address() as { port: number }).port;
+      const mq = createMetquayClient({ accessKey: 'a', secretKey: SECRET, baseUrl: `http://127.0.0.1:${port}/api/v1`, onTokenEvent: (e) => events.push(e) });
+      const { response } = await mq.GET('/customers');
+      expect(response.status).toBe(200);
+      // The retry re-applies the renewed token from the cache.
+      expect(events.map((e) => e.type)).toEqual(['obtained', 'rejected', 'obtained', 'cached']);
+      expect(events.every((e) => e.provider === 'metquay')).toBe(true);
+      expect(JSON.stringify(events)).not.toMatch(/token-\d|telemetry-secret/);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
