@@ -56,6 +56,7 @@ const operationSecurity = {
   'GET /query-key': [{ queryKey: [] }],
   'GET /cookie-key': [{ cookieKey: [] }],
   'GET /and': [{ bearerAuth: [], queryKey: [], cookieKey: [] }],
+  'POST /upload': [{ queryKey: [], bearerAuth: [] }],
   'GET /or': [{ digestAuth: [] }, { queryKey: [] }, { bearerAuth: [] }],
   'GET /optional': [{ headerKey: [] }, {}],
   'GET /digest': [{ digestAuth: [] }],
@@ -186,6 +187,8 @@ describe('construction', () => {
 
   test('an operation none of whose alternatives is configured: 40003 naming operation and scheme', () => {
     const { cookieKey: _left, ...rest } = credentials;
+    // TypeScript already refuses this (the map is literal); construction refuses it for maps it cannot read.
+    // @ts-expect-error credentials.cookieKey is missing
     expect(() => createSpecAuth(security, { credentials: rest })).toThrow(
       expect.objectContaining({ code: 40003, message: expect.stringMatching(/GET \/cookie-key needs scheme "cookieKey"/) }),
     );
@@ -255,6 +258,23 @@ describe('token renewal', () => {
       { authorization: 'Bearer rejected', apiKeyHeader: undefined, cookie: 'lang=en; session=cookie-key-value', query: { page: ['1'], api_key: ['query-key-value'] } },
       { authorization: 'Bearer fresh-1', apiKeyHeader: undefined, cookie: 'lang=en; session=cookie-key-value', query: { page: ['1'], api_key: ['query-key-value'] } },
     ]);
+  });
+
+  test('a stream body under a query key keeps its mark: a rejection is RequestNotReplayableError, sent once', async () => {
+    const { tokens } = manager();
+    const auth = createSpecAuth(security, { credentials: { ...credentials, bearerAuth: tokens } });
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"streamed":true}'));
+        controller.close();
+      },
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const api: any = createClient<any>({ baseUrl: server.baseUrl, Request: ReplayableRequest });
+    api.use(auth.middleware);
+    await expect(api.POST('/upload', { body: {}, bodySerializer: () => stream, duplex: 'half' })).rejects.toMatchObject({ name: 'RequestNotReplayableError' });
+    expect(server.seen).toHaveLength(1);
+    expect(server.seen[0]!.query).toEqual({ api_key: ['query-key-value'] });
   });
 
   test('a static token is never retried: the 401 is the answer', async () => {

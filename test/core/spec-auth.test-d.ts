@@ -67,3 +67,33 @@ const apiKeyKind: SchemeKindOf<{ readonly type: 'apiKey'; readonly in: 'query'; 
 // @ts-expect-error a basic scheme is not bearer
 const wrongKind: SchemeKindOf<{ readonly type: 'http'; readonly scheme: 'basic' }> = 'bearer';
 void bearerKind, apiKeyKind, wrongKind;
+
+// A missing credential does not compile where TypeScript can tell: every operation needs one
+// alternative whose schemes are all configured (or `{}`, or only unsendable alternatives).
+export function missingCredentialChecks(): SpecAuth[] {
+  const map = {
+    securitySchemes: {
+      bearerAuth: { type: 'http', scheme: 'bearer' },
+      partnerKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      queryKey: { type: 'apiKey', in: 'query', name: 'k' },
+      digest: { type: 'http', scheme: 'digest' },
+    },
+    operationSecurity: {
+      'GET /open': [],
+      'GET /me': [{ bearerAuth: [] }],
+      'GET /either': [{ partnerKey: [] }, { bearerAuth: [] }],
+      'GET /both': [{ partnerKey: [], bearerAuth: [] }],
+      'GET /rates': [{ queryKey: [] }, {}],
+      'GET /legacy': [{ digest: [] }],
+    },
+  } as const;
+  const made: SpecAuth[] = [];
+  made.push(createSpecAuth(map, { credentials: { bearerAuth: 't', partnerKey: 'k' } }));
+  // @ts-expect-error GET /both needs partnerKey too
+  made.push(createSpecAuth(map, { credentials: { bearerAuth: 't' } }));
+  // @ts-expect-error GET /me and GET /both need bearerAuth
+  made.push(createSpecAuth(map, { credentials: { partnerKey: 'k' } }));
+  // partial: true defers the check to the call (40106).
+  made.push(createSpecAuth(map, { credentials: { bearerAuth: 't' }, partial: true }));
+  return made;
+}

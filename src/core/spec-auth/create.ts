@@ -7,6 +7,7 @@ import { BearerCredential, type BearerSource } from './bearer';
 import { isSchemeProvider, isTokenManager } from './credential';
 import { createSchemeMiddleware } from './middleware';
 import { requirementsOf, schemeKind, unsupportedReason } from './requirements';
+import type { MissingCredentials } from './complete';
 import type { AnySchemeProvider, SchemeKind, SchemeProvider, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';
 
 /** The scheme kind TypeScript can read off a generated (`as const`) scheme object; every kind when it cannot tell. */
@@ -45,6 +46,18 @@ export type CredentialFor<K extends SchemeKind> = K extends 'basic'
 export type SpecCredentials<S extends SecuritySchemeMap> = {
   readonly [N in keyof S]?: CredentialFor<SchemeKindOf<S[N]>> | undefined;
 };
+
+/** Names in `C` the map does not declare are `never`, so a misspelt scheme name does not compile. */
+export type NoOtherNames<C, S> = { readonly [K in Exclude<keyof C, keyof S>]: never };
+
+/**
+ * `unknown` when every operation of `M` has an alternative `C` covers (or `partial: true` is
+ * given); otherwise the schemes still needed are required properties of `credentials`, so the
+ * compile error names them.
+ */
+export type Complete<M extends SpecSecurityMap, C> = [MissingCredentials<M, keyof C>] extends [never]
+  ? unknown
+  : { partial: true } | { credentials: { readonly [K in MissingCredentials<M, keyof C>]-?: CredentialFor<SchemeKindOf<M['securitySchemes'][K]>> } };
 
 /** Options of {@link createSpecAuth}. */
 export interface SpecAuthOptions<S extends SecuritySchemeMap> {
@@ -93,7 +106,10 @@ export interface SpecAuth {
  * const petstore = createApiClient<paths>(security.defaultServerUrl, { middleware: [auth.middleware] });
  * ```
  */
-export function createSpecAuth<const M extends SpecSecurityMap>(security: M, options: SpecAuthOptions<M['securitySchemes']>): SpecAuth {
+export function createSpecAuth<const M extends SpecSecurityMap, const C extends SpecCredentials<M['securitySchemes']>>(
+  security: M,
+  options: SpecAuthOptions<M['securitySchemes']> & { credentials: C & NoOtherNames<C, M['securitySchemes']> } & Complete<M, C>,
+): SpecAuth {
   const schemes = security?.securitySchemes;
   if (!schemes || typeof schemes !== 'object') throw new InvalidArgumentError(40003, '"securitySchemes" must be an object');
   const given = options?.credentials;

@@ -1,7 +1,7 @@
 import type { Middleware } from 'openapi-fetch';
-import { RequestNotReplayableError } from '../errors';
 import { createRedactingLogger, type Logger } from '../logger';
-import { keepAsReplayCopy, keepReplayCopy, replayOf, replayState } from '../replay';
+import { keepReplayCopy } from '../replay';
+import { resendOnce } from '../resend';
 import { compilePlans, unmetError, type CompileOptions, type OperationPlan, type PlannedAlternative } from './compile';
 import type { SpecSecurityMap } from './types';
 
@@ -29,28 +29,10 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
   const log = createRedactingLogger(options.logger, () => []);
 
   const retry = async (request: Request, response: Response, alternative: PlannedAlternative, rejected: readonly boolean[], schemaPath: string, fetch: typeof globalThis.fetch) => {
-    const where = { method: request.method, schemaPath, status: response.status };
     for (let i = 0; i < rejected.length; i++) {
       if (rejected[i]) await alternative.providers[i]!.renew?.(alternative.uses[i]!, request);
     }
-    const state = replayState(request);
-    if (state === 'stream') {
-      await response.body?.cancel().catch(() => {});
-      throw new RequestNotReplayableError(
-        `credentials rejected on ${request.method} ${schemaPath}; not retried because the request body is a stream that cannot be sent twice. They were renewed: send the request again`,
-        response,
-      );
-    }
-    const copy = replayOf(request);
-    if (state === 'missing' || copy === undefined || typeof copy === 'symbol') {
-      log.warn(where, 'credentials rejected; not retried because another middleware replaced the request after auth (register auth last)');
-      return undefined;
-    }
-    const authenticated = (await applyAll(copy, alternative, 0, false)) ?? copy;
-    keepAsReplayCopy(request, authenticated);
-    await response.body?.cancel().catch(() => {});
-    log.debug(where, 'credentials rejected; retrying once with renewed ones');
-    return fetch(authenticated);
+    return resendOnce(request, response, schemaPath, fetch, log, async (copy) => (await applyAll(copy, alternative, 0, false)) ?? copy);
   };
 
   return {
