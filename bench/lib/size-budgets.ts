@@ -26,10 +26,10 @@ const KiB = 1024;
 // TextEncoder tables were kept as side effects. Issue 20's spec-auth engine then added about 11, 3
 // and 4 KiB. After PrintsSafely, pure annotations, statusForCode without the code table and Web
 // Crypto store keys: 80.4 (issue 22's typed API fetch, URL checks and telemetry included), 50.5
-// and 32.1 KiB. Targets are issue 22's; ceilings are these sizes plus ~1 %, to be lowered as the
-// code shrinks.
+// and 32.1 KiB; the default entry then gained the OAuth2 providers (issue 20): 91.9 KiB. Targets
+// are issue 22's; ceilings are these sizes plus ~1 %, to be lowered as the code shrinks.
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 81.5 * KiB },
+  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 93 * KiB },
   { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 51.25 * KiB },
   { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 24 * KiB, ceilingBytes: 32.5 * KiB },
 ];
