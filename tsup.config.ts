@@ -7,6 +7,8 @@ export default defineConfig({
     index: 'src/index.ts',
     'index.node': 'src/index-node.ts',
     redis: 'src/redis/index.ts',
+    // OpenTelemetry adapter; @opentelemetry/api is an optional peer, so external.
+    otel: 'src/otel/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

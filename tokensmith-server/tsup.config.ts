@@ -6,7 +6,7 @@ import { defineConfig } from 'tsup';
 // (commander, jose, yaml, @msgpack/msgpack) and code generation's optional peers
 // (openapi-typescript, typescript), loaded only by `generate`.
 //
-// Fastify is bundled (a devDependency): installed, it is 47 packages, and its light-my-request
+// Fastify is bundled (a devDependency), and with it Ajv, which `serve --spec` also uses: installed, Fastify is 47 packages, and its light-my-request
 // pulls cookie@2, which declares Node >= 22, so `npm i --engine-strict` failed on Node 20. The
 // server uses Fastify's HTTP serving only; light-my-request (inject) is bundled but never run.
 const external = ['tokensmith', /^tokensmith\//, 'openapi-typescript', 'typescript'];
@@ -19,7 +19,7 @@ const requireShim = {
 // The ESM build holds both entries, so the CLI and the API share one chunk (one copy of Fastify);
 // the CommonJS build is the API alone. `npm run build` empties dist/ first.
 // The metafiles name the bundled packages; the build turns them into dist/THIRD_PARTY_LICENSES.md.
-const common = { sourcemap: false, target: 'node20', platform: 'node', removeNodeProtocol: false, external, noExternal: ['fastify'], treeshake: true, metafile: true } as const;
+const common = { sourcemap: false, target: 'node20', platform: 'node', removeNodeProtocol: false, external, noExternal: ['fastify', 'ajv', 'ajv-formats'], treeshake: true, metafile: true } as const;
 
 export default defineConfig([
   {

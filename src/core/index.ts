@@ -57,6 +57,7 @@ export {
   type SecuritySchemes,
 } from './middleware';
 export type { SpecSecurity } from './security';
+export type { TokenEvent, TokenEventListener, TokenEventType } from './telemetry';
 export { createBearerProvider, type BearerProviderOptions } from './bearer-provider';
 export {
   ApiKeyCredential,

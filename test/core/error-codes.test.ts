@@ -54,7 +54,9 @@ function codesUsedIn(path: string): number[] {
 describe('ERROR_CODES', () => {
   test.each(Object.entries(ERROR_CODES))('%s: a status and a meaning, and statusForCode agrees', (code, entry) => {
     expect(entry.meaning).not.toBe('');
-    expect(entry.statusCode).toBeGreaterThanOrEqual(400);
+    // 80000 is a network failure: nothing answered, so no HTTP status (0); every other code has one.
+    if (Number(code) === 80000) expect(entry.statusCode).toBe(0);
+    else expect(entry.statusCode).toBeGreaterThanOrEqual(400);
     expect(statusForCode(Number(code))).toBe(entry.statusCode);
     expect(new TokensmithError(Number(code), 'x').statusCode).toBe(entry.statusCode);
   });
@@ -68,6 +70,11 @@ describe('ERROR_CODES', () => {
       }
     }
     expect(Object.fromEntries(missing)).toEqual({});
+  });
+
+  test('a network error carries no HTTP status of 500: TransportError 80000 has statusCode 0', () => {
+    expect(new TransportError(80000, 'x').statusCode).toBe(0);
+    expect(new TransportError(80000, 'x').toJSON()).toMatchObject({ code: 80000, statusCode: 0 });
   });
 
   test('41400 (request URI too long), which the server sends, is in the table', () => {

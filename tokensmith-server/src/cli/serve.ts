@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ConfigurationError, TokensmithError } from 'tokensmith';
 import { DEMO_CREDENTIALS, SERVER_LOG_LEVELS, startAuthServer, streamLogger, type AuthServer, type ServerLogFormat, type ServerLogLevel, type StreamLogger } from '../server';
 import { resolveAllowedHosts } from '../server/lib/host-check';
+import { startSpecServer } from '../server/spec/start';
 
 /** Options of `tokensmith serve`, as commander parses them. */
 interface ServeOptions {
@@ -9,6 +10,9 @@ interface ServeOptions {
   port: number;
   config?: string;
   admin: boolean;
+  spec: string[];
+  stateful: boolean;
+  seed: number;
   allowedHost: string[];
   logLevel: ServerLogLevel;
   logFormat: ServerLogFormat;
@@ -23,8 +27,9 @@ const FORCED_EXIT_MS = 5_000;
 
 /**
  * Adds `tokensmith serve [--host] [--port] [--config FILE] [--admin] [--allowed-host NAME…]
- * [--log-level LEVEL] [--log-format text|json]`: runs the local auth server until SIGINT or
- * SIGTERM. The first stdout line, the only listening line, is `listening on http://HOST:PORT`
+ * [--log-level LEVEL] [--log-format text|json]`: runs the local auth server (with `--spec FILE…`
+ * [`--stateful`] [`--seed N`], a server for those specs instead: docs/serve-spec.md) until SIGINT
+ * or SIGTERM. The first stdout line, the only listening line, is `listening on http://HOST:PORT`
  * (the real port when `--port 0`); without `--config` the demo credentials follow. Log lines go
  * to stderr, batched: at the default level `warn` only errors; at `info` one line per request.
  * An address it cannot listen on is an error naming the flag that fixes it (`try --port 0`); on a
@@ -43,7 +48,10 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 8080)
     .option('--config <file>', 'JSON config file (fields: docs/server.md, "Config")')
     .option('--admin', 'enable the /_admin test controls (never on a shared network)', false)
-    .option('--allowed-host <name>', 'also answer requests for this Host name (repeatable; ".example.test" covers subdomains); others get 403', collect, [])
+    .option('--spec <file>', 'serve this OpenAPI 3.0/3.1 spec instead, enforcing its security (repeatable; docs/serve-spec.md)', collect, [])
+    .option('--stateful', 'with --spec: POST creates, GET reads and lists, PUT/PATCH update, DELETE removes', false)
+    .option('--seed <n>', 'with --spec: seed of the generated answers', parseSeed, 1)
+    .option('--allowed-host <name>', 'also answer requests for this Host name (repeatable; ".example.test" covers subdomains); others get 403', collectHost, [])
     .addOption(
       new Option('--log-level <level>', 'least severe log line written to stderr; info adds one line per request')
         .choices(SERVER_LOG_LEVELS)
@@ -52,10 +60,12 @@ export function registerServeCommand(program: Command): void {
     )
     .addOption(new Option('--log-format <format>', 'log lines as text, or JSON lines for machines').choices(['text', 'json']).env(LOG_FORMAT_ENV).default('text'))
     .action(async (options: ServeOptions) => {
-      const exposed = exposureWarning(options);
-      if (exposed !== undefined) process.stderr.write(exposed);
       const logger = streamLogger({ level: options.logLevel, format: options.logFormat });
       process.once('exit', () => logger.flush());
+      if (options.spec.length > 0) return serveSpecs(options, logger);
+      if (options.stateful) throw new ConfigurationError(40003, '--stateful needs --spec FILE');
+      const exposed = exposureWarning(options);
+      if (exposed !== undefined) process.stderr.write(exposed);
       const server = await startServer(options, logger);
       process.stdout.write(`listening on ${server.url}\n`);
       if (options.config === undefined) process.stdout.write(demoCredentialsText(server.url));
@@ -64,7 +74,34 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
+async function serveSpecs(options: ServeOptions, logger: StreamLogger): Promise<void> {
+  // A spec server has no demo credentials: only --admin is a risk off loopback.
+  const exposed = exposureWarning({ ...options, config: options.config ?? '' });
+  if (exposed !== undefined) process.stderr.write(exposed);
+  const server = await withListenHint(() =>
+    startSpecServer({
+      specs: options.spec,
+      stateful: options.stateful,
+      seed: options.seed,
+      host: options.host,
+      port: options.port,
+      admin: options.admin,
+      logger,
+      ...(options.allowedHost.length === 0 ? {} : { allowedHosts: options.allowedHost }),
+      ...(options.config === undefined ? {} : { config: options.config }),
+    }),
+  );
+  process.stdout.write(`listening on ${server.url}\n`);
+  for (const spec of server.specs) process.stdout.write(`  ${spec.file}: ${spec.operations.length} operations under ${server.url}${spec.basePath}\n`);
+  if (options.admin) process.stdout.write(`test controls: ${server.url}/_admin\n`);
+  stopOnSignals(server.close);
+}
+
 function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function collectHost(value: string, previous: string[]): string[] {
   try {
     resolveAllowedHosts([value]);
   } catch {
@@ -73,16 +110,28 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-async function startServer(options: ServeOptions, logger: StreamLogger): Promise<AuthServer> {
-  try {
-    return await startAuthServer({
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed)) throw new InvalidArgumentError('must be a non-negative integer');
+  return seed;
+}
+
+function startServer(options: ServeOptions, logger: StreamLogger): Promise<AuthServer> {
+  return withListenHint(() =>
+    startAuthServer({
       host: options.host,
       port: options.port,
       admin: options.admin,
       logger,
       ...(options.allowedHost.length === 0 ? {} : { allowedHosts: options.allowedHost }),
       ...(options.config === undefined ? {} : { config: options.config }),
-    });
+    }),
+  );
+}
+
+async function withListenHint<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
   } catch (error) {
     // The server names the address it could not listen on; the CLI adds the fix in its own flags.
     if (!(error instanceof TokensmithError)) throw error;

@@ -48,7 +48,7 @@ export interface AdminClient {
   /** Mints a refresh token for a configured OAuth2 client, as an authorization-code flow would hand a user. */
   mintOAuth2RefreshToken(clientId: string, scopes?: string[]): Promise<string>;
   /** OAuth2 counts: tokens issued, refresh tokens issued, tokens held and their estimated bytes. */
-  oauth2Stats(): Promise<{ tokensIssued: number; refreshTokensIssued: number; storedTokens: number; storeBytes: number }>;
+  oauth2Stats(): Promise<{ tokensIssued: number; refreshTokensIssued: number; storedTokens: number; storeBytes: number; verifiedCacheTokens: number; verifiedCacheBytes: number }>;
 }
 
 /**

@@ -75,30 +75,35 @@ export function hostMatcher(listenHost: string, allowed: AllowedHosts): (host: s
  * envelope of the API the path belongs to: Ably's at the root, Metquay's `{ code, message }`
  * under `/api/v1`, OAuth2's `{ error, error_description }` at the token endpoint and discovery. HTTP/1.0 without a Host is answered: no browser sends one.
  */
-export function installHostCheck(app: FastifyInstance, isOwnHost: (host: string) => boolean): void {
+export function installHostCheck(app: FastifyInstance, isOwnHost: (host: string) => boolean, answer: HostCheckAnswer = answerByPath): void {
   app.addHook('onRequest', (request, reply, done) => {
     const host = request.headers.host;
     if (host === undefined) {
       if (request.raw.httpVersion !== '1.1') return done();
       reply.header('connection', 'close');
-      return void sendAblyError(request, reply, new TokensmithError(40000, 'the Host header is required in HTTP/1.1'));
+      return void answer(request, reply, 400, 'the Host header is required in HTTP/1.1');
     }
     if (isOwnHost(host)) return done();
-    return void refuse(request, reply);
+    return void answer(request, reply, 403, REFUSAL);
   });
 }
+
+/** Sends a refusal (400: no Host; 403: not one of the server's names) in the server's envelope. */
+export type HostCheckAnswer = (request: FastifyRequest, reply: FastifyReply, status: 400 | 403, message: string) => FastifyReply;
 
 const REFUSAL =
   'the Host header names a host this server does not answer for (DNS rebinding protection); ' +
   'add the name to allowedHosts in the config, or start the server with --allowed-host <name>';
 
-function refuse(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** The auth server's envelopes: Metquay's under /api/v1, OAuth2's at its endpoints, Ably's elsewhere. */
+function answerByPath(request: FastifyRequest, reply: FastifyReply, status: 400 | 403, message: string): FastifyReply {
+  if (status === 400) return sendAblyError(request, reply, new TokensmithError(40000, message));
   const path = pathOf(request.url);
-  if (isMetquayPath(path)) return sendWire(reply, 403, { code: 403, message: REFUSAL }, 'json');
+  if (isMetquayPath(path)) return sendWire(reply, 403, { code: 403, message }, 'json');
   if (path.endsWith(OAUTH2_TOKEN_PATH) || path.endsWith(OAUTH2_DISCOVERY_PATH)) {
-    return sendWire(reply, 403, { error: 'access_denied', error_description: REFUSAL }, 'json');
+    return sendWire(reply, 403, { error: 'access_denied', error_description: message }, 'json');
   }
-  return sendAblyError(request, reply, new TokensmithError(40300, REFUSAL, { statusCode: 403 }));
+  return sendAblyError(request, reply, new TokensmithError(40300, message, { statusCode: 403 }));
 }
 
 /** The name in a Host value: lower case, port and brackets dropped, no trailing dot. */
