@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { components } from '../../../../generated/ably';
+import type { AblyComponents } from 'tokensmith';
 import { tokenRequestSigningText, TokensmithError } from 'tokensmith';
 import { constantTimeEqual } from '../lib/constant-time';
 import { randomBase64UrlSource } from '../lib/random-pool';
@@ -7,7 +7,7 @@ import { authenticateBasic, checkClientIdLength, unknownKey } from './authentica
 import type { ServerKey } from './keys';
 import type { AblyServerState } from './state';
 
-type Schemas = components['schemas'];
+type Schemas = AblyComponents['schemas'];
 
 /**
  * The body of `requestToken` after schema validation: TokenParams, or a signed TokenRequest. The

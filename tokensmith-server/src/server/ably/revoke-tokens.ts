@@ -1,10 +1,10 @@
-import type { components } from '../../../../generated/ably';
+import type { AblyComponents } from 'tokensmith';
 import { TokensmithError } from 'tokensmith';
 import type { Principal } from './principal';
 import type { RevocationTargetType } from './revocations';
 import type { AblyServerState } from './state';
 
-type Schemas = components['schemas'];
+type Schemas = AblyComponents['schemas'];
 
 const TARGET_TYPES: ReadonlySet<string> = new Set<RevocationTargetType>(['clientId', 'revocationKey', 'channel']);
 const REAUTH_MARGIN_MS = 30_000;

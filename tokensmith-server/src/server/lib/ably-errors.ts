@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { components } from '../../../../generated/ably';
-import { TokensmithError, codeForStatus } from 'tokensmith';
+import { TokensmithError, codeForStatus, type AblyComponents } from 'tokensmith';
 import { responseFormat, sendWire } from './wire';
 
 /**
@@ -10,7 +9,7 @@ import { responseFormat, sendWire } from './wire';
  */
 
 /** The Ably error body, as the spec's `ErrorResponse` (this server always sets `href`). */
-export type AblyErrorBody = components['schemas']['ErrorResponse'];
+export type AblyErrorBody = AblyComponents['schemas']['ErrorResponse'];
 
 /** Builds the envelope for `error`. */
 export function ablyErrorBody(error: TokensmithError): AblyErrorBody {
