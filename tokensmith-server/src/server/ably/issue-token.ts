@@ -60,7 +60,7 @@ function checkSignedRequest(pathKeyName: string, body: RequestTokenBody, state: 
   if (body.keyName !== pathKeyName) {
     throw new TokensmithError(40101, 'the TokenRequest keyName does not match the key in the path');
   }
-  const expected = key.hmac.signSync(tokenRequestSigningText(body as Parameters<typeof tokenRequestSigningText>[0]));
+  const expected = key.hmac.signSync(tokenRequestSigningText(body));
   if (!constantTimeEqual(expected, body.mac)) throw new TokensmithError(40101, 'TokenRequest mac does not match: wrong key secret or altered fields');
   if (state.keys.isRevoked(key.keyName)) throw new TokensmithError(40131, 'key revoked');
   return key;
