@@ -43,6 +43,9 @@ describe('public core API', () => {
     expect(Object.keys(core).sort()).toEqual(
       [
         'ANY_SCHEME',
+        'ApiKeyCredential',
+        'BasicCredential',
+        'BearerCredential',
         'AuthProviderError',
         'ConfigurationError',
         'DEFAULT_RETRY_OPTIONS',
@@ -67,14 +70,18 @@ describe('public core API', () => {
         'createAuthMiddleware',
         'createBearerProvider',
         'createRedactingLogger',
+        'createSpecAuth',
         'credentialIdentity',
         'errorForCode',
         'isTokenErrorCode',
         'isTransient',
         'redact',
         'redactor',
+        'schemeKind',
         'silentLogger',
         'statusForCode',
+        'unmetRequirement',
+        'unsupportedReason',
       ].sort(),
     );
   });

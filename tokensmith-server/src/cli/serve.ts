@@ -109,6 +109,9 @@ function demoCredentialsText(url: string): string {
     `  metquay base URL:                    ${url}/api/v1`,
     `  metquay accessKey:                   ${DEMO_CREDENTIALS.metquayAccessKey}`,
     `  metquay secretKey:                   ${DEMO_CREDENTIALS.metquaySecretKey}`,
+    `  oauth2 token endpoint:               ${url}/oauth2/token`,
+    `  oauth2 client_id (read, write):      ${DEMO_CREDENTIALS.oauth2ClientId}`,
+    `  oauth2 client_secret:                ${DEMO_CREDENTIALS.oauth2ClientSecret}`,
     '',
   ].join('\n');
 }
