@@ -77,7 +77,7 @@ describe('BoundedStore', () => {
     store.set('d', 'xxxx');
     expect([store.keys(), store.bytes]).toEqual([['c', 'd'], 8]);
     store.set('c', 'x');
-    expect([store.keys(), store.bytes]).toEqual([['d', 'c'], 7]);
+    expect([store.all(), store.bytes]).toEqual([[['d', 'xxxx'], ['c', 'x']], 7]);
     expect(store.set('huge', 'x'.repeat(20))).toBe(false);
     expect(store.bytes).toBeLessThanOrEqual(10);
   });

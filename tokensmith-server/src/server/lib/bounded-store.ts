@@ -113,6 +113,11 @@ export class BoundedStore<K, V> {
     return this.entries.keys();
   }
 
+  /** Every `[key, value]`, oldest first. */
+  all(): Array<[K, V]> {
+    return this.entries.oldest(Number.POSITIVE_INFINITY).map(([key, held]) => [key, held.value]);
+  }
+
   /**
    * Stores `value` as the newest entry, making room by the policy first. False when it does not
    * fit: the policy is `refuse` and nothing stale could go, or the entry alone is over the byte bound.
