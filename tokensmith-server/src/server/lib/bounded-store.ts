@@ -123,7 +123,11 @@ export class BoundedStore<K, V> {
    * fit: the policy is `refuse` and nothing stale could go, or the entry alone is over the byte bound.
    */
   set(key: K, value: V, now = 0): boolean {
-    this.delete(key);
+    const old = this.entries.get(key);
+    if (old !== undefined) {
+      this.entries.delete(key);
+      this.account(-old.bytes);
+    }
     const bytes = this.sizeOf(key, value);
     if (!this.fits(bytes, 1)) this.makeRoom(bytes, now);
     if (!this.fits(bytes, 1)) return false;
@@ -144,20 +148,19 @@ export class BoundedStore<K, V> {
   /** Evicts every entry whose value passes `test` (told to `onEvict`); returns how many. */
   sweep(test: (value: V) => boolean): number {
     let removed = 0;
-    for (const [key, held] of this.entries.oldest(Number.POSITIVE_INFINITY)) {
-      if (test(held.value)) {
-        this.evict(key, held);
-        removed += 1;
-      }
-    }
+    this.entries.forEach((held, key) => {
+      if (!test(held.value)) return;
+      this.evict(key, held);
+      removed += 1;
+    });
     return removed;
   }
 
   /** Evicts the oldest entry (told to `onEvict`), e.g. to make room in a budget shared with another store; false when empty. */
   evictOldest(): boolean {
-    const [oldest] = this.entries.oldest(1);
+    const oldest = this.entries.peekOldest();
     if (oldest === undefined) return false;
-    this.evict(oldest[0], oldest[1]);
+    this.evict(oldest.key, oldest.value);
     return true;
   }
 
