@@ -37,3 +37,14 @@ export {
   type OAuth2TokenResponse,
   type ResolvedOAuth2ServerConfig,
 } from './oauth2';
+export { startSpecServer, type SpecServer, type SpecServerOptions } from './spec/start';
+export {
+  DEFAULT_SPEC_SERVER_CONFIG,
+  type ConfiguredApiKey,
+  type ConfiguredBasicUser,
+  type ConfiguredToken,
+  type SpecServerConfig,
+  type SpecServerConfigInput,
+  type SpecServerLimits,
+} from './spec/config';
+export type { TokenAuthority, TokenVerdict } from './spec/authority';
