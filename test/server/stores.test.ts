@@ -2,6 +2,9 @@ import { nodeSigner } from 'tokensmith';
 import { GrantCache } from '../../tokensmith-server/src/server/ably/capability-grants';
 import { NonceStore } from '../../tokensmith-server/src/server/ably/nonce-store';
 import { TokenRegistry, type IssuedToken } from '../../tokensmith-server/src/server/ably/token-registry';
+import type { Principal } from '../../tokensmith-server/src/server/ably/principal';
+import { RevocationList, type RevocationRule } from '../../tokensmith-server/src/server/ably/revocations';
+import { BoundedStore, ByteBudget } from '../../tokensmith-server/src/server/lib/bounded-store';
 import { RequestLog } from '../../tokensmith-server/src/server/admin/request-log';
 import { FaultInjector } from '../../tokensmith-server/src/server/admin/faults';
 import { randomBase64UrlSource } from '../../tokensmith-server/src/server/lib/random-pool';
@@ -61,6 +64,89 @@ describe('TokenRegistry', () => {
     const registry = new TokenRegistry(2);
     for (const token of ['a', 'b', 'c']) registry.mark(token, 'revoked');
     expect([registry.markOf('a'), registry.markOf('b'), registry.markOf('c')]).toEqual([undefined, 'revoked', 'revoked']);
+  });
+});
+
+describe('BoundedStore', () => {
+  const sizeOf = (key: string, value: string) => key.length + value.length;
+
+  test('bounded in bytes: the oldest go until the new entry fits; re-setting a key frees its old bytes', () => {
+    const store = new BoundedStore<string, string>({ maxEntries: 100, maxBytes: 10, sizeOf });
+    for (const key of ['a', 'b', 'c']) expect(store.set(key, 'xx')).toBe(true);
+    expect([store.size, store.bytes]).toEqual([3, 9]);
+    store.set('d', 'xxxx');
+    expect([store.keys(), store.bytes]).toEqual([['c', 'd'], 8]);
+    store.set('c', 'x');
+    expect([store.all(), store.bytes]).toEqual([[['d', 'xxxx'], ['c', 'x']], 7]);
+    expect(store.set('huge', 'x'.repeat(20))).toBe(false);
+    expect(store.bytes).toBeLessThanOrEqual(10);
+  });
+
+  test('stale entries among the scanned oldest go before any live one', () => {
+    const store = new BoundedStore<string, number>({ maxEntries: 3, sizeOf: () => 1, policy: { isStale: (expires, now) => expires <= now, staleScan: 2 } });
+    store.set('live1', 100, 0);
+    store.set('dead', 5, 0);
+    store.set('live2', 100, 0);
+    store.set('new', 100, 10);
+    expect(store.keys()).toEqual(['live1', 'live2', 'new']);
+    store.set('newer', 100, 10);
+    expect(store.keys()).toEqual(['live2', 'new', 'newer']);
+  });
+
+  test('refuse: only stale entries are ever forgotten, and set answers false when none is', () => {
+    const evicted: string[] = [];
+    const store = new BoundedStore<string, number>({
+      maxEntries: 2,
+      sizeOf: () => 1,
+      policy: { isStale: (expires, now) => expires <= now, whenFull: 'refuse' },
+      onEvict: (key) => evicted.push(key),
+    });
+    store.set('a', 10, 0);
+    store.set('b', 20, 0);
+    expect(store.set('c', 30, 5)).toBe(false);
+    expect(store.set('c', 30, 10)).toBe(true);
+    expect([store.keys(), evicted]).toEqual([['b', 'c'], ['a']]);
+  });
+
+  test('shrinkTo: a full store sheds the oldest down to the fraction, so its sweep runs once per many inserts', () => {
+    const store = new BoundedStore<number, number>({ maxEntries: 10, sizeOf: () => 1, policy: { isStale: () => false, shrinkTo: 0.5 } });
+    for (let i = 0; i < 11; i++) store.set(i, i);
+    expect(store.keys()).toEqual([5, 6, 7, 8, 9, 10]);
+  });
+
+  test('two stores on one budget are bounded together; clear gives the bytes back', () => {
+    const budget = new ByteBudget(10);
+    const first = new BoundedStore<string, string>({ maxEntries: 100, budget, sizeOf });
+    const second = new BoundedStore<string, string>({ maxEntries: 100, budget, sizeOf });
+    first.set('a', 'xxxx');
+    second.set('b', 'xxxx');
+    expect(second.set('c', 'xxxx')).toBe(true);
+    expect([first.keys(), second.keys(), budget.held]).toEqual([['a'], ['c'], 10]);
+    expect(second.set('d', 'xxxxxxxxx')).toBe(false);
+    first.clear();
+    expect([budget.held, second.bytes]).toEqual([0, 0]);
+  });
+});
+
+describe('RevocationList', () => {
+  const rule = (value: string, issuedBefore: number): RevocationRule => ({ keyName: 'app.key', type: 'clientId', value, issuedBefore, appliesAt: 0 });
+  const principal = (clientId: string, issued: number): Principal => ({ kind: 'token', keyName: 'app.key', clientId, issued, capability: {} });
+
+  test('full of rules in force, a new one is refused, never an old one forgotten; a lapsed rule makes room', () => {
+    const list = new RevocationList(2, 1_000);
+    expect(list.add(rule('a', 100), 100)).toBe(true);
+    expect(list.add(rule('b', 500), 500)).toBe(true);
+    expect(list.add(rule('c', 600), 600)).toBe(false);
+    expect(list.revokes(principal('a', 50), 600)).toBe(true);
+    expect(list.add(rule('c', 1_100), 1_100)).toBe(true);
+    expect([list.size, list.revokes(principal('a', 50), 1_100), list.revokes(principal('c', 50), 1_100)]).toEqual([2, false, true]);
+  });
+
+  test('bounded in bytes too: a rule past the byte bound is refused', () => {
+    const list = new RevocationList(10_000, 1_000, 4_096);
+    expect(list.add(rule('x'.repeat(1_000), 0), 0)).toBe(true);
+    expect(list.add(rule('y'.repeat(1_000), 0), 0)).toBe(false);
+    expect(list.size).toBe(1);
   });
 });
 
