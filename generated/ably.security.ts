@@ -57,6 +57,38 @@ export const operationSecurity = {
       "bearerAuth"
     ]
   ],
+  "GET /channels/{channelId}/presence": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
+  "GET /channels/{channelId}/presence/history": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
+  "POST /messages": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
+  "GET /presence": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
   "GET /stats": [
     [
       "basicAuth"

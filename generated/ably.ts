@@ -140,6 +140,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channels/{channelId}/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the members present on a channel
+         * @description Lists the members currently present on the channel (RSP3), in the order they entered,
+         *     optionally only those of one `clientId` or `connectionId`. Needs a key or a token whose
+         *     capability includes `presence` or `subscribe` on this channel. Further pages are linked
+         *     from the `Link` response header.
+         *
+         *     A local server has no realtime connections to enter presence with: its members are the
+         *     `channels[].presence` fixtures of the app `POST /apps` provisioned.
+         */
+        get: operations["getPresence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channelId}/presence/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a channel's presence history
+         * @description Lists the presence events of the channel (RSP4), newest first unless `direction` says
+         *     otherwise. Needs a key or a token whose capability includes `history` on this channel.
+         *     Further pages are linked from the `Link` response header.
+         */
+        get: operations["getPresenceHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish messages to several channels at once
+         * @description Publishes each spec's messages to each of its channels (the batch-publish items BSP/BPR).
+         *     The answer has one batch result per spec, each with one result per channel: a publish
+         *     acknowledgement, or the error that channel failed with (a channel outside the
+         *     capability fails alone with 40160; the others are published).
+         */
+        post: operations["batchPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the members present on several channels
+         * @description The members present on each named channel (the batch-presence items BGR/BGF), one result
+         *     per channel: its members, or the error it failed with (a channel outside the capability
+         *     fails alone with 40160).
+         */
+        get: operations["batchPresence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stats": {
         parameters: {
             query?: never;
@@ -356,6 +461,11 @@ export interface components {
              */
             id?: string;
             /**
+             * @description Serial the service assigned, unique in the app and increasing in arrival order.
+             * @example 0000000000000042
+             */
+            serial?: string;
+            /**
              * @description Event name, used by subscribers to filter messages.
              * @example greeting
              */
@@ -397,7 +507,13 @@ export interface components {
         };
         /** @description Messages in the requested order. */
         MessageList: components["schemas"]["Message"][];
-        /** @description One message, or several published together. */
+        /**
+         * @description One message, or several published together.
+         * @example {
+         *       "name": "greeting",
+         *       "data": "hello"
+         *     }
+         */
         PublishRequest: components["schemas"]["Message"] | components["schemas"]["Message"][];
         /** @description Acknowledgement of a publish. */
         PublishResponse: {
@@ -670,6 +786,11 @@ export interface components {
              */
             appId?: string;
             /**
+             * @description URI of the JSON schema the entries follow.
+             * @example https://schemas.ably.com/json/app-stats-0.0.5.json
+             */
+            schema?: string;
+            /**
              * @description Present on the interval still being counted, with the same format as `intervalId`.
              * @example 2023-11-14:22:13
              */
@@ -688,6 +809,171 @@ export interface components {
         };
         /** @description Intervals in the requested order. */
         StatsList: components["schemas"]["Stats"][];
+        /** @description A member's presence state, or one presence event. */
+        PresenceMessage: {
+            /**
+             * @description Unique id of the presence message.
+             * @example hd9ks8Fa:0:0
+             */
+            id: string;
+            /**
+             * @description 0 absent, 1 present (a member in the set), 2 enter, 3 leave, 4 update.
+             * @example 1
+             * @enum {integer}
+             */
+            action: 0 | 1 | 2 | 3 | 4;
+            /**
+             * @description Client identity of the member.
+             * @example user-42
+             */
+            clientId: string;
+            /**
+             * @description Connection the member is present on.
+             * @example hd9ks8Fa
+             */
+            connectionId: string;
+            /**
+             * Format: int64
+             * @description Time of the event, in milliseconds since the Unix epoch.
+             * @example 1700000000000
+             */
+            timestamp: number;
+            /**
+             * @description The member's data; a string, a JSON object or array, or null.
+             * @example available
+             */
+            data?: string | null | {
+                [key: string]: unknown;
+            } | unknown[];
+            /**
+             * @description Transformations applied to `data`, innermost first, separated by `/`.
+             * @example json
+             */
+            encoding?: string;
+        };
+        /**
+         * @description Presence messages in the requested order.
+         * @example [
+         *       {
+         *         "id": "hd9ks8Fa:0:0",
+         *         "action": 1,
+         *         "clientId": "user-42",
+         *         "connectionId": "hd9ks8Fa",
+         *         "timestamp": 1700000000000
+         *       }
+         *     ]
+         */
+        PresenceMessageList: components["schemas"]["PresenceMessage"][];
+        /** @description Messages to publish to each of several channels. */
+        BatchPublishSpec: {
+            /**
+             * @description Names of the channels to publish to.
+             * @example [
+             *       "chat:lobby",
+             *       "chat:support"
+             *     ]
+             */
+            channels: string[];
+            /**
+             * @description One message, or several published together, to each channel.
+             * @example {
+             *       "name": "greeting",
+             *       "data": "hello"
+             *     }
+             */
+            messages: components["schemas"]["PublishRequest"];
+        };
+        /** @description One batch spec, or several. */
+        BatchPublishRequest: components["schemas"]["BatchPublishSpec"] | components["schemas"]["BatchPublishSpec"][];
+        /** @description A channel a batch operation failed on. */
+        BatchChannelFailure: {
+            /**
+             * @description Name of the channel.
+             * @example chat:lobby
+             */
+            channel: string;
+            /**
+             * @description Why this channel failed.
+             * @example {
+             *       "message": "operation not permitted: publish on this channel is outside the capability",
+             *       "code": 40160,
+             *       "statusCode": 401
+             *     }
+             */
+            error: components["schemas"]["ErrorInfo"];
+        };
+        /** @description The outcome of one batch spec, one result per channel. */
+        BatchPublishResult: {
+            /**
+             * @description Channels published to.
+             * @example 1
+             */
+            successCount: number;
+            /**
+             * @description Channels that failed.
+             * @example 0
+             */
+            failureCount: number;
+            /**
+             * @description One result per channel, in request order.
+             * @example [
+             *       {
+             *         "channel": "chat:lobby",
+             *         "messageId": "q4Rt8yZ1",
+             *         "serials": [
+             *           "0000000000000042"
+             *         ]
+             *       }
+             *     ]
+             */
+            results: (components["schemas"]["PublishResponse"] | components["schemas"]["BatchChannelFailure"])[];
+        };
+        /** @description One batch result per spec, in request order. */
+        BatchPublishResultList: components["schemas"]["BatchPublishResult"][];
+        /** @description The members present on one channel. */
+        BatchPresenceSuccess: {
+            /**
+             * @description Name of the channel.
+             * @example chat:lobby
+             */
+            channel: string;
+            /**
+             * @description The members present.
+             * @example [
+             *       {
+             *         "id": "hd9ks8Fa:0:0",
+             *         "action": 1,
+             *         "clientId": "user-42",
+             *         "connectionId": "hd9ks8Fa",
+             *         "timestamp": 1700000000000
+             *       }
+             *     ]
+             */
+            presence: components["schemas"]["PresenceMessageList"];
+        };
+        /** @description The members present on each channel asked for, one result per channel. */
+        BatchPresenceResult: {
+            /**
+             * @description Channels read.
+             * @example 1
+             */
+            successCount: number;
+            /**
+             * @description Channels that failed.
+             * @example 0
+             */
+            failureCount: number;
+            /**
+             * @description One result per channel, in request order.
+             * @example [
+             *       {
+             *         "channel": "chat:lobby",
+             *         "presence": []
+             *       }
+             *     ]
+             */
+            results: (components["schemas"]["BatchPresenceSuccess"] | components["schemas"]["BatchChannelFailure"])[];
+        };
     };
     responses: {
         /** @description The request was malformed (codes 40000 to 40099, for example 40001 or 40003). */
@@ -801,6 +1087,32 @@ export interface components {
          */
         clientIdHeader: string;
         /**
+         * @description Largest number of items to return in one page.
+         * @example 100
+         */
+        pageLimit: number;
+        /**
+         * @description Order of the results; `backwards` starts from the newest.
+         * @example backwards
+         */
+        pageDirection: "forwards" | "backwards";
+        /**
+         * @description Earliest time to include, in milliseconds since the Unix epoch.
+         * @example 1700000000000
+         */
+        pageStart: number;
+        /**
+         * @description Latest time to include, in milliseconds since the Unix epoch.
+         * @example 1700003600000
+         */
+        pageEnd: number;
+        /**
+         * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+         *     header; the next page stays the same while new items arrive.
+         * @example 42
+         */
+        pageCursor: string;
+        /**
          * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
          * @example json
          */
@@ -835,6 +1147,13 @@ export interface components {
         };
     };
     headers: {
+        /**
+         * @description Relative links to the `first` and `current` pages, and to the `next` one when there is
+         *     more: `<./resource?query>; rel="next"`, separated by commas. Send the query back to the
+         *     same path.
+         * @example <./history?limit=100&direction=backwards>; rel="first", <./history?limit=100&direction=backwards>; rel="current"
+         */
+        PageLink: string;
         /**
          * @description Seconds to wait before trying again.
          * @example 1
@@ -1027,25 +1346,31 @@ export interface operations {
                  */
                 format?: components["parameters"]["format"];
                 /**
-                 * @description Largest number of messages to return in one page.
+                 * @description Largest number of items to return in one page.
                  * @example 100
                  */
-                limit?: number;
+                limit?: components["parameters"]["pageLimit"];
                 /**
-                 * @description Order of the results; `backwards` starts from the newest message.
+                 * @description Order of the results; `backwards` starts from the newest.
                  * @example backwards
                  */
-                direction?: "forwards" | "backwards";
+                direction?: components["parameters"]["pageDirection"];
                 /**
-                 * @description Earliest message time to include, in milliseconds since the Unix epoch.
+                 * @description Earliest time to include, in milliseconds since the Unix epoch.
                  * @example 1700000000000
                  */
-                start?: number;
+                start?: components["parameters"]["pageStart"];
                 /**
-                 * @description Latest message time to include, in milliseconds since the Unix epoch.
+                 * @description Latest time to include, in milliseconds since the Unix epoch.
                  * @example 1700003600000
                  */
-                end?: number;
+                end?: components["parameters"]["pageEnd"];
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
             };
             header?: {
                 /**
@@ -1079,7 +1404,7 @@ export interface operations {
                 headers: {
                     /**
                      * @description Relative links to the first, current and next pages, when there are any.
-                     * @example <./messages?limit=100&direction=backwards>; rel="first"
+                     * @example <./messages?limit=1&direction=backwards>; rel="first", <./messages?limit=1&direction=backwards>; rel="current", <./messages?limit=1&direction=backwards&cursor=5>; rel="next"
                      */
                     Link?: string;
                     [name: string]: unknown;
@@ -1147,6 +1472,262 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getPresence: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Largest number of items to return in one page.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["pageLimit"];
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
+                /**
+                 * @description Only members with this client identity.
+                 * @example user-42
+                 */
+                clientId?: string;
+                /**
+                 * @description Only members on this connection.
+                 * @example hd9ks8Fa
+                 */
+                connectionId?: string;
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of members. */
+            200: {
+                headers: {
+                    Link: components["headers"]["PageLink"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceMessageList"];
+                    "application/x-msgpack": components["schemas"]["PresenceMessageList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPresenceHistory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Largest number of items to return in one page.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["pageLimit"];
+                /**
+                 * @description Order of the results; `backwards` starts from the newest.
+                 * @example backwards
+                 */
+                direction?: components["parameters"]["pageDirection"];
+                /**
+                 * @description Earliest time to include, in milliseconds since the Unix epoch.
+                 * @example 1700000000000
+                 */
+                start?: components["parameters"]["pageStart"];
+                /**
+                 * @description Latest time to include, in milliseconds since the Unix epoch.
+                 * @example 1700003600000
+                 */
+                end?: components["parameters"]["pageEnd"];
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of presence events. */
+            200: {
+                headers: {
+                    Link: components["headers"]["PageLink"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceMessageList"];
+                    "application/x-msgpack": components["schemas"]["PresenceMessageList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    batchPublish: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One batch spec, or several. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchPublishRequest"];
+                "application/x-msgpack": components["schemas"]["BatchPublishRequest"];
+            };
+        };
+        responses: {
+            /** @description One batch result per spec, in request order. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPublishResultList"];
+                    "application/x-msgpack": components["schemas"]["BatchPublishResultList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    batchPresence: {
+        parameters: {
+            query: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Channel names separated by commas, at most 100.
+                 * @example chat:lobby,chat:support
+                 */
+                channels: string;
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One result per channel, in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPresenceResult"];
+                    "application/x-msgpack": components["schemas"]["BatchPresenceResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     getStats: {
         parameters: {
             query?: {
@@ -1156,15 +1737,23 @@ export interface operations {
                  */
                 format?: components["parameters"]["format"];
                 /**
-                 * @description Earliest interval to include, in milliseconds since the Unix epoch.
+                 * @description Earliest interval to include: milliseconds since the Unix epoch, or an interval id
+                 *     (`yyyy-mm-dd:hh:mm`, `yyyy-mm-dd:hh`, `yyyy-mm-dd`, `yyyy-mm`) for the interval's start.
                  * @example 1700000000000
                  */
-                start?: number;
+                start?: number | string;
                 /**
-                 * @description Latest interval to include, in milliseconds since the Unix epoch; default now.
+                 * @description Latest interval to include: milliseconds since the Unix epoch, or an interval id for
+                 *     the end of that interval; default now.
                  * @example 1700003600000
                  */
-                end?: number;
+                end?: number | string;
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
                 /**
                  * @description Order of the results; `backwards` starts from the newest interval.
                  * @example backwards
@@ -1180,6 +1769,11 @@ export interface operations {
                  * @example hour
                  */
                 unit?: "minute" | "hour" | "day" | "month";
+                /**
+                 * @description The older name of `unit`, still sent by some SDKs; `unit` wins when both are given.
+                 * @example hour
+                 */
+                by?: "minute" | "hour" | "day" | "month";
             };
             header?: {
                 /**
@@ -1207,7 +1801,7 @@ export interface operations {
                 headers: {
                     /**
                      * @description Relative links to the first, current and next pages, when there are any.
-                     * @example <./stats?limit=100&unit=minute&end=1700003540000>; rel="next"
+                     * @example <./stats?unit=minute&limit=100&direction=backwards>; rel="first", <./stats?unit=minute&limit=100&direction=backwards&cursor=1700003540000>; rel="next"
                      */
                     Link?: string;
                     [name: string]: unknown;
