@@ -57,6 +57,46 @@ export const operationSecurity = {
       "bearerAuth"
     ]
   ],
+  "GET /channels/{channelId}/messages/{serial}": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
+  "PATCH /channels/{channelId}/messages/{serial}": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
+  "GET /channels/{channelId}/messages/{serial}/versions": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
+  "GET /channels/{channelId}/messages/{serial}/annotations": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
+  "POST /channels/{channelId}/messages/{serial}/annotations": [
+    [
+      "basicAuth"
+    ],
+    [
+      "bearerAuth"
+    ]
+  ],
   "GET /channels/{channelId}/presence": [
     [
       "basicAuth"

@@ -140,6 +140,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channels/{channelId}/messages/{serial}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the latest version of a message
+         * @description The message with this serial, as it is now (RSL11): after an update its `action` is
+         *     `1` and `version` says who changed it and when. Needs `history` on the channel; an
+         *     unknown serial is 404 with code 40400.
+         */
+        get: operations["getMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update, delete or append to a message
+         * @description Changes the message with this serial (RSL12 update, RSL13 delete, RSL15 append, by the
+         *     body's `action`: 1, 2 or 5). The serial stays; the change gets a new version serial,
+         *     greater than every earlier one, and the earlier versions are kept. An update or delete
+         *     replaces the fields it sends; an append adds its string `data` to the end. Needs
+         *     `message-update-any` (or `message-update-own` on one's own message) for an update or an
+         *     append, `message-delete-any` (or `message-delete-own`) for a delete.
+         */
+        patch: operations["updateMessage"];
+        trace?: never;
+    };
+    "/channels/{channelId}/messages/{serial}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List every version of a message
+         * @description Every version of the message with this serial (RSL14), newest first unless `direction`
+         *     says otherwise: the original (`action` 0) and each change. Needs `history` on the
+         *     channel. Further pages are linked from the `Link` response header.
+         */
+        get: operations["getMessageVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channelId}/messages/{serial}/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a message's annotations
+         * @description The annotations published on the message with this serial (RSAN3), newest first unless
+         *     `direction` says otherwise. Needs `history` or `annotation-subscribe` on the channel.
+         *     Further pages are linked from the `Link` response header.
+         */
+        get: operations["getAnnotations"];
+        put?: never;
+        /**
+         * Annotate a message
+         * @description Publishes annotations (RSAN1) on the message with this serial, each with a `type` such
+         *     as `reaction:distinct.v1`; `action` 1 deletes an annotation. Needs `annotation-publish`
+         *     on the channel. A token bound to a clientId annotates as that client.
+         */
+        post: operations["publishAnnotations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/channels/{channelId}/presence": {
         parameters: {
             query?: never;
@@ -465,6 +579,22 @@ export interface components {
              * @example 0000000000000042
              */
             serial?: string;
+            /**
+             * @description What the latest operation on the message was: 0 create, 1 update, 2 delete, 5 append (left out for 0).
+             * @example 1
+             * @enum {integer}
+             */
+            action?: 0 | 1 | 2 | 3 | 4 | 5;
+            /**
+             * @description The latest version, once the message was changed.
+             * @example {
+             *       "serial": "0000000000000043",
+             *       "timestamp": 1700000060000,
+             *       "clientId": "moderator-1",
+             *       "description": "typo fixed"
+             *     }
+             */
+            version?: components["schemas"]["MessageVersion"];
             /**
              * @description Event name, used by subscribers to filter messages.
              * @example greeting
@@ -974,6 +1104,220 @@ export interface components {
              */
             results: (components["schemas"]["BatchPresenceSuccess"] | components["schemas"]["BatchChannelFailure"])[];
         };
+        /**
+         * @description Who changed a message, when, and why.
+         * @example {
+         *       "serial": "0000000000000043",
+         *       "timestamp": 1700000060000,
+         *       "clientId": "moderator-1",
+         *       "description": "typo fixed"
+         *     }
+         */
+        MessageVersion: {
+            /**
+             * @description Serial of this version, greater than every earlier one.
+             * @example 0000000000000043
+             */
+            serial?: string;
+            /**
+             * Format: int64
+             * @description When the change was made, in milliseconds since the Unix epoch.
+             * @example 1700000060000
+             */
+            timestamp?: number;
+            /**
+             * @description Who made the change, as the operation said.
+             * @example moderator-1
+             */
+            clientId?: string;
+            /**
+             * @description Why, as the operation said.
+             * @example typo fixed
+             */
+            description?: string;
+            /**
+             * @description Free-form details of the operation.
+             * @example {
+             *       "reason": "spam"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * @description A change to a published message.
+         * @example {
+         *       "action": 1,
+         *       "data": "corrected text",
+         *       "version": {
+         *         "clientId": "moderator-1",
+         *         "description": "typo fixed"
+         *       }
+         *     }
+         */
+        MessageChange: {
+            /**
+             * @description 1 update (the default), 2 delete, 5 append.
+             * @example 1
+             * @enum {integer}
+             */
+            action?: 1 | 2 | 5;
+            /**
+             * @description New event name.
+             * @example greeting
+             */
+            name?: string;
+            /**
+             * @description New data; for an append, the text to add to the end.
+             * @example corrected text
+             */
+            data?: string | null | {
+                [key: string]: unknown;
+            } | unknown[];
+            /**
+             * @description Transformations applied to `data`.
+             * @example json
+             */
+            encoding?: string;
+            /**
+             * @description New extras.
+             * @example {
+             *       "headers": {
+             *         "edited": "true"
+             *       }
+             *     }
+             */
+            extras?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The message's serial (the SDK sends it; the path's serial is the one used).
+             * @example 0000000000000042
+             */
+            serial?: string;
+            /**
+             * @description The operation's details.
+             * @example {
+             *       "clientId": "moderator-1",
+             *       "description": "typo fixed"
+             *     }
+             */
+            version?: {
+                /**
+                 * @description Who makes the change.
+                 * @example moderator-1
+                 */
+                clientId?: string;
+                /**
+                 * @description Why.
+                 * @example typo fixed
+                 */
+                description?: string;
+                /**
+                 * @description Free-form details.
+                 * @example {
+                 *       "reason": "spam"
+                 *     }
+                 */
+                metadata?: {
+                    [key: string]: string;
+                };
+            };
+        };
+        /** @description The outcome of a change. */
+        UpdateDeleteResult: {
+            /**
+             * @description Serial of the new version.
+             * @example 0000000000000043
+             */
+            versionSerial: string;
+        };
+        /**
+         * @description An annotation on a message.
+         * @example {
+         *       "type": "reaction:distinct.v1",
+         *       "name": "thumbsup"
+         *     }
+         */
+        Annotation: {
+            /**
+             * @description Unique id; set by the publisher or the service.
+             * @example a8Yk2p:0
+             */
+            id?: string;
+            /**
+             * @description 0 create (the default), 1 delete.
+             * @example 0
+             * @enum {integer}
+             */
+            action?: 0 | 1;
+            /**
+             * @description Serial the service assigned to the annotation.
+             * @example 0000000000000044
+             */
+            serial?: string;
+            /**
+             * @description Serial of the annotated message.
+             * @example 0000000000000042
+             */
+            messageSerial?: string;
+            /**
+             * @description The annotation type, which says how annotations are summarised.
+             * @example reaction:distinct.v1
+             */
+            type: string;
+            /**
+             * @description The annotation's name, such as a reaction.
+             * @example thumbsup
+             */
+            name?: string;
+            /**
+             * @description Who annotated.
+             * @example user-42
+             */
+            clientId?: string;
+            /**
+             * @description A count, for the types that add them up.
+             * @example 1
+             */
+            count?: number;
+            /**
+             * @description Payload of the annotation.
+             * @example extra
+             */
+            data?: string | null | {
+                [key: string]: unknown;
+            } | unknown[];
+            /**
+             * @description Transformations applied to `data`.
+             * @example json
+             */
+            encoding?: string;
+            /**
+             * @description Extra metadata.
+             * @example {
+             *       "headers": {
+             *         "source": "tokensmith"
+             *       }
+             *     }
+             */
+            extras?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: int64
+             * @description When the service received it, in milliseconds since the Unix epoch.
+             * @example 1700000000000
+             */
+            timestamp?: number;
+        };
+        /** @description Annotations in the requested order. */
+        AnnotationList: components["schemas"]["Annotation"][];
+        /** @description One annotation, or several. */
+        AnnotationPublishRequest: components["schemas"]["Annotation"] | components["schemas"]["Annotation"][];
+        /** @description An empty object. */
+        Empty: Record<string, never>;
     };
     responses: {
         /** @description The request was malformed (codes 40000 to 40099, for example 40001 or 40003). */
@@ -1012,6 +1356,26 @@ export interface components {
                  *         "code": 40142,
                  *         "statusCode": 401,
                  *         "href": "https://help.ably.io/error/40142"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+                "application/x-msgpack": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No such message (code 40400). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "message": "no message with this serial on this channel",
+                 *         "code": 40400,
+                 *         "statusCode": 404,
+                 *         "href": "https://help.ably.io/error/40400"
                  *       }
                  *     }
                  */
@@ -1086,6 +1450,11 @@ export interface components {
          * @example dXNlci00Mg==
          */
         clientIdHeader: string;
+        /**
+         * @description The message's serial, as its publish answered it or history shows it.
+         * @example 0000000000000042
+         */
+        serial: string;
         /**
          * @description Largest number of items to return in one page.
          * @example 100
@@ -1468,6 +1837,342 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMessage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                    "application/x-msgpack": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updateMessage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        /** @description The fields to set, the action, and the operation's details in `version`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageChange"];
+                "application/x-msgpack": components["schemas"]["MessageChange"];
+            };
+        };
+        responses: {
+            /** @description The change was applied. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateDeleteResult"];
+                    "application/x-msgpack": components["schemas"]["UpdateDeleteResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMessageVersions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Largest number of items to return in one page.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["pageLimit"];
+                /**
+                 * @description Order of the results; `backwards` starts from the newest.
+                 * @example backwards
+                 */
+                direction?: components["parameters"]["pageDirection"];
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of versions. */
+            200: {
+                headers: {
+                    Link: components["headers"]["PageLink"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageList"];
+                    "application/x-msgpack": components["schemas"]["MessageList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAnnotations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Largest number of items to return in one page.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["pageLimit"];
+                /**
+                 * @description Order of the results; `backwards` starts from the newest.
+                 * @example backwards
+                 */
+                direction?: components["parameters"]["pageDirection"];
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of annotations. */
+            200: {
+                headers: {
+                    Link: components["headers"]["PageLink"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationList"];
+                    "application/x-msgpack": components["schemas"]["AnnotationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    publishAnnotations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        /** @description One annotation, or several. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnotationPublishRequest"];
+                "application/x-msgpack": components["schemas"]["AnnotationPublishRequest"];
+            };
+        };
+        responses: {
+            /** @description The annotations were accepted. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Empty"];
+                    "application/x-msgpack": components["schemas"]["Empty"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Error"];
         };

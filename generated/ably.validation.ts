@@ -345,6 +345,40 @@ export const operationSchemas = {
             "serial": {
               "type": "string"
             },
+            "action": {
+              "type": "integer",
+              "enum": [
+                0,
+                1,
+                2,
+                3,
+                4,
+                5
+              ]
+            },
+            "version": {
+              "type": "object",
+              "properties": {
+                "serial": {
+                  "type": "string"
+                },
+                "timestamp": {
+                  "type": "integer"
+                },
+                "clientId": {
+                  "type": "string"
+                },
+                "description": {
+                  "type": "string"
+                },
+                "metadata": {
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "string"
+                  }
+                }
+              }
+            },
             "name": {
               "type": "string"
             },
@@ -393,6 +427,40 @@ export const operationSchemas = {
               "serial": {
                 "type": "string"
               },
+              "action": {
+                "type": "integer",
+                "enum": [
+                  0,
+                  1,
+                  2,
+                  3,
+                  4,
+                  5
+                ]
+              },
+              "version": {
+                "type": "object",
+                "properties": {
+                  "serial": {
+                    "type": "string"
+                  },
+                  "timestamp": {
+                    "type": "integer"
+                  },
+                  "clientId": {
+                    "type": "string"
+                  },
+                  "description": {
+                    "type": "string"
+                  },
+                  "metadata": {
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
               "name": {
                 "type": "string"
               },
@@ -426,6 +494,462 @@ export const operationSchemas = {
               "extras": {
                 "type": "object",
                 "additionalProperties": true
+              }
+            }
+          }
+        }
+      ]
+    }
+  },
+  "GET /channels/{channelId}/messages/{serial}": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "serial": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
+      "required": [
+        "channelId",
+        "serial"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
+  "PATCH /channels/{channelId}/messages/{serial}": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "serial": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
+      "required": [
+        "channelId",
+        "serial"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    },
+    "body": {
+      "type": "object",
+      "properties": {
+        "action": {
+          "type": "integer",
+          "enum": [
+            1,
+            2,
+            5
+          ]
+        },
+        "name": {
+          "type": "string"
+        },
+        "data": {
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            },
+            {
+              "type": "object",
+              "additionalProperties": true
+            },
+            {
+              "type": "array",
+              "items": {}
+            }
+          ]
+        },
+        "encoding": {
+          "type": "string"
+        },
+        "extras": {
+          "type": "object",
+          "additionalProperties": true
+        },
+        "serial": {
+          "type": "string"
+        },
+        "version": {
+          "type": "object",
+          "properties": {
+            "clientId": {
+              "type": "string"
+            },
+            "description": {
+              "type": "string"
+            },
+            "metadata": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "GET /channels/{channelId}/messages/{serial}/versions": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "serial": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
+      "required": [
+        "channelId",
+        "serial"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 100
+        },
+        "direction": {
+          "type": "string",
+          "enum": [
+            "forwards",
+            "backwards"
+          ],
+          "default": "backwards"
+        },
+        "cursor": {
+          "type": "string",
+          "pattern": "^[0-9]{1,15}$"
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
+  "GET /channels/{channelId}/messages/{serial}/annotations": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "serial": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
+      "required": [
+        "channelId",
+        "serial"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 100
+        },
+        "direction": {
+          "type": "string",
+          "enum": [
+            "forwards",
+            "backwards"
+          ],
+          "default": "backwards"
+        },
+        "cursor": {
+          "type": "string",
+          "pattern": "^[0-9]{1,15}$"
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
+  "POST /channels/{channelId}/messages/{serial}/annotations": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "serial": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
+      "required": [
+        "channelId",
+        "serial"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    },
+    "body": {
+      "oneOf": [
+        {
+          "type": "object",
+          "required": [
+            "type"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "action": {
+              "type": "integer",
+              "enum": [
+                0,
+                1
+              ]
+            },
+            "serial": {
+              "type": "string"
+            },
+            "messageSerial": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string",
+              "minLength": 1
+            },
+            "name": {
+              "type": "string"
+            },
+            "clientId": {
+              "type": "string"
+            },
+            "count": {
+              "type": "integer"
+            },
+            "data": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                },
+                {
+                  "type": "object",
+                  "additionalProperties": true
+                },
+                {
+                  "type": "array",
+                  "items": {}
+                }
+              ]
+            },
+            "encoding": {
+              "type": "string"
+            },
+            "extras": {
+              "type": "object",
+              "additionalProperties": true
+            },
+            "timestamp": {
+              "type": "integer"
+            }
+          }
+        },
+        {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 100,
+          "items": {
+            "type": "object",
+            "required": [
+              "type"
+            ],
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "action": {
+                "type": "integer",
+                "enum": [
+                  0,
+                  1
+                ]
+              },
+              "serial": {
+                "type": "string"
+              },
+              "messageSerial": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string",
+                "minLength": 1
+              },
+              "name": {
+                "type": "string"
+              },
+              "clientId": {
+                "type": "string"
+              },
+              "count": {
+                "type": "integer"
+              },
+              "data": {
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  },
+                  {
+                    "type": "object",
+                    "additionalProperties": true
+                  },
+                  {
+                    "type": "array",
+                    "items": {}
+                  }
+                ]
+              },
+              "encoding": {
+                "type": "string"
+              },
+              "extras": {
+                "type": "object",
+                "additionalProperties": true
+              },
+              "timestamp": {
+                "type": "integer"
               }
             }
           }
@@ -607,6 +1131,40 @@ export const operationSchemas = {
                     "serial": {
                       "type": "string"
                     },
+                    "action": {
+                      "type": "integer",
+                      "enum": [
+                        0,
+                        1,
+                        2,
+                        3,
+                        4,
+                        5
+                      ]
+                    },
+                    "version": {
+                      "type": "object",
+                      "properties": {
+                        "serial": {
+                          "type": "string"
+                        },
+                        "timestamp": {
+                          "type": "integer"
+                        },
+                        "clientId": {
+                          "type": "string"
+                        },
+                        "description": {
+                          "type": "string"
+                        },
+                        "metadata": {
+                          "type": "object",
+                          "additionalProperties": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    },
                     "name": {
                       "type": "string"
                     },
@@ -654,6 +1212,40 @@ export const operationSchemas = {
                       },
                       "serial": {
                         "type": "string"
+                      },
+                      "action": {
+                        "type": "integer",
+                        "enum": [
+                          0,
+                          1,
+                          2,
+                          3,
+                          4,
+                          5
+                        ]
+                      },
+                      "version": {
+                        "type": "object",
+                        "properties": {
+                          "serial": {
+                            "type": "string"
+                          },
+                          "timestamp": {
+                            "type": "integer"
+                          },
+                          "clientId": {
+                            "type": "string"
+                          },
+                          "description": {
+                            "type": "string"
+                          },
+                          "metadata": {
+                            "type": "object",
+                            "additionalProperties": {
+                              "type": "string"
+                            }
+                          }
+                        }
                       },
                       "name": {
                         "type": "string"
@@ -727,6 +1319,40 @@ export const operationSchemas = {
                       "serial": {
                         "type": "string"
                       },
+                      "action": {
+                        "type": "integer",
+                        "enum": [
+                          0,
+                          1,
+                          2,
+                          3,
+                          4,
+                          5
+                        ]
+                      },
+                      "version": {
+                        "type": "object",
+                        "properties": {
+                          "serial": {
+                            "type": "string"
+                          },
+                          "timestamp": {
+                            "type": "integer"
+                          },
+                          "clientId": {
+                            "type": "string"
+                          },
+                          "description": {
+                            "type": "string"
+                          },
+                          "metadata": {
+                            "type": "object",
+                            "additionalProperties": {
+                              "type": "string"
+                            }
+                          }
+                        }
+                      },
                       "name": {
                         "type": "string"
                       },
@@ -774,6 +1400,40 @@ export const operationSchemas = {
                         },
                         "serial": {
                           "type": "string"
+                        },
+                        "action": {
+                          "type": "integer",
+                          "enum": [
+                            0,
+                            1,
+                            2,
+                            3,
+                            4,
+                            5
+                          ]
+                        },
+                        "version": {
+                          "type": "object",
+                          "properties": {
+                            "serial": {
+                              "type": "string"
+                            },
+                            "timestamp": {
+                              "type": "integer"
+                            },
+                            "clientId": {
+                              "type": "string"
+                            },
+                            "description": {
+                              "type": "string"
+                            },
+                            "metadata": {
+                              "type": "object",
+                              "additionalProperties": {
+                                "type": "string"
+                              }
+                            }
+                          }
                         },
                         "name": {
                           "type": "string"
@@ -1236,6 +1896,40 @@ export const componentSchemas = {
       "serial": {
         "type": "string"
       },
+      "action": {
+        "type": "integer",
+        "enum": [
+          0,
+          1,
+          2,
+          3,
+          4,
+          5
+        ]
+      },
+      "version": {
+        "type": "object",
+        "properties": {
+          "serial": {
+            "type": "string"
+          },
+          "timestamp": {
+            "type": "integer"
+          },
+          "clientId": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
+        }
+      },
       "name": {
         "type": "string"
       },
@@ -1282,6 +1976,40 @@ export const componentSchemas = {
         },
         "serial": {
           "type": "string"
+        },
+        "action": {
+          "type": "integer",
+          "enum": [
+            0,
+            1,
+            2,
+            3,
+            4,
+            5
+          ]
+        },
+        "version": {
+          "type": "object",
+          "properties": {
+            "serial": {
+              "type": "string"
+            },
+            "timestamp": {
+              "type": "integer"
+            },
+            "clientId": {
+              "type": "string"
+            },
+            "description": {
+              "type": "string"
+            },
+            "metadata": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            }
+          }
         },
         "name": {
           "type": "string"
@@ -1331,6 +2059,40 @@ export const componentSchemas = {
           "serial": {
             "type": "string"
           },
+          "action": {
+            "type": "integer",
+            "enum": [
+              0,
+              1,
+              2,
+              3,
+              4,
+              5
+            ]
+          },
+          "version": {
+            "type": "object",
+            "properties": {
+              "serial": {
+                "type": "string"
+              },
+              "timestamp": {
+                "type": "integer"
+              },
+              "clientId": {
+                "type": "string"
+              },
+              "description": {
+                "type": "string"
+              },
+              "metadata": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string"
+                }
+              }
+            }
+          },
           "name": {
             "type": "string"
           },
@@ -1378,6 +2140,40 @@ export const componentSchemas = {
             },
             "serial": {
               "type": "string"
+            },
+            "action": {
+              "type": "integer",
+              "enum": [
+                0,
+                1,
+                2,
+                3,
+                4,
+                5
+              ]
+            },
+            "version": {
+              "type": "object",
+              "properties": {
+                "serial": {
+                  "type": "string"
+                },
+                "timestamp": {
+                  "type": "integer"
+                },
+                "clientId": {
+                  "type": "string"
+                },
+                "description": {
+                  "type": "string"
+                },
+                "metadata": {
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "string"
+                  }
+                }
+              }
             },
             "name": {
               "type": "string"
@@ -2032,6 +2828,40 @@ export const componentSchemas = {
               "serial": {
                 "type": "string"
               },
+              "action": {
+                "type": "integer",
+                "enum": [
+                  0,
+                  1,
+                  2,
+                  3,
+                  4,
+                  5
+                ]
+              },
+              "version": {
+                "type": "object",
+                "properties": {
+                  "serial": {
+                    "type": "string"
+                  },
+                  "timestamp": {
+                    "type": "integer"
+                  },
+                  "clientId": {
+                    "type": "string"
+                  },
+                  "description": {
+                    "type": "string"
+                  },
+                  "metadata": {
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
               "name": {
                 "type": "string"
               },
@@ -2079,6 +2909,40 @@ export const componentSchemas = {
                 },
                 "serial": {
                   "type": "string"
+                },
+                "action": {
+                  "type": "integer",
+                  "enum": [
+                    0,
+                    1,
+                    2,
+                    3,
+                    4,
+                    5
+                  ]
+                },
+                "version": {
+                  "type": "object",
+                  "properties": {
+                    "serial": {
+                      "type": "string"
+                    },
+                    "timestamp": {
+                      "type": "integer"
+                    },
+                    "clientId": {
+                      "type": "string"
+                    },
+                    "description": {
+                      "type": "string"
+                    },
+                    "metadata": {
+                      "type": "object",
+                      "additionalProperties": {
+                        "type": "string"
+                      }
+                    }
+                  }
                 },
                 "name": {
                   "type": "string"
@@ -2150,6 +3014,40 @@ export const componentSchemas = {
                   "serial": {
                     "type": "string"
                   },
+                  "action": {
+                    "type": "integer",
+                    "enum": [
+                      0,
+                      1,
+                      2,
+                      3,
+                      4,
+                      5
+                    ]
+                  },
+                  "version": {
+                    "type": "object",
+                    "properties": {
+                      "serial": {
+                        "type": "string"
+                      },
+                      "timestamp": {
+                        "type": "integer"
+                      },
+                      "clientId": {
+                        "type": "string"
+                      },
+                      "description": {
+                        "type": "string"
+                      },
+                      "metadata": {
+                        "type": "object",
+                        "additionalProperties": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
                   "name": {
                     "type": "string"
                   },
@@ -2197,6 +3095,40 @@ export const componentSchemas = {
                     },
                     "serial": {
                       "type": "string"
+                    },
+                    "action": {
+                      "type": "integer",
+                      "enum": [
+                        0,
+                        1,
+                        2,
+                        3,
+                        4,
+                        5
+                      ]
+                    },
+                    "version": {
+                      "type": "object",
+                      "properties": {
+                        "serial": {
+                          "type": "string"
+                        },
+                        "timestamp": {
+                          "type": "integer"
+                        },
+                        "clientId": {
+                          "type": "string"
+                        },
+                        "description": {
+                          "type": "string"
+                        },
+                        "metadata": {
+                          "type": "object",
+                          "additionalProperties": {
+                            "type": "string"
+                          }
+                        }
+                      }
                     },
                     "name": {
                       "type": "string"
@@ -2270,6 +3202,40 @@ export const componentSchemas = {
                     "serial": {
                       "type": "string"
                     },
+                    "action": {
+                      "type": "integer",
+                      "enum": [
+                        0,
+                        1,
+                        2,
+                        3,
+                        4,
+                        5
+                      ]
+                    },
+                    "version": {
+                      "type": "object",
+                      "properties": {
+                        "serial": {
+                          "type": "string"
+                        },
+                        "timestamp": {
+                          "type": "integer"
+                        },
+                        "clientId": {
+                          "type": "string"
+                        },
+                        "description": {
+                          "type": "string"
+                        },
+                        "metadata": {
+                          "type": "object",
+                          "additionalProperties": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    },
                     "name": {
                       "type": "string"
                     },
@@ -2317,6 +3283,40 @@ export const componentSchemas = {
                       },
                       "serial": {
                         "type": "string"
+                      },
+                      "action": {
+                        "type": "integer",
+                        "enum": [
+                          0,
+                          1,
+                          2,
+                          3,
+                          4,
+                          5
+                        ]
+                      },
+                      "version": {
+                        "type": "object",
+                        "properties": {
+                          "serial": {
+                            "type": "string"
+                          },
+                          "timestamp": {
+                            "type": "integer"
+                          },
+                          "clientId": {
+                            "type": "string"
+                          },
+                          "description": {
+                            "type": "string"
+                          },
+                          "metadata": {
+                            "type": "object",
+                            "additionalProperties": {
+                              "type": "string"
+                            }
+                          }
+                        }
                       },
                       "name": {
                         "type": "string"
@@ -2775,5 +3775,375 @@ export const componentSchemas = {
         }
       }
     }
+  },
+  "MessageVersion": {
+    "type": "object",
+    "properties": {
+      "serial": {
+        "type": "string"
+      },
+      "timestamp": {
+        "type": "integer"
+      },
+      "clientId": {
+        "type": "string"
+      },
+      "description": {
+        "type": "string"
+      },
+      "metadata": {
+        "type": "object",
+        "additionalProperties": {
+          "type": "string"
+        }
+      }
+    }
+  },
+  "MessageChange": {
+    "type": "object",
+    "properties": {
+      "action": {
+        "type": "integer",
+        "enum": [
+          1,
+          2,
+          5
+        ]
+      },
+      "name": {
+        "type": "string"
+      },
+      "data": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          },
+          {
+            "type": "object",
+            "additionalProperties": true
+          },
+          {
+            "type": "array",
+            "items": {}
+          }
+        ]
+      },
+      "encoding": {
+        "type": "string"
+      },
+      "extras": {
+        "type": "object",
+        "additionalProperties": true
+      },
+      "serial": {
+        "type": "string"
+      },
+      "version": {
+        "type": "object",
+        "properties": {
+          "clientId": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
+        }
+      }
+    }
+  },
+  "UpdateDeleteResult": {
+    "type": "object",
+    "required": [
+      "versionSerial"
+    ],
+    "properties": {
+      "versionSerial": {
+        "type": "string"
+      }
+    }
+  },
+  "Annotation": {
+    "type": "object",
+    "required": [
+      "type"
+    ],
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "action": {
+        "type": "integer",
+        "enum": [
+          0,
+          1
+        ]
+      },
+      "serial": {
+        "type": "string"
+      },
+      "messageSerial": {
+        "type": "string"
+      },
+      "type": {
+        "type": "string",
+        "minLength": 1
+      },
+      "name": {
+        "type": "string"
+      },
+      "clientId": {
+        "type": "string"
+      },
+      "count": {
+        "type": "integer"
+      },
+      "data": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          },
+          {
+            "type": "object",
+            "additionalProperties": true
+          },
+          {
+            "type": "array",
+            "items": {}
+          }
+        ]
+      },
+      "encoding": {
+        "type": "string"
+      },
+      "extras": {
+        "type": "object",
+        "additionalProperties": true
+      },
+      "timestamp": {
+        "type": "integer"
+      }
+    }
+  },
+  "AnnotationList": {
+    "type": "array",
+    "items": {
+      "type": "object",
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "id": {
+          "type": "string"
+        },
+        "action": {
+          "type": "integer",
+          "enum": [
+            0,
+            1
+          ]
+        },
+        "serial": {
+          "type": "string"
+        },
+        "messageSerial": {
+          "type": "string"
+        },
+        "type": {
+          "type": "string",
+          "minLength": 1
+        },
+        "name": {
+          "type": "string"
+        },
+        "clientId": {
+          "type": "string"
+        },
+        "count": {
+          "type": "integer"
+        },
+        "data": {
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            },
+            {
+              "type": "object",
+              "additionalProperties": true
+            },
+            {
+              "type": "array",
+              "items": {}
+            }
+          ]
+        },
+        "encoding": {
+          "type": "string"
+        },
+        "extras": {
+          "type": "object",
+          "additionalProperties": true
+        },
+        "timestamp": {
+          "type": "integer"
+        }
+      }
+    }
+  },
+  "AnnotationPublishRequest": {
+    "oneOf": [
+      {
+        "type": "object",
+        "required": [
+          "type"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "action": {
+            "type": "integer",
+            "enum": [
+              0,
+              1
+            ]
+          },
+          "serial": {
+            "type": "string"
+          },
+          "messageSerial": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string",
+            "minLength": 1
+          },
+          "name": {
+            "type": "string"
+          },
+          "clientId": {
+            "type": "string"
+          },
+          "count": {
+            "type": "integer"
+          },
+          "data": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              },
+              {
+                "type": "object",
+                "additionalProperties": true
+              },
+              {
+                "type": "array",
+                "items": {}
+              }
+            ]
+          },
+          "encoding": {
+            "type": "string"
+          },
+          "extras": {
+            "type": "object",
+            "additionalProperties": true
+          },
+          "timestamp": {
+            "type": "integer"
+          }
+        }
+      },
+      {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 100,
+        "items": {
+          "type": "object",
+          "required": [
+            "type"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "action": {
+              "type": "integer",
+              "enum": [
+                0,
+                1
+              ]
+            },
+            "serial": {
+              "type": "string"
+            },
+            "messageSerial": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string",
+              "minLength": 1
+            },
+            "name": {
+              "type": "string"
+            },
+            "clientId": {
+              "type": "string"
+            },
+            "count": {
+              "type": "integer"
+            },
+            "data": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                },
+                {
+                  "type": "object",
+                  "additionalProperties": true
+                },
+                {
+                  "type": "array",
+                  "items": {}
+                }
+              ]
+            },
+            "encoding": {
+              "type": "string"
+            },
+            "extras": {
+              "type": "object",
+              "additionalProperties": true
+            },
+            "timestamp": {
+              "type": "integer"
+            }
+          }
+        }
+      }
+    ]
+  },
+  "Empty": {
+    "type": "object"
   }
 } as const;

@@ -258,3 +258,50 @@ describe("the sandbox's test endpoints: POST /stats fixtures, the schema field, 
     expectAblyError(await suite().call('GET', '/channels/secret/presence/history', { headers: { authorization: basic(LIMITED_KEY) } }), 40160, 401);
   });
 });
+
+describe('mutable messages and annotations (RSL11, RSL12/13/15, RSL14, RSAN)', () => {
+  test('getMessage by serial; update, delete and append keep the serial, add versions with the operation', async () => {
+    const server = suite();
+    const channel = rest(server).channels.get('mutable:ops');
+    const { serials } = await channel.publish('original', 'Hello');
+    const serial = serials[0] as string;
+    const original = await channel.getMessage(serial);
+    expect(original).toMatchObject({ serial, name: 'original', data: 'Hello' });
+    server.clock.advance(10);
+    const appended = await channel.appendMessage({ serial, data: ' World' } as Ably.Message, { clientId: 'appender', description: 'more' });
+    expect(appended.versionSerial > serial).toBe(true);
+    server.clock.advance(10);
+    const updated = await channel.updateMessage({ serial, data: { value: 'v2' } } as Ably.Message, { clientId: 'editor', metadata: { reason: 'typo' } });
+    const latest = await channel.getMessage(serial);
+    expect(latest).toMatchObject({ serial, name: 'original', data: { value: 'v2' }, action: 'message.update' });
+    expect(latest.version).toMatchObject({ serial: updated.versionSerial, clientId: 'editor', metadata: { reason: 'typo' } });
+    expect(latest.version!.timestamp).toBeGreaterThan(original.timestamp as number);
+    expect((await channel.history()).items.map((m) => m.data)).toEqual([{ value: 'v2' }]);
+    await channel.deleteMessage({ serial, data: {} } as Ably.Message, { clientId: 'moderator' });
+    expect(await channel.getMessage(serial)).toMatchObject({ action: 'message.delete', data: {} });
+    const versions = await channel.getMessageVersions(serial, { direction: 'forwards' });
+    expect(versions.items.map((m) => m.action)).toEqual(['message.create', 'message.update', 'message.update', 'message.delete']);
+    expect(versions.items[1]!.data).toBe('Hello World');
+  });
+
+  test('an unknown serial is 404/40400; a change without message-update capability is 40160', async () => {
+    const server = suite();
+    expectAblyError(await server.call('GET', `${messages('m')}/0000000000009999`, { headers }), 40400, 404);
+    const { body } = await server.call('POST', messages('allowed:m'), { json: { data: 'x' }, headers });
+    const limited = { authorization: basic(LIMITED_KEY) };
+    expectAblyError(await server.call('PATCH', `${messages('allowed:m')}/${body.serials[0]}`, { json: { action: 1, data: 'y' }, headers: limited }), 40160, 401);
+  });
+
+  test('annotations: publish on a message, list them paged', async () => {
+    const server = suite();
+    const channel = rest(server, { clientId: 'reactor' }).channels.get('mutable:annotated');
+    const { serials } = await channel.publish('m', 'x');
+    const serial = serials[0] as string;
+    await channel.annotations.publish(serial, { type: 'reaction:distinct.v1', name: 'thumbsup' });
+    await channel.annotations.publish(serial, { type: 'reaction:distinct.v1', name: 'heart' });
+    const page = await channel.annotations.get(serial, { limit: 1, direction: 'forwards' } as never);
+    expect(page.items.map((a) => [a.type, a.name, a.messageSerial, a.clientId])).toEqual([['reaction:distinct.v1', 'thumbsup', serial, 'reactor']]);
+    expect((await page.next())?.items.map((a) => a.name)).toEqual(['heart']);
+    expectAblyError(await server.call('POST', `${messages('mutable:annotated')}/${serial}/annotations`, { json: { name: 'no-type' }, headers }), 40001, 400);
+  });
+});

@@ -11,6 +11,19 @@ export interface StoredMessage {
   encoding?: string;
   clientId?: string;
   extras?: Record<string, unknown>;
+  /** 0 create (left out when so), 1 update, 2 delete, 5 append: the latest operation on it (TM5). */
+  action?: number;
+  /** The latest version's serial, time and operation details, once the message was changed (TM2s). */
+  version?: MessageVersion;
+}
+
+/** Who changed a message, when, and why (TM2s / MOP). */
+export interface MessageVersion {
+  serial: string;
+  timestamp: number;
+  clientId?: string;
+  description?: string;
+  metadata?: Record<string, string>;
 }
 
 /** Which slice of a channel's history to read. */
@@ -22,6 +35,8 @@ const MESSAGE_OVERHEAD_BYTES = 200;
 /** A stored message and its estimated size. */
 interface Held<T> extends Keyed<T> {
   bytes: number;
+  /** Earlier versions, oldest first, once the item was revised. */
+  earlier?: T[];
 }
 
 /** Anything a log holds: it has a receive time. */
@@ -110,8 +125,35 @@ export class MessageLog<T extends Timed = StoredMessage> {
     return pageOf(this.channels.get(channel) ?? [], query);
   }
 
-  /** The message with serial number `key` on `channel`. */
+  /** The latest version of the message with serial number `key` on `channel`. */
   find(channel: string, key: number): T | undefined {
+    return this.held(channel, key)?.item;
+  }
+
+  /** Every version of the message with serial number `key`, oldest first; empty when there is none. */
+  versions(channel: string, key: number): T[] {
+    const held = this.held(channel, key);
+    return held ? [...(held.earlier ?? []), held.item] : [];
+  }
+
+  /**
+   * Makes `next` the latest version of the message with serial number `key`, keeping the earlier
+   * ones (counted in the byte bound). False when there is no such message or it already has
+   * `maxVersions` versions.
+   */
+  revise(channel: string, key: number, next: T, size: number, maxVersions: number): boolean {
+    const held = this.held(channel, key);
+    if (!held || (held.earlier?.length ?? 0) + 1 >= maxVersions) return false;
+    (held.earlier ??= []).push(held.item);
+    held.item = next;
+    const bytes = size + MESSAGE_OVERHEAD_BYTES;
+    held.bytes += bytes;
+    this.heldBytes += bytes;
+    this.trimToBytes();
+    return true;
+  }
+
+  private held(channel: string, key: number): Held<T> | undefined {
     const log = this.channels.get(channel);
     if (!log) return undefined;
     let low = 0;
@@ -119,7 +161,7 @@ export class MessageLog<T extends Timed = StoredMessage> {
     while (low <= high) {
       const middle = (low + high) >> 1;
       const held = log[middle] as Held<T>;
-      if (held.key === key) return held.item;
+      if (held.key === key) return held;
       if (held.key < key) low = middle + 1;
       else high = middle - 1;
     }

@@ -11,7 +11,7 @@ import type { Principal } from './principal';
 import type { AblyServerState } from './state';
 
 // Deeper values could not be served back: JSON.stringify and msgpack encoding recurse.
-const MAX_NESTING = 64;
+export const MAX_NESTING = 64;
 
 /** A message as a publisher sends it (already schema-checked; msgpack may carry binary `data`). */
 export type IncomingMessage = components['schemas']['Message'];
@@ -93,7 +93,7 @@ export function channelDetails(state: AblyServerState, principal: Principal, cha
 }
 
 /** Ably's message size: the bytes of name, data (JSON text for objects), clientId and extras. */
-function messageSize(message: IncomingMessage): number {
+export function messageSize(message: IncomingMessage): number {
   const { name, data, clientId, extras } = message;
   let size = Buffer.byteLength(name ?? '') + Buffer.byteLength(clientId ?? '');
   if (extras !== undefined) size += Buffer.byteLength(JSON.stringify(extras));
@@ -127,7 +127,7 @@ export function keyOf(serial: string): number | undefined {
   return /^\d{16}$/.test(serial) ? Number(serial) : undefined;
 }
 
-function requireChannel(channel: string): void {
+export function requireChannel(channel: string): void {
   if (channel === '') throw new TokensmithError(40003, 'params.channelId must not be empty');
 }
 
@@ -156,7 +156,7 @@ function pick(message: IncomingMessage): Omit<StoredMessage, 'id' | 'serial' | '
 }
 
 // JSON cannot carry the binary data a msgpack publisher sent: base64 it and say so in `encoding`.
-function binaryAsBase64(message: StoredMessage): StoredMessage {
+export function binaryAsBase64(message: StoredMessage): StoredMessage {
   if (!(message.data instanceof Uint8Array)) return message;
   return {
     ...message,
@@ -166,7 +166,7 @@ function binaryAsBase64(message: StoredMessage): StoredMessage {
 }
 
 /** Depth of nested arrays/objects in `value`, counted without recursion. */
-function nestingDepth(value: unknown): number {
+export function nestingDepth(value: unknown): number {
   let deepest = 0;
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {

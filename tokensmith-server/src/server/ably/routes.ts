@@ -11,6 +11,7 @@ import { authenticate } from './authenticate';
 import { issueToken, type RequestTokenBody } from './issue-token';
 import { batchPresence, batchPublish, type BatchPublishSpec } from './batch';
 import { channelDetails, history, publish, type IncomingMessage } from './messages';
+import { changeMessage, getMessage, listAnnotations, messageVersions, publishAnnotations, type IncomingAnnotation, type MessageChange } from './mutable-messages';
 import { requirePresenceRead, type PresenceFilter } from './presence';
 import { revokeTokens } from './revoke-tokens';
 import { intervalEnd, parseIntervalId, type StatsUnit } from './stats';
@@ -81,6 +82,51 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
     refuseForcedNack(request);
     const result = publish(state, principal, channelId, request.body as IncomingMessage | IncomingMessage[]);
     return sendWire(reply, 201, result, responseFormat(request));
+  });
+
+  routeFor(app, 'GET /channels/{channelId}/messages/{serial}', operationSchemas, async (request, reply) => {
+    const state = apps.forRequest(request);
+    const principal = await authenticate(request, state);
+    const { channelId, serial } = request.params as { channelId: string; serial: string };
+    const format = responseFormat(request);
+    return sendWire(reply, 200, getMessage(state, principal, channelId, serial, format), format, { mayHoldBinary: true });
+  });
+
+  routeFor(app, 'PATCH /channels/{channelId}/messages/{serial}', operationSchemas, async (request, reply) => {
+    const state = apps.forRequest(request);
+    const principal = await authenticate(request, state);
+    const { channelId, serial } = request.params as { channelId: string; serial: string };
+    const result = changeMessage(state, principal, channelId, serial, request.body as MessageChange);
+    return sendWire(reply, 200, result, responseFormat(request));
+  });
+
+  routeFor(app, 'GET /channels/{channelId}/messages/{serial}/versions', operationSchemas, async (request, reply) => {
+    const state = apps.forRequest(request);
+    const principal = await authenticate(request, state);
+    const { channelId, serial } = request.params as { channelId: string; serial: string };
+    const query = pageQuery(request.query as RawPageQuery);
+    const format = responseFormat(request);
+    const page = messageVersions(state, principal, channelId, serial, query, format);
+    setPageLinks(reply, 'versions', query, page.nextCursor);
+    return sendWire(reply, 200, page.items, format, { mayHoldBinary: true });
+  });
+
+  routeFor(app, 'POST /channels/{channelId}/messages/{serial}/annotations', operationSchemas, async (request, reply) => {
+    const state = apps.forRequest(request);
+    const principal = await authenticate(request, state);
+    const { channelId, serial } = request.params as { channelId: string; serial: string };
+    publishAnnotations(state, principal, channelId, serial, request.body as IncomingAnnotation | IncomingAnnotation[]);
+    return sendWire(reply, 201, {}, responseFormat(request));
+  });
+
+  routeFor(app, 'GET /channels/{channelId}/messages/{serial}/annotations', operationSchemas, async (request, reply) => {
+    const state = apps.forRequest(request);
+    const principal = await authenticate(request, state);
+    const { channelId, serial } = request.params as { channelId: string; serial: string };
+    const query = pageQuery(request.query as RawPageQuery);
+    const page = listAnnotations(state, principal, channelId, serial, query);
+    setPageLinks(reply, 'annotations', query, page.nextCursor);
+    return sendWire(reply, 200, page.items, responseFormat(request), { mayHoldBinary: true });
   });
 
   routeFor(app, 'GET /channels/{channelId}/presence', operationSchemas, async (request, reply) => {
