@@ -17,6 +17,16 @@ const routes = fc.constantFrom(
   ['POST', '/api/v1/authenticate'],
   ['GET', '/api/v1/customers'],
   ['DELETE', '/channels/chat/messages'],
+  ['GET', '/stats'],
+  ['POST', '/messages'],
+  ['GET', '/presence'],
+  ['GET', '/channels/chat/presence'],
+  ['GET', '/channels/chat/presence/history'],
+  ['GET', '/channels/chat/messages/0000000000000001'],
+  ['PATCH', '/channels/chat/messages/0000000000000001'],
+  ['GET', '/channels/chat/messages/0000000000000001/versions'],
+  ['POST', '/channels/chat/messages/0000000000000001/annotations'],
+  ['GET', '/channels/chat/messages/x/annotations'],
 );
 const authorization = fc.oneof(
   fc.constant(undefined),
@@ -39,7 +49,7 @@ const body = fc.oneof(
   }, { requiredKeys: [] }).map((fields) => ({ type: 'application/json', data: JSON.stringify(fields) as string | Buffer })),
   printable.map((text) => ({ type: text, data: text as string | Buffer })),
 );
-const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('format', 'limit', 'direction', 'start', 'end', 'first'), printable).map(
+const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('format', 'limit', 'direction', 'start', 'end', 'first', 'cursor', 'channels', 'clientId', 'unit', 'by', '_forceNack'), printable).map(
   (params) => `?${new URLSearchParams(params).toString()}`,
 ));
 
