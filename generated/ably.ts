@@ -2470,7 +2470,7 @@ export interface operations {
                  */
                 limit?: number;
                 /**
-                 * @description Length of each interval the counters are aggregated over.
+                 * @description Length of each interval the counters are aggregated over; default `minute`.
                  * @example hour
                  */
                 unit?: "minute" | "hour" | "day" | "month";

@@ -1573,8 +1573,7 @@ export const operationSchemas = {
             "hour",
             "day",
             "month"
-          ],
-          "default": "minute"
+          ]
         },
         "by": {
           "type": "string",
