@@ -1316,8 +1316,6 @@ export interface components {
         AnnotationList: components["schemas"]["Annotation"][];
         /** @description One annotation, or several. */
         AnnotationPublishRequest: components["schemas"]["Annotation"] | components["schemas"]["Annotation"][];
-        /** @description An empty object. */
-        Empty: Record<string, never>;
     };
     responses: {
         /** @description The request was malformed (codes 40000 to 40099, for example 40001 or 40003). */
@@ -2160,14 +2158,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The annotations were accepted. */
+            /** @description The annotations were accepted; the body is an empty object. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Empty"];
-                    "application/x-msgpack": components["schemas"]["Empty"];
+                    "application/json": Record<string, never>;
+                    "application/x-msgpack": Record<string, never>;
                 };
             };
             400: components["responses"]["BadRequest"];

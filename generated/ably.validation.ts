@@ -4141,8 +4141,5 @@ export const componentSchemas = {
         }
       }
     ]
-  },
-  "Empty": {
-    "type": "object"
   }
 } as const;
