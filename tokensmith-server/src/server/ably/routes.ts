@@ -1,20 +1,20 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { components } from '../../../../generated/ably';
 import { operationSchemas } from '../../../../generated/ably.validation';
 import { TokensmithError } from 'tokensmith';
-import { permits } from './capability-rules';
 import { pageQuery, setPageLinks, type RawPageQuery } from '../lib/paging';
 import { routeFor } from '../lib/routes';
 import { responseFormat, sendWire } from '../lib/wire';
 import type { AblyApps } from './apps';
 import { authenticate } from './authenticate';
-import { issueToken, type RequestTokenBody } from './issue-token';
 import { batchPresence, batchPublish, type BatchPublishSpec } from './batch';
+import { permits } from './capability-rules';
+import { issueToken, type RequestTokenBody } from './issue-token';
 import { channelDetails, history, publish, type IncomingMessage } from './messages';
 import { changeMessage, getMessage, listAnnotations, messageVersions, publishAnnotations, type IncomingAnnotation, type MessageChange } from './mutable-messages';
 import { requirePresenceRead, type PresenceFilter } from './presence';
 import { revokeTokens } from './revoke-tokens';
-import { intervalEnd, parseIntervalId, type StatsUnit } from './stats';
+import { statsPage } from './stats-page';
 
 /** Options of {@link ablyRoutes}. */
 export interface AblyRoutesOptions {
@@ -205,28 +205,3 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
     state.stats.count(counter, 1, state.clock.now());
   });
 };
-
-async function statsPage(request: FastifyRequest, reply: FastifyReply, apps: AblyApps): Promise<FastifyReply> {
-  const state = apps.forRequest(request);
-  const principal = await authenticate(request, state);
-  if (!Object.values(principal.capability).some((operations) => operations.includes('stats') || operations.includes('*'))) {
-    throw new TokensmithError(40160, 'operation not permitted: stats is outside the capability');
-  }
-  const raw = request.query as RawPageQuery & { unit?: StatsUnit; by?: StatsUnit; start?: number | string; end?: number | string };
-  const unit = raw.unit ?? raw.by ?? 'minute';
-  const start = statsTime(raw.start, 'start');
-  const end = statsTime(raw.end, 'end');
-  const query = { ...pageQuery({ ...raw, start, end }), unit };
-  const page = state.stats.read(query, state.clock.now());
-  setPageLinks(reply, 'stats', query, page.nextCursor, { unit });
-  return sendWire(reply, 200, page.items, responseFormat(request));
-}
-
-// RSC6b4: `start` and `end` may be ms or interval ids; an id's end is the end of its interval.
-function statsTime(value: number | string | undefined, field: 'start' | 'end'): number | undefined {
-  if (value === undefined || typeof value === 'number') return value;
-  if (/^\d{1,15}$/.test(value)) return Number(value);
-  const interval = parseIntervalId(value);
-  if (!interval) throw new TokensmithError(40003, `query.${field} must be ms since the epoch or an interval id such as 2024-02-03:15:04`);
-  return field === 'start' ? interval.start : intervalEnd(interval.start, interval.unit);
-}
