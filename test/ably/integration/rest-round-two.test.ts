@@ -50,4 +50,19 @@ describe.each([
     expect((await ably.GET('/channels/{channelId}/presence/history', { params: { path: { channelId: 'room' } } })).data).toEqual([]);
     expect((await ably.GET('/presence', { params: { query: { channels: 'room,lobby' } } })).data?.successCount).toBe(2);
   });
+
+  it('gets, changes and lists versions and annotations of a message by serial; reads stats', async () => {
+    const ably = client();
+    const channel = { channelId: 'moderated' };
+    const published = await ably.POST('/channels/{channelId}/messages', { params: { path: channel }, body: { name: 'post', data: 'helo' } });
+    const serial = published.data?.serials?.[0] as string;
+    const path = { ...channel, serial };
+    const change = await ably.PATCH('/channels/{channelId}/messages/{serial}', { params: { path }, body: { action: 1, data: 'hello', version: { description: 'typo' } } });
+    expect(change.data?.versionSerial).toEqual(expect.any(String));
+    expect((await ably.GET('/channels/{channelId}/messages/{serial}', { params: { path } })).data).toMatchObject({ data: 'hello', action: 1 });
+    expect((await ably.GET('/channels/{channelId}/messages/{serial}/versions', { params: { path } })).data).toHaveLength(2);
+    expect((await ably.POST('/channels/{channelId}/messages/{serial}/annotations', { params: { path }, body: { type: 'reaction:distinct.v1', name: 'ok' } })).response.status).toBe(201);
+    expect((await ably.GET('/channels/{channelId}/messages/{serial}/annotations', { params: { path } })).data?.map((a) => a.name)).toEqual(['ok']);
+    expect((await ably.GET('/stats', { params: { query: { unit: 'hour' } } })).response.status).toBe(200);
+  });
 });
