@@ -1,5 +1,6 @@
-// The `tokensmith` entry: core, Ably and Metquay auth. Web APIs only; nothing Node-only.
+// The `tokensmith` entry: core, Ably, Metquay and OAuth2 auth. Web APIs only; nothing Node-only.
 export * from './core';
 export { createApiClient, type ApiClientOptions } from './core/api-client';
 export * from './ably';
 export * from './metquay';
+export * from './oauth2';

@@ -27,6 +27,9 @@ const routes = fc.constantFrom(
   ['GET', '/channels/chat/messages/0000000000000001/versions'],
   ['POST', '/channels/chat/messages/0000000000000001/annotations'],
   ['GET', '/channels/chat/messages/x/annotations'],
+  ['POST', '/oauth2/token'],
+  ['GET', '/oauth2/token'],
+  ['GET', '/.well-known/openid-configuration'],
 );
 const authorization = fc.oneof(
   fc.constant(undefined),
@@ -48,6 +51,9 @@ const body = fc.oneof(
     clientId: fc.oneof(fc.string(), fc.constant('*')),
   }, { requiredKeys: [] }).map((fields) => ({ type: 'application/json', data: JSON.stringify(fields) as string | Buffer })),
   printable.map((text) => ({ type: text, data: text as string | Buffer })),
+  fc.dictionary(fc.constantFrom('grant_type', 'scope', 'client_id', 'client_secret', 'refresh_token', 'x'), fc.oneof(printable, fc.constantFrom('client_credentials', 'refresh_token')))
+    .map((fields) => ({ type: 'application/x-www-form-urlencoded', data: new URLSearchParams(fields).toString() as string | Buffer })),
+  fc.string().map((text) => ({ type: 'application/x-www-form-urlencoded', data: text as string | Buffer })),
 );
 const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('format', 'limit', 'direction', 'start', 'end', 'first', 'cursor', 'channels', 'clientId', 'unit', 'by', '_forceNack'), printable).map(
   (params) => `?${new URLSearchParams(params).toString()}`,
