@@ -17,6 +17,16 @@ const routes = fc.constantFrom(
   ['POST', '/api/v1/authenticate'],
   ['GET', '/api/v1/customers'],
   ['DELETE', '/channels/chat/messages'],
+  ['GET', '/stats'],
+  ['POST', '/messages'],
+  ['GET', '/presence'],
+  ['GET', '/channels/chat/presence'],
+  ['GET', '/channels/chat/presence/history'],
+  ['GET', '/channels/chat/messages/0000000000000001'],
+  ['PATCH', '/channels/chat/messages/0000000000000001'],
+  ['GET', '/channels/chat/messages/0000000000000001/versions'],
+  ['POST', '/channels/chat/messages/0000000000000001/annotations'],
+  ['GET', '/channels/chat/messages/x/annotations'],
   ['POST', '/oauth2/token'],
   ['GET', '/oauth2/token'],
   ['GET', '/.well-known/openid-configuration'],
@@ -45,7 +55,7 @@ const body = fc.oneof(
     .map((fields) => ({ type: 'application/x-www-form-urlencoded', data: new URLSearchParams(fields).toString() as string | Buffer })),
   fc.string().map((text) => ({ type: 'application/x-www-form-urlencoded', data: text as string | Buffer })),
 );
-const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('format', 'limit', 'direction', 'start', 'end', 'first'), printable).map(
+const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('format', 'limit', 'direction', 'start', 'end', 'first', 'cursor', 'channels', 'clientId', 'unit', 'by', '_forceNack'), printable).map(
   (params) => `?${new URLSearchParams(params).toString()}`,
 ));
 

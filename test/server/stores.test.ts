@@ -1,5 +1,7 @@
 import { nodeSigner } from 'tokensmith';
 import { GrantCache } from '../../tokensmith-server/src/server/ably/capability-grants';
+import { IdempotencyStore } from '../../tokensmith-server/src/server/ably/idempotency';
+import { MessageLog } from '../../tokensmith-server/src/server/ably/message-log';
 import { NonceStore } from '../../tokensmith-server/src/server/ably/nonce-store';
 import { TokenRegistry, type IssuedToken } from '../../tokensmith-server/src/server/ably/token-registry';
 import type { Principal } from '../../tokensmith-server/src/server/ably/principal';
@@ -43,6 +45,43 @@ describe('NonceStore', () => {
     const store = new NonceStore(50, WINDOW);
     for (let i = 0; i < 1_000; i++) store.use('k', `n${i}`, i, i);
     expect(store.size).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('IdempotencyStore', () => {
+  test('an id is remembered for the window, per channel, then forgotten', () => {
+    const store = new IdempotencyStore(1024 * 1024, 120_000);
+    store.remember('c', 'id', 0);
+    expect(store.has('c', 'id', 119_999)).toBe(true);
+    expect(store.has('other', 'id', 1)).toBe(false);
+    expect(store.has('c', 'id', 120_000)).toBe(false);
+    expect(store.size).toBe(0);
+    expect(store.bytes).toBe(0);
+  });
+
+  test('never grows past its bound in bytes: the oldest ids go first', () => {
+    const maxBytes = 16 * 1024;
+    const store = new IdempotencyStore(maxBytes);
+    for (let i = 0; i < 5_000; i++) {
+      store.remember('channel', `id-${i}`, 1);
+      expect(store.bytes).toBeLessThanOrEqual(maxBytes);
+    }
+    expect(store.has('channel', 'id-4999', 1)).toBe(true);
+    expect(store.has('channel', 'id-0', 1)).toBe(false);
+  });
+});
+
+describe('MessageLog paging', () => {
+  test('pages by serial: a cursor keeps its place while messages arrive; bytes stay bounded', () => {
+    const log = new MessageLog<{ timestamp: number; n: number }>(10, 1_000, 4_000);
+    for (let n = 0; n < 10; n++) log.append('c', [{ timestamp: n, n }], [0]);
+    const first = log.history('c', { limit: 3, direction: 'backwards' });
+    expect(first.items.map((m) => m.n)).toEqual([9, 8, 7]);
+    log.append('c', [{ timestamp: 10, n: 10 }], [0]);
+    const second = log.history('c', { limit: 3, direction: 'backwards', cursor: first.nextCursor as number });
+    expect(second.items.map((m) => m.n)).toEqual([6, 5, 4]);
+    for (let n = 0; n < 100; n++) log.append('c', [{ timestamp: n, n }], [100]);
+    expect(log.bytes).toBeLessThanOrEqual(4_000);
   });
 });
 

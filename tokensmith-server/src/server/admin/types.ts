@@ -71,6 +71,8 @@ export interface ServerStats {
   channels: number;
   /** Estimated bytes of every channel log together; at most `ably.maxMessageStoreBytes`. */
   messageBytes: number;
+  /** Estimated bytes of the published ids idempotent publishing remembers; at most `ably.maxIdempotencyStoreBytes`. */
+  idempotencyBytes: number;
   /** Apps provisioned with `POST /apps`. */
   apps: number;
   requestLog: number;
