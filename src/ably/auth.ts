@@ -106,6 +106,8 @@ export class AblyAuth extends PrintsSafely {
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'basic' || kind === 'bearer' ? provider : undefined),
       unlisted: 'http',
+      // As before the engine: an operation this auth cannot serve now is sent without credentials.
+      whenUnmet: 'send',
       logger: this.#managerOptions.logger,
     });
   }

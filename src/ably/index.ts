@@ -40,5 +40,8 @@ export type {
   TokenRevocationSuccessResult,
   TokenRevocationTargetSpecifier,
 } from './revoke-tokens';
-/** The generated `paths`/`components` of `openapi/ably.yaml`, for your own openapi-fetch client. */
-export type { paths as AblyPaths, components as AblyComponents } from '../../generated/ably';
+/**
+ * The generated `paths`/`components`/`operations` of `openapi/ably.yaml`, for your own openapi-fetch
+ * client or a handler typed from the spec.
+ */
+export type { paths as AblyPaths, components as AblyComponents, operations as AblyOperations } from '../../generated/ably';

@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   40003: { statusCode: 400, meaning: 'invalid parameter value' },
   40009: { statusCode: 400, meaning: 'message too large' },
   40012: { statusCode: 400, meaning: 'invalid clientId' },
+  40099: { statusCode: 400, meaning: 'publish refused on request (the sandbox\'s _forceNack test hook)' },
   40100: { statusCode: 401, meaning: 'unauthorized' },
   40101: { statusCode: 401, meaning: 'invalid credentials' },
   40102: { statusCode: 401, meaning: 'incompatible credentials' },

@@ -25,6 +25,7 @@ export {
   type TokensmithErrorOptions,
   type UpstreamDetail,
 } from './errors';
+export { codeForStatus, errorForCode } from './error-family';
 export { MAX_TOKEN_RESPONSE_BYTES } from './http';
 export { ReplayableRequest } from './replay';
 export { SystemClock, type Clock } from './clock';

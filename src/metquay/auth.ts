@@ -122,6 +122,8 @@ export class MetquayAuth extends PrintsSafely {
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'bearer' ? bearer : undefined),
       unlisted: 'http',
+      // As before the engine: an operation this auth cannot serve now is sent without credentials.
+      whenUnmet: 'send',
       logger: this.#logger,
     });
   }

@@ -8,5 +8,8 @@ export { DEFAULT_METQUAY_AUTH_OPTIONS, METQUAY_ENV, type MetquayAuthOptions } fr
 export { DEFAULT_PAGE_LIMIT, paginate, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
 export type { MetquayToken } from './token';
 export type { JsonOk } from './paginate';
-/** The generated `paths`/`components` of `openapi/metquay.yaml`, for your own openapi-fetch client. */
-export type { paths as MetquayPaths, components as MetquayComponents } from '../../generated/metquay';
+/**
+ * The generated `paths`/`components`/`operations` of `openapi/metquay.yaml`, for your own
+ * openapi-fetch client or a handler typed from the spec.
+ */
+export type { paths as MetquayPaths, components as MetquayComponents, operations as MetquayOperations } from '../../generated/metquay';

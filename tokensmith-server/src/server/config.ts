@@ -58,6 +58,8 @@ export interface AblyServerConfig {
   maxNonceStoreBytes: number;
   /** Bytes all channel logs together may hold (estimated per message); the oldest messages go first past it. Default 64 MiB. */
   maxMessageStoreBytes: number;
+  /** Bytes the published-id memory of idempotent publishing may hold (estimated per id); the oldest ids are forgotten early past it. Default 8 MiB. */
+  maxIdempotencyStoreBytes: number;
   /** Apps `POST /apps` may provision at once (with the test controls on); each has the limits above. Default 20. */
   maxApps: number;
 }
@@ -128,6 +130,7 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
     maxTokenStoreBytes: 32 * 1024 * 1024,
     maxNonceStoreBytes: 16 * 1024 * 1024,
     maxMessageStoreBytes: 64 * 1024 * 1024,
+    maxIdempotencyStoreBytes: 8 * 1024 * 1024,
     maxApps: 20,
   },
   metquay: { ...DEFAULT_METQUAY_SERVER_CONFIG },
@@ -162,7 +165,7 @@ export interface ResolvedServerConfig {
 const KEY_PATTERN = /^([^:.\s]+\.[^:\s]+):([^\s]+)$/;
 const ABLY_NUMBERS = [
   'defaultTtlMs', 'maxTtlMs', 'timestampWindowMs', 'maxNonces', 'maxTokens', 'maxChannels', 'maxMessagesPerChannel',
-  'maxClientIdLength', 'maxNonceLength', 'maxMessageSizeBytes', 'maxTokenStoreBytes', 'maxNonceStoreBytes', 'maxMessageStoreBytes', 'maxApps',
+  'maxClientIdLength', 'maxNonceLength', 'maxMessageSizeBytes', 'maxTokenStoreBytes', 'maxNonceStoreBytes', 'maxMessageStoreBytes', 'maxIdempotencyStoreBytes', 'maxApps',
 ] as const;
 const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize', 'requestTimeoutMs'] as const;
 
