@@ -1,7 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
-import type { components } from '../../../../generated/ably';
-import { TokensmithError } from 'tokensmith';
+import { TokensmithError, type AblyComponents } from 'tokensmith';
 import type { WireFormat } from '../lib/wire';
 import { checkClientIdLength } from './authenticate';
 import { permits } from './capability-rules';
@@ -14,13 +13,13 @@ import type { AblyServerState } from './state';
 export const MAX_NESTING = 64;
 
 /** A message as a publisher sends it (already schema-checked; msgpack may carry binary `data`). */
-export type IncomingMessage = components['schemas']['Message'];
+export type IncomingMessage = AblyComponents['schemas']['Message'];
 
 /** What a publish answers. */
-export type PublishResponse = components['schemas']['PublishResponse'];
+export type PublishResponse = AblyComponents['schemas']['PublishResponse'];
 
 /** A channel's details as `GET /channels/{channelId}` answers them. */
-export type ChannelDetails = components['schemas']['ChannelDetails'];
+export type ChannelDetails = AblyComponents['schemas']['ChannelDetails'];
 
 /**
  * Publishes to a channel: needs `publish` on it (40160). A message clientId must be allowed by the

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { components } from '../../../../generated/ably';
-import { operationSchemas } from '../../../../generated/ably.validation';
-import { TokensmithError } from 'tokensmith';
+import { TokensmithError, type AblyComponents } from 'tokensmith';
+import { ablyOperationSchemas as operationSchemas } from 'tokensmith/schemas';
 import { pageQuery, setPageLinks, type RawPageQuery } from '../lib/paging';
 import { routeFor } from '../lib/routes';
 import { responseFormat, sendWire } from '../lib/wire';
@@ -64,7 +63,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
     const { keyName } = request.params as { keyName: string };
     const state = apps.forKeyName(keyName);
     const principal = await authenticate(request, state);
-    const result = revokeTokens(state, principal, keyName, request.body as components['schemas']['RevokeTokensRequest']);
+    const result = revokeTokens(state, principal, keyName, request.body as AblyComponents['schemas']['RevokeTokensRequest']);
     return sendWire(reply, 201, result, responseFormat(request));
   });
 

@@ -1,7 +1,7 @@
-import type { components } from '../../../../generated/ably';
+import type { AblyComponents } from 'tokensmith';
 import { pageOf, type Page, type PageQuery } from '../lib/paging';
 
-type Stats = components['schemas']['Stats'];
+type Stats = AblyComponents['schemas']['Stats'];
 /** The counters a local server keeps (a documented subset of Ably's stats entries). */
 export type StatsCounter =
   | 'messages.all.all.count'
