@@ -1,15 +1,12 @@
-import { TokensmithError } from 'tokensmith';
+import { TokensmithError, type AblyComponents } from 'tokensmith';
 import { ablyErrorBody } from '../lib/ably-errors';
-import { publish, type IncomingMessage, type PublishResponse } from './messages';
+import { publish, type PublishResponse } from './messages';
 import { requirePresenceRead, type PresenceMessage } from './presence';
 import type { Principal } from './principal';
 import type { AblyServerState } from './state';
 
 /** One spec of a batch publish: messages for several channels (BSP). */
-export interface BatchPublishSpec {
-  channels: string[];
-  messages: IncomingMessage | IncomingMessage[];
-}
+export type BatchPublishSpec = AblyComponents['schemas']['BatchPublishSpec'];
 
 type ErrorInfo = ReturnType<typeof ablyErrorBody>['error'];
 

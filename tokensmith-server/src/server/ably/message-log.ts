@@ -26,9 +26,6 @@ export interface MessageVersion {
   metadata?: Record<string, string>;
 }
 
-/** Which slice of a channel's history to read. */
-export type HistoryQuery = PageQuery;
-
 // Per-message bookkeeping beyond its payload (record, ids, array slot), estimated.
 const MESSAGE_OVERHEAD_BYTES = 200;
 
@@ -121,7 +118,7 @@ export class MessageLog<T extends Timed = StoredMessage> {
   }
 
   /** One page of a channel's history. */
-  history(channel: string, query: HistoryQuery): Page<T> {
+  history(channel: string, query: PageQuery): Page<T> {
     return pageOf(this.channels.get(channel) ?? [], query);
   }
 

@@ -4,8 +4,8 @@ import { TokensmithError, type AblyComponents } from 'tokensmith';
 import type { WireFormat } from '../lib/wire';
 import { checkClientIdLength } from './authenticate';
 import { permits } from './capability-rules';
-import type { Page } from '../lib/paging';
-import type { HistoryQuery, StoredMessage } from './message-log';
+import type { Page, PageQuery } from '../lib/paging';
+import type { StoredMessage } from './message-log';
 import type { Principal } from './principal';
 import type { AblyServerState } from './state';
 
@@ -107,7 +107,7 @@ function binaryLength(_key: string, value: unknown): unknown {
 }
 
 /** Reads one page of history: needs `history` on the channel (40160). */
-export function history(state: AblyServerState, principal: Principal, channel: string, query: HistoryQuery, format: WireFormat): Page<StoredMessage> {
+export function history(state: AblyServerState, principal: Principal, channel: string, query: PageQuery, format: WireFormat): Page<StoredMessage> {
   requireChannel(channel);
   if (!permits(principal.capability, channel, 'history')) {
     throw new TokensmithError(40160, 'operation not permitted: history on this channel is outside the capability');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TokensmithError } from 'tokensmith';
+import { TokensmithError, type AblyComponents } from 'tokensmith';
 import type { WireFormat } from '../lib/wire';
 import { pageOf, type Page, type PageQuery } from '../lib/paging';
 import { permits } from './capability-rules';
@@ -22,7 +22,7 @@ export const ANNOTATION_ACTION = { create: 0, delete: 1 } as const;
 export const MAX_VERSIONS = 100;
 
 /** A change as the SDK sends it: the message fields to set, its `action` and the operation in `version`. */
-export type MessageChange = IncomingMessage & { action?: number; version?: Omit<MessageVersion, 'serial' | 'timestamp'> };
+export type MessageChange = AblyComponents['schemas']['MessageChange'];
 
 /** What an update, delete or append answers (UDR). */
 export interface UpdateDeleteResult {
@@ -46,7 +46,7 @@ export interface StoredAnnotation {
 }
 
 /** An annotation as a publisher sends it. */
-export type IncomingAnnotation = Partial<Omit<StoredAnnotation, 'serial' | 'timestamp' | 'messageSerial'>> & { messageSerial?: string };
+export type IncomingAnnotation = AblyComponents['schemas']['Annotation'];
 
 /** The latest version of a message: needs `history` on the channel (40160); an unknown serial is 40400. */
 export function getMessage(state: AblyServerState, principal: Principal, channel: string, serial: string, format: WireFormat): StoredMessage {

@@ -1,27 +1,28 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TokensmithError } from 'tokensmith';
-import { pageQuery, setPageLinks, type RawPageQuery } from '../lib/paging';
+import { TokensmithError, type AblyOperations } from 'tokensmith';
+import { pageQuery, setPageLinks } from '../lib/paging';
+import type { RouteOf } from '../lib/routes';
 import { responseFormat, sendWire } from '../lib/wire';
 import type { AblyApps } from './apps';
 import { authenticate } from './authenticate';
-import { intervalEnd, parseIntervalId, type StatsUnit } from './stats';
+import { intervalEnd, parseIntervalId } from './stats';
 
 /**
  * `GET /stats`: needs `stats` on some resource (or `*`); pages with the shared rules, intervals of
  * `unit` (or its older name `by`), `start`/`end` in ms or as interval ids (RSC6b4).
  */
-export async function statsPage(request: FastifyRequest, reply: FastifyReply, apps: AblyApps): Promise<FastifyReply> {
+export async function statsPage(request: FastifyRequest<RouteOf<AblyOperations['getStats']>>, reply: FastifyReply, apps: AblyApps): Promise<FastifyReply> {
   const state = apps.forRequest(request);
   const principal = await authenticate(request, state);
   if (!Object.values(principal.capability).some((operations) => operations.includes('stats') || operations.includes('*'))) {
     throw new TokensmithError(40160, 'operation not permitted: stats is outside the capability');
   }
-  const raw = request.query as RawPageQuery & { unit?: StatsUnit; by?: StatsUnit; start?: number | string; end?: number | string };
+  const raw = request.query;
   const unit = raw.unit ?? raw.by ?? 'minute';
   const start = statsTime(raw.start, 'start');
   const end = statsTime(raw.end, 'end');
-  const query = { ...pageQuery({ ...raw, start, end }), unit };
-  const page = state.stats.read(query, state.clock.now());
+  const query = pageQuery({ ...raw, start, end });
+  const page = state.stats.read(query, unit, state.clock.now());
   setPageLinks(reply, 'stats', query, page.nextCursor, { unit });
   return sendWire(reply, 200, page.items, responseFormat(request));
 }

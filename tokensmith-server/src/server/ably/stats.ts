@@ -13,11 +13,6 @@ export type StatsCounter =
 /** Interval lengths `GET /stats` aggregates over. */
 export type StatsUnit = Stats['unit'];
 
-/** Which intervals to read: the paging rules, and the interval length. */
-export interface StatsQuery extends PageQuery {
-  unit: StatsUnit;
-}
-
 /** The schema every stats entry names, as Ably's entries do (TS12s). */
 export const STATS_SCHEMA = 'https://schemas.ably.com/json/app-stats-0.0.5.json';
 
@@ -51,10 +46,10 @@ export class StatsLog {
    * One page of intervals. The cursor of a next page is an interval's start; `start` counts from
    * the interval holding it.
    */
-  read(query: StatsQuery, now: number): Page<Stats> {
+  read(query: PageQuery, unit: StatsUnit, now: number): Page<Stats> {
     const byInterval = new Map<number, Record<string, number>>();
     for (const [minute, entries] of this.minutes) {
-      const start = intervalStart(minute, query.unit);
+      const start = intervalStart(minute, unit);
       const total = byInterval.get(start) ?? {};
       for (const [name, value] of Object.entries(entries)) total[name] = (total[name] ?? 0) + value;
       byInterval.set(start, total);
@@ -62,16 +57,16 @@ export class StatsLog {
     const keyed = [...byInterval.keys()].sort((a, b) => a - b).map((start) => ({ key: start, time: start, item: start }));
     const page = pageOf(keyed, {
       ...query,
-      ...(query.start === undefined ? {} : { start: intervalStart(query.start, query.unit) }),
+      ...(query.start === undefined ? {} : { start: intervalStart(query.start, unit) }),
       end: query.end ?? now,
     });
-    const current = intervalStart(now, query.unit);
+    const current = intervalStart(now, unit);
     const items = page.items.map((start): Stats => ({
-      intervalId: intervalId(start, query.unit),
-      unit: query.unit,
+      intervalId: intervalId(start, unit),
+      unit: unit,
       appId: this.appId,
       schema: STATS_SCHEMA,
-      ...(start === current ? { inProgress: intervalId(start, query.unit) } : {}),
+      ...(start === current ? { inProgress: intervalId(start, unit) } : {}),
       entries: byInterval.get(start) as Record<string, number>,
     }));
     return { items, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };

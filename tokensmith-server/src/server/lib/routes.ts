@@ -1,19 +1,75 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 
+type Method = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
+
+/** Every operation of a generated `paths` type, keyed as the specs key them: `"POST /keys/{keyName}/requestToken"`. */
+export type OperationKey<Paths> = {
+  [P in keyof Paths & string]: {
+    [M in Method & keyof Paths[P]]: [NonNullable<Paths[P][M]>] extends [never] ? never : `${Uppercase<M>} ${P}`;
+  }[Method & keyof Paths[P]];
+}[keyof Paths & string];
+
+/** The generated operation a key names. */
+export type OperationAt<Paths, K extends string> = K extends `${infer M} ${infer P}`
+  ? P extends keyof Paths
+    ? Lowercase<M> extends keyof Paths[P]
+      ? NonNullable<Paths[P][Lowercase<M>]>
+      : never
+    : never
+  : never;
+
+// The JSON body an operation takes (its msgpack body decodes to the same shape).
+type JsonBody<Op> = Op extends { requestBody?: infer B }
+  ? [NonNullable<B>] extends [never]
+    ? undefined
+    : NonNullable<B> extends { content: { 'application/json': infer T } }
+      ? T
+      : undefined
+  : undefined;
+
+type Parameters<Op, Where extends string> = Op extends { parameters: infer Ps }
+  ? Where extends keyof Ps
+    ? [NonNullable<Ps[Where]>] extends [never]
+      ? Record<string, never>
+      : NonNullable<Ps[Where]>
+    : Record<string, never>
+  : Record<string, never>;
+
 /**
- * Registers `handler` for a spec operation key (`"POST /keys/{keyName}/requestToken"`), with the
- * operation's generated route schema. The `{param}` template becomes Fastify's `:param`.
+ * What Fastify's route generics are for a generated operation: its path params, query and JSON
+ * body, as the generated route schema validates (and coerces) them before the handler runs.
  */
-export function routeFor(
-  app: FastifyInstance,
-  operation: string,
-  schemas: Readonly<Record<string, unknown>>,
-  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>,
-): void {
-  const space = operation.indexOf(' ');
-  const method = operation.slice(0, space) as HTTPMethods;
-  const url = operation.slice(space + 1).replace(/\{([^}]+)\}/g, ':$1');
-  const schema = schemas[operation] as FastifySchema | undefined;
-  if (!schema) throw new Error(`no generated schema for ${operation}`);
-  app.route({ method, url, schema, handler });
+export interface RouteOf<Op> {
+  Params: Parameters<Op, 'path'>;
+  Querystring: Parameters<Op, 'query'>;
+  Body: JsonBody<Op>;
+}
+
+/** A handler of one generated operation: request typed from the operation. */
+export type OperationHandler<Op> = (request: FastifyRequest<RouteOf<Op>>, reply: FastifyReply) => Promise<FastifyReply>;
+
+/**
+ * Registers handlers for a spec's operations, each by its key (`"POST /keys/{keyName}/requestToken"`)
+ * with the operation's generated route schema and `config`; the `{param}` template becomes
+ * Fastify's `:param`. The request a handler gets is typed from the spec's generated `paths`.
+ *
+ * @example
+ * ```ts fragment
+ * const route = specRoutes<AblyPaths>(app, ablyOperationSchemas);
+ * route('GET /channels/{channelId}', async (request, reply) => reply.send(request.params.channelId));
+ * ```
+ */
+export function specRoutes<Paths>(app: FastifyInstance, schemas: Readonly<Record<string, unknown>>) {
+  return function route<K extends OperationKey<Paths>>(
+    operation: K,
+    handler: OperationHandler<OperationAt<Paths, K>>,
+    config?: Record<string, unknown>,
+  ): void {
+    const space = operation.indexOf(' ');
+    const method = operation.slice(0, space) as HTTPMethods;
+    const url = operation.slice(space + 1).replace(/\{([^}]+)\}/g, ':$1');
+    const schema = schemas[operation] as FastifySchema | undefined;
+    if (!schema) throw new Error(`no generated schema for ${operation}`);
+    app.route<RouteOf<OperationAt<Paths, K>>>({ method, url, schema, handler, ...(config === undefined ? {} : { config }) });
+  };
 }
