@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { TokensmithError, type AblyPaths } from 'tokensmith';
+import { ablySecurity, TokensmithError, type AblyPaths } from 'tokensmith';
 import { ablyOperationSchemas as operationSchemas } from 'tokensmith/schemas';
 import { pageQuery, setPageLinks } from '../lib/paging';
 import { specRoutes } from '../lib/routes';
 import { responseFormat, sendWire } from '../lib/wire';
 import type { AblyApps } from './apps';
-import { authenticate } from './authenticate';
+import { ablyAuthOf, installAblyAuth } from './auth-hook';
 import { batchPresence, batchPublish } from './batch';
 import { permits } from './capability-rules';
 import { issueToken } from './issue-token';
@@ -45,11 +45,13 @@ function refuseForcedNack(request: FastifyRequest): void {
  * /keys/{keyName}/revokeTokens`, `GET /channels/{channelId}`, `POST`/`GET
  * /channels/{channelId}/messages`, `GET /channels/{channelId}/presence` and its `/history`,
  * `POST /messages` and `GET /presence` (batches) and `GET /stats`, each against the app its
- * credentials name. Paged routes share one set of rules and `Link` headers (lib/paging.ts).
- * Errors reach the server's error handler, which answers in Ably's envelope.
+ * credentials name. One hook authenticates every operation the spec's `security` protects
+ * (auth-hook.ts); handlers read `request.ablyAuth`. Paged routes share one set of rules and `Link`
+ * headers (lib/paging.ts). Errors reach the server's error handler, which answers in Ably's envelope.
  */
 export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { apps }) => {
-  const route = specRoutes<AblyPaths>(app, operationSchemas);
+  installAblyAuth(app, apps);
+  const route = specRoutes<AblyPaths>(app, operationSchemas, ablySecurity.operationSecurity);
   route('GET /time', async (request, reply) =>
     sendWire(reply, 200, [apps.main.clock.now()], responseFormat(request)),
   );
@@ -63,22 +65,19 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
 
   route('POST /keys/{keyName}/revokeTokens', async (request, reply) => {
     const { keyName } = request.params;
-    const state = apps.forKeyName(keyName);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const result = revokeTokens(state, principal, keyName, request.body);
     return sendWire(reply, 201, result, responseFormat(request));
   });
 
   route('GET /channels/{channelId}', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channelId } = request.params;
     return sendWire(reply, 200, channelDetails(state, principal, channelId), responseFormat(request));
   });
 
   route('POST /channels/{channelId}/messages', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channelId } = request.params;
     refuseForcedNack(request);
     const result = publish(state, principal, channelId, request.body);
@@ -86,24 +85,21 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
   });
 
   route('GET /channels/{channelId}/messages/{serial}', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channelId, serial } = request.params;
     const format = responseFormat(request);
     return sendWire(reply, 200, getMessage(state, principal, channelId, serial, format), format, { mayHoldBinary: true });
   });
 
   route('PATCH /channels/{channelId}/messages/{serial}', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channelId, serial } = request.params;
     const result = changeMessage(state, principal, channelId, serial, request.body);
     return sendWire(reply, 200, result, responseFormat(request));
   });
 
   route('GET /channels/{channelId}/messages/{serial}/versions', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channelId, serial } = request.params;
     const query = pageQuery(request.query);
     const format = responseFormat(request);
@@ -113,16 +109,14 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
   });
 
   route('POST /channels/{channelId}/messages/{serial}/annotations', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channelId, serial } = request.params;
     publishAnnotations(state, principal, channelId, serial, request.body);
     return sendWire(reply, 201, {}, responseFormat(request));
   });
 
   route('GET /channels/{channelId}/messages/{serial}/annotations', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channelId, serial } = request.params;
     const query = pageQuery(request.query);
     const page = listAnnotations(state, principal, channelId, serial, query);
@@ -131,8 +125,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
   });
 
   route('GET /channels/{channelId}/presence', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channelId } = request.params;
     requirePresenceRead(principal, channelId);
     const raw = request.query;
@@ -144,8 +137,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
   });
 
   route('GET /channels/{channelId}/presence/history', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channelId } = request.params;
     if (!permits(principal.capability, channelId, 'history')) {
       throw new TokensmithError(40160, 'operation not permitted: history on this channel is outside the capability');
@@ -157,8 +149,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
   });
 
   route('POST /messages', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const body = request.body;
     const results = batchPublish(state, principal, Array.isArray(body) ? body : [body]);
     // Protocol versions before 3 answer each spec with its bare list of channel results (a single
@@ -171,8 +162,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
   });
 
   route('GET /presence', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channels } = request.query;
     const names = channels.split(',').filter((name) => name !== '');
     if (names.length === 0 || names.length > MAX_BATCH_CHANNELS) {
@@ -182,8 +172,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
   });
 
   route('GET /channels/{channelId}/messages', async (request, reply) => {
-    const state = apps.forRequest(request);
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     const { channelId } = request.params;
     const query = pageQuery(request.query);
     const format = responseFormat(request);
@@ -192,7 +181,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
     return sendWire(reply, 200, page.items, format, { mayHoldBinary: true });
   });
 
-  route('GET /stats', async (request, reply) => statsPage(request, reply, apps));
+  route('GET /stats', async (request, reply) => statsPage(request, reply));
 
   // Stats count what the routes above answered, against the app the request belongs to.
   // Callback style, not async: it runs on every response.

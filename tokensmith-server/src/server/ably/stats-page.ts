@@ -3,17 +3,15 @@ import { TokensmithError, type AblyOperations } from 'tokensmith';
 import { pageQuery, setPageLinks } from '../lib/paging';
 import type { RouteOf } from '../lib/routes';
 import { responseFormat, sendWire } from '../lib/wire';
-import type { AblyApps } from './apps';
-import { authenticate } from './authenticate';
+import { ablyAuthOf } from './auth-hook';
 import { intervalEnd, parseIntervalId } from './stats';
 
 /**
  * `GET /stats`: needs `stats` on some resource (or `*`); pages with the shared rules, intervals of
  * `unit` (or its older name `by`), `start`/`end` in ms or as interval ids (RSC6b4).
  */
-export async function statsPage(request: FastifyRequest<RouteOf<AblyOperations['getStats']>>, reply: FastifyReply, apps: AblyApps): Promise<FastifyReply> {
-  const state = apps.forRequest(request);
-  const principal = await authenticate(request, state);
+export async function statsPage(request: FastifyRequest<RouteOf<AblyOperations['getStats']>>, reply: FastifyReply): Promise<FastifyReply> {
+  const { state, principal } = ablyAuthOf(request);
   if (!Object.values(principal.capability).some((operations) => operations.includes('stats') || operations.includes('*'))) {
     throw new TokensmithError(40160, 'operation not permitted: stats is outside the capability');
   }

@@ -1,5 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 
+/** A spec's security requirement alternatives for one operation (OR of ANDs), as the generated map holds them. */
+export type SecurityAlternatives = ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The operation's `security` from the spec, for the auth hook of the routes' plugin. */
+    securityRequirements?: SecurityAlternatives;
+  }
+}
+
 type Method = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 
 /** Every operation of a generated `paths` type, keyed as the specs key them: `"POST /keys/{keyName}/requestToken"`. */
@@ -50,26 +60,28 @@ export type OperationHandler<Op> = (request: FastifyRequest<RouteOf<Op>>, reply:
 
 /**
  * Registers handlers for a spec's operations, each by its key (`"POST /keys/{keyName}/requestToken"`)
- * with the operation's generated route schema and `config`; the `{param}` template becomes
- * Fastify's `:param`. The request a handler gets is typed from the spec's generated `paths`.
+ * with the operation's generated route schema, and its requirements from the generated security
+ * map in the route's `config.securityRequirements` (an auth hook reads them); the `{param}`
+ * template becomes Fastify's `:param`. The request a handler gets is typed from the spec's generated `paths`.
  *
  * @example
  * ```ts fragment
- * const route = specRoutes<AblyPaths>(app, ablyOperationSchemas);
+ * const route = specRoutes<AblyPaths>(app, ablyOperationSchemas, ablySecurity.operationSecurity);
  * route('GET /channels/{channelId}', async (request, reply) => reply.send(request.params.channelId));
  * ```
  */
-export function specRoutes<Paths>(app: FastifyInstance, schemas: Readonly<Record<string, unknown>>) {
-  return function route<K extends OperationKey<Paths>>(
-    operation: K,
-    handler: OperationHandler<OperationAt<Paths, K>>,
-    config?: Record<string, unknown>,
-  ): void {
+export function specRoutes<Paths>(
+  app: FastifyInstance,
+  schemas: Readonly<Record<string, unknown>>,
+  security: Readonly<Record<string, SecurityAlternatives>>,
+) {
+  return function route<K extends OperationKey<Paths>>(operation: K, handler: OperationHandler<OperationAt<Paths, K>>): void {
     const space = operation.indexOf(' ');
     const method = operation.slice(0, space) as HTTPMethods;
     const url = operation.slice(space + 1).replace(/\{([^}]+)\}/g, ':$1');
     const schema = schemas[operation] as FastifySchema | undefined;
-    if (!schema) throw new Error(`no generated schema for ${operation}`);
-    app.route<RouteOf<OperationAt<Paths, K>>>({ method, url, schema, handler, ...(config === undefined ? {} : { config }) });
+    const requirements = security[operation];
+    if (!schema || !requirements) throw new Error(`no generated schema or security for ${operation}`);
+    app.route<RouteOf<OperationAt<Paths, K>>>({ method, url, schema, handler, config: { securityRequirements: requirements } });
   };
 }
