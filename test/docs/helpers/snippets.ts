@@ -1,0 +1,76 @@
+/**
+ * The TypeScript snippets of the pages users read (the READMEs, docs/*.md, the bundled API docs'
+ * index pages) and the compiler options they must compile under: what `tsc --init` writes with
+ * TypeScript 5.9, plus the `node` types a backend project adds. Shared by the test that compiles
+ * them against the sources and the one that compiles them against the installed tarballs.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** One ```ts block, or a block followed by the blocks without imports that continue it. */
+export interface Snippet {
+  /** The page, relative to the folder it was read from. */
+  page: string;
+  /** Line of the opening fence. */
+  line: number;
+  code: string;
+}
+
+/** The pages whose snippets users paste, relative to a package-shaped folder (the repo or an installed package). */
+export function snippetPages(root: string): string[] {
+  const inFolder = (folder: string) =>
+    existsSync(path.join(root, folder)) ? readdirSync(path.join(root, folder)).filter((name) => name.endsWith('.md')).map((name) => `${folder}/${name}`) : [];
+  const bundledDocs = ['ably', 'metquay'].map((name) => `generated/docs/${name}/README.md`).filter((page) => existsSync(path.join(root, page)));
+  return ['README.md', ...inFolder('docs'), ...bundledDocs];
+}
+
+/**
+ * Every ```ts block of a page. A block with no `import` continues the block before it on the
+ * same page (one module); a block fenced ```ts fragment is an excerpt and is left out.
+ */
+export function pageSnippets(root: string, page: string): Snippet[] {
+  const text = readFileSync(path.join(root, page), 'utf8');
+  const snippets: Snippet[] = [];
+  for (const match of text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
+    const code = match[1]!;
+    const line = text.slice(0, match.index).split('\n').length;
+    const previous = snippets.at(-1);
+    if (!/^import /m.test(code) && previous) previous.code += `\n${code}`;
+    else snippets.push({ page, line, code });
+  }
+  return snippets;
+}
+
+/** A file name for a snippet: its page and line, e.g. `docs-redis-md-9.ts`. */
+export function snippetFile(snippet: Snippet): string {
+  return `${snippet.page.replace(/[^A-Za-z0-9]+/g, '-')}-${snippet.line}.ts`;
+}
+
+/** Relative imports that nodenext refuses: no extension (TS2835) or a `.ts` one. */
+export function extensionlessImports(snippet: Snippet): string[] {
+  return [...snippet.code.matchAll(/from '(\.{1,2}\/[^']+)'/g)].map((match) => match[1]!).filter((specifier) => !specifier.endsWith('.js'));
+}
+
+/**
+ * `tsc --init` of TypeScript 5.9 (module nodenext, strict, exactOptionalPropertyTypes,
+ * noUncheckedIndexedAccess, verbatimModuleSyntax, …) with `types: ["node"]` for `process.env`,
+ * as a tsconfig.json's compilerOptions.
+ */
+export const TSC_INIT_COMPILER_OPTIONS = {
+  module: 'nodenext',
+  target: 'esnext',
+  types: ['node'],
+  sourceMap: true,
+  declaration: true,
+  declarationMap: true,
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  strict: true,
+  jsx: 'react-jsx',
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  noUncheckedSideEffectImports: true,
+  moduleDetection: 'force',
+  skipLibCheck: true,
+  noEmit: true,
+} as const;

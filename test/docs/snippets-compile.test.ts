@@ -1,0 +1,79 @@
+/**
+ * Every TypeScript snippet users can paste (README.md, tokensmith-server/README.md, docs/*.md and
+ * the bundled API docs' index pages) type-checks against the sources twice: under the repo's own
+ * tsconfig, and under `tsc --init` defaults (strict, exactOptionalPropertyTypes,
+ * verbatimModuleSyntax, …). `tsc --init`'s `module: nodenext` cannot resolve the sources (their
+ * relative imports have no extension), so here the snippets' own relative imports are held to
+ * nodenext's rule (a `.js` extension) and test/package/docs-from-npm.test.ts compiles them under
+ * nodenext against the installed tarballs. Snippets importing `./generated/lab.js` get what
+ * `tokensmith generate` writes for the calibration-lab fixture.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { TSC_INIT_COMPILER_OPTIONS, extensionlessImports, pageSnippets, snippetFile, snippetPages, type Snippet } from './helpers/snippets';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DIR = path.join(ROOT, 'tmp', `snippets-compile-${process.pid}`);
+const PATHS = {
+  tokensmith: [path.join(ROOT, 'src/index-node.ts')],
+  'tokensmith/redis': [path.join(ROOT, 'src/redis/index.ts')],
+  'tokensmith-server': [path.join(ROOT, 'tokensmith-server/src/server/index.ts')],
+};
+
+const snippets: Snippet[] = [...snippetPages(ROOT), 'tokensmith-server/README.md'].flatMap((page) => pageSnippets(ROOT, page));
+
+beforeAll(() => {
+  mkdirSync(DIR, { recursive: true });
+  const generate = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'tokensmith-server/src/cli/main.ts'), 'generate', '--spec', path.join(ROOT, 'test/fixtures/specs/calibration-lab.json'), '--name', 'lab', '--out', path.join(DIR, 'generated')],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (generate.status !== 0) throw new Error(`tokensmith generate failed: ${generate.stderr}`);
+  for (const snippet of snippets) writeFileSync(path.join(DIR, snippetFile(snippet)), `${snippet.code}\nexport {};\n`);
+}, 60_000);
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
+
+/** Compiles the given files with a tsconfig of these compilerOptions; the problems in those files only. */
+function problems(files: string[], compilerOptions: Record<string, unknown>, extendsRepo: boolean): string[] {
+  const config = path.join(DIR, `tsconfig.${extendsRepo ? 'repo' : 'init'}.json`);
+  writeFileSync(config, JSON.stringify({ ...(extendsRepo ? { extends: path.join(ROOT, 'tsconfig.json') } : {}), compilerOptions, files }));
+  const parsed = ts.getParsedCommandLineOfConfigFile(config, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } })!;
+  const program = ts.createProgram(parsed.fileNames, parsed.options);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((diagnostic) => diagnostic.file && files.includes(diagnostic.file.fileName))
+    .map((d) => `${path.basename(d.file!.fileName)}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+}
+
+const files = () => snippets.map((snippet) => path.join(DIR, snippetFile(snippet)));
+
+describe('the docs snippets', () => {
+  it('are found on every page that has them, fragments excluded', () => {
+    const pages = new Set(snippets.map((snippet) => snippet.page));
+    for (const page of ['README.md', 'tokensmith-server/README.md', 'docs/generate.md', 'docs/redis.md', 'docs/server.md']) expect(pages).toContain(page);
+    expect(snippets.length).toBeGreaterThanOrEqual(15);
+    expect(snippets.some((snippet) => snippet.code.includes('client.use(logging, metrics'))).toBe(false);
+  });
+
+  it('import generated files the way module nodenext needs (with .js)', () => {
+    expect(snippets.flatMap((snippet) => extensionlessImports(snippet).map((specifier) => `${snippet.page}:${snippet.line} ${specifier}`))).toEqual([]);
+    expect(snippets.some((snippet) => snippet.code.includes("from './generated/lab.js'"))).toBe(true);
+  });
+
+  it('type-check under the repo tsconfig', () => {
+    expect(problems(files(), { paths: PATHS, types: ['node'], noEmit: true }, true)).toEqual([]);
+  }, 120_000);
+
+  it('type-check under tsc --init defaults (strict, exactOptionalPropertyTypes, verbatimModuleSyntax)', () => {
+    expect(problems(files(), { ...TSC_INIT_COMPILER_OPTIONS, module: 'preserve', paths: PATHS, lib: ['esnext', 'dom'] }, false)).toEqual([]);
+  }, 120_000);
+
+  it('the tsc --init check has exactOptionalPropertyTypes in force: an undefined where no option takes one fails', () => {
+    const bad = path.join(DIR, 'bad.ts');
+    writeFileSync(bad, "import { MetquayAuth } from 'tokensmith';\nconst ms: number | undefined = undefined;\nnew MetquayAuth({ fetchTimeoutMs: ms });\n");
+    expect(problems([bad], { ...TSC_INIT_COMPILER_OPTIONS, module: 'preserve', paths: PATHS, lib: ['esnext', 'dom'] }, false).join('\n')).toContain('TS2379');
+  }, 120_000);
+});
