@@ -3,6 +3,7 @@ import path from 'node:path';
 import { findGeneratorJar, writeDocs } from './docs';
 import { generatedHeader, loadSpecDocument } from './document';
 import { GenerateError } from './errors';
+import type { PackageClient } from './markdown-templates';
 import { renderSecurityMap } from './security-map';
 import { checkSecurity } from './supported-security';
 import { renderTypes } from './types';
@@ -23,6 +24,10 @@ export interface GenerateClientOptions {
   command?: string;
   /** How messages and headers name the spec; default its path relative to the working directory. */
   specLabel?: string;
+  /** The docs pages' header, when it should differ from the code's (the bundled docs say how a user remakes them). */
+  docsHeader?: string;
+  /** A package's own client for the spec, shown on the docs index page instead of one built from the generated files. */
+  packageClient?: PackageClient;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -56,7 +61,8 @@ export async function generateClient(options: GenerateClientOptions): Promise<st
   await writeFile(path.join(outDir, `${name}.security.ts`), securityMap);
   const written = [`${name}.ts`, `${name}.security.ts`];
   if (generatorJar !== undefined) {
-    await writeDocs({ specFile: spec, doc, name, outDir: path.join(outDir, 'docs', name), header, generatorJar });
+    const docsHeader = options.docsHeader ?? header;
+    await writeDocs({ specFile: spec, doc, name, outDir: path.join(outDir, 'docs', name), header: docsHeader, generatorJar, packageClient: options.packageClient });
     written.push(`docs/${name}/`);
   }
   return written;
