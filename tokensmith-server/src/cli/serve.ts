@@ -13,6 +13,12 @@ interface ServeOptions {
 const FORCED_EXIT_MS = 5_000;
 
 /**
+ * Where the server reference is: in the tokensmith package, which this one depends on (so it is
+ * installed beside it), and online.
+ */
+export const SERVER_DOCS = 'node_modules/tokensmith/docs/server.md (https://github.com/tokensmith/tokensmith/blob/main/docs/server.md#config)';
+
+/**
  * Adds `tokensmith serve [--host] [--port] [--config FILE] [--admin]`: runs the local auth server
  * until SIGINT or SIGTERM. The first stdout line is `listening on http://HOST:PORT` (the real port
  * when `--port 0`); without `--config` the demo credentials follow. Request log lines go to stderr.
@@ -30,7 +36,7 @@ export function registerServeCommand(program: Command): void {
     .description('Run the local Ably + Metquay auth server (demo credentials unless --config is given)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 8080)
-    .option('--config <file>', 'JSON config file (fields: docs/server.md, "Config")')
+    .option('--config <file>', `JSON config file; its fields: "Config" in ${SERVER_DOCS}`)
     .option('--admin', 'enable the /_admin test controls (never on a shared network)', false)
     .action(async (options: ServeOptions) => {
       const exposed = exposureWarning(options);
