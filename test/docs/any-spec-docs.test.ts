@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import type { GenerateJob, GenerateOutcome } from '../generation/helpers/run-generate';
 import { typeCheckCallExamples } from './helpers/call-examples';
 import { findProblems, readPages } from './helpers/doc-problems';
+import { TSC_INIT_AGAINST_SOURCES, pageSnippets, typeCheck } from './helpers/snippets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const JAR = path.join(ROOT, '.generator', `${(JSON.parse(readFileSync(path.join(ROOT, 'openapitools.json'), 'utf8')) as { 'generator-cli': { version: string } })['generator-cli'].version}.jar`);
@@ -56,6 +57,18 @@ function body(): void {
       expect(pages.some((page) => page.source.includes(server.url))).toBe(true);
     }
   });
+
+  it("each index page's client snippet compiles beside the files generate wrote (tsc --init defaults)", () => {
+    const files = FIXTURES.map(({ name }) => {
+      const [snippet, ...more] = pageSnippets(dir, path.join('docs', name, 'README.md'));
+      expect(more).toEqual([]);
+      expect(snippet!.code).toContain(`from './${name}.js'`);
+      const file = path.join(dir, `${name}-index-snippet.ts`);
+      writeFileSync(file, snippet!.code);
+      return file;
+    });
+    expect(typeCheck(path.join(dir, 'tsconfig.json'), files, TSC_INIT_AGAINST_SOURCES, false)).toEqual([]);
+  }, 120_000);
 
   it('every operation of both has a call example that type-checks against its generated paths', () => {
     const operations = FIXTURES.reduce((count, { file }) => {

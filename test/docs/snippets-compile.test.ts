@@ -11,16 +11,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
-import { TSC_INIT_COMPILER_OPTIONS, extensionlessImports, pageSnippets, snippetFile, snippetPages, type Snippet } from './helpers/snippets';
+import { SOURCE_PATHS, TSC_INIT_AGAINST_SOURCES, extensionlessImports, pageSnippets, snippetFile, snippetPages, typeCheck, type Snippet } from './helpers/snippets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIR = path.join(ROOT, 'tmp', `snippets-compile-${process.pid}`);
-const PATHS = {
-  tokensmith: [path.join(ROOT, 'src/index-node.ts')],
-  'tokensmith/redis': [path.join(ROOT, 'src/redis/index.ts')],
-  'tokensmith-server': [path.join(ROOT, 'tokensmith-server/src/server/index.ts')],
-};
 
 const snippets: Snippet[] = [...snippetPages(ROOT), 'tokensmith-server/README.md'].flatMap((page) => pageSnippets(ROOT, page));
 
@@ -36,16 +30,8 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
-/** Compiles the given files with a tsconfig of these compilerOptions; the problems in those files only. */
 function problems(files: string[], compilerOptions: Record<string, unknown>, extendsRepo: boolean): string[] {
-  const config = path.join(DIR, `tsconfig.${extendsRepo ? 'repo' : 'init'}.json`);
-  writeFileSync(config, JSON.stringify({ ...(extendsRepo ? { extends: path.join(ROOT, 'tsconfig.json') } : {}), compilerOptions, files }));
-  const parsed = ts.getParsedCommandLineOfConfigFile(config, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(String(d.messageText)); } })!;
-  const program = ts.createProgram(parsed.fileNames, parsed.options);
-  return ts
-    .getPreEmitDiagnostics(program)
-    .filter((diagnostic) => diagnostic.file && files.includes(diagnostic.file.fileName))
-    .map((d) => `${path.basename(d.file!.fileName)}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  return typeCheck(path.join(DIR, `tsconfig.${extendsRepo ? 'repo' : 'init'}.json`), files, compilerOptions, extendsRepo);
 }
 
 const files = () => snippets.map((snippet) => path.join(DIR, snippetFile(snippet)));
@@ -64,16 +50,16 @@ describe('the docs snippets', () => {
   });
 
   it('type-check under the repo tsconfig', () => {
-    expect(problems(files(), { paths: PATHS, types: ['node'], noEmit: true }, true)).toEqual([]);
+    expect(problems(files(), { paths: SOURCE_PATHS, types: ['node'], noEmit: true }, true)).toEqual([]);
   }, 120_000);
 
   it('type-check under tsc --init defaults (strict, exactOptionalPropertyTypes, verbatimModuleSyntax)', () => {
-    expect(problems(files(), { ...TSC_INIT_COMPILER_OPTIONS, module: 'preserve', paths: PATHS, lib: ['esnext', 'dom'] }, false)).toEqual([]);
+    expect(problems(files(), TSC_INIT_AGAINST_SOURCES, false)).toEqual([]);
   }, 120_000);
 
   it('the tsc --init check has exactOptionalPropertyTypes in force: an undefined where no option takes one fails', () => {
     const bad = path.join(DIR, 'bad.ts');
     writeFileSync(bad, "import { MetquayAuth } from 'tokensmith';\nconst ms: number | undefined = undefined;\nnew MetquayAuth({ fetchTimeoutMs: ms });\n");
-    expect(problems([bad], { ...TSC_INIT_COMPILER_OPTIONS, module: 'preserve', paths: PATHS, lib: ['esnext', 'dom'] }, false).join('\n')).toContain('TS2379');
+    expect(problems([bad], TSC_INIT_AGAINST_SOURCES, false).join('\n')).toContain('TS2379');
   }, 120_000);
 });

@@ -4,8 +4,18 @@
  * TypeScript 5.9, plus the `node` types a backend project adds. Shared by the test that compiles
  * them against the sources and the one that compiles them against the installed tarballs.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+/** `tokensmith`, `tokensmith/redis` and `tokensmith-server` resolved to the sources, for tsconfig `paths`. */
+export const SOURCE_PATHS = {
+  tokensmith: [path.join(ROOT, 'src/index-node.ts')],
+  'tokensmith/redis': [path.join(ROOT, 'src/redis/index.ts')],
+  'tokensmith-server': [path.join(ROOT, 'tokensmith-server/src/server/index.ts')],
+};
 
 /** One ```ts block, or a block followed by the blocks without imports that continue it. */
 export interface Snippet {
@@ -74,3 +84,21 @@ export const TSC_INIT_COMPILER_OPTIONS = {
   skipLibCheck: true,
   noEmit: true,
 } as const;
+
+/**
+ * Compiles `files` with a tsconfig (written as `config`) of these compilerOptions, extending the
+ * repo's tsconfig when asked; the problems in those files only, one line each.
+ */
+export function typeCheck(config: string, files: string[], compilerOptions: Record<string, unknown>, extendsRepo: boolean): string[] {
+  writeFileSync(config, JSON.stringify({ ...(extendsRepo ? { extends: path.join(ROOT, 'tsconfig.json') } : {}), compilerOptions, files }));
+  const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d: ts.Diagnostic) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, ' ')); } };
+  const parsed = ts.getParsedCommandLineOfConfigFile(config, {}, host)!;
+  const program = ts.createProgram(parsed.fileNames, parsed.options);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((diagnostic) => diagnostic.file && files.includes(diagnostic.file.fileName))
+    .map((d) => `${path.basename(d.file!.fileName)}:${d.file!.getLineAndCharacterOfPosition(d.start ?? 0).line + 1} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+}
+
+/** {@link TSC_INIT_COMPILER_OPTIONS} with the sources for the packages: module preserve, which resolves them without extensions. */
+export const TSC_INIT_AGAINST_SOURCES = { ...TSC_INIT_COMPILER_OPTIONS, module: 'preserve', paths: SOURCE_PATHS, lib: ['esnext', 'dom'] };
