@@ -3,8 +3,8 @@ import { ReplayableRequest } from './replay';
 
 /** Options shared by the typed API clients. */
 export interface ApiClientOptions {
-  /** Base URL of the API; defaults to the spec's first server. */
-  baseUrl?: string;
+  /** Base URL of the API; defaults (also when `undefined`, e.g. an unset variable) to the spec's first server. */
+  baseUrl?: string | undefined;
   /** A `fetch` to send requests with (tests, proxies, instrumentation). Defaults to the global one. */
   fetch?: typeof globalThis.fetch;
   /** openapi-fetch middleware, registered in this order. */
