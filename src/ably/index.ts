@@ -40,5 +40,9 @@ export type {
   TokenRevocationSuccessResult,
   TokenRevocationTargetSpecifier,
 } from './revoke-tokens';
-/** The generated `paths`/`components` of `openapi/ably.yaml`, for your own openapi-fetch client. */
+/**
+ * The generated `paths`/`components` of `openapi/ably.yaml`, for your own openapi-fetch client.
+ * Left out of the API reference: every operation and model is in `generated/docs/ably/`.
+ * @hidden
+ */
 export type { paths as AblyPaths, components as AblyComponents } from '../../generated/ably';

@@ -8,5 +8,9 @@ export { DEFAULT_METQUAY_AUTH_OPTIONS, METQUAY_ENV, type MetquayAuthOptions } fr
 export { DEFAULT_PAGE_LIMIT, paginate, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
 export type { MetquayToken } from './token';
 export type { JsonOk } from './paginate';
-/** The generated `paths`/`components` of `openapi/metquay.yaml`, for your own openapi-fetch client. */
+/**
+ * The generated `paths`/`components` of `openapi/metquay.yaml`, for your own openapi-fetch client.
+ * Left out of the API reference: every operation and model is in `generated/docs/metquay/`.
+ * @hidden
+ */
 export type { paths as MetquayPaths, components as MetquayComponents } from '../../generated/metquay';

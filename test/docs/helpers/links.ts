@@ -8,7 +8,10 @@ export function prose(markdown: string): string {
   return markdown.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
 }
 
-/** GitHub's ids for a file's headings: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
+/**
+ * The anchors of a file: GitHub's ids for its headings (lower case, punctuation dropped, spaces to
+ * hyphens, repeats numbered) and the ids of its `<a id="…">` / `<a name="…">` tags.
+ */
 export function headingIds(markdown: string): Set<string> {
   const ids = new Set<string>();
   const seen = new Map<string, number>();
@@ -18,6 +21,7 @@ export function headingIds(markdown: string): Set<string> {
     seen.set(base, count + 1);
     ids.add(count === 0 ? base : `${base}-${count}`);
   }
+  for (const [, id] of markdown.matchAll(/<a (?:id|name)="([^"]+)"/g)) ids.add(id!);
   return ids;
 }
 
