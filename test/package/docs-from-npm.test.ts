@@ -32,11 +32,13 @@ beforeAll(() => {
   scratch = tempDir('tokensmith-docs-');
   const tarballs = packBoth(scratch);
   project = emptyProject(scratch, 'docs-consumer');
-  // typescript and @types/node as a TypeScript backend has them; ioredis for the tokensmith/redis snippets.
+  // typescript and @types/node as a TypeScript backend has them; openapi-typescript for generate
+  // (an optional peer of the companion); ioredis for the tokensmith/redis snippets.
   npmInstall(project, [
     tarballs.tokensmith,
     tarballs.server,
     `typescript@${repoVersion('typescript')}`,
+    `openapi-typescript@${repoVersion('openapi-typescript')}`,
     `@types/node@${repoVersion('@types/node')}`,
     `ioredis@${repoVersion('ioredis')}`,
   ]);
