@@ -13,12 +13,6 @@ interface ServeOptions {
 const FORCED_EXIT_MS = 5_000;
 
 /**
- * Where the server reference is: in the tokensmith package, which this one depends on (so it is
- * installed beside it), and online.
- */
-export const SERVER_DOCS = 'node_modules/tokensmith/docs/server.md (https://github.com/tokensmith/tokensmith/blob/main/docs/server.md#config)';
-
-/**
  * Adds `tokensmith serve [--host] [--port] [--config FILE] [--admin]`: runs the local auth server
  * until SIGINT or SIGTERM. The first stdout line is `listening on http://HOST:PORT` (the real port
  * when `--port 0`); without `--config` the demo credentials follow. Request log lines go to stderr.
@@ -134,3 +128,9 @@ function stopOnSignals(close: () => Promise<void>): void {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
+
+/**
+ * Where the server reference is: in the tokensmith package, which this one depends on (so it is
+ * installed beside it), and online.
+ */
+export const SERVER_DOCS = 'node_modules/tokensmith/docs/server.md (https://github.com/tokensmith/tokensmith/blob/main/docs/server.md#config)';

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { findGeneratorJar, writeDocs } from './docs';
 import { generatedHeader, loadSpecDocument } from './document';
 import { GenerateError } from './errors';
-import type { PackageClient } from './markdown-templates';
 import { renderSecurityMap } from './security-map';
 import { checkSecurity } from './supported-security';
 import { renderTypes } from './types';
@@ -27,7 +26,7 @@ export interface GenerateClientOptions {
   /** The docs pages' header, when it should differ from the code's (the bundled docs say how a user remakes them). */
   docsHeader?: string;
   /** A package's own client for the spec, shown on the docs index page instead of one built from the generated files. */
-  packageClient?: PackageClient;
+  packageClient?: import('./markdown-templates').PackageClient;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
