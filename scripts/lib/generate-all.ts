@@ -34,13 +34,13 @@ export async function generateAll({ outDir, skipDocs = false, root = ROOT }: Gen
     const files = await generateClient({
       spec: specFile,
       name: spec.name,
+      docsHeader: bundledDocsHeader(spec.name, spec.file),
+      packageClient: spec.client,
       outDir,
       docs: !skipDocs,
       ...(generatorJar ? { generatorJar } : {}),
       command: COMMAND,
       specLabel: spec.file,
-      docsHeader: bundledDocsHeader(spec.name, spec.file),
-      packageClient: spec.client,
     });
     const validation = renderValidation(await loadSpecDocument(specFile, spec.file), generatedHeader(COMMAND, spec.file));
     await writeFile(path.join(outDir, `${spec.name}.validation.ts`), validation);

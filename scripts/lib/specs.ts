@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PackageClient } from '../../tokensmith-server/src/generate';
+import type { PackageClient } from '../../tokensmith-server/src/generate/markdown-templates';
 
 /** Repository root, whatever the working directory. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -47,17 +47,6 @@ function body(): void {
     expect(findProblems(path.join(dir, 'docs', name))).toEqual([]);
   });
 
-  it.each(FIXTURES)('$name: names a server URL with its variables, never one built from their defaults', ({ name, file }) => {
-    const spec = parse(readFileSync(path.join(ROOT, file), 'utf8')) as FixtureSpec;
-    const pages = readPages(path.join(dir, 'docs', name));
-    for (const server of spec.servers ?? []) {
-      if (!server.variables) continue;
-      const withDefaults = server.url.replace(/\{([^}]+)\}/g, (whole, variable: string) => server.variables?.[variable]?.default ?? whole);
-      for (const page of pages) expect(page.source).not.toContain(withDefaults);
-      expect(pages.some((page) => page.source.includes(server.url))).toBe(true);
-    }
-  });
-
   it("each index page's client snippet compiles beside the files generate wrote (tsc --init defaults)", () => {
     const files = FIXTURES.map(({ name }) => {
       const [snippet, ...more] = pageSnippets(dir, path.join('docs', name, 'README.md'));
@@ -69,6 +58,17 @@ function body(): void {
     });
     expect(typeCheck(path.join(dir, 'tsconfig.json'), files, TSC_INIT_AGAINST_SOURCES, false)).toEqual([]);
   }, 120_000);
+
+  it.each(FIXTURES)('$name: names a server URL with its variables, never one built from their defaults', ({ name, file }) => {
+    const spec = parse(readFileSync(path.join(ROOT, file), 'utf8')) as FixtureSpec;
+    const pages = readPages(path.join(dir, 'docs', name));
+    for (const server of spec.servers ?? []) {
+      if (!server.variables) continue;
+      const withDefaults = server.url.replace(/\{([^}]+)\}/g, (whole, variable: string) => server.variables?.[variable]?.default ?? whole);
+      for (const page of pages) expect(page.source).not.toContain(withDefaults);
+      expect(pages.some((page) => page.source.includes(server.url))).toBe(true);
+    }
+  });
 
   it('every operation of both has a call example that type-checks against its generated paths', () => {
     const operations = FIXTURES.reduce((count, { file }) => {

@@ -17,16 +17,16 @@ export interface GenerateClientOptions {
   outDir: string;
   /** Also write markdown API docs (needs Java and the openapi-generator jar). */
   docs?: boolean;
+  /** The docs pages' header, when it should differ from the code's (the bundled docs say how a user remakes them). */
+  docsHeader?: string;
+  /** A package's own client for the spec, shown on the docs index page instead of one built from the generated files. */
+  packageClient?: import('./markdown-templates').PackageClient;
   /** The openapi-generator jar for `docs`; found by {@link findGeneratorJar} when absent. */
   generatorJar?: string;
   /** How the generated headers name the command; default `tokensmith generate`. */
   command?: string;
   /** How messages and headers name the spec; default its path relative to the working directory. */
   specLabel?: string;
-  /** The docs pages' header, when it should differ from the code's (the bundled docs say how a user remakes them). */
-  docsHeader?: string;
-  /** A package's own client for the spec, shown on the docs index page instead of one built from the generated files. */
-  packageClient?: import('./markdown-templates').PackageClient;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;

@@ -8,4 +8,3 @@ export { renderSecurityMap } from './security-map';
 export { checkSecurity } from './supported-security';
 export { renderValidation } from './validation';
 export { FETCH_GENERATOR_COMMAND, GENERATOR_JAR_ENV, GENERATOR_VERSION, findGeneratorJar, writeDocs, type DocsOptions } from './docs';
-export type { PackageClient } from './markdown-templates';
