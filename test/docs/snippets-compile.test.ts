@@ -5,13 +5,13 @@
  * verbatimModuleSyntax, …). `tsc --init`'s `module: nodenext` cannot resolve the sources (their
  * relative imports have no extension), so here the snippets' own relative imports are held to
  * nodenext's rule (a `.js` extension) and test/package/docs-from-npm.test.ts compiles them under
- * nodenext against the installed tarballs. Snippets importing `./generated/lab.js` get what
- * `tokensmith generate` writes for the calibration-lab fixture.
+ * nodenext against the installed tarballs. Snippets importing `./generated/<name>.js` get what
+ * `tokensmith generate` writes for that name's fixture spec (GENERATED_FIXTURES).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SOURCE_PATHS, TSC_INIT_AGAINST_SOURCES, extensionlessImports, pageSnippets, snippetFile, snippetPages, typeCheck, type Snippet } from './helpers/snippets';
+import { SOURCE_PATHS, TSC_INIT_AGAINST_SOURCES, extensionlessImports, generatedImports, pageSnippets, snippetFile, snippetPages, typeCheck, type Snippet } from './helpers/snippets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIR = path.join(ROOT, 'tmp', `snippets-compile-${process.pid}`);
@@ -20,12 +20,14 @@ const snippets: Snippet[] = [...snippetPages(ROOT), 'tokensmith-server/README.md
 
 beforeAll(() => {
   mkdirSync(DIR, { recursive: true });
-  const generate = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'tokensmith-server/src/cli/main.ts'), 'generate', '--spec', path.join(ROOT, 'test/fixtures/specs/calibration-lab.json'), '--name', 'lab', '--out', path.join(DIR, 'generated')],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (generate.status !== 0) throw new Error(`tokensmith generate failed: ${generate.stderr}`);
+  for (const [name, spec] of generatedImports(snippets)) {
+    const generate = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'tokensmith-server/src/cli/main.ts'), 'generate', '--spec', path.join(ROOT, spec), '--name', name, '--out', path.join(DIR, 'generated')],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    if (generate.status !== 0) throw new Error(`tokensmith generate ${name} failed: ${generate.stderr}`);
+  }
   for (const snippet of snippets) writeFileSync(path.join(DIR, snippetFile(snippet)), `${snippet.code}\nexport {};\n`);
 }, 60_000);
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));

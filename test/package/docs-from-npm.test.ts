@@ -9,15 +9,15 @@
  * - every TypeScript snippet of those pages compiles in a project made by the installed
  *   TypeScript's own `tsc --init` (module nodenext, strict, exactOptionalPropertyTypes,
  *   verbatimModuleSyntax, …; `types: ["node"]` added, as a backend project does), against the
- *   installed type declarations, with `./generated/lab.js` written by the installed
- *   `tokensmith generate`.
+ *   installed type declarations, with each `./generated/<name>.js` they import written by the
+ *   installed `tokensmith generate` from its fixture spec.
  *
  * Needs npm and packages from the registry (or npm's cache, preferred).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { headingIds, links } from '../docs/helpers/links';
-import { pageSnippets, snippetFile, snippetPages, type Snippet } from '../docs/helpers/snippets';
+import { generatedImports, pageSnippets, snippetFile, snippetPages, type Snippet } from '../docs/helpers/snippets';
 import { ROOT, emptyProject, ensureBuilt, npmInstall, packBoth, repoVersion, run, tempDir } from './helpers/scratch';
 
 jest.setTimeout(600_000);
@@ -110,12 +110,14 @@ describe('the snippets of the installed pages, in a tsc --init project', () => {
     writeFileSync(config, tsconfig.replace('"types": [],', '"types": ["node"],'));
     const src = path.join(project, 'src');
     mkdirSync(src, { recursive: true });
-    run('npx', ['--no', 'tokensmith', 'generate', '--spec', path.join(ROOT, 'test/fixtures/specs/calibration-lab.json'), '--name', 'lab', '--out', 'src/generated'], project);
     snippets = [
       ...snippetPages(installed('tokensmith')).flatMap((page) => pageSnippets(installed('tokensmith'), page)),
       ...pageSnippets(installed('tokensmith-server'), 'README.md').map((snippet) => ({ ...snippet, page: `tokensmith-server/${snippet.page}` })),
     ];
     for (const snippet of snippets) writeFileSync(path.join(src, snippetFile(snippet)), `${snippet.code}\nexport {};\n`);
+    for (const [name, spec] of generatedImports(snippets)) {
+      run('npx', ['--no', 'tokensmith', 'generate', '--spec', path.join(ROOT, spec), '--name', name, '--out', 'src/generated'], project);
+    }
   });
 
   it('the project is what tsc --init writes: module nodenext, strict, exactOptionalPropertyTypes, verbatimModuleSyntax', () => {

@@ -102,3 +102,23 @@ export function typeCheck(config: string, files: string[], compilerOptions: Reco
 
 /** {@link TSC_INIT_COMPILER_OPTIONS} with the sources for the packages: module preserve, which resolves them without extensions. */
 export const TSC_INIT_AGAINST_SOURCES = { ...TSC_INIT_COMPILER_OPTIONS, module: 'preserve', paths: SOURCE_PATHS, lib: ['esnext', 'dom'] };
+
+/** The fixture spec behind each `./generated/<name>.js` the docs snippets import. */
+export const GENERATED_FIXTURES: Readonly<Record<string, string>> = {
+  lab: 'test/fixtures/specs/calibration-lab.json',
+  depot: 'test/fixtures/specs/any-scheme.yaml',
+};
+
+/**
+ * The fixture to generate for each `./generated/<name>.js` the snippets import, as `[name, spec
+ * path relative to the repository]`.
+ * @throws when a snippet imports a name with no fixture in {@link GENERATED_FIXTURES}.
+ */
+export function generatedImports(snippets: readonly Snippet[]): [string, string][] {
+  const names = new Set(snippets.flatMap((snippet) => [...snippet.code.matchAll(/from '\.\/generated\/([\w-]+)(?:\.security)?\.js'/g)].map((match) => match[1]!)));
+  return [...names].sort().map((name) => {
+    const fixture = GENERATED_FIXTURES[name];
+    if (fixture === undefined) throw new Error(`a docs snippet imports ./generated/${name}.js: add the spec it stands for to GENERATED_FIXTURES`);
+    return [name, fixture];
+  });
+}
