@@ -3,7 +3,7 @@
 /** The first server URL the spec declares, with server variables at their defaults. */
 export const defaultServerUrl = "https://rest.ably.io";
 
-/** The security schemes the spec declares, by name. */
+/** The security schemes the spec declares, by name, as declared (relative URLs resolve against the server URL). */
 export const securitySchemes = {
   "basicAuth": {
     "type": "http",
@@ -16,53 +16,22 @@ export const securitySchemes = {
 } as const;
 
 /**
- * For every operation, keyed `"METHOD /path/template"`, the alternatives the spec accepts, each a
- * list of scheme names that must all be present. `[]` means no auth; an empty alternative means
- * the operation may also be called with no auth.
+ * For every operation, keyed `"METHOD /path/template"`, the security requirements the spec
+ * declares: any one of the objects will do, and every scheme an object names is needed together,
+ * with the oauth2/openIdConnect scopes listed. `[]` means no auth; `{}` means auth is optional.
  */
 export const operationSecurity = {
-  "POST /keys/{keyName}/requestToken": [
-    [
-      "basicAuth"
-    ],
-    []
-  ],
-  "POST /keys/{keyName}/revokeTokens": [
-    [
-      "basicAuth"
-    ]
-  ],
+  "POST /keys/{keyName}/requestToken": [{"basicAuth":[]},{}],
+  "POST /keys/{keyName}/revokeTokens": [{"basicAuth":[]}],
   "GET /time": [],
-  "GET /channels/{channelId}": [
-    [
-      "basicAuth"
-    ],
-    [
-      "bearerAuth"
-    ]
-  ],
-  "GET /channels/{channelId}/messages": [
-    [
-      "basicAuth"
-    ],
-    [
-      "bearerAuth"
-    ]
-  ],
-  "POST /channels/{channelId}/messages": [
-    [
-      "basicAuth"
-    ],
-    [
-      "bearerAuth"
-    ]
-  ],
-  "GET /stats": [
-    [
-      "basicAuth"
-    ],
-    [
-      "bearerAuth"
-    ]
-  ]
+  "GET /channels/{channelId}": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "GET /channels/{channelId}/messages": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "POST /channels/{channelId}/messages": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "GET /stats": [{"basicAuth":[]},{"bearerAuth":[]}],
 } as const;
+
+/** The name of a security scheme of this spec: what credentials are keyed by. */
+export type SecuritySchemeName = keyof typeof securitySchemes;
+
+/** An operation of this spec, `"METHOD /path/template"`. */
+export type OperationKey = keyof typeof operationSecurity;

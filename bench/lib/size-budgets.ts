@@ -23,8 +23,13 @@ const KiB = 1024;
 // Ceilings from 2026-12-01 (after the token-path rework): 61.7, 46.4 and 28.0 KiB. Raised the same
 // day when the merges added revokeTokens and X-Ably-ClientId (issue 14) and middlewareFor with the
 // bundled security maps (issue 12): 66.4 and 50.2 KiB measured, ceilings 68 and 52 KiB.
+// Raised 2026-12-07 (issue 20) when AblyAuth and MetquayAuth became providers on the spec-auth
+// engine (compile.ts, middleware.ts, requirements.ts; MetquayAuth also the shared BearerCredential),
+// which replaces the old security.ts + middleware.ts in their graphs: 52.7 and 33.0 KiB measured,
+// ceilings 54 and 34 KiB. The default entry adds createSpecAuth and the built-in credentials and
+// keeps the legacy createAuthMiddleware: 77.5 KiB, ceiling 80 KiB. OAuth2 stays out of both graphs.
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', targetBytes: 40 * KiB, ceilingBytes: 68 * KiB },
-  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 24 * KiB, ceilingBytes: 52 * KiB },
-  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 12 * KiB, ceilingBytes: 29 * KiB },
+  { label: 'default entry', targetBytes: 40 * KiB, ceilingBytes: 80 * KiB },
+  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 24 * KiB, ceilingBytes: 54 * KiB },
+  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 12 * KiB, ceilingBytes: 34 * KiB },
 ];

@@ -31,7 +31,8 @@ export async function generateAll({ outDir, skipDocs = false, root = ROOT }: Gen
   const written: string[] = [];
   for (const spec of SPECS) {
     const specFile = path.resolve(root, spec.file);
-    const files = await generateClient({
+    // strict: every operation of a bundled spec must carry auth tokensmith can send.
+    const { written: files } = await generateClient({
       spec: specFile,
       name: spec.name,
       docsHeader: bundledDocsHeader(spec.name, spec.file),
@@ -41,6 +42,7 @@ export async function generateAll({ outDir, skipDocs = false, root = ROOT }: Gen
       ...(generatorJar ? { generatorJar } : {}),
       command: COMMAND,
       specLabel: spec.file,
+      strict: true,
     });
     const validation = renderValidation(await loadSpecDocument(specFile, spec.file), generatedHeader(COMMAND, spec.file));
     await writeFile(path.join(outDir, `${spec.name}.validation.ts`), validation);

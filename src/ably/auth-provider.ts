@@ -1,10 +1,15 @@
-import { ConfigurationError, isTokenErrorCode } from '../core/errors';
-import type { AuthProvider, AuthScheme } from '../core/middleware';
+import { base64FromUtf8 } from '../core/base64';
+import { isTokenErrorCode } from '../core/errors';
+import { refuseInClear } from '../core/spec-auth/placement';
+import type { SchemeKinds, SchemeProvider, SchemeUse } from '../core/spec-auth/types';
 import type { TokenManager } from '../core/token-manager';
 import { readAblyErrorInfo } from './http';
 import type { AblyKey } from './key';
-import { isLoopbackHost, type AuthMethod } from './settings';
+import type { AuthMethod } from './settings';
 import type { AblyToken } from './token-source';
+
+/** The header an Ably REST client names its identity in: base64 of the clientId's UTF-8 [RSA7e2]. */
+export const CLIENT_ID_HEADER = 'X-Ably-ClientId';
 
 /** What one AblyAuth configuration authenticates with; replaced whole, never changed. */
 export interface AblySession {
@@ -14,26 +19,30 @@ export interface AblySession {
   readonly manager: TokenManager<AblyToken>;
 }
 
+const KINDS: SchemeKinds<'basic' | 'bearer'> = Object.freeze({ basic: true, bearer: true } as const);
+
 /**
- * The {@link AuthProvider} behind `AblyAuth.middleware`. `AblyAuth` hands it each new session
- * ({@link AblyAuthProvider.use}); it never calls back into `AblyAuth`.
+ * The scheme provider behind `AblyAuth.middleware` and `middlewareFor`: it serves any http basic
+ * or bearer scheme of a spec, whichever the current session uses. `AblyAuth` hands it each new
+ * session ({@link AblyAuthProvider.use}); it never calls back into `AblyAuth`.
  *
- * - Basic: `Basic base64(key)`, refused with 40103 when the base URL is plain http to a host
- *   other than loopback (the key would cross the network in the clear).
- * - Token: the cached `Bearer base64(token)` when warm (`peek()`, no allocation), else waits for
- *   the shared fetch.
- * - A rejection is a 401 whose Ably error code is 40140–40149, read from a clone (JSON or
- *   msgpack, at most 64 KiB); other 401s are returned to the caller as they are [RSC10b].
+ * - Basic (available while the session is Basic): `Basic base64(key)`, refused with 40103 on a
+ *   request to plain http other than loopback, and, with a library `clientId`, `X-Ably-ClientId`
+ *   [RSA7e2].
+ * - Bearer (available while the session is token auth): the cached `Bearer base64(token)` when
+ *   warm (`peek()`, no allocation), else the shared fetch.
+ * - A rejection is a 401 whose Ably error code is 40140–40149, read from a clone (JSON or msgpack,
+ *   at most 64 KiB); other 401s are returned to the caller as they are [RSC10b].
  * - Renewal drops the rejected token only if it is still current, then gets the next one [RSA4b].
  */
-export class AblyAuthProvider implements AuthProvider {
+export class AblyAuthProvider implements SchemeProvider<'basic' | 'bearer'> {
+  readonly kinds = KINDS;
+  readonly #clientIdHeader: string | undefined;
   #session: AblySession;
-  readonly #insecureBasic: boolean;
 
-  constructor(baseUrl: string, session: AblySession) {
-    const url = new URL(baseUrl);
-    this.#insecureBasic = url.protocol === 'http:' && !isLoopbackHost(url.hostname);
+  constructor(session: AblySession, clientId: string | undefined) {
     this.#session = session;
+    this.#clientIdHeader = clientId === undefined ? undefined : base64FromUtf8(clientId);
   }
 
   /** Authenticates every later request with `session`. */
@@ -41,30 +50,36 @@ export class AblyAuthProvider implements AuthProvider {
     this.#session = session;
   }
 
-  authorization(allowed: readonly AuthScheme[]): string | undefined | Promise<string | undefined> {
+  available(use: SchemeUse): boolean {
     const session = this.#session;
-    if (session.method === 'basic') {
-      if (!allowed.includes('basic') || !session.key) return undefined;
-      if (this.#insecureBasic) {
-        throw new ConfigurationError(40103, 'Basic auth sends the key itself; refused over plain http to a non-loopback host. Use https or token auth');
-      }
-      return session.key.basicAuthorization();
-    }
-    if (!allowed.includes('bearer')) return undefined;
-    const warm = session.manager.peek();
-    if (warm !== undefined) return warm.authorization;
-    return session.manager.getToken().then(headerOf);
+    return use.kind === 'basic' ? session.method === 'basic' && session.key !== undefined : session.method === 'token';
   }
 
-  isTokenRejection(response: Response): boolean | Promise<boolean> {
-    if (response.status !== 401 || this.#session.method !== 'token') return false;
+  apply(request: Request, use: SchemeUse): void | Promise<void> {
+    const session = this.#session;
+    if (use.kind === 'basic') {
+      refuseInClear(request.url, 'Basic auth (the Ably key)', 'token auth');
+      request.headers.set('Authorization', session.key!.basicAuthorization());
+      if (this.#clientIdHeader !== undefined) request.headers.set(CLIENT_ID_HEADER, this.#clientIdHeader);
+      return;
+    }
+    const warm = session.manager.peek();
+    if (warm !== undefined) {
+      request.headers.set('Authorization', warm.authorization);
+      return;
+    }
+    return authorizeLater(request, session.manager.getToken());
+  }
+
+  isRejection(response: Response, use: SchemeUse): boolean | Promise<boolean> {
+    if (response.status !== 401 || use.kind !== 'bearer' || this.#session.method !== 'token') return false;
     return readAblyErrorInfo(response.clone()).then((info) => isTokenErrorCode(info?.code));
   }
 
-  async renew(rejectedAuthorization: string): Promise<void> {
+  async renew(_use: SchemeUse, sent: Request): Promise<void> {
     const manager = this.#session.manager;
     const current = manager.peek();
-    if (current !== undefined && current.authorization === rejectedAuthorization) manager.invalidate(current.token);
+    if (current !== undefined && current.authorization === sent.headers.get('authorization')) manager.invalidate(current.token);
     await manager.getToken();
   }
 
@@ -74,6 +89,7 @@ export class AblyAuthProvider implements AuthProvider {
   }
 }
 
-function headerOf(token: AblyToken): string {
-  return token.authorization;
+/** Sets the token's header once it arrives; apart from `apply` so its warm path makes no closure. */
+async function authorizeLater(request: Request, pending: Promise<AblyToken>): Promise<void> {
+  request.headers.set('Authorization', (await pending).authorization);
 }

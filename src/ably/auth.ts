@@ -2,12 +2,10 @@ import type { Middleware } from 'openapi-fetch';
 import { operationSecurity, securitySchemes } from '../../generated/ably.security';
 import { SystemClock } from '../core/clock';
 import { InvalidArgumentError, InvalidCredentialsError, TokensmithError } from '../core/errors';
-import { createAuthMiddleware } from '../core/middleware';
-import type { SpecSecurity } from '../core/security';
+import { createSchemeMiddleware } from '../core/spec-auth/middleware';
+import type { SpecSecurityMap } from '../core/spec-auth/types';
 import { withTimeout } from '../core/timeout';
 import { AblyAuthProvider, type AblySession } from './auth-provider';
-import { withClientIdHeader } from './client-id-header';
-import { refuseBasicInClear } from './basic-in-clear';
 import type { Signer } from './crypto/signer';
 import { webSigner } from './crypto/web';
 import type { AblyHttp } from './http';
@@ -76,7 +74,7 @@ export class AblyAuth {
     const { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger } = options;
     this.#managerOptions = { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger };
     this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
-    this.#provider = new AblyAuthProvider(this.baseUrl, this.#session);
+    this.#provider = new AblyAuthProvider(this.#session, this.#libraryClientId);
     this.middleware = this.#middleware({ operationSecurity, securitySchemes });
   }
 
@@ -96,19 +94,19 @@ export class AblyAuth {
    * const rest = createApiClient<paths>(security.defaultServerUrl, { middleware: [auth.middlewareFor(security)] });
    * ```
    */
-  middlewareFor(security: SpecSecurity): Middleware {
-    return refuseBasicInClear(this.#middleware(security));
+  middlewareFor(security: SpecSecurityMap): Middleware {
+    return this.#middleware(security);
   }
 
-  #middleware(security: SpecSecurity): Middleware {
-    const { logger } = this.#managerOptions;
-    const auth = createAuthMiddleware({
-      operationSecurity: security.operationSecurity,
-      securitySchemes: security.securitySchemes,
-      provider: this.#provider,
-      ...(logger ? { logger } : {}),
+  #middleware(security: SpecSecurityMap): Middleware {
+    const provider = this.#provider;
+    // Any http basic or bearer scheme of the spec, whichever this auth's session uses; an
+    // operation missing from the map gets either, as before.
+    return createSchemeMiddleware(security, {
+      resolve: (_name, _scheme, kind) => (kind === 'basic' || kind === 'bearer' ? provider : undefined),
+      unlisted: 'http',
+      logger: this.#managerOptions.logger,
     });
-    return withClientIdHeader(auth, this.#libraryClientId);
   }
 
   /**

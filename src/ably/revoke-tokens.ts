@@ -1,7 +1,7 @@
-import { AuthProviderError, ConfigurationError, InvalidArgumentError, redact, TransportError } from '../core/errors';
+import { AuthProviderError, InvalidArgumentError, redact, TransportError } from '../core/errors';
+import { refuseInClear } from '../core/spec-auth/placement';
 import { ABLY_PROTOCOL_VERSION, errorFromAblyResponse, type AblyHttp } from './http';
 import type { AblyKey } from './key';
-import { isLoopbackHost } from './settings';
 import type { AblySchemas } from './types';
 
 /**
@@ -50,9 +50,7 @@ export async function revokeTokens(
 ): Promise<TokenRevocationResult> {
   const body = JSON.stringify(requestBody(targets, options));
   const url = new URL(`${http.baseUrl}/keys/${encodeURIComponent(key.keyName)}/revokeTokens`);
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new ConfigurationError(40103, 'revokeTokens sends the key itself; refused over plain http to a non-loopback host. Use https');
-  }
+  refuseInClear(url.href, 'revokeTokens (Basic auth with the Ably key)');
   const headers = {
     accept: 'application/json',
     'content-type': 'application/json',

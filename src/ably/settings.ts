@@ -63,12 +63,6 @@ export function checkLibraryClientId(clientId: AblyAuthOptions['clientId']): str
   return clientId;
 }
 
-/** True for hosts where Basic auth over plain http cannot be overheard off the machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 function checkTokenDetails(details: unknown, name: string): void {
   const token = (details as { token?: unknown } | null)?.token;
   if (typeof token !== 'string' || token === '') throw new InvalidArgumentError(40003, `"${name}" must be a token string or a TokenDetails with a token`);

@@ -58,3 +58,32 @@ export {
 } from './middleware';
 export type { SpecSecurity } from './security';
 export { createBearerProvider, type BearerProviderOptions } from './bearer-provider';
+export {
+  ApiKeyCredential,
+  BasicCredential,
+  BearerCredential,
+  createSpecAuth,
+  schemeKind,
+  unmetRequirement,
+  unsupportedReason,
+  type ApiKeySource,
+  type BasicCredentials,
+  type BearerSource,
+  type CredentialFor,
+  type OAuthFlowObject,
+  type OperationRequirements,
+  type AnySchemeProvider,
+  type SchemeKind,
+  type SchemeKindOf,
+  type SchemeKinds,
+  type SchemeProvider,
+  type SchemeUse,
+  type SecurityRequirement,
+  type SecuritySchemeMap,
+  type SecuritySchemeObject,
+  type SpecAuth,
+  type SpecAuthOptions,
+  type SpecCredentials,
+  type SpecSecurityMap,
+  type UnmetRequirement,
+} from './spec-auth';

@@ -1,7 +1,8 @@
 import type { Middleware } from 'openapi-fetch';
-import { InvalidArgumentError, RequestNotReplayableError } from './errors';
+import { InvalidArgumentError, type RequestNotReplayableError } from './errors';
 import { createRedactingLogger, type Logger } from './logger';
-import { keepReplayCopy, replayOf, replayState } from './replay';
+import { keepReplayCopy } from './replay';
+import { resendOnce } from './resend';
 import { compileSecurity, type AuthScheme, type OperationAuth, type OperationSecurity, type SecuritySchemes } from './security';
 
 export { ANY_SCHEME, type AuthScheme, type OperationAuth, type OperationSecurity, type SecuritySchemes } from './security';
@@ -80,29 +81,13 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
   const retry = async (request: Request, response: Response, auth: OperationAuth, schemaPath: string, fetch: typeof globalThis.fetch) => {
     const sent = request.headers.get('Authorization');
     if (sent === null) return undefined;
-    const where = { method: request.method, schemaPath, status: response.status };
     await provider.renew(sent);
-    const state = replayState(request);
-    if (state === 'stream') {
-      await response.body?.cancel().catch(() => {});
-      throw new RequestNotReplayableError(
-        `token rejected on ${request.method} ${schemaPath}; not retried because the request body is a stream that cannot be sent twice. The token was renewed: send the request again`,
-        response,
-      );
-    }
-    if (state === 'missing') {
-      log.warn(where, 'token rejected; not retried because another middleware replaced the request after auth (register auth last)');
-      return undefined;
-    }
-    const renewed = await provider.authorization(auth.allowed, auth.optional);
-    if (renewed === undefined || renewed === sent) {
-      log.warn(where, 'token rejected; renewal gave no new credentials, not retrying');
-      return undefined;
-    }
-    const copy = replayOf(request, renewed) as Request;
-    await response.body?.cancel().catch(() => {});
-    log.debug(where, 'token rejected; retrying once with a renewed token');
-    return fetch(copy);
+    return resendOnce(request, response, schemaPath, fetch, log, async (copy) => {
+      const renewed = await provider.authorization(auth.allowed, auth.optional);
+      if (renewed === undefined || renewed === sent) return undefined;
+      copy.headers.set('Authorization', renewed);
+      return copy;
+    });
   };
 
   return {

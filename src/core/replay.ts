@@ -24,6 +24,11 @@ const copies = new WeakMap<Request, Request | typeof NOT_REPLAYABLE>();
 export class ReplayableRequest extends Request {
   constructor(input: RequestInfo | URL, init?: RequestInit) {
     super(input, init);
+    // A Request passed as `init` (a copy at another URL) carries its own mark, not its body's type.
+    if (init instanceof Request) {
+      if (streamBodies.has(init)) streamBodies.add(this);
+      return;
+    }
     const body = init?.body;
     if (body instanceof ReadableStream || (body === undefined && input instanceof Request && streamBodies.has(input))) {
       streamBodies.add(this);
@@ -51,7 +56,7 @@ export function replayState(request: Request): 'ready' | 'stream' | 'missing' {
  * middleware replaced the request after auth took its copy).
  */
 export function replayOf(request: Request, authorization?: string): Request | typeof NOT_REPLAYABLE | undefined {
-  if (request.body === null) {
+  if (request.body === null && !copies.has(request)) {
     const fresh = new Request(request);
     if (authorization !== undefined) fresh.headers.set('Authorization', authorization);
     return fresh;
@@ -60,6 +65,26 @@ export function replayOf(request: Request, authorization?: string): Request | ty
   if (copy === undefined || copy === NOT_REPLAYABLE) return copy;
   if (authorization !== undefined) copy.headers.set('Authorization', authorization);
   return copy.clone();
+}
+
+/**
+ * Makes `authenticated` (a re-authenticated replay of `request`, about to be sent) the copy later
+ * retries of `request` send (e.g. a 429 retry after a token renewal).
+ */
+export function keepAsReplayCopy(request: Request, authenticated: Request): void {
+  copies.set(request, copyOf(authenticated));
+}
+
+/**
+ * `request` at another URL (a query credential), body and headers kept, still recognised as a
+ * stream body when it was one.
+ */
+export function relocated(request: Request, url: string | URL): Request {
+  // The same class: openapi-fetch accepts only instances of the Request class it was given.
+  const Same = request.constructor as typeof Request;
+  const moved = new Same(url, request);
+  if (streamBodies.has(request)) streamBodies.add(moved);
+  return moved;
 }
 
 function copyOf(request: Request): Request | typeof NOT_REPLAYABLE {

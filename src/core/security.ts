@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from './errors';
+import { requirementsOf } from './spec-auth/requirements';
+import type { OperationRequirements, SecuritySchemeMap } from './spec-auth/types';
 
 /**
  * Compiles the generated security map (`operationSecurity` + `securitySchemes`) into a
@@ -10,14 +12,14 @@ import { InvalidArgumentError } from './errors';
 export type AuthScheme = 'basic' | 'bearer';
 
 /**
- * Generated map from `"METHOD /path/template"` to the operation's security alternatives; each
- * alternative lists scheme names; `[]` means no auth, an alternative `[]` means no auth is also
- * accepted.
+ * Generated map from `"METHOD /path/template"` to the operation's security alternatives: the
+ * spec's requirement objects (`{ schemeName: scopes }`), or, in maps generated before, lists of
+ * scheme names. `[]` means no auth; an empty alternative means no auth is also accepted.
  */
-export type OperationSecurity = Readonly<Record<string, readonly (readonly string[])[]>>;
+export type OperationSecurity = OperationRequirements;
 
-/** Generated `components.securitySchemes` (only `type: 'http'` basic and bearer are used). */
-export type SecuritySchemes = Readonly<Record<string, { readonly type: string; readonly scheme?: string }>>;
+/** Generated `components.securitySchemes` (a header-string {@link AuthProvider} uses only `type: 'http'` basic and bearer). */
+export type SecuritySchemes = SecuritySchemeMap;
 
 /**
  * A spec's security map as `tokensmith generate` writes it in `<name>.security.ts`: pass the
@@ -74,11 +76,11 @@ export function compileSecurity(operationSecurity: OperationSecurity, securitySc
 
 function compileOperation(
   operation: string,
-  alternatives: readonly (readonly string[])[],
+  requirements: OperationSecurity[string],
   schemes: SecuritySchemes,
   shared: Map<string, OperationAuth>,
 ): OperationAuth | null {
-  if (!Array.isArray(alternatives)) throw invalid(`operationSecurity "${operation}" must be an array of alternatives`);
+  const alternatives = requirementsOf(operation, requirements).map((requirement) => Object.keys(requirement));
   if (alternatives.length === 0) return NO_AUTH;
   const allowed: AuthScheme[] = [];
   let optional = false;

@@ -5,8 +5,9 @@ import { SystemClock, type Clock } from '../core/clock';
 import { send } from '../core/http';
 import { credentialIdentity } from '../core/identity';
 import type { Logger } from '../core/logger';
-import { createAuthMiddleware, type AuthProvider } from '../core/middleware';
-import type { SpecSecurity } from '../core/security';
+import { BearerCredential } from '../core/spec-auth/bearer';
+import { createSchemeMiddleware } from '../core/spec-auth/middleware';
+import type { SpecSecurityMap } from '../core/spec-auth/types';
 import { TokenManager } from '../core/token-manager';
 import { readAuthenticationResponse, type AuthenticationResponse } from './authenticate-response';
 import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions, resolveMetquayCredentials } from './options';
@@ -48,8 +49,7 @@ export class MetquayAuth {
    */
   readonly middleware: Middleware;
   readonly #manager: TokenManager<MetquayToken>;
-  #lastToken: MetquayToken | undefined;
-  #lastHeader = '';
+  readonly #bearer: BearerCredential;
   readonly #logger: Logger | undefined;
 
   constructor(options: MetquayAuthOptions = {}) {
@@ -87,7 +87,11 @@ export class MetquayAuth {
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    KNOWN_SECRETS.set(this, () => [secretKey, ...(this.#lastToken ? [this.#lastToken.token] : [])]);
+    this.#bearer = new BearerCredential(this.#manager);
+    KNOWN_SECRETS.set(this, () => {
+      const token = this.#manager.lastObtained();
+      return token ? [secretKey, token.token] : [secretKey];
+    });
     this.#logger = options.logger;
     this.middleware = this.middlewareFor({ operationSecurity, securitySchemes });
   }
@@ -108,12 +112,12 @@ export class MetquayAuth {
    * const lab = createApiClient<paths>(security.defaultServerUrl, { baseUrl: auth.baseUrl, middleware: [auth.middlewareFor(security)] });
    * ```
    */
-  middlewareFor(security: SpecSecurity): Middleware {
-    return createAuthMiddleware({
-      operationSecurity: security.operationSecurity,
-      securitySchemes: security.securitySchemes,
-      provider: this.#provider(),
-      ...(this.#logger ? { logger: this.#logger } : {}),
+  middlewareFor(security: SpecSecurityMap): Middleware {
+    const bearer = this.#bearer;
+    return createSchemeMiddleware(security, {
+      resolve: (_name, _scheme, kind) => (kind === 'bearer' ? bearer : undefined),
+      unlisted: 'http',
+      logger: this.#logger,
     });
   }
 
@@ -139,30 +143,5 @@ export class MetquayAuth {
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
-  }
-
-  #provider(): AuthProvider {
-    return {
-      authorization: (allowed) => {
-        if (!allowed.includes('bearer')) return undefined;
-        const cached = this.#manager.peek();
-        if (cached !== undefined) return this.#header(cached);
-        return this.#manager.getToken().then((token) => this.#header(token));
-      },
-      isTokenRejection: (response) => response.status === 401,
-      renew: async (rejected) => {
-        this.#manager.invalidate(rejected.replace(/^Bearer\s+/i, ''));
-        await this.#manager.getToken();
-      },
-    };
-  }
-
-  /** `Bearer <token>`, built once per token so the warm path allocates nothing. */
-  #header(token: MetquayToken): string {
-    if (token !== this.#lastToken) {
-      this.#lastToken = token;
-      this.#lastHeader = `Bearer ${token.token}`;
-    }
-    return this.#lastHeader;
   }
 }

@@ -3,6 +3,12 @@ import { base64FromUtf8 } from '../../src/core/base64';
 import { AuthProviderError, TokensmithError, redact, redactor } from '../../src/core/errors';
 import { createRedactingLogger } from '../../src/core/logger';
 import { TokenManager } from '../../src/core/token-manager';
+import { inspect } from 'node:util';
+import createClient from 'openapi-fetch';
+import { ApiKeyCredential } from '../../src/core/spec-auth/api-key';
+import { BasicCredential } from '../../src/core/spec-auth/basic';
+import { BearerCredential } from '../../src/core/spec-auth/bearer';
+import { createSpecAuth } from '../../src/core/spec-auth/create';
 
 /** Every form a secret takes on the wire: raw, base64 (Basic/Bearer headers), unpadded, URL-encoded. */
 function forms(secret: string): string[] {
@@ -108,6 +114,77 @@ describe('no generated secret ever appears in error text', () => {
         return lines.every((line) => !leaks(line, secret));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  test('spec-auth credentials of any content: no error, log line or printed object carries them', async () => {
+    const security = {
+      securitySchemes: {
+        basicAuth: { type: 'http', scheme: 'basic' },
+        bearerAuth: { type: 'http', scheme: 'bearer' },
+        queryKey: { type: 'apiKey', in: 'query', name: 'api_key' },
+        headerKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        cookieKey: { type: 'apiKey', in: 'cookie', name: 'session' },
+        digest: { type: 'http', scheme: 'digest' },
+      },
+      operationSecurity: {
+        'GET /query': [{ queryKey: [] }],
+        'GET /header': [{ headerKey: [] }],
+        'GET /cookie': [{ cookieKey: [] }],
+        'GET /bearer': [{ bearerAuth: [] }],
+        'GET /basic': [{ basicAuth: [] }],
+        'GET /digest': [{ digest: [] }],
+      },
+    } as const;
+    const paths = ['/query', '/header', '/cookie', '/bearer', '/basic', '/digest'];
+    await fc.assert(
+      // Also secrets a header cannot carry: the platform's own refusal would quote them.
+      fc.asyncProperty(fc.oneof(secretArb, fc.stringMatching(/^[a-z]{4,8}[\0\r\n][a-z]{4,8}$/)), fc.boolean(), async (secret, asFunction) => {
+        const texts: string[] = [];
+        const record = (obj: object, msg?: string) => texts.push(inspect(obj, { depth: 10 }), msg ?? '');
+        const logger = { debug: record, info: record, warn: record, error: record };
+        const value = asFunction ? () => secret : secret;
+        // Not `instanceof Error`: the platform's own errors come from another realm under jest.
+        const errorTexts = (error: unknown) => {
+          const failure = error as Error;
+          texts.push(String(failure.message), stackText(failure), JSON.stringify(failure), String(failure), inspect(failure, { depth: 10 }));
+          const cause = failure.cause as Error | undefined;
+          if (cause !== undefined) texts.push(String(cause.message), stackText(cause));
+        };
+        for (const [name, make] of [
+          ['basic', () => new BasicCredential({ username: 'u', password: secret })],
+          ['bearer', () => new BearerCredential(value)],
+          ['apiKey', () => new ApiKeyCredential(value)],
+        ] as const) {
+          try {
+            const credential = make();
+            texts.push(inspect(credential, { showHidden: true }), JSON.stringify(credential), String(credential), name);
+          } catch (error) {
+            errorTexts(error);
+          }
+        }
+        for (const credentials of [
+          { basicAuth: { username: 'u', password: secret } },
+          { bearerAuth: value },
+          { queryKey: value },
+          { headerKey: value },
+          { cookieKey: value },
+        ]) {
+          try {
+            const auth = createSpecAuth(security, { credentials, partial: true, logger });
+            texts.push(inspect(auth, { showHidden: true, depth: 10 }), JSON.stringify(auth));
+            // Plain http to a non-loopback host, answering 401 without being reached: every refusal path runs.
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            const api = createClient<any>({ baseUrl: 'http://api.example.test', fetch: async () => new Response('{}', { status: 401 }) });
+            api.use(auth.middleware);
+            for (const path of paths) await api.GET(path, {}).catch(errorTexts);
+          } catch (error) {
+            errorTexts(error);
+          }
+        }
+        return texts.every((text) => !leaks(text, secret));
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -15,12 +15,80 @@ import { ServerError } from '../../src/core/errors';
 import { MemoryTokenStore } from '../../src/core/store';
 import { TokenManager } from '../../src/core/token-manager';
 import { MetquayAuth, createMetquayClient } from '../../src/metquay';
+import createClient from 'openapi-fetch';
+import { ApiKeyCredential, BasicCredential, BearerCredential, ReplayableRequest, createSpecAuth, type Logger } from '../../src/core';
+
+const specSecurity = {
+  securitySchemes: {
+    basicAuth: { type: 'http', scheme: 'basic' },
+    bearerAuth: { type: 'http', scheme: 'bearer' },
+    queryKey: { type: 'apiKey', in: 'query', name: 'api_key' },
+    headerKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+    cookieKey: { type: 'apiKey', in: 'cookie', name: 'session' },
+    digest: { type: 'http', scheme: 'digest' },
+  },
+  operationSecurity: {
+    'GET /spec/query': [{ queryKey: [], bearerAuth: [] }],
+    'GET /spec/header': [{ headerKey: [] }],
+    'GET /spec/cookie': [{ cookieKey: [] }],
+    'GET /spec/basic': [{ basicAuth: [] }],
+    'GET /spec/digest': [{ digest: [] }],
+  },
+} as const;
+
+/** A logger that keeps every line it is given, as text. */
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const line = (obj: object, msg?: string) => void lines.push(`${inspect(obj, { depth: 10, showHidden: true })} ${msg ?? ''}`);
+  return { lines, debug: line, info: line, warn: line, error: line };
+}
+
+async function specAuthObjects(): Promise<[string, unknown][]> {
+  const objects: [string, unknown][] = [];
+  const manager = new TokenManager({ fetchToken: async () => ({ token: run.token, expiresAt: Date.now() + 60_000 }), retry: { maxAttempts: 1 } });
+  const credentials = {
+    basicAuth: { username: 'user', password: run.password },
+    bearerAuth: manager,
+    queryKey: run.apiKey,
+    headerKey: () => run.apiKey,
+    cookieKey: async () => run.apiKey,
+  };
+  const logger = recordingLogger();
+  const auth = createSpecAuth(specSecurity, { credentials, logger });
+  objects.push(['createSpecAuth', auth], ['createSpecAuth middleware', auth.middleware]);
+  objects.push(['BasicCredential', new BasicCredential({ username: 'user', password: run.password })]);
+  objects.push(['BearerCredential (static)', new BearerCredential(run.token)], ['BearerCredential (manager)', new BearerCredential(manager)]);
+  objects.push(['ApiKeyCredential', new ApiKeyCredential(run.apiKey)]);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const api = createClient<any>({ baseUrl: base, Request: ReplayableRequest });
+  api.use(auth.middleware);
+  for (const path of ['/spec/query', '/spec/header', '/spec/cookie']) {
+    // Each answers 401; the bearer one is renewed and retried, which logs.
+    objects.push([`${path} answered`, await caught(api.GET(path, {}).then(({ error }: { error?: unknown }) => Promise.reject(error)))]);
+  }
+  objects.push(['unsupported scheme refused', await caught(api.GET('/spec/digest', {}))]);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const clear = createClient<any>({ baseUrl: 'http://api.example.test' });
+  clear.use(auth.middleware);
+  objects.push(['Basic over plain http refused', await caught(clear.GET('/spec/basic', {}))]);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const unreachable = createClient<any>({ baseUrl: 'http://127.0.0.1:1' });
+  unreachable.use(auth.middleware);
+  objects.push(['query key to an unreachable host', await caught(unreachable.GET('/spec/query', {}))]);
+  const badCookie = `${run.apiKey};${run.apiKey}`;
+  objects.push(['cookie key with a ; refused', await caught((async () => createSpecAuth(specSecurity, { credentials: { ...credentials, cookieKey: badCookie } }))())]);
+  objects.push(['wrong kind refused', await caught((async () => createSpecAuth(specSecurity, { credentials: { ...credentials, basicAuth: run.password as never } }))())]);
+  objects.push(['log lines', logger.lines.join('\n')]);
+  return objects;
+}
 
 interface Run {
   keySecret: string;
   metquaySecret: string;
   token: string;
   urlSecret: string;
+  apiKey: string;
+  password: string;
 }
 
 let run: Run;
@@ -51,6 +119,8 @@ function route(req: IncomingMessage, body: string, res: ServerResponse): void {
     if (mode === 'broken') return send(res, 503, { error: { code: 50300, message: `down, url ${url.search}` } });
     return send(res, 200, run.token, 'text/plain');
   }
+  // An API's own answer is the caller's to print; it quotes nothing here, so any secret found came from tokensmith.
+  if (mode === 'spec') return send(res, 401, { message: 'refused' });
   if (url.pathname.endsWith('/customers')) return send(res, 401, { code: 401, message: `expired token ${run.token} for ${run.metquaySecret}` });
   return send(res, 200, []);
 }
@@ -144,6 +214,7 @@ async function publicObjects(): Promise<[string, unknown][]> {
   objects.push(['TokenManager renewal failing with a message quoting its token', await caught(renewing.getToken({ force: true }))]);
   objects.push(['Metquay refused', await caught(new MetquayAuth({ ...metquay, baseUrl: `${base}/refuse/api/v1` }).getToken())]);
   objects.push(['Metquay 200 echoing the request', await caught(new MetquayAuth({ ...metquay, baseUrl: `${base}/echo/api/v1` }).getToken())]);
+  objects.push(...(await specAuthObjects()));
   return objects;
 }
 
@@ -151,7 +222,7 @@ const secret = fc.stringMatching(/^[A-Za-z0-9+/_-]{12,40}$/);
 
 test('property: no view of any public object shows a secret or a token', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.record({ keySecret: secret, metquaySecret: secret, token: secret, urlSecret: secret }), async (secrets) => {
+    fc.asyncProperty(fc.record({ keySecret: secret, metquaySecret: secret, token: secret, urlSecret: secret, apiKey: secret, password: secret }), async (secrets) => {
       run = secrets;
       const objects = await publicObjects();
       for (const [name, value] of objects) {

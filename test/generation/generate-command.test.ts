@@ -3,7 +3,7 @@
  * and what it refuses, each with one line that names the problem.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -89,6 +89,47 @@ const alsoBearer = (() => {
   return job('apiKey or bearer', { spec: write('api.yaml', stringify(doc)) });
 })();
 
+/** Every scheme kind the auth applies: generated, nothing listed. */
+const everyKind = [
+  ['apiKey in a header', { type: 'apiKey', in: 'header', name: 'X-Api-Key' }],
+  ['apiKey in the query', { type: 'apiKey', in: 'query', name: 'api_key' }],
+  ['apiKey in a cookie', { type: 'apiKey', in: 'cookie', name: 'session' }],
+  ['http basic', { type: 'http', scheme: 'basic' }],
+  ['http Bearer (any case)', { type: 'http', scheme: 'Bearer' }],
+  ['oauth2 client credentials, relative tokenUrl', { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { read: 'r' } } } }],
+  ['oauth2 authorization code', { type: 'oauth2', flows: { authorizationCode: { authorizationUrl: 'https://a.example/authorize', tokenUrl: 'https://a.example/token', scopes: {} } } }],
+  ['openIdConnect', { type: 'openIdConnect', openIdConnectUrl: 'https://a.example/.well-known/openid-configuration' }],
+].map(([label, scheme]) => job(label as string, { spec: write('api.yaml', onlyScheme(scheme as object)) }));
+everyKind.push(
+  job('mutualTLS (3.1)', { spec: write('api.json', JSON.stringify(spec({}, '3.1.0')).replace(JSON.stringify(bearer), '{"type":"mutualTLS"}')) }),
+  job('two schemes at once (AND)', { spec: write('api.yaml', stringify(spec({ security: [{ token: [], other: [] }], components: { ...(spec().components as object), securitySchemes: { token: bearer, other: { type: 'apiKey', in: 'header', name: 'X-Key' } } } }))) }),
+);
+
+/** A spec with three operations tokensmith cannot authenticate, and three it can. */
+const threeUnsupported = stringify(
+  spec({
+    paths: {
+      '/digest': { get: { security: [{ digest: [] }], responses: { '200': { description: 'ok' } } } },
+      '/digest-or-basic': { get: { security: [{ digest: [] }, { basic: [] }], responses: { '200': { description: 'ok' } } } },
+      '/hoba-or-broken-key': { post: { security: [{ hoba: [] }, { broken: [], basic: [] }], responses: { '200': { description: 'ok' } } } },
+      '/and-with-digest': { get: { security: [{ basic: [], digest: [] }], responses: { '200': { description: 'ok' } } } },
+      '/open': { get: { security: [], responses: { '200': { description: 'ok' } } } },
+      '/optional': { get: { security: [{ digest: [] }, {}], responses: { '200': { description: 'ok' } } } },
+    },
+    components: {
+      securitySchemes: {
+        token: bearer,
+        basic: { type: 'http', scheme: 'basic' },
+        digest: { type: 'http', scheme: 'digest' },
+        hoba: { type: 'http', scheme: 'HOBA' },
+        broken: { type: 'apiKey', in: 'body', name: 'key' },
+      },
+    },
+  }),
+);
+const listed = job('three unsupported operations', { spec: write('api.yaml', threeUnsupported) });
+const strict = job('three unsupported operations, strict', { spec: write('api.yaml', threeUnsupported), strict: true });
+
 const refused: [string, GenerateFailure, RegExp][] = [
   [job('a missing file', { spec: path.join(dir, 'nope.yaml') }), 'spec-unreadable', /cannot read the spec .*nope\.yaml: no such file/],
   [job('a directory', { spec: os.tmpdir() }), 'spec-unreadable', /it is a directory/],
@@ -99,12 +140,8 @@ const refused: [string, GenerateFailure, RegExp][] = [
   [job('a $ref to nothing', { spec: write('api.yaml', stringify(spec()).replace('#/components/parameters/item_id', '#/components/parameters/missing')) }), 'spec-invalid', /\$ref "#\/components\/parameters\/missing" points to nothing/],
   [job('a $ref to another file', { spec: write('api.yaml', stringify(spec()).replace('#/components/parameters/item_id', 'common.yaml#/item_id')) }), 'spec-invalid', /points outside the file; bundle the spec/],
   [job('an undeclared scheme', { spec: write('api.yaml', stringify(spec({ security: [{ nobody: [] }] }))) }), 'spec-invalid', /names security scheme "nobody", which components.securitySchemes does not declare/],
-  [job('apiKey', { spec: write('api.yaml', onlyScheme({ type: 'apiKey', in: 'header', name: 'X-Api-Key' })) }), 'security-unsupported', /"GET \/items\/\{item_id\}" accepts only security scheme "token" \(type apiKey, a key in header field "X-Api-Key"\).*own openapi-fetch middleware/],
-  [job('oauth2', { spec: write('api.yaml', onlyScheme({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://a.example/t', scopes: {} } } })) }), 'security-unsupported', /\(type oauth2\).*declare the scheme as \{ type: http, scheme: bearer \}/],
-  [job('openIdConnect', { spec: write('api.yaml', onlyScheme({ type: 'openIdConnect', openIdConnectUrl: 'https://a.example/.well-known/openid-configuration' })) }), 'security-unsupported', /\(type openIdConnect\)/],
-  [job('mutualTLS', { spec: write('api.json', JSON.stringify(spec({}, '3.1.0')).replace(JSON.stringify(bearer), '{"type":"mutualTLS"}')) }), 'security-unsupported', /\(type mutualTLS\): a client certificate goes on the TLS connection/],
-  [job('http digest', { spec: write('api.yaml', onlyScheme({ type: 'http', scheme: 'digest' })) }), 'security-unsupported', /\(type http, scheme digest\): tokensmith sends http basic and bearer only/],
-  [job('two schemes at once', { spec: write('api.yaml', stringify(spec({ security: [{ token: [], other: [] }], components: { ...(spec().components as object), securitySchemes: { token: bearer, other: bearer } } }))) }), 'security-unsupported', /needs two security schemes at once/],
+  [job('scopes that are not a list', { spec: write('api.yaml', stringify(spec({ security: [{ token: 'read' }] }))) }), 'spec-invalid', /"GET \/items\/\{item_id\}": security scheme "token" must map to a list of scopes/],
+  [strict, 'security-unsupported', /--strict: 3 operations have no security requirement tokensmith can send, so nothing was written: GET \/digest: "digest" \(http scheme "digest" is not supported .*\) \| POST \/hoba-or-broken-key: "hoba" .*; or "broken" \(apiKey "in" must be header, query or cookie\) \| GET \/and-with-digest: "digest"/],
   [job('an invalid document', { spec: write('api.yaml', stringify(spec({ paths: { '/health': { get: { responses: 'none' } } } }))) }), 'spec-invalid', /api\.yaml is not a valid OpenAPI document: .+/],
   [job('--docs with a jar path that does not exist', { spec: write('api.yaml', stringify(spec())), docs: true, generatorJar: path.join(dir, 'missing.jar') }), 'generator-missing', new RegExp(`missing\\.jar, which is not a file; fetch the jar with \`${FETCH_GENERATOR_COMMAND.replace(/[.]/g, '\\.')}\``)],
   [job('a --name that is not a file name', { spec: write('api.yaml', stringify(spec())), name: '../evil' }), 'invalid-argument', /--name must be a file name/],
@@ -113,11 +150,11 @@ const refused: [string, GenerateFailure, RegExp][] = [
 describe('tokensmith generate accepts', () => {
   it.each(accepted)('%s: writes the types and the security map, server variables at their defaults', (label) => {
     const outcome = outcomes.get(label)!;
-    expect(outcome).toEqual({ ok: true, written: ['api.ts', 'api.security.ts'] });
+    expect(outcome).toEqual({ ok: true, written: ['api.ts', 'api.security.ts'], unsupported: [] });
     const outDir = jobs.get(label)!.outDir;
     const security = readFileSync(path.join(outDir, 'api.security.ts'), 'utf8');
     expect(security).toContain('export const defaultServerUrl = "https://eu.api.example/v2";');
-    expect(security).toMatch(/"GET \/items\/\{item_id\}": \[\s*\[\s*"token"\s*\]\s*\]/);
+    expect(security).toContain('"GET /items/{item_id}": [{"token":[]}],');
     expect(security).toContain('"GET /health": []');
     const types = readFileSync(path.join(outDir, 'api.ts'), 'utf8');
     expect(types).toMatch(/^\/\/ Generated by `tokensmith generate` from .*api\.(yaml|json)\. Do not edit by hand\./);
@@ -126,7 +163,48 @@ describe('tokensmith generate accepts', () => {
   });
 
   it('an operation that also accepts bearer, though its first alternative is an API key', () => {
-    expect(outcomes.get(alsoBearer)).toEqual({ ok: true, written: ['api.ts', 'api.security.ts'] });
+    expect(outcomes.get(alsoBearer)).toEqual({ ok: true, written: ['api.ts', 'api.security.ts'], unsupported: [] });
+  });
+
+  it.each(everyKind)('%s: generated with nothing listed as unsupported', (label) => {
+    expect(outcomes.get(label)).toEqual({ ok: true, written: ['api.ts', 'api.security.ts'], unsupported: [] });
+  });
+});
+
+describe('operations tokensmith cannot authenticate: never all or nothing', () => {
+  it('generates the spec and lists every such operation, in one run, with the blocking scheme of each alternative', () => {
+    const outcome = outcomes.get(listed)!;
+    expect(outcome).toEqual({
+      ok: true,
+      written: ['api.ts', 'api.security.ts'],
+      unsupported: [
+        { operation: 'GET /digest', blockers: [{ scheme: 'digest', problem: 'http scheme "digest" is not supported (only basic and bearer)' }] },
+        {
+          operation: 'POST /hoba-or-broken-key',
+          blockers: [
+            { scheme: 'hoba', problem: 'http scheme "HOBA" is not supported (only basic and bearer)' },
+            { scheme: 'broken', problem: 'apiKey "in" must be header, query or cookie' },
+          ],
+        },
+        { operation: 'GET /and-with-digest', blockers: [{ scheme: 'digest', problem: 'http scheme "digest" is not supported (only basic and bearer)' }] },
+      ],
+    });
+  });
+
+  it('names them in a comment of <name>.security.ts, and still maps every operation', () => {
+    const security = readFileSync(path.join(jobs.get(listed)!.outDir, 'api.security.ts'), 'utf8');
+    const comment = security.slice(security.indexOf('/*\n'), security.indexOf(' */\n'));
+    expect(comment).toContain('3 operations have no security requirement tokensmith can send');
+    expect(comment).toContain(' *   GET /digest: "digest" (http scheme "digest" is not supported (only basic and bearer))\n');
+    expect(comment).toContain(' *   POST /hoba-or-broken-key: "hoba" (http scheme "HOBA" is not supported (only basic and bearer)); or "broken" (apiKey "in" must be');
+    expect(comment).not.toContain('/digest-or-basic');
+    expect(comment).not.toContain('/optional');
+    expect(security).toContain('"GET /digest": [{"digest":[]}],');
+    expect(security).toContain('"GET /optional": [{"digest":[]},{}],');
+  });
+
+  it('with strict, writes nothing', () => {
+    expect(existsSync(jobs.get(strict)!.outDir)).toBe(false);
   });
 });
 

@@ -4,18 +4,18 @@
  * runtime cannot load; one process for many jobs keeps the tsx start-up to one.
  */
 import { readFileSync } from 'node:fs';
-import { GenerateError, generateClient, type GenerateClientOptions } from '../../../tokensmith-server/src/generate';
+import { GenerateError, generateClient, type GenerateClientOptions, type UnsupportedOperation } from '../../../tokensmith-server/src/generate';
 
 export type GenerateJob = GenerateClientOptions;
 export type GenerateOutcome =
-  | { ok: true; written: string[] }
+  | { ok: true; written: string[]; unsupported: UnsupportedOperation[] }
   | { ok: false; typed: boolean; name: string; code?: number; reason?: string; message: string };
 
 const jobs = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as GenerateJob[];
 const outcomes: GenerateOutcome[] = [];
 for (const job of jobs) {
   try {
-    outcomes.push({ ok: true, written: await generateClient(job) });
+    outcomes.push({ ok: true, ...(await generateClient(job)) });
   } catch (error) {
     const typed = error instanceof GenerateError;
     outcomes.push({

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { GENERATOR_JAR_ENV, generateClient } from '../generate';
+import { GENERATOR_JAR_ENV, describeUnsupported, generateClient } from '../generate';
 import { processIo, type CliIo } from './io';
 
 /** Options of `tokensmith generate`, as commander parses them. */
@@ -9,14 +9,17 @@ interface GenerateOptions {
   name: string;
   out: string;
   docs: boolean;
+  strict: boolean;
   generatorJar?: string;
 }
 
 /**
- * Adds `tokensmith generate --spec FILE --name NAME --out DIR [--docs] [--generator-jar JAR]`:
+ * Adds `tokensmith generate --spec FILE --name NAME --out DIR [--docs] [--strict] [--generator-jar JAR]`:
  * writes `NAME.ts` and `NAME.security.ts` (and with `--docs` the markdown pages under
- * `DIR/docs/NAME/`) for any OpenAPI 3.0/3.1 spec, and prints what it wrote. A spec it cannot
- * serve is refused with one line naming the problem (a `GenerateError`, exit status 1).
+ * `DIR/docs/NAME/`) for any OpenAPI 3.0/3.1 spec, and prints what it wrote. Operations whose
+ * security tokensmith cannot send are listed on stderr, all in one run, and still generated;
+ * `--strict` refuses them instead (exit status 1, nothing written). A spec it cannot read is
+ * refused with one line naming the problem (a `GenerateError`, exit status 1).
  *
  * @example
  * ```sh
@@ -31,16 +34,28 @@ export function registerGenerateCommand(program: Command, io: CliIo = processIo(
     .requiredOption('--name <name>', 'base name of the generated files (<name>.ts, <name>.security.ts)')
     .requiredOption('--out <dir>', 'folder to write into (created when missing)')
     .option('--docs', 'also write markdown API docs to <out>/docs/<name>/ (needs Java and the openapi-generator jar)', false)
+    .option('--strict', 'exit 1 and write nothing when an operation has no security requirement tokensmith can send', false)
     .option('--generator-jar <file>', `the openapi-generator jar for --docs (default: $${GENERATOR_JAR_ENV}, ./.generator/, ~/.m2)`)
     .action(async (options: GenerateOptions) => {
-      const written = await generateClient({
+      const { written, unsupported } = await generateClient({
         spec: options.spec,
         name: options.name,
         outDir: options.out,
         docs: options.docs,
+        strict: options.strict,
         ...(options.generatorJar === undefined ? {} : { generatorJar: options.generatorJar }),
       });
       const outDir = path.relative(process.cwd(), path.resolve(options.out)) || '.';
       io.write(written.map((file) => `wrote ${path.join(outDir, file)}\n`).join(''));
+      if (unsupported.length > 0) {
+        const count = unsupported.length === 1 ? '1 operation has' : `${unsupported.length} operations have`;
+        (io.warn ?? warnOnStderr)(
+          `tokensmith: ${count} no security requirement tokensmith can send (generated anyway; calling one throws before any network; --strict refuses them):\n${unsupported.map((entry) => `  ${describeUnsupported(entry)}\n`).join('')}`,
+        );
+      }
     });
+}
+
+function warnOnStderr(text: string): void {
+  process.stderr.write(text);
 }

@@ -1,10 +1,13 @@
 import { listOperations, type ParameterObject } from './operations';
 import { resolveRef } from './refs';
-import type { OpenApiDocument } from './document';
+import type { OpenApiDocument, SecuritySchemeObject } from './document';
+import { schemeSummary } from './scheme-summary';
+import { schemeProblem } from './supported-security';
 
 /** One way to satisfy an operation's security: every scheme listed at once; none when empty. */
 export interface SecurityAlternative {
-  schemes: string[];
+  /** Each scheme by name, with a note such as ` (scopes \`read\`)` or ` (not sent by tokensmith)`. */
+  schemes: { name: string; note: string }[];
 }
 
 /** What the call example needs that the templates cannot work out themselves. */
@@ -29,23 +32,38 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  * of" versus "all of" and the empty alternative that makes auth optional, and mustache cannot
  * group required parameters by location or quote a header name, so the markdown templates read
  * these instead. Schemas and parameters with a default carry it as a TypeScript literal in
- * `x-tokensmith-default` (the generator prints a missing default as `null`), descriptions
+ * `x-tokensmith-default` (the generator prints a missing default as `null`), every security
+ * scheme carries a one-line `x-tokensmith-scheme` (see {@link schemeSummary}), descriptions
  * lose trailing whitespace so they can be indented into list items, and `$ref`'d response
  * headers are inlined.
  */
 export function annotateForDocs(doc: OpenApiDocument): OpenApiDocument {
   const copy = structuredClone(doc);
   annotateNodes(copy, copy);
+  const schemes = copy.components?.securitySchemes ?? {};
+  for (const [name, declared] of Object.entries(schemes)) {
+    const scheme = structuredClone(resolveRef(doc, declared)) as SecuritySchemeObject & Record<string, unknown>;
+    scheme['x-tokensmith-scheme'] = schemeSummary(scheme);
+    schemes[name] = scheme;
+  }
   for (const { path, method, operation } of listOperations(doc)) {
     const target = copy.paths?.[path]?.[method.toLowerCase()] as Record<string, unknown>;
     const requirements = operation.security ?? doc.security ?? [];
     const security: SecurityAlternative[] = requirements.length === 0
       ? [{ schemes: [] }]
-      : requirements.map((requirement) => ({ schemes: Object.keys(requirement).sort() }));
+      : requirements.map((requirement) => ({
+        schemes: Object.keys(requirement).sort().map((name) => ({ name, note: schemeNote(requirement[name] ?? [], schemes[name]) })),
+      }));
     target['x-tokensmith-security'] = security;
     target['x-tokensmith-call'] = callShape(operation.parameters ?? [], operation.requestBody !== undefined);
   }
   return copy;
+}
+
+/** What the operation's auth line says after a scheme's name: its scopes, or that tokensmith cannot send it. */
+function schemeNote(scopes: readonly string[], scheme: SecuritySchemeObject | undefined): string {
+  if (schemeProblem(scheme) !== undefined) return ' (not sent by tokensmith)';
+  return scopes.length === 0 ? '' : ` (${scopes.length === 1 ? 'scope' : 'scopes'} ${scopes.map((scope) => `\`${scope.replace(/`/g, "'")}\``).join(', ')})`;
 }
 
 function callShape(parameters: ParameterObject[], hasBody: boolean): CallShape {

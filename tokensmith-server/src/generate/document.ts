@@ -23,6 +23,18 @@ export interface SecuritySchemeObject {
   bearerFormat?: string;
   in?: string;
   name?: string;
+  /** oauth2: the flows, by name (`clientCredentials`, `authorizationCode`, `implicit`, `password`). */
+  flows?: Record<string, OAuthFlowObject>;
+  openIdConnectUrl?: string;
+  description?: string;
+}
+
+/** One `flows` entry of an oauth2 scheme; URLs may be relative to the server URL. */
+export interface OAuthFlowObject {
+  authorizationUrl?: string;
+  tokenUrl?: string;
+  refreshUrl?: string;
+  scopes?: Record<string, string>;
 }
 
 /** The header every generated file starts with: which command made it, from which spec. */

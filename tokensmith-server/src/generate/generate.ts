@@ -3,8 +3,9 @@ import path from 'node:path';
 import { findGeneratorJar, writeDocs } from './docs';
 import { generatedHeader, loadSpecDocument } from './document';
 import { GenerateError } from './errors';
+import { relaxCredentialParameters } from './credential-params';
 import { renderSecurityMap } from './security-map';
-import { checkSecurity } from './supported-security';
+import { describeUnsupported, findUnsupportedOperations, type UnsupportedOperation } from './supported-security';
 import { renderTypes } from './types';
 
 /** Options of {@link generateClient}. */
@@ -27,6 +28,20 @@ export interface GenerateClientOptions {
   command?: string;
   /** How messages and headers name the spec; default its path relative to the working directory. */
   specLabel?: string;
+  /**
+   * Refuse the spec, writing nothing, when an operation has no security requirement tokensmith
+   * can send (a `GenerateError` with reason `security-unsupported` listing them all). Default
+   * false: such operations are generated, listed in the result and in `<name>.security.ts`.
+   */
+  strict?: boolean;
+}
+
+/** What {@link generateClient} did. */
+export interface GenerateResult {
+  /** The paths written, relative to `outDir`. */
+  written: string[];
+  /** Every operation none of whose security alternatives tokensmith can send, in document order. */
+  unsupported: UnsupportedOperation[];
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -37,10 +52,14 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
  * (`defaultServerUrl`, `securitySchemes`, `operationSecurity`) and, with `docs`, markdown pages
  * under `docs/<name>/`. Everything is checked before anything is written.
  *
- * @returns The paths written, relative to `outDir`.
+ * An operation whose security tokensmith cannot send (e.g. only http digest) does not stop the
+ * rest: it is generated, listed in the result and in a comment of `<name>.security.ts`, unless
+ * `strict`. Required parameters that carry a credential the auth supplies become optional in
+ * `<name>.ts` (see {@link relaxCredentialParameters}).
+ *
  * @throws {GenerateError} naming the file, operation or scheme at fault and what to do.
  */
-export async function generateClient(options: GenerateClientOptions): Promise<string[]> {
+export async function generateClient(options: GenerateClientOptions): Promise<GenerateResult> {
   const { spec, name, outDir } = options;
   if (!NAME.test(name)) {
     throw new GenerateError('invalid-argument', '--name must be a file name of letters, digits, "_", "-" or "." (e.g. petstore)');
@@ -48,11 +67,13 @@ export async function generateClient(options: GenerateClientOptions): Promise<st
   const label = options.specLabel ?? (path.relative(process.cwd(), path.resolve(spec)) || spec);
   const header = generatedHeader(options.command ?? 'tokensmith generate', label);
   const doc = await loadSpecDocument(spec, label);
-  const securityMap = withLabel(label, () => {
-    checkSecurity(doc);
-    return renderSecurityMap(doc, header);
+  const { securityMap, unsupported } = withLabel(label, () => {
+    const found = findUnsupportedOperations(doc);
+    if (options.strict && found.length > 0) throw strictRefusal(found);
+    return { securityMap: renderSecurityMap(doc, header, found), unsupported: found };
   });
-  const types = await renderTypes(path.resolve(spec), header, label);
+  const relaxed = withLabel(label, () => relaxCredentialParameters(doc));
+  const types = await renderTypes(path.resolve(spec), header, label, relaxed.relaxed.length > 0 ? relaxed.doc : undefined);
   const generatorJar = options.docs ? findGeneratorJar(options.generatorJar) : undefined;
 
   await mkdir(outDir, { recursive: true });
@@ -61,10 +82,18 @@ export async function generateClient(options: GenerateClientOptions): Promise<st
   const written = [`${name}.ts`, `${name}.security.ts`];
   if (generatorJar !== undefined) {
     const docsHeader = options.docsHeader ?? header;
-    await writeDocs({ specFile: spec, doc, name, outDir: path.join(outDir, 'docs', name), header: docsHeader, generatorJar, packageClient: options.packageClient });
+    await writeDocs({ specFile: spec, doc: relaxed.doc, name, outDir: path.join(outDir, 'docs', name), header: docsHeader, generatorJar, packageClient: options.packageClient });
     written.push(`docs/${name}/`);
   }
-  return written;
+  return { written, unsupported };
+}
+
+function strictRefusal(unsupported: readonly UnsupportedOperation[]): GenerateError {
+  const count = unsupported.length === 1 ? '1 operation has' : `${unsupported.length} operations have`;
+  return new GenerateError(
+    'security-unsupported',
+    `--strict: ${count} no security requirement tokensmith can send, so nothing was written: ${unsupported.map(describeUnsupported).join(' | ')}; give each an alternative tokensmith sends, or drop --strict to generate them anyway`,
+  );
 }
 
 /** Runs `render`, prefixing the spec's label to a GenerateError that does not name it yet. */

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { OpenApiDocument } from './document';
 import { GenerateError } from './errors';
 
 /**
@@ -6,13 +8,19 @@ import { GenerateError } from './errors';
  * openapi-typescript validates the document first; its first error becomes a one-line
  * {@link GenerateError} (it also prints each error itself, which is held back here). Loaded on
  * first use: it brings the TypeScript compiler, seconds of start-up no other command should pay.
+ *
+ * With `doc`, the types are made from that (transformed) document instead of the file's text;
+ * `$ref`s to other files still resolve against the file's folder.
  */
-export async function renderTypes(file: string, header: string, label = file): Promise<string> {
+export async function renderTypes(file: string, header: string, label = file, doc?: OpenApiDocument): Promise<string> {
   const { default: openapiTS, astToString } = await import('openapi-typescript');
   const printError = console.error;
   console.error = () => {};
   try {
-    const ast = await openapiTS(pathToFileURL(file), { alphabetize: false, silent: true });
+    const options = { alphabetize: false, silent: true } as const;
+    const ast = doc === undefined
+      ? await openapiTS(pathToFileURL(file), options)
+      : await openapiTS(doc as Parameters<typeof openapiTS>[0], { ...options, cwd: pathToFileURL(`${path.dirname(file)}${path.sep}`) });
     return `// ${header}\n${astToString(ast)}`;
   } catch (error) {
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];

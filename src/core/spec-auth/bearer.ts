@@ -1,0 +1,93 @@
+import { InvalidArgumentError } from '../errors';
+import type { TokenLike } from '../store';
+import type { TokenManager } from '../token-manager';
+import { Credential, isTokenManager } from './credential';
+import { isHeaderValue } from './placement';
+import type { SchemeKinds, SchemeProvider, SchemeUse } from './types';
+
+/** A bearer token: a fixed string, a {@link TokenManager} (cached, renewed on a 401), or a function called per request. */
+export type BearerSource = string | TokenManager<TokenLike> | (() => string | Promise<string>);
+
+/**
+ * A bearer token for an http bearer, oauth2 or openIdConnect scheme:
+ * `Authorization: Bearer <token>`.
+ *
+ * - A string: sent as it is.
+ * - A TokenManager: its cached token while warm (the header string built once per token, so the
+ *   warm path allocates nothing), the shared fetch otherwise; on a 401 the rejected token is
+ *   dropped (only if still current) and the next is fetched, and the call retried once.
+ * - A function: called for every request (cache in it if it is costly).
+ */
+export class BearerCredential extends Credential implements SchemeProvider<'bearer' | 'oauth2' | 'openIdConnect'> {
+  readonly label = 'BearerCredential';
+  readonly kinds: SchemeKinds<'bearer' | 'oauth2' | 'openIdConnect'> = /* @__PURE__ */ Object.freeze({ bearer: true, oauth2: true, openIdConnect: true } as const);
+  readonly isRejection?: (response: Response, use: SchemeUse) => boolean;
+  readonly renew?: (use: SchemeUse, sent: Request) => Promise<void>;
+  readonly #static: string | undefined;
+  readonly #manager: TokenManager<TokenLike> | undefined;
+  readonly #source: (() => string | Promise<string>) | undefined;
+  #lastToken: TokenLike | undefined;
+  #lastHeader = '';
+
+  constructor(source: BearerSource, name = 'credentials') {
+    super();
+    if (typeof source === 'string') {
+      if (!isHeaderValue(source)) throw new InvalidArgumentError(40003, `${name} is empty or holds characters a header cannot carry`);
+      this.#static = `Bearer ${source}`;
+    } else if (typeof source === 'function') {
+      this.#source = source;
+    } else if (isTokenManager(source)) {
+      const manager = source;
+      this.#manager = manager;
+      this.isRejection = (response) => response.status === 401;
+      this.renew = async (_use, sent) => {
+        const header = sent.headers.get('authorization');
+        if (header !== null) manager.invalidate(header.replace(/^Bearer\s+/i, ''));
+        await manager.getToken();
+      };
+    } else {
+      throw new InvalidArgumentError(40003, `${name} must be a token string, a TokenManager or a function returning a token`);
+    }
+  }
+
+  apply(request: Request): void | Promise<void> {
+    if (this.#static !== undefined) {
+      request.headers.set('Authorization', this.#static);
+      return;
+    }
+    const manager = this.#manager;
+    if (manager !== undefined) {
+      const warm = manager.peek();
+      if (warm !== undefined) {
+        request.headers.set('Authorization', this.#header(warm));
+        return;
+      }
+      return this.#authorizeLater(request, manager.getToken());
+    }
+    const token = this.#source!();
+    return typeof token === 'string' ? setBearer(request, token) : setBearerLater(request, token);
+  }
+
+  /** Apart from `apply`, so its warm path makes no closure. */
+  async #authorizeLater(request: Request, pending: Promise<TokenLike>): Promise<void> {
+    request.headers.set('Authorization', this.#header(await pending));
+  }
+
+  #header(token: TokenLike): string {
+    if (token !== this.#lastToken) {
+      if (!isHeaderValue(token.token)) throw new InvalidArgumentError(40003, 'the TokenManager gave a token with characters a header cannot carry');
+      this.#lastToken = token;
+      this.#lastHeader = `Bearer ${token.token}`;
+    }
+    return this.#lastHeader;
+  }
+}
+
+function setBearer(request: Request, token: string): void {
+  if (typeof token !== 'string' || !isHeaderValue(token)) throw new InvalidArgumentError(40003, 'the bearer token function returned no token, or one with characters a header cannot carry');
+  request.headers.set('Authorization', `Bearer ${token}`);
+}
+
+async function setBearerLater(request: Request, pending: Promise<string>): Promise<void> {
+  setBearer(request, await pending);
+}
