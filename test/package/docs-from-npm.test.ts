@@ -129,8 +129,8 @@ describe('the snippets of the installed pages, in a tsc --init project', () => {
 
   it('every snippet compiles against the installed types', () => {
     expect(snippets.length).toBeGreaterThanOrEqual(15);
-    expect(new Set(snippets.map((snippet) => snippet.page))).toEqual(
-      new Set(['README.md', 'docs/generate.md', 'docs/redis.md', 'docs/server.md', 'generated/docs/ably/README.md', 'generated/docs/metquay/README.md', 'tokensmith-server/README.md']),
+    expect([...new Set(snippets.map((snippet) => snippet.page))]).toEqual(
+      expect.arrayContaining(['README.md', 'docs/generate.md', 'docs/redis.md', 'docs/server.md', 'generated/docs/ably/README.md', 'generated/docs/metquay/README.md', 'tokensmith-server/README.md']),
     );
     const tsc = path.join(project, 'node_modules', '.bin', 'tsc');
     let output = '';
