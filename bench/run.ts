@@ -13,7 +13,7 @@ import { notMeasured, type BenchResult } from './lib/types';
  * a full one; `BENCH_OUT` overrides both).
  */
 
-const BENCHES = ['create-token-request', 'header-path', 'request-overhead', 'stampede', 'server', 'size', 'runtimes'] as const;
+const BENCHES = ['create-token-request', 'header-path', 'request-overhead', 'stampede', 'server', 'serve-spec', 'size', 'runtimes'] as const;
 
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(BENCHES as readonly string[]).includes(name));

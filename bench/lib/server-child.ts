@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 /**
  * A server in its own process, so load generators in the bench process do not share its event
@@ -53,8 +54,22 @@ async function startTokensmith(): Promise<{ url: string }> {
   return { url: server.url };
 }
 
+/**
+ * `tokensmith serve --spec` on the pymetquay-like fixture, with one configured bearer token
+ * (BENCH_SPEC_TOKEN) carrying every scope the bench's requests need, and an OAuth2 client
+ * (`bench` / `bench-secret-0123456789abcdef`) whose issued JWTs carry the same scope.
+ */
+async function startSpec(): Promise<{ url: string }> {
+  const { startSpecServer } = await import('../../tokensmith-server/src/server/spec/start');
+  const spec = fileURLToPath(new URL('../../test/fixtures/specs/pymetquay-like.yaml', import.meta.url));
+  const token = process.env.BENCH_SPEC_TOKEN ?? 'bench-token';
+  const oauth2 = { clients: [{ clientId: 'bench', clientSecret: 'bench-secret-0123456789abcdef', scopes: ['customers:read'] }] };
+  const server = await startSpecServer({ specs: [spec], config: { tokens: [{ token, scopes: ['customers:read'] }], oauth2 } });
+  return { url: server.url };
+}
+
 const kind = process.argv[2];
-const { url } = kind === 'bare' ? await startBare() : kind === 'fastify' ? await startFastify() : await startTokensmith();
+const { url } = kind === 'bare' ? await startBare() : kind === 'fastify' ? await startFastify() : kind === 'spec' ? await startSpec() : await startTokensmith();
 process.on('message', (message: { type: string }) => {
   if (message.type === 'rss') {
     // Two full GCs a moment apart, so pages V8 has freed are given back before RSS is read.

@@ -25,10 +25,11 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the `tokensmith` local auth server (demo config, or `config` when given) or the `bare`
- * node:http server in its own Node process and resolves once it listens.
+ * Starts the `tokensmith` local auth server (demo config, or `config` when given), the `bare`
+ * node:http server, or `spec` (`tokensmith serve --spec` on a fixture, see ./server-child.ts) in
+ * its own Node process and resolves once it listens.
  */
-export function startServerProcess(kind: ServerKind, config?: object): Promise<ServerProcess> {
+export function startServerProcess(kind: ServerKind | 'spec', config?: object): Promise<ServerProcess> {
   const file = fileURLToPath(new URL('./server-child.ts', import.meta.url));
   const env = { ...process.env, ...(config ? { BENCH_SERVER_CONFIG: JSON.stringify(config) } : {}) };
   // stdout ignored: a server's own output must not flood the bench table.

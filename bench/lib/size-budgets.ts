@@ -28,8 +28,11 @@ const KiB = 1024;
 // which replaces the old security.ts + middleware.ts in their graphs: 52.7 and 33.0 KiB measured,
 // ceilings 54 and 34 KiB. The default entry adds createSpecAuth and the built-in credentials and
 // keeps the legacy createAuthMiddleware: 77.5 KiB, ceiling 80 KiB. OAuth2 stays out of both graphs.
+// Raised 2026-12-07 (issue 20) when the default entry gained the OAuth2 providers (src/oauth2:
+// client credentials, refresh token, OIDC discovery, the token-endpoint error mapping; 12.0 KiB):
+// 89.3 KiB measured, ceiling 92 KiB. AblyAuth and MetquayAuth alone are unchanged (53.0, 33.3 KiB).
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', targetBytes: 40 * KiB, ceilingBytes: 80 * KiB },
+  { label: 'default entry', targetBytes: 40 * KiB, ceilingBytes: 92 * KiB },
   { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 24 * KiB, ceilingBytes: 54 * KiB },
   { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 12 * KiB, ceilingBytes: 34 * KiB },
 ];

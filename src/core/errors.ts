@@ -57,6 +57,8 @@ export interface UpstreamDetail {
   readonly status: number;
   /** The error code in its answer, when it sent one. */
   readonly code?: number;
+  /** The OAuth2 error code in its answer (RFC 6749 §5.2, e.g. `invalid_client`), when it sent one. */
+  readonly error?: string;
 }
 
 /** Options accepted by every {@link TokensmithError} constructor. */

@@ -43,6 +43,9 @@ describe('public core API', () => {
     expect(Object.keys(core).sort()).toEqual(
       [
         'ANY_SCHEME',
+        'ApiKeyCredential',
+        'BasicCredential',
+        'BearerCredential',
         'AuthProviderError',
         'ConfigurationError',
         'DEFAULT_RETRY_OPTIONS',
@@ -66,13 +69,17 @@ describe('public core API', () => {
         'createAuthMiddleware',
         'createBearerProvider',
         'createRedactingLogger',
+        'createSpecAuth',
         'credentialIdentity',
         'isTokenErrorCode',
         'isTransient',
         'redact',
         'redactor',
+        'schemeKind',
         'silentLogger',
         'statusForCode',
+        'unmetRequirement',
+        'unsupportedReason',
       ].sort(),
     );
   });

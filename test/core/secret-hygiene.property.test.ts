@@ -15,6 +15,7 @@ import { ServerError } from '../../src/core/errors';
 import { MemoryTokenStore } from '../../src/core/store';
 import { TokenManager } from '../../src/core/token-manager';
 import { MetquayAuth, createMetquayClient } from '../../src/metquay';
+import { OAuth2ClientCredentials, OAuth2RefreshToken } from '../../src/oauth2';
 import createClient from 'openapi-fetch';
 import { ApiKeyCredential, BasicCredential, BearerCredential, ReplayableRequest, createSpecAuth, type Logger } from '../../src/core';
 
@@ -87,6 +88,8 @@ interface Run {
   metquaySecret: string;
   token: string;
   urlSecret: string;
+  clientSecret: string;
+  refreshToken: string;
   apiKey: string;
   password: string;
 }
@@ -118,6 +121,15 @@ function route(req: IncomingMessage, body: string, res: ServerResponse): void {
   if (url.pathname.endsWith('/auth-url')) {
     if (mode === 'broken') return send(res, 503, { error: { code: 50300, message: `down, url ${url.search}` } });
     return send(res, 200, run.token, 'text/plain');
+  }
+  if (url.pathname.endsWith('/oauth2/token')) {
+    // A server may quote anything the request carried: the client secret, the refresh token sent (a refresh grant), the body, the header.
+    const refreshing = body.includes('grant_type=refresh_token');
+    const quoted = `client secret ${run.clientSecret}, ${refreshing ? `refresh token ${run.refreshToken}, ` : ''}body ${body}, authorization ${req.headers.authorization ?? ''}`;
+    if (mode === 'refuse') return send(res, 401, { error: 'invalid_client', error_description: quoted });
+    if (mode === 'broken') return send(res, 500, { error: 'server_error', error_description: quoted });
+    if (mode === 'echo') return send(res, 200, { access_token: '', token_type: 'Bearer', error_description: quoted });
+    return send(res, 200, { access_token: run.token, token_type: 'Bearer', expires_in: 3600, refresh_token: `${run.refreshToken}-next` });
   }
   // An API's own answer is the caller's to print; it quotes nothing here, so any secret found came from tokensmith.
   if (mode === 'spec') return send(res, 401, { message: 'refused' });
@@ -212,6 +224,19 @@ async function publicObjects(): Promise<[string, unknown][]> {
   });
   await renewing.getToken();
   objects.push(['TokenManager renewal failing with a message quoting its token', await caught(renewing.getToken({ force: true }))]);
+  const oauth = (mode: string) => ({ clientId: 'reports', clientSecret: run.clientSecret, tokenUrl: `${base}/${mode}/oauth2/token`, tokenManager: { retry: { maxAttempts: 1 } } });
+  const warmOAuth = new OAuth2ClientCredentials(oauth('ok'));
+  await warmOAuth.getToken(['read']);
+  objects.push(['OAuth2ClientCredentials (warm)', warmOAuth], ['OAuth2ClientCredentials (cold)', new OAuth2ClientCredentials(oauth('ok'))]);
+  const refresh = (mode: string) => ({ ...oauth(mode), refreshToken: run.refreshToken, authMethod: 'client_secret_post' as const });
+  const warmRefresh = new OAuth2RefreshToken(refresh('ok'));
+  await warmRefresh.getToken();
+  objects.push(['OAuth2RefreshToken (warm, rotated)', warmRefresh], ['OAuth2RefreshToken (cold)', new OAuth2RefreshToken(refresh('ok'))]);
+  for (const mode of ['refuse', 'broken', 'echo']) {
+    objects.push([`OAuth2 client credentials ${mode}`, await caught(new OAuth2ClientCredentials(oauth(mode)).getToken())]);
+    objects.push([`OAuth2 refresh token ${mode}`, await caught(new OAuth2RefreshToken(refresh(mode)).getToken())]);
+  }
+  objects.push(['OAuth2 token endpoint unreachable', await caught(new OAuth2ClientCredentials({ ...oauth('ok'), tokenUrl: `http://127.0.0.1:1/oauth2/token?s=${run.urlSecret}` }).getToken())]);
   objects.push(['Metquay refused', await caught(new MetquayAuth({ ...metquay, baseUrl: `${base}/refuse/api/v1` }).getToken())]);
   objects.push(['Metquay 200 echoing the request', await caught(new MetquayAuth({ ...metquay, baseUrl: `${base}/echo/api/v1` }).getToken())]);
   objects.push(...(await specAuthObjects()));
@@ -222,7 +247,7 @@ const secret = fc.stringMatching(/^[A-Za-z0-9+/_-]{12,40}$/);
 
 test('property: no view of any public object shows a secret or a token', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.record({ keySecret: secret, metquaySecret: secret, token: secret, urlSecret: secret, apiKey: secret, password: secret }), async (secrets) => {
+    fc.asyncProperty(fc.record({ keySecret: secret, metquaySecret: secret, token: secret, urlSecret: secret, clientSecret: secret, refreshToken: secret, apiKey: secret, password: secret }), async (secrets) => {
       run = secrets;
       const objects = await publicObjects();
       for (const [name, value] of objects) {

@@ -17,6 +17,9 @@ const routes = fc.constantFrom(
   ['POST', '/api/v1/authenticate'],
   ['GET', '/api/v1/customers'],
   ['DELETE', '/channels/chat/messages'],
+  ['POST', '/oauth2/token'],
+  ['GET', '/oauth2/token'],
+  ['GET', '/.well-known/openid-configuration'],
 );
 const authorization = fc.oneof(
   fc.constant(undefined),
@@ -38,6 +41,9 @@ const body = fc.oneof(
     clientId: fc.oneof(fc.string(), fc.constant('*')),
   }, { requiredKeys: [] }).map((fields) => ({ type: 'application/json', data: JSON.stringify(fields) as string | Buffer })),
   printable.map((text) => ({ type: text, data: text as string | Buffer })),
+  fc.dictionary(fc.constantFrom('grant_type', 'scope', 'client_id', 'client_secret', 'refresh_token', 'x'), fc.oneof(printable, fc.constantFrom('client_credentials', 'refresh_token')))
+    .map((fields) => ({ type: 'application/x-www-form-urlencoded', data: new URLSearchParams(fields).toString() as string | Buffer })),
+  fc.string().map((text) => ({ type: 'application/x-www-form-urlencoded', data: text as string | Buffer })),
 );
 const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('format', 'limit', 'direction', 'start', 'end', 'first'), printable).map(
   (params) => `?${new URLSearchParams(params).toString()}`,

@@ -1,5 +1,6 @@
 /** The spec-auth engine: any OpenAPI security scheme, per operation. Re-exports only. */
-export { createSpecAuth, type CredentialFor, type SchemeKindOf, type SpecAuth, type SpecAuthOptions, type SpecCredentials } from './create';
+export { createSpecAuth, type Complete, type CredentialFor, type NoOtherNames, type SchemeKindOf, type SpecAuth, type SpecAuthOptions, type SpecCredentials } from './create';
+export type { MissingCredentials } from './complete';
 export { ApiKeyCredential, type ApiKeySource } from './api-key';
 export { BasicCredential, type BasicCredentials } from './basic';
 export { BearerCredential, type BearerSource } from './bearer';

@@ -35,6 +35,19 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
     return resendOnce(request, response, schemaPath, fetch, log, async (copy) => (await applyAll(copy, alternative, 0, false)) ?? copy);
   };
 
+  /** Apart from `onResponse`, so an answer no provider rejects makes no closure. */
+  const retryIfRejected = async (
+    answers: readonly (boolean | Promise<boolean>)[],
+    request: Request,
+    response: Response,
+    alternative: PlannedAlternative,
+    schemaPath: string,
+    fetch: typeof globalThis.fetch,
+  ) => {
+    const rejected = await Promise.all(answers);
+    return rejected.some(Boolean) ? retry(request, response, alternative, rejected, schemaPath, fetch) : undefined;
+  };
+
   return {
     onRequest({ request, schemaPath }) {
       const plan = lookup(request.method, schemaPath);
@@ -61,14 +74,11 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
         // The common case: one scheme; nothing is allocated unless it was rejected.
         const answer = providers[0]!.isRejection?.(response, uses[0]!) ?? false;
         if (answer === false) return undefined;
-        if (answer === true) return retry(request, response, alternative, [true], schemaPath, clientOptions.fetch);
-        return answer.then((yes) => (yes ? retry(request, response, alternative, [true], schemaPath, clientOptions.fetch) : undefined));
+        return retryIfRejected([answer], request, response, alternative, schemaPath, clientOptions.fetch);
       }
       const answers = providers.map((provider, i) => provider.isRejection?.(response, uses[i]!) ?? false);
       if (answers.every((answer) => answer === false)) return undefined;
-      return Promise.all(answers).then((rejected) =>
-        rejected.some(Boolean) ? retry(request, response, alternative, rejected, schemaPath, clientOptions.fetch) : undefined,
-      );
+      return retryIfRejected(answers, request, response, alternative, schemaPath, clientOptions.fetch);
     },
   };
 }

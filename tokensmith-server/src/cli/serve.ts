@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigurationError, TokensmithError } from 'tokensmith';
 import { DEMO_CREDENTIALS, lineLogger, startAuthServer, type AuthServer } from '../server';
+import { startSpecServer } from '../server/spec/start';
 
 /** Options of `tokensmith serve`, as commander parses them. */
 interface ServeOptions {
@@ -8,12 +9,16 @@ interface ServeOptions {
   port: number;
   config?: string;
   admin: boolean;
+  spec: string[];
+  stateful: boolean;
+  seed: number;
 }
 
 const FORCED_EXIT_MS = 5_000;
 
 /**
  * Adds `tokensmith serve [--host] [--port] [--config FILE] [--admin]`: runs the local auth server
+ * (with `--spec FILE…` [`--stateful`] [`--seed N`], a server for those specs instead: docs/serve-spec.md)
  * until SIGINT or SIGTERM. The first stdout line is `listening on http://HOST:PORT` (the real port
  * when `--port 0`); without `--config` the demo credentials follow. Request log lines go to stderr.
  * An address it cannot listen on is an error naming the flag that fixes it (`try --port 0`); on a
@@ -32,7 +37,12 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 8080)
     .option('--config <file>', `JSON config file; its fields: "Config" in ${SERVER_DOCS}`)
     .option('--admin', 'enable the /_admin test controls (never on a shared network)', false)
+    .option('--spec <file>', 'serve this OpenAPI 3.0/3.1 spec instead, enforcing its security (repeatable; docs/serve-spec.md)', collect, [])
+    .option('--stateful', 'with --spec: POST creates, GET reads and lists, PUT/PATCH update, DELETE removes', false)
+    .option('--seed <n>', 'with --spec: seed of the generated answers', parseSeed, 1)
     .action(async (options: ServeOptions) => {
+      if (options.spec.length > 0) return serveSpecs(options);
+      if (options.stateful) throw new ConfigurationError(40003, '--stateful needs --spec FILE');
       const exposed = exposureWarning(options);
       if (exposed !== undefined) process.stderr.write(exposed);
       const server = await startServer(options);
@@ -43,15 +53,53 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-async function startServer(options: ServeOptions): Promise<AuthServer> {
-  try {
-    return await startAuthServer({
+async function serveSpecs(options: ServeOptions): Promise<void> {
+  // A spec server has no demo credentials: only --admin is a risk off loopback.
+  const exposed = exposureWarning({ ...options, config: options.config ?? '' });
+  if (exposed !== undefined) process.stderr.write(exposed);
+  const server = await withListenHint(() =>
+    startSpecServer({
+      specs: options.spec,
+      stateful: options.stateful,
+      seed: options.seed,
       host: options.host,
       port: options.port,
       admin: options.admin,
       logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
       ...(options.config === undefined ? {} : { config: options.config }),
-    });
+    }),
+  );
+  process.stdout.write(`listening on ${server.url}\n`);
+  for (const spec of server.specs) process.stdout.write(`  ${spec.file}: ${spec.operations.length} operations under ${server.url}${spec.basePath}\n`);
+  if (options.admin) process.stdout.write(`test controls: ${server.url}/_admin\n`);
+  stopOnSignals(server.close);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed)) throw new InvalidArgumentError('must be a non-negative integer');
+  return seed;
+}
+
+function startServer(options: ServeOptions): Promise<AuthServer> {
+  return withListenHint(() =>
+    startAuthServer({
+      host: options.host,
+      port: options.port,
+      admin: options.admin,
+      logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
+      ...(options.config === undefined ? {} : { config: options.config }),
+    }),
+  );
+}
+
+async function withListenHint<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
   } catch (error) {
     // The server names the address it could not listen on; the CLI adds the fix in its own flags.
     if (!(error instanceof TokensmithError)) throw error;
@@ -109,6 +157,9 @@ function demoCredentialsText(url: string): string {
     `  metquay base URL:                    ${url}/api/v1`,
     `  metquay accessKey:                   ${DEMO_CREDENTIALS.metquayAccessKey}`,
     `  metquay secretKey:                   ${DEMO_CREDENTIALS.metquaySecretKey}`,
+    `  oauth2 token endpoint:               ${url}/oauth2/token`,
+    `  oauth2 client_id (read, write):      ${DEMO_CREDENTIALS.oauth2ClientId}`,
+    `  oauth2 client_secret:                ${DEMO_CREDENTIALS.oauth2ClientSecret}`,
     '',
   ].join('\n');
 }

@@ -9,6 +9,7 @@ import {
   type MetquayServerConfig,
   type ResolvedMetquayServerConfig,
 } from './metquay/config';
+import { DEFAULT_OAUTH2_SERVER_CONFIG, resolveOAuth2ServerConfig, type OAuth2ServerConfig, type ResolvedOAuth2ServerConfig } from './oauth2/config';
 
 /**
  * The local server's configuration: Ably keys, Metquay clients, and the limits that keep every
@@ -79,6 +80,8 @@ export interface ServerConfig {
   ably: AblyServerConfig;
   /** The Metquay side (owned by `./metquay`). */
   metquay: MetquayServerConfig;
+  /** The OAuth2 authorization server (owned by `./oauth2`). */
+  oauth2: OAuth2ServerConfig;
   /** Shared limits. */
   limits: ServerLimitsConfig;
   /** Which browser origins may call the Ably and Metquay routes (never the test controls). */
@@ -91,6 +94,8 @@ export interface ServerConfigInput {
   ably?: Partial<AblyServerConfig>;
   /** The Metquay side; unset fields take their defaults. */
   metquay?: Partial<MetquayServerConfig>;
+  /** The OAuth2 side; unset fields take their defaults. */
+  oauth2?: Partial<OAuth2ServerConfig>;
   /** Shared limits; unset fields take their defaults. */
   limits?: Partial<ServerLimitsConfig>;
   /** Allowed browser origins. Default any (`'*'`), as Ably's public REST. */
@@ -117,6 +122,7 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
     maxApps: 20,
   },
   metquay: { ...DEFAULT_METQUAY_SERVER_CONFIG },
+  oauth2: { ...DEFAULT_OAUTH2_SERVER_CONFIG },
   limits: { bodyLimitBytes: 64 * 1024, requestLogSize: 1_000, requestTimeoutMs: 30_000 },
   cors: { ...DEFAULT_CORS_CONFIG },
 });
@@ -137,6 +143,7 @@ export interface ResolvedAblyKey {
 export interface ResolvedServerConfig {
   ably: Omit<AblyServerConfig, 'keys'> & { keys: ResolvedAblyKey[] };
   metquay: ResolvedMetquayServerConfig;
+  oauth2: ResolvedOAuth2ServerConfig;
   limits: ServerLimitsConfig;
   cors: CorsConfig;
 }
@@ -159,7 +166,7 @@ const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize', 'requestTimeoutMs'] a
  */
 export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServerConfig {
   if (!isPlainObject(input)) throw invalidOption('config must be an object');
-  rejectUnknown(input, ['ably', 'metquay', 'limits', 'cors'], 'config');
+  rejectUnknown(input, ['ably', 'metquay', 'oauth2', 'limits', 'cors'], 'config');
   const ablyInput = section(input.ably, 'ably');
   const limitsInput = section(input.limits, 'limits');
   rejectUnknown(ablyInput, ['keys', ...ABLY_NUMBERS], 'ably');
@@ -171,7 +178,7 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServ
   if (ably.defaultTtlMs > ably.maxTtlMs) throw invalidOption('ably.defaultTtlMs must not exceed ably.maxTtlMs');
   const corsInput = section(input.cors, 'cors');
   rejectUnknown(corsInput, ['allowedOrigins'], 'cors');
-  return { ably: { ...ably, keys: resolveKeys(ably.keys) }, metquay: resolveMetquay(input.metquay), limits, cors: resolveCors(corsInput) };
+  return { ably: { ...ably, keys: resolveKeys(ably.keys) }, metquay: resolveMetquay(input.metquay), oauth2: resolveOAuth2ServerConfig(section(input.oauth2, 'oauth2')), limits, cors: resolveCors(corsInput) };
 }
 
 /**

@@ -17,6 +17,10 @@ export const DEMO_CREDENTIALS = Object.freeze({
   metquayAccessKey: 'demo-access-key',
   /** The demo Metquay client's secret key. */
   metquaySecretKey: 'demo-secret-key-public-do-not-use-in-production',
+  /** The demo OAuth2 client's id (scopes `read` and `write`). */
+  oauth2ClientId: 'demo-client',
+  /** The demo OAuth2 client's secret. */
+  oauth2ClientSecret: 'demo-client-secret-public-do-not-use-in-production',
 });
 
 /** A config with the {@link DEMO_CREDENTIALS} and every other field at its default. */
@@ -30,6 +34,9 @@ export function demoServerConfig(): ServerConfigInput {
     },
     metquay: {
       clients: [{ accessKey: DEMO_CREDENTIALS.metquayAccessKey, secretKey: DEMO_CREDENTIALS.metquaySecretKey }],
+    },
+    oauth2: {
+      clients: [{ clientId: DEMO_CREDENTIALS.oauth2ClientId, clientSecret: DEMO_CREDENTIALS.oauth2ClientSecret, scopes: ['read', 'write'] }],
     },
   };
 }

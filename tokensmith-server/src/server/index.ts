@@ -24,3 +24,30 @@ export type { ClockState, FaultSpec, PendingFault, RequestLogEntry, ServerStats 
 export type { MetquayClientCredentials, MetquayServerConfig, ResolvedMetquayServerConfig } from './metquay';
 export { DEFAULT_METQUAY_SERVER_CONFIG } from './metquay';
 export type { CapabilityMap } from './ably/capability-rules';
+export {
+  OAuth2Authority,
+  bearerChallenge,
+  oauth2Routes,
+  oauth2AdminRoutes,
+  DEFAULT_OAUTH2_SERVER_CONFIG,
+  OAUTH2_DISCOVERY_PATH,
+  OAUTH2_TOKEN_PATH,
+  type BearerCheck,
+  type BearerRejection,
+  type OAuth2AuthorityOptions,
+  type OAuth2ClientConfig,
+  type OAuth2ServerConfig,
+  type OAuth2TokenResponse,
+  type ResolvedOAuth2ServerConfig,
+} from './oauth2';
+export { startSpecServer, type SpecServer, type SpecServerOptions } from './spec/start';
+export {
+  DEFAULT_SPEC_SERVER_CONFIG,
+  type ConfiguredApiKey,
+  type ConfiguredBasicUser,
+  type ConfiguredToken,
+  type SpecServerConfig,
+  type SpecServerConfigInput,
+  type SpecServerLimits,
+} from './spec/config';
+export type { TokenAuthority, TokenVerdict } from './spec/authority';

@@ -18,6 +18,7 @@ import { installQueryCoercion } from './lib/query-coercion';
 import { addMsgpackParser } from './lib/wire';
 import type { ServerLogger } from './logger';
 import { registerMetquay } from './register-metquay';
+import { OAuth2Authority, oauth2AdminRoutes, oauth2Routes } from './oauth2';
 
 /** Options of {@link startAuthServer}. */
 export interface AuthServerOptions {
@@ -40,7 +41,11 @@ export interface AuthServerOptions {
 
 /** A running local auth server. */
 export interface AuthServer {
-  /** Base URL, e.g. `http://127.0.0.1:54321`; the Metquay API is at `${url}/api/v1`. */
+  /**
+   * Base URL, e.g. `http://127.0.0.1:54321`; the Metquay API is at `${url}/api/v1`, the OAuth2
+   * token endpoint at `${url}/oauth2/token` and its discovery document at
+   * `${url}/.well-known/openid-configuration` (the issuer is `url`).
+   */
   url: string;
   /** The port actually bound. */
   port: number;
@@ -52,7 +57,7 @@ export interface AuthServer {
 
 /**
  * Starts the local auth server: the Ably token, time and channel-message endpoints at the root,
- * the Metquay API under `/api/v1`, and, with `admin`, the test controls under `/_admin`.
+ * the Metquay API under `/api/v1`, the OAuth2 token endpoint and discovery document, and, with `admin`, the test controls under `/_admin`.
  *
  * @throws {ConfigurationError} (40003) naming the bad field when the config is invalid, or naming
  * the address when it cannot be listened on (in use, not of this machine, needs privileges).
@@ -72,6 +77,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     ...(config.metquay.jwtSecret === undefined ? [] : [config.metquay.jwtSecret]),
   ];
   const clock = new SkewableClock(options.clock);
+  const oauth2 = new OAuth2Authority(config.oauth2, { clock });
+  secrets.push(...oauth2.secrets());
   const admin = options.admin ?? false;
   const apps = new AblyApps(config.ably, clock);
   const ably = apps.main;
@@ -125,8 +132,14 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
 
   await app.register(ablyRoutes, { apps });
   const metquay = await registerMetquay(app, { config: config.metquay, clock, logger, admin });
+  await app.register(oauth2Routes, { authority: oauth2 });
   if (admin) {
-    await app.register(adminRoutes, { prefix: '/_admin', ably, apps, clock, faults, requestLog, resetOthers: metquay.reset });
+    const resetOthers = (): void => {
+      metquay.reset();
+      oauth2.reset();
+    };
+    await app.register(adminRoutes, { prefix: '/_admin', ably, apps, clock, faults, requestLog, resetOthers });
+    await app.register(oauth2AdminRoutes, { prefix: '/_admin/oauth2', authority: oauth2 });
     await app.register(appsRoutes, { apps });
   }
 
@@ -135,6 +148,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const url = `http://${addressText(host, port)}`;
+  oauth2.setIssuer(url);
   logger.info({ admin }, `listening on ${url}`);
   return {
     url,

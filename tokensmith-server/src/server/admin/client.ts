@@ -39,6 +39,16 @@ export interface AdminClient {
   expireMetquayToken(accessToken?: string): Promise<number>;
   /** Makes a Metquay access token (or every issued one) answer 401 revoked. Returns how many. */
   revokeMetquayToken(accessToken?: string): Promise<number>;
+  /** Makes an OAuth2 access or refresh token (or, without one, every token) refused as expired. Returns how many. */
+  expireOAuth2Token(token?: string): Promise<number>;
+  /** Makes an OAuth2 access or refresh token (or every token) refused as revoked. Returns how many. */
+  revokeOAuth2Token(token?: string): Promise<number>;
+  /** Revokes every OAuth2 access and refresh token of a client. Returns how many. */
+  revokeOAuth2Client(clientId: string): Promise<number>;
+  /** Mints a refresh token for a configured OAuth2 client, as an authorization-code flow would hand a user. */
+  mintOAuth2RefreshToken(clientId: string, scopes?: string[]): Promise<string>;
+  /** OAuth2 counts: tokens issued, refresh tokens issued, tokens held and their estimated bytes. */
+  oauth2Stats(): Promise<{ tokensIssued: number; refreshTokensIssued: number; storedTokens: number; storeBytes: number }>;
 }
 
 /**
@@ -97,5 +107,11 @@ export function adminClient(baseUrl: string, options: AdminClientOptions = {}): 
       (await call<{ affected: number }>('POST', '/api/v1/_admin/metquay/tokens/expire', metquayBody(accessToken))).affected,
     revokeMetquayToken: async (accessToken) =>
       (await call<{ affected: number }>('POST', '/api/v1/_admin/metquay/tokens/revoke', metquayBody(accessToken))).affected,
+    expireOAuth2Token: async (token) => (await call<{ affected: number }>('POST', '/_admin/oauth2/tokens/expire', tokenBody(token))).affected,
+    revokeOAuth2Token: async (token) => (await call<{ affected: number }>('POST', '/_admin/oauth2/tokens/revoke', tokenBody(token))).affected,
+    revokeOAuth2Client: async (clientId) => (await call<{ affected: number }>('POST', '/_admin/oauth2/tokens/revoke', { clientId })).affected,
+    mintOAuth2RefreshToken: async (clientId, scopes) =>
+      (await call<{ refresh_token: string }>('POST', '/_admin/oauth2/refresh-tokens', scopes === undefined ? { clientId } : { clientId, scopes })).refresh_token,
+    oauth2Stats: () => call('GET', '/_admin/oauth2/stats'),
   };
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokensmithError } from 'tokensmith';
 import { sendAblyError } from '../lib/ably-errors';
 import { sendWire } from '../lib/wire';
@@ -26,9 +26,13 @@ export class FaultInjector {
     return id;
   }
 
-  /** Takes one use of the first fault matching the request, if any. */
-  take(method: string, path: string): PendingFault | undefined {
-    const index = this.pending.findIndex((fault) => matches(fault, method, path));
+  /**
+   * Takes one use of the first fault matching the request, if any. `operation` names the
+   * operation the request was routed to (its `operationId` and its `"METHOD /template"` key), for
+   * faults given by operation.
+   */
+  take(method: string, path: string, operation?: readonly string[]): PendingFault | undefined {
+    const index = this.pending.findIndex((fault) => matches(fault, method, path, operation));
     const fault = this.pending[index];
     if (!fault) return undefined;
     fault.remaining -= 1;
@@ -47,9 +51,19 @@ export class FaultInjector {
   }
 }
 
-function matches(fault: FaultSpec, method: string, path: string): boolean {
+function matches(fault: FaultSpec, method: string, path: string, operation: readonly string[] | undefined): boolean {
   if (fault.method !== undefined && fault.method.toUpperCase() !== method) return false;
+  if (fault.operation !== undefined && !operation?.includes(fault.operation)) return false;
+  if (fault.path === undefined) return fault.operation !== undefined;
   return fault.path.endsWith('*') ? path.startsWith(fault.path.slice(0, -1)) : path === fault.path;
+}
+
+/** How a server other than the Ably and Metquay one answers an injected fault, and names operations. */
+export interface FaultAnswering {
+  /** Sends the fault's error in the API's own envelope. */
+  answer(reply: FastifyReply, status: number, message: string): unknown;
+  /** The names a request's operation goes by (`operationId`, `"METHOD /template"`), if routed to one. */
+  operationOf?(request: FastifyRequest): readonly string[] | undefined;
 }
 
 /** True for paths served by the Metquay plugin, whose errors are `{ code, message }`. */
@@ -59,19 +73,21 @@ export function isMetquayPath(path: string): boolean {
 
 /**
  * A global `onRequest` hook applying queued faults to every route but the test controls: waits
- * `delayMs`, then (with a `status`) answers in the envelope of the API the path belongs to.
+ * `delayMs`, then (with a `status`) answers in the envelope of the API the path belongs to, or
+ * through `answering` when given (the spec server's).
  */
-export function installFaultInjection(app: FastifyInstance, faults: FaultInjector): void {
+export function installFaultInjection(app: FastifyInstance, faults: FaultInjector, answering?: FaultAnswering): void {
   app.addHook('onRequest', async (request, reply) => {
     if (faults.size === 0) return;
     const path = pathOf(request.url);
     if (isAdminPath(path)) return;
-    const fault = faults.take(request.method, path);
+    const fault = faults.take(request.method, path, answering?.operationOf?.(request));
     if (!fault) return;
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.status === undefined) return;
     if (fault.retryAfterSeconds !== undefined) reply.header('retry-after', String(fault.retryAfterSeconds));
     const message = fault.message ?? 'injected fault';
+    if (answering) return answering.answer(reply, fault.status, message);
     if (isMetquayPath(path)) {
       return sendWire(reply, fault.status, { code: fault.status, message }, 'json');
     }

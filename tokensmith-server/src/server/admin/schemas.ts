@@ -28,10 +28,13 @@ export const adminSchemas = {
     body: {
       type: 'object',
       additionalProperties: false,
-      required: ['path'],
-      anyOf: [{ required: ['status'] }, { required: ['delayMs'] }],
+      allOf: [
+        { anyOf: [{ required: ['path'] }, { required: ['operation'] }] },
+        { anyOf: [{ required: ['status'] }, { required: ['delayMs'] }] },
+      ],
       properties: {
         path: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^/' },
+        operation: { type: 'string', minLength: 1, maxLength: 2048 },
         method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'get', 'post', 'put', 'patch', 'delete', 'head', 'options'] },
         count: { type: 'integer', minimum: 1, maximum: 1000 },
         status: { type: 'integer', minimum: 400, maximum: 599 },

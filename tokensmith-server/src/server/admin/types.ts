@@ -21,8 +21,10 @@ export interface RequestLogEntry {
  * and/or fail with `status`. Without `status` the request proceeds normally after the delay.
  */
 export interface FaultSpec {
-  /** Exact URL path (`/time`, `/api/v1/authenticate`), or a prefix ending in `*` (`/channels/*`). */
-  path: string;
+  /** Exact URL path (`/time`, `/api/v1/authenticate`), or a prefix ending in `*` (`/channels/*`). Give this, `operation`, or both. */
+  path?: string;
+  /** `tokensmith serve --spec` only: the operation, by `operationId` or as `"GET /customers/{id}"` (the spec's template). */
+  operation?: string;
   /** Only this HTTP method; any when absent. */
   method?: string;
   /** How many matching requests are affected. Default 1, at most 1000. */

@@ -61,14 +61,28 @@ export function installErrorHandling(
  * (header overflow) or 40800 (timeout) — and the connection is closed.
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? [408, 40800, 'the request was not completed within the server request timeout']
-      : error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 43100, 'request headers are too large']
-        : [400, 40000, 'the request is not valid HTTP'];
+  const { status, code, message } = parserRefusal(error);
   const body = JSON.stringify({ error: { message, code, statusCode: status, href: `https://help.ably.io/error/${code}` } });
+  answerOnSocket(socket, error, status, body, `x-ably-errorcode: ${code}\r\n`);
+}
+
+/**
+ * The same for servers whose errors are `{ code, message }` with the HTTP status as `code`
+ * (`tokensmith serve --spec`).
+ */
+export function plainClientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  const { status, message } = parserRefusal(error);
+  answerOnSocket(socket, error, status, JSON.stringify({ code: status, message }), '');
+}
+
+function parserRefusal(error: Error & { code?: string }): { status: number; code: number; message: string } {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, code: 40800, message: 'the request was not completed within the server request timeout' };
+  if (error.code === 'HPE_HEADER_OVERFLOW') return { status: 431, code: 43100, message: 'request headers are too large' };
+  return { status: 400, code: 40000, message: 'the request is not valid HTTP' };
+}
+
+function answerOnSocket(socket: Socket, error: Error & { code?: string }, status: number, body: string, extraHeaders: string): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -76,7 +90,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   // end() flushes the answer before closing; the timer closes a peer that never reads it.
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `x-ably-errorcode: ${code}\r\nConnection: close\r\n\r\n${body}`,
+      `${extraHeaders}Connection: close\r\n\r\n${body}`,
   );
   setTimeout(() => socket.destroy(), 1_000).unref();
 }

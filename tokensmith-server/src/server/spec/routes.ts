@@ -1,0 +1,134 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GenerateError } from '../../generate/errors';
+import { pathOf } from '../admin/request-log';
+import type { Json } from './json-schema';
+import type { ServedOperation, ServedSpec } from './operations';
+import { requestSchemaOf } from './request-schema';
+import { answerFor, NotServable, parsePrefer, type MockAnswer } from './respond';
+import type { ResourceStore } from './resource-store';
+import { compileSecurity, refuseUnauthorized, type CompiledSecurity, type SecurityContext } from './security';
+import { applyState, planState, type StatePlan } from './stateful';
+
+/** What each spec route carries in its Fastify config, for the hooks. */
+export interface SpecRouteConfig {
+  operation: ServedOperation;
+  security: CompiledSecurity;
+  /** The names a fault may give the operation by: its `operationId` and its `"METHOD /template"`. */
+  names: readonly string[];
+}
+
+/** What {@link registerSpecRoutes} needs. */
+export interface SpecRoutesOptions {
+  specs: readonly ServedSpec[];
+  seed: number;
+  security: SecurityContext;
+  /** The `--stateful` store; without it every operation answers its mock answer. */
+  store?: ResourceStore;
+}
+
+/**
+ * Routes every operation of every spec and installs the one auth hook: an `onRequest` hook that
+ * judges the request against the operation's compiled security before anything is parsed.
+ */
+export function registerSpecRoutes(app: FastifyInstance, options: SpecRoutesOptions): void {
+  const { seed, store } = options;
+  const operations = options.specs.flatMap((spec) => spec.operations);
+  const plans = store ? planState(operations) : new Map<ServedOperation, StatePlan>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config as Partial<SpecRouteConfig>;
+    if (config.security !== undefined && (await refuseUnauthorized(config.security, request, reply))) return reply;
+    return undefined;
+  });
+
+  for (const spec of options.specs) {
+    for (const operation of spec.operations) {
+      const config: SpecRouteConfig = {
+        operation,
+        security: compileSecurity(operation.security, spec.securitySchemes, options.security),
+        names: [...new Set([operation.name, operation.key])],
+      };
+      const plan = plans.get(operation);
+      const plain = cachedAnswer(operation, seed);
+      routeOrRefuse(spec, operation, () => app.route({
+        method: operation.method,
+        url: operation.route,
+        schema: requestSchemaOf(operation),
+        config,
+        handler: async (request, reply) => {
+          const preference = request.headers.prefer === undefined ? undefined : parsePrefer(request.headers.prefer);
+          let answer: MockAnswer;
+          try {
+            answer = preference === undefined ? plain() : answerFor(operation, preference, seed);
+          } catch (error) {
+            if (error instanceof NotServable && error.byPreference) return reply.code(400).send({ code: 400, message: error.message, field: 'header.prefer' });
+            // The spec cannot answer this operation; the server says which and keeps running.
+            const message = error instanceof NotServable ? error.message : `cannot make an answer for ${operation.name}: ${error instanceof Error ? error.message : String(error)}`;
+            return reply.code(501).send({ code: 501, message });
+          }
+          if (plan !== undefined && store !== undefined && answer.status < 300) {
+            answer = applyState(plan, store, stateRequest(operation, request), answer);
+          }
+          return send(reply, answer);
+        },
+      }));
+    }
+  }
+}
+
+/** Registers a route; a path the router cannot take is a refusal of the spec naming the operation. */
+function routeOrRefuse(spec: ServedSpec, operation: ServedOperation, register: () => unknown): void {
+  try {
+    register();
+  } catch (error) {
+    throw new GenerateError('spec-invalid', `${spec.file}: ${operation.key} cannot be routed (${firstLine(error)})`, { cause: error });
+  }
+}
+
+/** The first line of an error's message. */
+export function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
+}
+
+/** The answer without a `Prefer` header, made once (it is the same every time for a seed). */
+function cachedAnswer(operation: ServedOperation, seed: number): () => MockAnswer {
+  let cached: MockAnswer | undefined;
+  return () => {
+    cached ??= answerFor(operation, {}, seed);
+    return cached;
+  };
+}
+
+function stateRequest(operation: ServedOperation, request: FastifyRequest) {
+  const params = request.params as Record<string, string>;
+  const names = Object.keys(params);
+  const last = /\{([^}/]+)\}$/.exec(operation.template)?.[1];
+  const fastifyName = last === undefined ? undefined : (Object.entries(operation.paramNames).find(([, name]) => name === last)?.[0] ?? last);
+  return {
+    path: pathOf(request.url),
+    ...(fastifyName !== undefined && names.includes(fastifyName) ? { id: String(params[fastifyName]) } : {}),
+    query: (request.query ?? {}) as Record<string, unknown>,
+    body: request.body,
+  };
+}
+
+function send(reply: FastifyReply, answer: MockAnswer): FastifyReply {
+  reply.code(answer.status);
+  for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value);
+  if (answer.body === undefined || answer.status === 204 || answer.status === 304) return reply.send();
+  const type = answer.contentType ?? 'application/json';
+  reply.type(type);
+  return reply.send(typeof answer.body === 'string' && !/json/i.test(type) ? answer.body : serialize(answer.body));
+}
+
+const serialized = new WeakMap<object, string>();
+
+function serialize(body: Json): string {
+  if (typeof body !== 'object' || body === null) return JSON.stringify(body);
+  let text = serialized.get(body);
+  if (text === undefined) {
+    text = JSON.stringify(body);
+    serialized.set(body, text);
+  }
+  return text;
+}
