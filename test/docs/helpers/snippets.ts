@@ -36,17 +36,23 @@ export function snippetPages(root: string): string[] {
 
 /**
  * Every ```ts block of a page. A block with no `import` continues the block before it on the
- * same page (one module); a block fenced ```ts fragment is an excerpt and is left out.
+ * same page (one module); a block fenced ```ts fragment is an excerpt and is left out; a block
+ * fenced ```ts prelude ("every snippet below assumes") opens every later block of the page.
  */
 export function pageSnippets(root: string, page: string): Snippet[] {
   const text = readFileSync(path.join(root, page), 'utf8');
   const snippets: Snippet[] = [];
-  for (const match of text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
-    const code = match[1]!;
+  let prelude = '';
+  for (const match of text.matchAll(/^```ts( prelude)?\n([\s\S]*?)^```$/gm)) {
+    const code = match[2]!;
+    if (match[1]) {
+      prelude += code;
+      continue;
+    }
     const line = text.slice(0, match.index).split('\n').length;
     const previous = snippets.at(-1);
     if (!/^import /m.test(code) && previous) previous.code += `\n${code}`;
-    else snippets.push({ page, line, code });
+    else snippets.push({ page, line, code: prelude + code });
   }
   return snippets;
 }
@@ -107,6 +113,7 @@ export const TSC_INIT_AGAINST_SOURCES = { ...TSC_INIT_COMPILER_OPTIONS, module: 
 export const GENERATED_FIXTURES: Readonly<Record<string, string>> = {
   lab: 'test/fixtures/specs/calibration-lab.json',
   depot: 'test/fixtures/specs/any-scheme.yaml',
+  billing: 'test/fixtures/specs/billing.yaml',
 };
 
 /**
