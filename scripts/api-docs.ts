@@ -24,5 +24,6 @@ function newestMtime(entry: string): number {
 if (existsSync(INDEX) && statSync(INDEX).mtimeMs >= Math.max(...SOURCES.map(newestMtime))) {
   process.exit(0);
 }
-const typedoc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc')], { cwd: ROOT, stdio: 'inherit' });
+// TypeDoc's output goes to stderr: `npm pack --json` prints its JSON on stdout after this script.
+const typedoc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc')], { cwd: ROOT, stdio: ['ignore', 2, 2] });
 process.exitCode = typedoc.status ?? 1;
