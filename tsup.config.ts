@@ -6,7 +6,11 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'index.node': 'src/index-node.ts',
+    // The bundled specs' request schemas, for tokensmith-server; apart so client bundles never carry them.
+    schemas: 'src/schemas/index.ts',
     redis: 'src/redis/index.ts',
+    // OpenTelemetry adapter; @opentelemetry/api is an optional peer, so external.
+    otel: 'src/otel/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

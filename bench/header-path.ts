@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as Ably from 'ably';
 import type { Middleware } from 'openapi-fetch';
@@ -26,7 +27,7 @@ const EXPIRES = Date.now() + 24 * 60 * 60_000;
 const SCHEMA_PATH = '/channels/{channelId}/messages';
 const EXPECTED = `Bearer ${Buffer.from(TOKEN).toString('base64')}`;
 
-type Part = 'real' | 'logic';
+type Part = 'real' | 'logic' | 'listener';
 interface PartResult {
   timings: CandidateTiming[];
   heap: Record<string, HeapPerCall>;
@@ -61,9 +62,14 @@ async function measurePart(part: Part): Promise<PartResult> {
     candidates.push({ name: 'ours', fn: ours }, { name: 'floor', fn: floor }, { name: 'sdkAndSet', fn: sdkAndSet });
   } else {
     const stub = { method: 'GET', body: null, url: 'http://127.0.0.1:1/channels/bench/messages', headers: { value: '', set(_name: string, value: string) { this.value = value; } } };
-    const logicOnly = onRequestCall(auth.middleware, stub);
+    // `listener`: the same auth with a token-event listener attached (it counts the 'cached'
+    // events), in its own process so the no-listener run never sees a listener's call shapes.
+    let heard = 0;
+    const listened = part === 'listener' ? new AblyAuth.value({ tokenDetails: { token: TOKEN, expires: EXPIRES }, onTokenEvent: () => void heard++ }) : auth;
+    const logicOnly = onRequestCall(listened.middleware, stub);
     await logicOnly();
     if (stub.headers.value !== EXPECTED) throw new Error('middleware did not set the Bearer header on the stub');
+    if (part === 'listener' && heard === 0) throw new Error('the listener heard no cached event');
     candidates.push({ name: 'logicOnly', fn: logicOnly });
   }
   // Heap first, each candidate warmed up on its own loop, before timing mixes the call sites.
@@ -71,6 +77,17 @@ async function measurePart(part: Part): Promise<PartResult> {
   if (canMeasureHeap()) for (const { name, fn } of candidates) heap[name] = await heapBytesPerCall(fn);
   const timings = await compareInterleaved(candidates, { rounds: 7, minCpuTimeMs: 100 });
   return { timings, heap };
+}
+
+/** SDK/middleware-alone of the last full run (bench/results.json), from before telemetry; undefined when absent. */
+function previousSdkOverLogicOnly(): number | undefined {
+  try {
+    const saved = JSON.parse(readFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), 'utf8')) as { results?: { bench: string; figures?: { sdkOverLogicOnly?: unknown } }[] };
+    const value = saved.results?.find((result) => result.bench === 'header-path')?.figures?.sdkOverLogicOnly;
+    return typeof value === 'number' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs a part in a fresh process (`BENCH_HEADER_PART`), which prints its result as JSON. */
@@ -89,9 +106,14 @@ export async function run(): Promise<BenchResult> {
   const real = runPart('real');
   progress('header-path: onRequest with the header set stubbed vs getAuthHeaders');
   const logic = runPart('logic');
+  progress('header-path: the same with a token-event listener attached');
+  const listener = runPart('listener');
   const c = (part: PartResult, name: string): CandidateTiming => part.timings.find((timing) => timing.name === name)!;
   const [ours, sdk, floor, sdkAndSet] = [c(real, 'ours').nsPerOp, c(real, 'sdk').nsPerOp, c(real, 'floor').nsPerOp, c(real, 'sdkAndSet').nsPerOp];
-  const [logicOnly, sdkBesideLogic] = [c(logic, 'logicOnly').nsPerOp, c(logic, 'sdk').nsPerOp];
+  const [logicOnly, sdkBesideLogic, withListener] = [c(logic, 'logicOnly').nsPerOp, c(logic, 'sdk').nsPerOp, c(listener, 'logicOnly').nsPerOp];
+  // Each run against the SDK timed beside it, so runs in other processes (or the last full run) compare.
+  const listenerCheaper = slowdown(c(listener, 'sdk'), c(listener, 'logicOnly'));
+  const before = previousSdkOverLogicOnly();
   // Ratios within each round, then the median: what a load spike does to one round stays there.
   const cheaper = slowdown(c(real, 'sdk'), c(real, 'ours'));
   const logicCheaper = slowdown(c(logic, 'sdk'), c(logic, 'logicOnly'));
@@ -114,6 +136,14 @@ export async function run(): Promise<BenchResult> {
       target: '>= 6x',
       status: logicCheaper >= 6 ? 'met' : 'missed',
       note: 'like for like: neither sets a header',
+    },
+    {
+      measure: 'middleware alone: no listener vs a token-event listener',
+      ours: `${formatNs(logicOnly)} (SDK/ours ${formatRatio(logicCheaper)})`,
+      versus: `listener attached ${formatNs(withListener)} (SDK/ours ${formatRatio(listenerCheaper)})`,
+      ratio: `${formatRatio(logicCheaper / listenerCheaper)} as costly${before === undefined ? '' : `; last full run SDK/ours ${formatRatio(before)}`}`,
+      status: 'info',
+      note: 'no listener: one field check per request; each side timed beside the SDK in its own process',
     },
     { measure: 'header on a Request, both sides', ours: formatNs(ours), versus: `SDK + headers.set ${formatNs(sdkAndSet)}`, ratio: `SDK/ours ${formatRatio(requestCheaper)}`, status: 'info', note: `headers.set alone ${formatNs(floor)}` },
   ];
@@ -144,7 +174,7 @@ export async function run(): Promise<BenchResult> {
   return {
     bench: 'header-path',
     rows,
-    figures: { real: part(real), logic: part(logic), sdkOverOurs: round(cheaper), sdkOverLogicOnly: round(logicCheaper), sdkAndSetOverOurs: round(requestCheaper) },
+    figures: { real: part(real), logic: part(logic), listener: part(listener), sdkOverListener: round(listenerCheaper), sdkOverOurs: round(cheaper), sdkOverLogicOnly: round(logicCheaper), sdkAndSetOverOurs: round(requestCheaper) },
     notes: [
       'header-path: tokensmith = AblyAuth({ tokenDetails }).middleware.onRequest for GET /channels/{channelId}/messages on one reused Request; ' +
         'SDK = new Ably.Rest({ tokenDetails }).auth.getAuthHeaders() (public in ably 2.x; returns the header object, sets nothing); floor = request.headers.set(Authorization, value); ' +
@@ -154,7 +184,7 @@ export async function run(): Promise<BenchResult> {
   };
 }
 
-if (process.env.BENCH_HEADER_PART === 'real' || process.env.BENCH_HEADER_PART === 'logic') {
+if (process.env.BENCH_HEADER_PART === 'real' || process.env.BENCH_HEADER_PART === 'logic' || process.env.BENCH_HEADER_PART === 'listener') {
   console.log(JSON.stringify(await measurePart(process.env.BENCH_HEADER_PART)));
   process.exit(0);
 } else if (isMain(import.meta.url)) {

@@ -4,6 +4,8 @@ import { isMain, progress, reportResult } from './lib/child';
 import { runAutocannon, type AutocannonRequest, type AutocannonResult } from './lib/autocannon';
 import { createFloor } from './lib/floor';
 import { describeMachine, machineInfo } from './lib/machine';
+import { startCliServer } from './lib/cli-server';
+import { logLineCostNs } from './lib/log-line-cost';
 import { startServerProcess, type ServerKind, type ServerProcess } from './lib/server-process';
 import { soak, rssGrowth, type SoakResult } from './lib/soak';
 import { formatBytes, formatCount, formatMs, formatNs, formatPercent, formatRatio, median, round } from './lib/stats';
@@ -30,6 +32,14 @@ const SCALING = (process.env.BENCH_SERVER_SCALING ?? '1,10,100').split(',').map(
 const SCALING_ROUNDS = Number(process.env.BENCH_SCALING_ROUNDS ?? 2);
 const CHART = process.env.BENCH_SCALING_SVG ?? fileURLToPath(new URL('./server-scaling.svg', import.meta.url));
 const CHECKPOINTS = 10;
+/** Which parts run: the scaling rows (library-started server), the CLI rows, the memory soak. */
+const PARTS = new Set((process.env.BENCH_SERVER_PARTS ?? 'scaling,cli,memory').split(','));
+/** `tokensmith serve` as a user starts it, at its default log level and at info. */
+const CLI_WARMUP_SECONDS = Number(process.env.BENCH_CLI_WARMUP_SECONDS ?? SECONDS);
+const CLI_SERVERS = [
+  { label: 'default level (warn)', args: [] as string[] },
+  { label: 'level info, text lines', args: ['--log-level', 'info'] },
+] as const;
 // A time cap keeps `npm run bench` inside its budget when the server slows down; the row then
 // says how far it got and how fast it was going.
 const SOAK_MAX_SECONDS = Number(process.env.BENCH_SOAK_MAX_SECONDS ?? 360);
@@ -157,20 +167,25 @@ export async function run(): Promise<BenchResult> {
   }
   const servers = started as Record<ServerKind, ServerProcess>;
   try {
-    const levels = await scaling(servers);
+    if (PARTS.has('scaling')) {
+      const levels = await scaling(servers);
+      rows.push(...targetRows(levels.get(CONNECTIONS)!));
+      rows.push(...scalingRows(levels));
+      figures.scaling = [...levels.values()].map((level) =>
+        Object.fromEntries(SERVERS.map((kind) => [kind, { ...level[kind], rounds: level[kind].rounds.map(roundFigures) }])),
+      );
+      writeChart(levels);
+    }
     await Promise.all([servers.fastify.close(), servers.tokensmith.close()]);
-    rows.push(...targetRows(levels.get(CONNECTIONS)!));
-    rows.push(...scalingRows(levels));
-    figures.scaling = [...levels.values()].map((level) =>
-      Object.fromEntries(SERVERS.map((kind) => [kind, { ...level[kind], rounds: level[kind].rounds.map(roundFigures) }])),
-    );
-    writeChart(levels);
-    // A fresh server for memory, so the soak starts from empty stores and a known RSS.
-    const fresh = await startServerProcess('tokensmith');
-    try {
-      rows.push(...(await memoryRows(fresh, servers.bare, figures)));
-    } finally {
-      await fresh.close();
+    if (PARTS.has('cli')) rows.push(...(await cliRows(servers.bare, figures)));
+    if (PARTS.has('memory')) {
+      // A fresh server for memory, so the soak starts from empty stores and a known RSS.
+      const fresh = await startServerProcess('tokensmith');
+      try {
+        rows.push(...(await memoryRows(fresh, servers.bare, figures)));
+      } finally {
+        await fresh.close();
+      }
     }
   } finally {
     await Promise.all(SERVERS.map((kind) => servers[kind].close()));
@@ -181,6 +196,81 @@ export async function run(): Promise<BenchResult> {
       `Memory: a fresh server, RSS (after a forced GC) at ${CHECKPOINTS} checkpoints across BENCH_TOKEN_REQUESTS=${TOKEN_REQUESTS}, growth = peak over the first checkpoint past ${formatCount(STEADY_AFTER)} (the stores full and cycled once); then the same soak on the bare server as a control. Chart: ${CHART.replace(/^.*\/bench\//, 'bench/')}.`,
   );
   return { bench: 'server', rows, figures, notes };
+}
+
+/**
+ * `tokensmith serve` started as the CLI starts it (its own process, demo config, logger to a
+ * file as `2> server.log`), at the default level and at info, beside the bare node:http server:
+ * rounds rotating the three at CONNECTIONS, medians over rounds.
+ */
+async function cliRows(bare: ServerProcess, figures: Record<string, unknown>): Promise<Row[]> {
+  const started: Awaited<ReturnType<typeof startCliServer>>[] = [];
+  try {
+    for (const server of CLI_SERVERS) started.push(await startCliServer(server.args));
+  } catch (error) {
+    await Promise.all(started.map((server) => server.close()));
+    return [notMeasured('tokensmith serve (CLI)', (error as Error).message, '>= 50 % of bare')];
+  }
+  try {
+    const all = [bare, ...started];
+    progress(`server: tokensmith serve as the CLI starts it, ${ROUNDS} round(s) of ${SECONDS} s, rotating with bare`);
+    // A discarded rotation first, longer than the scaling rows' warm-up: in every trial run the
+    // CLI servers' first round cost several times the later ones (JIT still optimising).
+    for (const server of all) await load(server, { duration: CLI_WARMUP_SECONDS });
+    const byServer: Round[][] = all.map(() => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < all.length; i++) {
+        const index = (i + round) % all.length;
+        byServer[index]!.push(await timedRound(all[index]!, CONNECTIONS, SECONDS));
+      }
+    }
+    const [bareLevel, ...cliLevels] = byServer.map((rounds) => summarise(CONNECTIONS, rounds));
+    const demoSecrets = ['demoKeySecret-public-do-not-use-in-production', 'limitedKeySecret-public-do-not-use-in-production', 'demo-secret-key-public-do-not-use-in-production'];
+    const lineCost = { text: logLineCostNs('text', demoSecrets), json: logLineCostNs('json', demoSecrets) };
+    figures.logLineCostNs = lineCost;
+    figures.cli = { bare: bareLevel, ...Object.fromEntries(CLI_SERVERS.map((server, i) => [server.label, { ...cliLevels[i], logBytes: started[i]!.logBytes() }])) };
+    return CLI_SERVERS.flatMap((server, i): Row[] => {
+      const ours = cliLevels[i]!;
+      // Medians of per-round ratios: each round's pair ran back to back, so load drift cancels.
+      const perRound = (pick: (r: Round) => number) => ours.rounds.map((r, round) => pick(r) / pick(bareLevel!.rounds[round]!));
+      const shares = perRound((r) => r.reqPerSec);
+      const cpus = perRound((r) => r.cpuMicros);
+      const share = median(shares);
+      const cpu = median(cpus);
+      const failed = ours.failed > 0 ? `${ours.failed} requests failed or were refused; ` : '';
+      return [
+        {
+          measure: `tokensmith serve (CLI, ${server.label}): requestToken req/s (${CONNECTIONS} conns)`,
+          ours: formatCount(ours.reqPerSec),
+          versus: `bare node:http ${formatCount(bareLevel!.reqPerSec)}`,
+          ratio: formatPercent(share),
+          target: '>= 50 %',
+          status: share >= 0.5 && ours.failed === 0 ? 'met' : 'missed',
+          note: `${failed}median of per-round shares: ${shares.map((x) => formatPercent(x)).join(', ')}; server busy ${formatPercent(ours.serverBusy)} vs bare ${formatPercent(bareLevel!.serverBusy)} of a core; ${formatBytes(started[i]!.logBytes())} of log written`,
+        },
+        {
+          measure: `  same, server CPU per answered requestToken`,
+          ours: formatNs(ours.cpuMicros * 1e3),
+          versus: `bare ${formatNs(bareLevel!.cpuMicros * 1e3)}`,
+          ratio: formatRatio(cpu),
+          target: '<= 2x bare',
+          status: cpu <= 2 && ours.failed === 0 ? 'met' : 'missed',
+          note: `median of per-round ratios: ${cpus.map((x) => x.toFixed(2)).join(', ')}`,
+        },
+      ] satisfies Row[];
+    }).concat([
+      {
+        measure: '  what info adds per request, in process (scrub, line, batch)',
+        ours: `text ${formatNs(lineCost.text)}, json ${formatNs(lineCost.json)}`,
+        versus: `bare's CPU per request ${formatNs(bareLevel!.cpuMicros * 1e3)}`,
+        ratio: formatPercent(lineCost.text / (bareLevel!.cpuMicros * 1e3)),
+        status: 'info',
+        note: 'CPU time of 200k request lines, no network; the difference between the two rows above is mostly load noise when it is larger',
+      },
+    ]);
+  } finally {
+    await Promise.all(started.map((server) => server.close()));
+  }
 }
 
 /** autocannon's latencies are whole milliseconds: 0 means under one. */

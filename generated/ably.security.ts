@@ -27,6 +27,15 @@ export const operationSecurity = {
   "GET /channels/{channelId}": [{"basicAuth":[]},{"bearerAuth":[]}],
   "GET /channels/{channelId}/messages": [{"basicAuth":[]},{"bearerAuth":[]}],
   "POST /channels/{channelId}/messages": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "GET /channels/{channelId}/messages/{serial}": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "PATCH /channels/{channelId}/messages/{serial}": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "GET /channels/{channelId}/messages/{serial}/versions": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "GET /channels/{channelId}/messages/{serial}/annotations": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "POST /channels/{channelId}/messages/{serial}/annotations": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "GET /channels/{channelId}/presence": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "GET /channels/{channelId}/presence/history": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "POST /messages": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "GET /presence": [{"basicAuth":[]},{"bearerAuth":[]}],
   "GET /stats": [{"basicAuth":[]},{"bearerAuth":[]}],
 } as const;
 

@@ -140,6 +140,225 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/channels/{channelId}/messages/{serial}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get the latest version of a message
+         * @description The message with this serial, as it is now (RSL11): after an update its `action` is
+         *     `1` and `version` says who changed it and when. Needs `history` on the channel; an
+         *     unknown serial is 404 with code 40400.
+         */
+        get: operations["getMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update, delete or append to a message
+         * @description Changes the message with this serial (RSL12 update, RSL13 delete, RSL15 append, by the
+         *     body's `action`: 1, 2 or 5). The serial stays; the change gets a new version serial,
+         *     greater than every earlier one, and the earlier versions are kept. An update or delete
+         *     replaces the fields it sends; an append adds its string `data` to the end. Needs
+         *     `message-update-any` (or `message-update-own` on one's own message) for an update or an
+         *     append, `message-delete-any` (or `message-delete-own`) for a delete.
+         */
+        patch: operations["updateMessage"];
+        trace?: never;
+    };
+    "/channels/{channelId}/messages/{serial}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List every version of a message
+         * @description Every version of the message with this serial (RSL14), newest first unless `direction`
+         *     says otherwise: the original (`action` 0) and each change. Needs `history` on the
+         *     channel. Further pages are linked from the `Link` response header.
+         */
+        get: operations["getMessageVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channelId}/messages/{serial}/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a message's annotations
+         * @description The annotations published on the message with this serial (RSAN3), newest first unless
+         *     `direction` says otherwise. Needs `history` or `annotation-subscribe` on the channel.
+         *     Further pages are linked from the `Link` response header.
+         */
+        get: operations["getAnnotations"];
+        put?: never;
+        /**
+         * Annotate a message
+         * @description Publishes annotations (RSAN1) on the message with this serial, each with a `type` such
+         *     as `reaction:distinct.v1`; `action` 1 deletes an annotation. Needs `annotation-publish`
+         *     on the channel. A token bound to a clientId annotates as that client.
+         */
+        post: operations["publishAnnotations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channelId}/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the members present on a channel
+         * @description Lists the members currently present on the channel (RSP3), in the order they entered,
+         *     optionally only those of one `clientId` or `connectionId`. Needs a key or a token whose
+         *     capability includes `presence` or `subscribe` on this channel. Further pages are linked
+         *     from the `Link` response header.
+         *
+         *     A local server has no realtime connections to enter presence with: its members are the
+         *     `channels[].presence` fixtures of the app `POST /apps` provisioned.
+         */
+        get: operations["getPresence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/{channelId}/presence/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a channel's presence history
+         * @description Lists the presence events of the channel (RSP4), newest first unless `direction` says
+         *     otherwise. Needs a key or a token whose capability includes `history` on this channel.
+         *     Further pages are linked from the `Link` response header.
+         */
+        get: operations["getPresenceHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish messages to several channels at once
+         * @description Publishes each spec's messages to each of its channels (the batch-publish items BSP/BPR).
+         *     The answer has one batch result per spec, each with one result per channel: a publish
+         *     acknowledgement, or the error that channel failed with (a channel outside the
+         *     capability fails alone with 40160; the others are published).
+         */
+        post: operations["batchPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the members present on several channels
+         * @description The members present on each named channel (the batch-presence items BGR/BGF), one result
+         *     per channel: its members, or the error it failed with (a channel outside the capability
+         *     fails alone with 40160).
+         */
+        get: operations["batchPresence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stats": {
         parameters: {
             query?: never;
@@ -356,6 +575,27 @@ export interface components {
              */
             id?: string;
             /**
+             * @description Serial the service assigned, unique in the app and increasing in arrival order.
+             * @example 0000000000000042
+             */
+            serial?: string;
+            /**
+             * @description What the latest operation on the message was: 0 create, 1 update, 2 delete, 5 append (left out for 0).
+             * @example 1
+             * @enum {integer}
+             */
+            action?: 0 | 1 | 2 | 3 | 4 | 5;
+            /**
+             * @description The latest version, once the message was changed.
+             * @example {
+             *       "serial": "0000000000000043",
+             *       "timestamp": 1700000060000,
+             *       "clientId": "moderator-1",
+             *       "description": "typo fixed"
+             *     }
+             */
+            version?: components["schemas"]["MessageVersion"];
+            /**
              * @description Event name, used by subscribers to filter messages.
              * @example greeting
              */
@@ -397,7 +637,13 @@ export interface components {
         };
         /** @description Messages in the requested order. */
         MessageList: components["schemas"]["Message"][];
-        /** @description One message, or several published together. */
+        /**
+         * @description One message, or several published together.
+         * @example {
+         *       "name": "greeting",
+         *       "data": "hello"
+         *     }
+         */
         PublishRequest: components["schemas"]["Message"] | components["schemas"]["Message"][];
         /** @description Acknowledgement of a publish. */
         PublishResponse: {
@@ -670,6 +916,11 @@ export interface components {
              */
             appId?: string;
             /**
+             * @description URI of the JSON schema the entries follow.
+             * @example https://schemas.ably.com/json/app-stats-0.0.5.json
+             */
+            schema?: string;
+            /**
              * @description Present on the interval still being counted, with the same format as `intervalId`.
              * @example 2023-11-14:22:13
              */
@@ -688,6 +939,383 @@ export interface components {
         };
         /** @description Intervals in the requested order. */
         StatsList: components["schemas"]["Stats"][];
+        /** @description A member's presence state, or one presence event. */
+        PresenceMessage: {
+            /**
+             * @description Unique id of the presence message.
+             * @example hd9ks8Fa:0:0
+             */
+            id: string;
+            /**
+             * @description 0 absent, 1 present (a member in the set), 2 enter, 3 leave, 4 update.
+             * @example 1
+             * @enum {integer}
+             */
+            action: 0 | 1 | 2 | 3 | 4;
+            /**
+             * @description Client identity of the member.
+             * @example user-42
+             */
+            clientId: string;
+            /**
+             * @description Connection the member is present on.
+             * @example hd9ks8Fa
+             */
+            connectionId: string;
+            /**
+             * Format: int64
+             * @description Time of the event, in milliseconds since the Unix epoch.
+             * @example 1700000000000
+             */
+            timestamp: number;
+            /**
+             * @description The member's data; a string, a JSON object or array, or null.
+             * @example available
+             */
+            data?: string | null | {
+                [key: string]: unknown;
+            } | unknown[];
+            /**
+             * @description Transformations applied to `data`, innermost first, separated by `/`.
+             * @example json
+             */
+            encoding?: string;
+        };
+        /**
+         * @description Presence messages in the requested order.
+         * @example [
+         *       {
+         *         "id": "hd9ks8Fa:0:0",
+         *         "action": 1,
+         *         "clientId": "user-42",
+         *         "connectionId": "hd9ks8Fa",
+         *         "timestamp": 1700000000000
+         *       }
+         *     ]
+         */
+        PresenceMessageList: components["schemas"]["PresenceMessage"][];
+        /** @description Messages to publish to each of several channels. */
+        BatchPublishSpec: {
+            /**
+             * @description Names of the channels to publish to.
+             * @example [
+             *       "chat:lobby",
+             *       "chat:support"
+             *     ]
+             */
+            channels: string[];
+            /**
+             * @description One message, or several published together, to each channel.
+             * @example {
+             *       "name": "greeting",
+             *       "data": "hello"
+             *     }
+             */
+            messages: components["schemas"]["PublishRequest"];
+        };
+        /** @description One batch spec, or several. */
+        BatchPublishRequest: components["schemas"]["BatchPublishSpec"] | components["schemas"]["BatchPublishSpec"][];
+        /** @description A channel a batch operation failed on. */
+        BatchChannelFailure: {
+            /**
+             * @description Name of the channel.
+             * @example chat:lobby
+             */
+            channel: string;
+            /**
+             * @description Why this channel failed.
+             * @example {
+             *       "message": "operation not permitted: publish on this channel is outside the capability",
+             *       "code": 40160,
+             *       "statusCode": 401
+             *     }
+             */
+            error: components["schemas"]["ErrorInfo"];
+        };
+        /** @description The outcome of one batch spec, one result per channel. */
+        BatchPublishResult: {
+            /**
+             * @description Channels published to.
+             * @example 1
+             */
+            successCount: number;
+            /**
+             * @description Channels that failed.
+             * @example 0
+             */
+            failureCount: number;
+            /**
+             * @description One result per channel, in request order.
+             * @example [
+             *       {
+             *         "channel": "chat:lobby",
+             *         "messageId": "q4Rt8yZ1",
+             *         "serials": [
+             *           "0000000000000042"
+             *         ]
+             *       }
+             *     ]
+             */
+            results: (components["schemas"]["PublishResponse"] | components["schemas"]["BatchChannelFailure"])[];
+        };
+        /** @description One batch result per spec, in request order. */
+        BatchPublishResultList: components["schemas"]["BatchPublishResult"][];
+        /** @description The members present on one channel. */
+        BatchPresenceSuccess: {
+            /**
+             * @description Name of the channel.
+             * @example chat:lobby
+             */
+            channel: string;
+            /**
+             * @description The members present.
+             * @example [
+             *       {
+             *         "id": "hd9ks8Fa:0:0",
+             *         "action": 1,
+             *         "clientId": "user-42",
+             *         "connectionId": "hd9ks8Fa",
+             *         "timestamp": 1700000000000
+             *       }
+             *     ]
+             */
+            presence: components["schemas"]["PresenceMessageList"];
+        };
+        /** @description The members present on each channel asked for, one result per channel. */
+        BatchPresenceResult: {
+            /**
+             * @description Channels read.
+             * @example 1
+             */
+            successCount: number;
+            /**
+             * @description Channels that failed.
+             * @example 0
+             */
+            failureCount: number;
+            /**
+             * @description One result per channel, in request order.
+             * @example [
+             *       {
+             *         "channel": "chat:lobby",
+             *         "presence": []
+             *       }
+             *     ]
+             */
+            results: (components["schemas"]["BatchPresenceSuccess"] | components["schemas"]["BatchChannelFailure"])[];
+        };
+        /**
+         * @description Who changed a message, when, and why.
+         * @example {
+         *       "serial": "0000000000000043",
+         *       "timestamp": 1700000060000,
+         *       "clientId": "moderator-1",
+         *       "description": "typo fixed"
+         *     }
+         */
+        MessageVersion: {
+            /**
+             * @description Serial of this version, greater than every earlier one.
+             * @example 0000000000000043
+             */
+            serial?: string;
+            /**
+             * Format: int64
+             * @description When the change was made, in milliseconds since the Unix epoch.
+             * @example 1700000060000
+             */
+            timestamp?: number;
+            /**
+             * @description Who made the change, as the operation said.
+             * @example moderator-1
+             */
+            clientId?: string;
+            /**
+             * @description Why, as the operation said.
+             * @example typo fixed
+             */
+            description?: string;
+            /**
+             * @description Free-form details of the operation.
+             * @example {
+             *       "reason": "spam"
+             *     }
+             */
+            metadata?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * @description A change to a published message.
+         * @example {
+         *       "action": 1,
+         *       "data": "corrected text",
+         *       "version": {
+         *         "clientId": "moderator-1",
+         *         "description": "typo fixed"
+         *       }
+         *     }
+         */
+        MessageChange: {
+            /**
+             * @description 1 update (the default), 2 delete, 5 append.
+             * @example 1
+             * @enum {integer}
+             */
+            action?: 1 | 2 | 5;
+            /**
+             * @description New event name.
+             * @example greeting
+             */
+            name?: string;
+            /**
+             * @description New data; for an append, the text to add to the end.
+             * @example corrected text
+             */
+            data?: string | null | {
+                [key: string]: unknown;
+            } | unknown[];
+            /**
+             * @description Transformations applied to `data`.
+             * @example json
+             */
+            encoding?: string;
+            /**
+             * @description New extras.
+             * @example {
+             *       "headers": {
+             *         "edited": "true"
+             *       }
+             *     }
+             */
+            extras?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The message's serial (the SDK sends it; the path's serial is the one used).
+             * @example 0000000000000042
+             */
+            serial?: string;
+            /**
+             * @description The operation's details.
+             * @example {
+             *       "clientId": "moderator-1",
+             *       "description": "typo fixed"
+             *     }
+             */
+            version?: {
+                /**
+                 * @description Who makes the change.
+                 * @example moderator-1
+                 */
+                clientId?: string;
+                /**
+                 * @description Why.
+                 * @example typo fixed
+                 */
+                description?: string;
+                /**
+                 * @description Free-form details.
+                 * @example {
+                 *       "reason": "spam"
+                 *     }
+                 */
+                metadata?: {
+                    [key: string]: string;
+                };
+            };
+        };
+        /** @description The outcome of a change. */
+        UpdateDeleteResult: {
+            /**
+             * @description Serial of the new version.
+             * @example 0000000000000043
+             */
+            versionSerial: string;
+        };
+        /**
+         * @description An annotation on a message.
+         * @example {
+         *       "type": "reaction:distinct.v1",
+         *       "name": "thumbsup"
+         *     }
+         */
+        Annotation: {
+            /**
+             * @description Unique id; set by the publisher or the service.
+             * @example a8Yk2p:0
+             */
+            id?: string;
+            /**
+             * @description 0 create (the default), 1 delete.
+             * @example 0
+             * @enum {integer}
+             */
+            action?: 0 | 1;
+            /**
+             * @description Serial the service assigned to the annotation.
+             * @example 0000000000000044
+             */
+            serial?: string;
+            /**
+             * @description Serial of the annotated message.
+             * @example 0000000000000042
+             */
+            messageSerial?: string;
+            /**
+             * @description The annotation type, which says how annotations are summarised.
+             * @example reaction:distinct.v1
+             */
+            type: string;
+            /**
+             * @description The annotation's name, such as a reaction.
+             * @example thumbsup
+             */
+            name?: string;
+            /**
+             * @description Who annotated.
+             * @example user-42
+             */
+            clientId?: string;
+            /**
+             * @description A count, for the types that add them up.
+             * @example 1
+             */
+            count?: number;
+            /**
+             * @description Payload of the annotation.
+             * @example extra
+             */
+            data?: string | null | {
+                [key: string]: unknown;
+            } | unknown[];
+            /**
+             * @description Transformations applied to `data`.
+             * @example json
+             */
+            encoding?: string;
+            /**
+             * @description Extra metadata.
+             * @example {
+             *       "headers": {
+             *         "source": "tokensmith"
+             *       }
+             *     }
+             */
+            extras?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: int64
+             * @description When the service received it, in milliseconds since the Unix epoch.
+             * @example 1700000000000
+             */
+            timestamp?: number;
+        };
+        /** @description Annotations in the requested order. */
+        AnnotationList: components["schemas"]["Annotation"][];
+        /** @description One annotation, or several. */
+        AnnotationPublishRequest: components["schemas"]["Annotation"] | components["schemas"]["Annotation"][];
     };
     responses: {
         /** @description The request was malformed (codes 40000 to 40099, for example 40001 or 40003). */
@@ -726,6 +1354,26 @@ export interface components {
                  *         "code": 40142,
                  *         "statusCode": 401,
                  *         "href": "https://help.ably.io/error/40142"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+                "application/x-msgpack": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No such message (code 40400). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "message": "no message with this serial on this channel",
+                 *         "code": 40400,
+                 *         "statusCode": 404,
+                 *         "href": "https://help.ably.io/error/40400"
                  *       }
                  *     }
                  */
@@ -801,6 +1449,37 @@ export interface components {
          */
         clientIdHeader: string;
         /**
+         * @description The message's serial, as its publish answered it or history shows it.
+         * @example 0000000000000042
+         */
+        serial: string;
+        /**
+         * @description Largest number of items to return in one page.
+         * @example 100
+         */
+        pageLimit: number;
+        /**
+         * @description Order of the results; `backwards` starts from the newest.
+         * @example backwards
+         */
+        pageDirection: "forwards" | "backwards";
+        /**
+         * @description Earliest time to include, in milliseconds since the Unix epoch.
+         * @example 1700000000000
+         */
+        pageStart: number;
+        /**
+         * @description Latest time to include, in milliseconds since the Unix epoch.
+         * @example 1700003600000
+         */
+        pageEnd: number;
+        /**
+         * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+         *     header; the next page stays the same while new items arrive.
+         * @example 42
+         */
+        pageCursor: string;
+        /**
          * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
          * @example json
          */
@@ -835,6 +1514,13 @@ export interface components {
         };
     };
     headers: {
+        /**
+         * @description Relative links to the `first` and `current` pages, and to the `next` one when there is
+         *     more: `<./resource?query>; rel="next"`, separated by commas. Send the query back to the
+         *     same path.
+         * @example <./history?limit=100&direction=backwards>; rel="first", <./history?limit=100&direction=backwards>; rel="current"
+         */
+        PageLink: string;
         /**
          * @description Seconds to wait before trying again.
          * @example 1
@@ -1027,25 +1713,31 @@ export interface operations {
                  */
                 format?: components["parameters"]["format"];
                 /**
-                 * @description Largest number of messages to return in one page.
+                 * @description Largest number of items to return in one page.
                  * @example 100
                  */
-                limit?: number;
+                limit?: components["parameters"]["pageLimit"];
                 /**
-                 * @description Order of the results; `backwards` starts from the newest message.
+                 * @description Order of the results; `backwards` starts from the newest.
                  * @example backwards
                  */
-                direction?: "forwards" | "backwards";
+                direction?: components["parameters"]["pageDirection"];
                 /**
-                 * @description Earliest message time to include, in milliseconds since the Unix epoch.
+                 * @description Earliest time to include, in milliseconds since the Unix epoch.
                  * @example 1700000000000
                  */
-                start?: number;
+                start?: components["parameters"]["pageStart"];
                 /**
-                 * @description Latest message time to include, in milliseconds since the Unix epoch.
+                 * @description Latest time to include, in milliseconds since the Unix epoch.
                  * @example 1700003600000
                  */
-                end?: number;
+                end?: components["parameters"]["pageEnd"];
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
             };
             header?: {
                 /**
@@ -1079,7 +1771,7 @@ export interface operations {
                 headers: {
                     /**
                      * @description Relative links to the first, current and next pages, when there are any.
-                     * @example <./messages?limit=100&direction=backwards>; rel="first"
+                     * @example <./messages?limit=1&direction=backwards>; rel="first", <./messages?limit=1&direction=backwards>; rel="current", <./messages?limit=1&direction=backwards&cursor=5>; rel="next"
                      */
                     Link?: string;
                     [name: string]: unknown;
@@ -1147,6 +1839,598 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    getMessage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                    "application/x-msgpack": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updateMessage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        /** @description The fields to set, the action, and the operation's details in `version`. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageChange"];
+                "application/x-msgpack": components["schemas"]["MessageChange"];
+            };
+        };
+        responses: {
+            /** @description The change was applied. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateDeleteResult"];
+                    "application/x-msgpack": components["schemas"]["UpdateDeleteResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getMessageVersions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Largest number of items to return in one page.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["pageLimit"];
+                /**
+                 * @description Order of the results; `backwards` starts from the newest.
+                 * @example backwards
+                 */
+                direction?: components["parameters"]["pageDirection"];
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of versions. */
+            200: {
+                headers: {
+                    Link: components["headers"]["PageLink"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageList"];
+                    "application/x-msgpack": components["schemas"]["MessageList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getAnnotations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Largest number of items to return in one page.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["pageLimit"];
+                /**
+                 * @description Order of the results; `backwards` starts from the newest.
+                 * @example backwards
+                 */
+                direction?: components["parameters"]["pageDirection"];
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of annotations. */
+            200: {
+                headers: {
+                    Link: components["headers"]["PageLink"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnotationList"];
+                    "application/x-msgpack": components["schemas"]["AnnotationList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    publishAnnotations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+                /**
+                 * @description The message's serial, as its publish answered it or history shows it.
+                 * @example 0000000000000042
+                 */
+                serial: components["parameters"]["serial"];
+            };
+            cookie?: never;
+        };
+        /** @description One annotation, or several. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnotationPublishRequest"];
+                "application/x-msgpack": components["schemas"]["AnnotationPublishRequest"];
+            };
+        };
+        responses: {
+            /** @description The annotations were accepted; the body is an empty object. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "application/x-msgpack": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPresence: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Largest number of items to return in one page.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["pageLimit"];
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
+                /**
+                 * @description Only members with this client identity.
+                 * @example user-42
+                 */
+                clientId?: string;
+                /**
+                 * @description Only members on this connection.
+                 * @example hd9ks8Fa
+                 */
+                connectionId?: string;
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of members. */
+            200: {
+                headers: {
+                    Link: components["headers"]["PageLink"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceMessageList"];
+                    "application/x-msgpack": components["schemas"]["PresenceMessageList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPresenceHistory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Largest number of items to return in one page.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["pageLimit"];
+                /**
+                 * @description Order of the results; `backwards` starts from the newest.
+                 * @example backwards
+                 */
+                direction?: components["parameters"]["pageDirection"];
+                /**
+                 * @description Earliest time to include, in milliseconds since the Unix epoch.
+                 * @example 1700000000000
+                 */
+                start?: components["parameters"]["pageStart"];
+                /**
+                 * @description Latest time to include, in milliseconds since the Unix epoch.
+                 * @example 1700003600000
+                 */
+                end?: components["parameters"]["pageEnd"];
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path: {
+                /**
+                 * @description Name of the channel; URL-encode names containing reserved characters.
+                 * @example chat:lobby
+                 */
+                channelId: components["parameters"]["channelId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of presence events. */
+            200: {
+                headers: {
+                    Link: components["headers"]["PageLink"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceMessageList"];
+                    "application/x-msgpack": components["schemas"]["PresenceMessageList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    batchPublish: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One batch spec, or several. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchPublishRequest"];
+                "application/x-msgpack": components["schemas"]["BatchPublishRequest"];
+            };
+        };
+        responses: {
+            /** @description One batch result per spec, in request order. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPublishResultList"];
+                    "application/x-msgpack": components["schemas"]["BatchPublishResultList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
+    batchPresence: {
+        parameters: {
+            query: {
+                /**
+                 * @description Encoding wanted for the response body; the `Accept` header can ask for the same.
+                 * @example json
+                 */
+                format?: components["parameters"]["format"];
+                /**
+                 * @description Channel names separated by commas, at most 100.
+                 * @example chat:lobby,chat:support
+                 */
+                channels: string;
+            };
+            header?: {
+                /**
+                 * @description Protocol version the client speaks; the official SDKs send it on every request.
+                 * @example 6
+                 */
+                "X-Ably-Version"?: components["parameters"]["ablyVersion"];
+                /**
+                 * @description The client identity a request acts as, base64 of its UTF-8 text. Official SDKs send it
+                 *     with Basic auth when their options name a `clientId`; messages published without their
+                 *     own `clientId` are then attributed to it. Refused with 40012 when it is not valid base64
+                 *     of a non-empty, non-wildcard id, and with 40102 when a token bound to another identity
+                 *     carries it.
+                 * @example dXNlci00Mg==
+                 */
+                "X-Ably-ClientId"?: components["parameters"]["clientIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One result per channel, in request order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchPresenceResult"];
+                    "application/x-msgpack": components["schemas"]["BatchPresenceResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Error"];
+        };
+    };
     getStats: {
         parameters: {
             query?: {
@@ -1156,15 +2440,23 @@ export interface operations {
                  */
                 format?: components["parameters"]["format"];
                 /**
-                 * @description Earliest interval to include, in milliseconds since the Unix epoch.
+                 * @description Earliest interval to include: milliseconds since the Unix epoch, or an interval id
+                 *     (`yyyy-mm-dd:hh:mm`, `yyyy-mm-dd:hh`, `yyyy-mm-dd`, `yyyy-mm`) for the interval's start.
                  * @example 1700000000000
                  */
-                start?: number;
+                start?: number | string;
                 /**
-                 * @description Latest interval to include, in milliseconds since the Unix epoch; default now.
+                 * @description Latest interval to include: milliseconds since the Unix epoch, or an interval id for
+                 *     the end of that interval; default now.
                  * @example 1700003600000
                  */
-                end?: number;
+                end?: number | string;
+                /**
+                 * @description Where the previous page stopped. Only ever copied from a `next` link of the `Link`
+                 *     header; the next page stays the same while new items arrive.
+                 * @example 42
+                 */
+                cursor?: components["parameters"]["pageCursor"];
                 /**
                  * @description Order of the results; `backwards` starts from the newest interval.
                  * @example backwards
@@ -1176,10 +2468,15 @@ export interface operations {
                  */
                 limit?: number;
                 /**
-                 * @description Length of each interval the counters are aggregated over.
+                 * @description Length of each interval the counters are aggregated over; default `minute`.
                  * @example hour
                  */
                 unit?: "minute" | "hour" | "day" | "month";
+                /**
+                 * @description The older name of `unit`, still sent by some SDKs; `unit` wins when both are given.
+                 * @example hour
+                 */
+                by?: "minute" | "hour" | "day" | "month";
             };
             header?: {
                 /**
@@ -1207,7 +2504,7 @@ export interface operations {
                 headers: {
                     /**
                      * @description Relative links to the first, current and next pages, when there are any.
-                     * @example <./stats?limit=100&unit=minute&end=1700003540000>; rel="next"
+                     * @example <./stats?unit=minute&limit=100&direction=backwards>; rel="first", <./stats?unit=minute&limit=100&direction=backwards&cursor=1700003540000>; rel="next"
                      */
                     Link?: string;
                     [name: string]: unknown;

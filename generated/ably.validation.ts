@@ -277,6 +277,10 @@ export const operationSchemas = {
         "end": {
           "type": "integer",
           "minimum": 0
+        },
+        "cursor": {
+          "type": "string",
+          "pattern": "^[0-9]{1,15}$"
         }
       }
     },
@@ -338,6 +342,43 @@ export const operationSchemas = {
             "id": {
               "type": "string"
             },
+            "serial": {
+              "type": "string"
+            },
+            "action": {
+              "type": "integer",
+              "enum": [
+                0,
+                1,
+                2,
+                3,
+                4,
+                5
+              ]
+            },
+            "version": {
+              "type": "object",
+              "properties": {
+                "serial": {
+                  "type": "string"
+                },
+                "timestamp": {
+                  "type": "integer"
+                },
+                "clientId": {
+                  "type": "string"
+                },
+                "description": {
+                  "type": "string"
+                },
+                "metadata": {
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "string"
+                  }
+                }
+              }
+            },
             "name": {
               "type": "string"
             },
@@ -383,6 +424,43 @@ export const operationSchemas = {
               "id": {
                 "type": "string"
               },
+              "serial": {
+                "type": "string"
+              },
+              "action": {
+                "type": "integer",
+                "enum": [
+                  0,
+                  1,
+                  2,
+                  3,
+                  4,
+                  5
+                ]
+              },
+              "version": {
+                "type": "object",
+                "properties": {
+                  "serial": {
+                    "type": "string"
+                  },
+                  "timestamp": {
+                    "type": "integer"
+                  },
+                  "clientId": {
+                    "type": "string"
+                  },
+                  "description": {
+                    "type": "string"
+                  },
+                  "metadata": {
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
               "name": {
                 "type": "string"
               },
@@ -423,6 +501,1018 @@ export const operationSchemas = {
       ]
     }
   },
+  "GET /channels/{channelId}/messages/{serial}": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "serial": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
+      "required": [
+        "channelId",
+        "serial"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
+  "PATCH /channels/{channelId}/messages/{serial}": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "serial": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
+      "required": [
+        "channelId",
+        "serial"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    },
+    "body": {
+      "type": "object",
+      "properties": {
+        "action": {
+          "type": "integer",
+          "enum": [
+            1,
+            2,
+            5
+          ]
+        },
+        "name": {
+          "type": "string"
+        },
+        "data": {
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            },
+            {
+              "type": "object",
+              "additionalProperties": true
+            },
+            {
+              "type": "array",
+              "items": {}
+            }
+          ]
+        },
+        "encoding": {
+          "type": "string"
+        },
+        "extras": {
+          "type": "object",
+          "additionalProperties": true
+        },
+        "serial": {
+          "type": "string"
+        },
+        "version": {
+          "type": "object",
+          "properties": {
+            "clientId": {
+              "type": "string"
+            },
+            "description": {
+              "type": "string"
+            },
+            "metadata": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "GET /channels/{channelId}/messages/{serial}/versions": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "serial": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
+      "required": [
+        "channelId",
+        "serial"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 100
+        },
+        "direction": {
+          "type": "string",
+          "enum": [
+            "forwards",
+            "backwards"
+          ],
+          "default": "backwards"
+        },
+        "cursor": {
+          "type": "string",
+          "pattern": "^[0-9]{1,15}$"
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
+  "GET /channels/{channelId}/messages/{serial}/annotations": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "serial": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
+      "required": [
+        "channelId",
+        "serial"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 100
+        },
+        "direction": {
+          "type": "string",
+          "enum": [
+            "forwards",
+            "backwards"
+          ],
+          "default": "backwards"
+        },
+        "cursor": {
+          "type": "string",
+          "pattern": "^[0-9]{1,15}$"
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
+  "POST /channels/{channelId}/messages/{serial}/annotations": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "serial": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 64
+        }
+      },
+      "required": [
+        "channelId",
+        "serial"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    },
+    "body": {
+      "oneOf": [
+        {
+          "type": "object",
+          "required": [
+            "type"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "action": {
+              "type": "integer",
+              "enum": [
+                0,
+                1
+              ]
+            },
+            "serial": {
+              "type": "string"
+            },
+            "messageSerial": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string",
+              "minLength": 1
+            },
+            "name": {
+              "type": "string"
+            },
+            "clientId": {
+              "type": "string"
+            },
+            "count": {
+              "type": "integer"
+            },
+            "data": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                },
+                {
+                  "type": "object",
+                  "additionalProperties": true
+                },
+                {
+                  "type": "array",
+                  "items": {}
+                }
+              ]
+            },
+            "encoding": {
+              "type": "string"
+            },
+            "extras": {
+              "type": "object",
+              "additionalProperties": true
+            },
+            "timestamp": {
+              "type": "integer"
+            }
+          }
+        },
+        {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 100,
+          "items": {
+            "type": "object",
+            "required": [
+              "type"
+            ],
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "action": {
+                "type": "integer",
+                "enum": [
+                  0,
+                  1
+                ]
+              },
+              "serial": {
+                "type": "string"
+              },
+              "messageSerial": {
+                "type": "string"
+              },
+              "type": {
+                "type": "string",
+                "minLength": 1
+              },
+              "name": {
+                "type": "string"
+              },
+              "clientId": {
+                "type": "string"
+              },
+              "count": {
+                "type": "integer"
+              },
+              "data": {
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  },
+                  {
+                    "type": "object",
+                    "additionalProperties": true
+                  },
+                  {
+                    "type": "array",
+                    "items": {}
+                  }
+                ]
+              },
+              "encoding": {
+                "type": "string"
+              },
+              "extras": {
+                "type": "object",
+                "additionalProperties": true
+              },
+              "timestamp": {
+                "type": "integer"
+              }
+            }
+          }
+        }
+      ]
+    }
+  },
+  "GET /channels/{channelId}/presence": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "required": [
+        "channelId"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 100
+        },
+        "cursor": {
+          "type": "string",
+          "pattern": "^[0-9]{1,15}$"
+        },
+        "clientId": {
+          "type": "string",
+          "minLength": 1
+        },
+        "connectionId": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
+  "GET /channels/{channelId}/presence/history": {
+    "params": {
+      "type": "object",
+      "properties": {
+        "channelId": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "required": [
+        "channelId"
+      ]
+    },
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        },
+        "limit": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 100
+        },
+        "direction": {
+          "type": "string",
+          "enum": [
+            "forwards",
+            "backwards"
+          ],
+          "default": "backwards"
+        },
+        "start": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "end": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "cursor": {
+          "type": "string",
+          "pattern": "^[0-9]{1,15}$"
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
+  "POST /messages": {
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        }
+      }
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    },
+    "body": {
+      "oneOf": [
+        {
+          "type": "object",
+          "required": [
+            "channels",
+            "messages"
+          ],
+          "properties": {
+            "channels": {
+              "type": "array",
+              "minItems": 1,
+              "maxItems": 100,
+              "items": {
+                "type": "string",
+                "minLength": 1
+              }
+            },
+            "messages": {
+              "oneOf": [
+                {
+                  "type": "object",
+                  "properties": {
+                    "id": {
+                      "type": "string"
+                    },
+                    "serial": {
+                      "type": "string"
+                    },
+                    "action": {
+                      "type": "integer",
+                      "enum": [
+                        0,
+                        1,
+                        2,
+                        3,
+                        4,
+                        5
+                      ]
+                    },
+                    "version": {
+                      "type": "object",
+                      "properties": {
+                        "serial": {
+                          "type": "string"
+                        },
+                        "timestamp": {
+                          "type": "integer"
+                        },
+                        "clientId": {
+                          "type": "string"
+                        },
+                        "description": {
+                          "type": "string"
+                        },
+                        "metadata": {
+                          "type": "object",
+                          "additionalProperties": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    },
+                    "name": {
+                      "type": "string"
+                    },
+                    "data": {
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        },
+                        {
+                          "type": "object",
+                          "additionalProperties": true
+                        },
+                        {
+                          "type": "array",
+                          "items": {}
+                        }
+                      ]
+                    },
+                    "clientId": {
+                      "type": "string"
+                    },
+                    "timestamp": {
+                      "type": "integer"
+                    },
+                    "encoding": {
+                      "type": "string"
+                    },
+                    "extras": {
+                      "type": "object",
+                      "additionalProperties": true
+                    }
+                  }
+                },
+                {
+                  "type": "array",
+                  "minItems": 1,
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "id": {
+                        "type": "string"
+                      },
+                      "serial": {
+                        "type": "string"
+                      },
+                      "action": {
+                        "type": "integer",
+                        "enum": [
+                          0,
+                          1,
+                          2,
+                          3,
+                          4,
+                          5
+                        ]
+                      },
+                      "version": {
+                        "type": "object",
+                        "properties": {
+                          "serial": {
+                            "type": "string"
+                          },
+                          "timestamp": {
+                            "type": "integer"
+                          },
+                          "clientId": {
+                            "type": "string"
+                          },
+                          "description": {
+                            "type": "string"
+                          },
+                          "metadata": {
+                            "type": "object",
+                            "additionalProperties": {
+                              "type": "string"
+                            }
+                          }
+                        }
+                      },
+                      "name": {
+                        "type": "string"
+                      },
+                      "data": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          },
+                          {
+                            "type": "object",
+                            "additionalProperties": true
+                          },
+                          {
+                            "type": "array",
+                            "items": {}
+                          }
+                        ]
+                      },
+                      "clientId": {
+                        "type": "string"
+                      },
+                      "timestamp": {
+                        "type": "integer"
+                      },
+                      "encoding": {
+                        "type": "string"
+                      },
+                      "extras": {
+                        "type": "object",
+                        "additionalProperties": true
+                      }
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        },
+        {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 100,
+          "items": {
+            "type": "object",
+            "required": [
+              "channels",
+              "messages"
+            ],
+            "properties": {
+              "channels": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 100,
+                "items": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              "messages": {
+                "oneOf": [
+                  {
+                    "type": "object",
+                    "properties": {
+                      "id": {
+                        "type": "string"
+                      },
+                      "serial": {
+                        "type": "string"
+                      },
+                      "action": {
+                        "type": "integer",
+                        "enum": [
+                          0,
+                          1,
+                          2,
+                          3,
+                          4,
+                          5
+                        ]
+                      },
+                      "version": {
+                        "type": "object",
+                        "properties": {
+                          "serial": {
+                            "type": "string"
+                          },
+                          "timestamp": {
+                            "type": "integer"
+                          },
+                          "clientId": {
+                            "type": "string"
+                          },
+                          "description": {
+                            "type": "string"
+                          },
+                          "metadata": {
+                            "type": "object",
+                            "additionalProperties": {
+                              "type": "string"
+                            }
+                          }
+                        }
+                      },
+                      "name": {
+                        "type": "string"
+                      },
+                      "data": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          },
+                          {
+                            "type": "object",
+                            "additionalProperties": true
+                          },
+                          {
+                            "type": "array",
+                            "items": {}
+                          }
+                        ]
+                      },
+                      "clientId": {
+                        "type": "string"
+                      },
+                      "timestamp": {
+                        "type": "integer"
+                      },
+                      "encoding": {
+                        "type": "string"
+                      },
+                      "extras": {
+                        "type": "object",
+                        "additionalProperties": true
+                      }
+                    }
+                  },
+                  {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                      "type": "object",
+                      "properties": {
+                        "id": {
+                          "type": "string"
+                        },
+                        "serial": {
+                          "type": "string"
+                        },
+                        "action": {
+                          "type": "integer",
+                          "enum": [
+                            0,
+                            1,
+                            2,
+                            3,
+                            4,
+                            5
+                          ]
+                        },
+                        "version": {
+                          "type": "object",
+                          "properties": {
+                            "serial": {
+                              "type": "string"
+                            },
+                            "timestamp": {
+                              "type": "integer"
+                            },
+                            "clientId": {
+                              "type": "string"
+                            },
+                            "description": {
+                              "type": "string"
+                            },
+                            "metadata": {
+                              "type": "object",
+                              "additionalProperties": {
+                                "type": "string"
+                              }
+                            }
+                          }
+                        },
+                        "name": {
+                          "type": "string"
+                        },
+                        "data": {
+                          "anyOf": [
+                            {
+                              "type": "string"
+                            },
+                            {
+                              "type": "null"
+                            },
+                            {
+                              "type": "object",
+                              "additionalProperties": true
+                            },
+                            {
+                              "type": "array",
+                              "items": {}
+                            }
+                          ]
+                        },
+                        "clientId": {
+                          "type": "string"
+                        },
+                        "timestamp": {
+                          "type": "integer"
+                        },
+                        "encoding": {
+                          "type": "string"
+                        },
+                        "extras": {
+                          "type": "object",
+                          "additionalProperties": true
+                        }
+                      }
+                    }
+                  }
+                ]
+              }
+            }
+          }
+        }
+      ]
+    }
+  },
+  "GET /presence": {
+    "querystring": {
+      "type": "object",
+      "properties": {
+        "format": {
+          "type": "string",
+          "enum": [
+            "json",
+            "msgpack"
+          ]
+        },
+        "channels": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "required": [
+        "channels"
+      ]
+    },
+    "headers": {
+      "type": "object",
+      "properties": {
+        "x-ably-version": {
+          "type": "string"
+        },
+        "x-ably-clientid": {
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    }
+  },
   "GET /stats": {
     "querystring": {
       "type": "object",
@@ -435,12 +1525,32 @@ export const operationSchemas = {
           ]
         },
         "start": {
-          "type": "integer",
-          "minimum": 0
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 0
+            },
+            {
+              "type": "string",
+              "maxLength": 16
+            }
+          ]
         },
         "end": {
-          "type": "integer",
-          "minimum": 0
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 0
+            },
+            {
+              "type": "string",
+              "maxLength": 16
+            }
+          ]
+        },
+        "cursor": {
+          "type": "string",
+          "pattern": "^[0-9]{1,15}$"
         },
         "direction": {
           "type": "string",
@@ -463,8 +1573,16 @@ export const operationSchemas = {
             "hour",
             "day",
             "month"
-          ],
-          "default": "minute"
+          ]
+        },
+        "by": {
+          "type": "string",
+          "enum": [
+            "minute",
+            "hour",
+            "day",
+            "month"
+          ]
         }
       }
     },
@@ -774,6 +1892,43 @@ export const componentSchemas = {
       "id": {
         "type": "string"
       },
+      "serial": {
+        "type": "string"
+      },
+      "action": {
+        "type": "integer",
+        "enum": [
+          0,
+          1,
+          2,
+          3,
+          4,
+          5
+        ]
+      },
+      "version": {
+        "type": "object",
+        "properties": {
+          "serial": {
+            "type": "string"
+          },
+          "timestamp": {
+            "type": "integer"
+          },
+          "clientId": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
+        }
+      },
       "name": {
         "type": "string"
       },
@@ -817,6 +1972,43 @@ export const componentSchemas = {
       "properties": {
         "id": {
           "type": "string"
+        },
+        "serial": {
+          "type": "string"
+        },
+        "action": {
+          "type": "integer",
+          "enum": [
+            0,
+            1,
+            2,
+            3,
+            4,
+            5
+          ]
+        },
+        "version": {
+          "type": "object",
+          "properties": {
+            "serial": {
+              "type": "string"
+            },
+            "timestamp": {
+              "type": "integer"
+            },
+            "clientId": {
+              "type": "string"
+            },
+            "description": {
+              "type": "string"
+            },
+            "metadata": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            }
+          }
         },
         "name": {
           "type": "string"
@@ -863,6 +2055,43 @@ export const componentSchemas = {
           "id": {
             "type": "string"
           },
+          "serial": {
+            "type": "string"
+          },
+          "action": {
+            "type": "integer",
+            "enum": [
+              0,
+              1,
+              2,
+              3,
+              4,
+              5
+            ]
+          },
+          "version": {
+            "type": "object",
+            "properties": {
+              "serial": {
+                "type": "string"
+              },
+              "timestamp": {
+                "type": "integer"
+              },
+              "clientId": {
+                "type": "string"
+              },
+              "description": {
+                "type": "string"
+              },
+              "metadata": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string"
+                }
+              }
+            }
+          },
           "name": {
             "type": "string"
           },
@@ -907,6 +2136,43 @@ export const componentSchemas = {
           "properties": {
             "id": {
               "type": "string"
+            },
+            "serial": {
+              "type": "string"
+            },
+            "action": {
+              "type": "integer",
+              "enum": [
+                0,
+                1,
+                2,
+                3,
+                4,
+                5
+              ]
+            },
+            "version": {
+              "type": "object",
+              "properties": {
+                "serial": {
+                  "type": "string"
+                },
+                "timestamp": {
+                  "type": "integer"
+                },
+                "clientId": {
+                  "type": "string"
+                },
+                "description": {
+                  "type": "string"
+                },
+                "metadata": {
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "string"
+                  }
+                }
+              }
             },
             "name": {
               "type": "string"
@@ -1365,6 +2631,9 @@ export const componentSchemas = {
       "appId": {
         "type": "string"
       },
+      "schema": {
+        "type": "string"
+      },
       "inProgress": {
         "type": "string"
       },
@@ -1402,6 +2671,9 @@ export const componentSchemas = {
         "appId": {
           "type": "string"
         },
+        "schema": {
+          "type": "string"
+        },
         "inProgress": {
           "type": "string"
         },
@@ -1414,5 +2686,1460 @@ export const componentSchemas = {
         }
       }
     }
+  },
+  "PresenceMessage": {
+    "type": "object",
+    "required": [
+      "id",
+      "action",
+      "clientId",
+      "connectionId",
+      "timestamp"
+    ],
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "action": {
+        "type": "integer",
+        "enum": [
+          0,
+          1,
+          2,
+          3,
+          4
+        ]
+      },
+      "clientId": {
+        "type": "string"
+      },
+      "connectionId": {
+        "type": "string"
+      },
+      "timestamp": {
+        "type": "integer"
+      },
+      "data": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          },
+          {
+            "type": "object",
+            "additionalProperties": true
+          },
+          {
+            "type": "array",
+            "items": {}
+          }
+        ]
+      },
+      "encoding": {
+        "type": "string"
+      }
+    }
+  },
+  "PresenceMessageList": {
+    "type": "array",
+    "items": {
+      "type": "object",
+      "required": [
+        "id",
+        "action",
+        "clientId",
+        "connectionId",
+        "timestamp"
+      ],
+      "properties": {
+        "id": {
+          "type": "string"
+        },
+        "action": {
+          "type": "integer",
+          "enum": [
+            0,
+            1,
+            2,
+            3,
+            4
+          ]
+        },
+        "clientId": {
+          "type": "string"
+        },
+        "connectionId": {
+          "type": "string"
+        },
+        "timestamp": {
+          "type": "integer"
+        },
+        "data": {
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            },
+            {
+              "type": "object",
+              "additionalProperties": true
+            },
+            {
+              "type": "array",
+              "items": {}
+            }
+          ]
+        },
+        "encoding": {
+          "type": "string"
+        }
+      }
+    }
+  },
+  "BatchPublishSpec": {
+    "type": "object",
+    "required": [
+      "channels",
+      "messages"
+    ],
+    "properties": {
+      "channels": {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 100,
+        "items": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "messages": {
+        "oneOf": [
+          {
+            "type": "object",
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "serial": {
+                "type": "string"
+              },
+              "action": {
+                "type": "integer",
+                "enum": [
+                  0,
+                  1,
+                  2,
+                  3,
+                  4,
+                  5
+                ]
+              },
+              "version": {
+                "type": "object",
+                "properties": {
+                  "serial": {
+                    "type": "string"
+                  },
+                  "timestamp": {
+                    "type": "integer"
+                  },
+                  "clientId": {
+                    "type": "string"
+                  },
+                  "description": {
+                    "type": "string"
+                  },
+                  "metadata": {
+                    "type": "object",
+                    "additionalProperties": {
+                      "type": "string"
+                    }
+                  }
+                }
+              },
+              "name": {
+                "type": "string"
+              },
+              "data": {
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  },
+                  {
+                    "type": "object",
+                    "additionalProperties": true
+                  },
+                  {
+                    "type": "array",
+                    "items": {}
+                  }
+                ]
+              },
+              "clientId": {
+                "type": "string"
+              },
+              "timestamp": {
+                "type": "integer"
+              },
+              "encoding": {
+                "type": "string"
+              },
+              "extras": {
+                "type": "object",
+                "additionalProperties": true
+              }
+            }
+          },
+          {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "string"
+                },
+                "serial": {
+                  "type": "string"
+                },
+                "action": {
+                  "type": "integer",
+                  "enum": [
+                    0,
+                    1,
+                    2,
+                    3,
+                    4,
+                    5
+                  ]
+                },
+                "version": {
+                  "type": "object",
+                  "properties": {
+                    "serial": {
+                      "type": "string"
+                    },
+                    "timestamp": {
+                      "type": "integer"
+                    },
+                    "clientId": {
+                      "type": "string"
+                    },
+                    "description": {
+                      "type": "string"
+                    },
+                    "metadata": {
+                      "type": "object",
+                      "additionalProperties": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                },
+                "name": {
+                  "type": "string"
+                },
+                "data": {
+                  "anyOf": [
+                    {
+                      "type": "string"
+                    },
+                    {
+                      "type": "null"
+                    },
+                    {
+                      "type": "object",
+                      "additionalProperties": true
+                    },
+                    {
+                      "type": "array",
+                      "items": {}
+                    }
+                  ]
+                },
+                "clientId": {
+                  "type": "string"
+                },
+                "timestamp": {
+                  "type": "integer"
+                },
+                "encoding": {
+                  "type": "string"
+                },
+                "extras": {
+                  "type": "object",
+                  "additionalProperties": true
+                }
+              }
+            }
+          }
+        ]
+      }
+    }
+  },
+  "BatchPublishRequest": {
+    "oneOf": [
+      {
+        "type": "object",
+        "required": [
+          "channels",
+          "messages"
+        ],
+        "properties": {
+          "channels": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100,
+            "items": {
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          "messages": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "string"
+                  },
+                  "serial": {
+                    "type": "string"
+                  },
+                  "action": {
+                    "type": "integer",
+                    "enum": [
+                      0,
+                      1,
+                      2,
+                      3,
+                      4,
+                      5
+                    ]
+                  },
+                  "version": {
+                    "type": "object",
+                    "properties": {
+                      "serial": {
+                        "type": "string"
+                      },
+                      "timestamp": {
+                        "type": "integer"
+                      },
+                      "clientId": {
+                        "type": "string"
+                      },
+                      "description": {
+                        "type": "string"
+                      },
+                      "metadata": {
+                        "type": "object",
+                        "additionalProperties": {
+                          "type": "string"
+                        }
+                      }
+                    }
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "data": {
+                    "anyOf": [
+                      {
+                        "type": "string"
+                      },
+                      {
+                        "type": "null"
+                      },
+                      {
+                        "type": "object",
+                        "additionalProperties": true
+                      },
+                      {
+                        "type": "array",
+                        "items": {}
+                      }
+                    ]
+                  },
+                  "clientId": {
+                    "type": "string"
+                  },
+                  "timestamp": {
+                    "type": "integer"
+                  },
+                  "encoding": {
+                    "type": "string"
+                  },
+                  "extras": {
+                    "type": "object",
+                    "additionalProperties": true
+                  }
+                }
+              },
+              {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "id": {
+                      "type": "string"
+                    },
+                    "serial": {
+                      "type": "string"
+                    },
+                    "action": {
+                      "type": "integer",
+                      "enum": [
+                        0,
+                        1,
+                        2,
+                        3,
+                        4,
+                        5
+                      ]
+                    },
+                    "version": {
+                      "type": "object",
+                      "properties": {
+                        "serial": {
+                          "type": "string"
+                        },
+                        "timestamp": {
+                          "type": "integer"
+                        },
+                        "clientId": {
+                          "type": "string"
+                        },
+                        "description": {
+                          "type": "string"
+                        },
+                        "metadata": {
+                          "type": "object",
+                          "additionalProperties": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    },
+                    "name": {
+                      "type": "string"
+                    },
+                    "data": {
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        },
+                        {
+                          "type": "object",
+                          "additionalProperties": true
+                        },
+                        {
+                          "type": "array",
+                          "items": {}
+                        }
+                      ]
+                    },
+                    "clientId": {
+                      "type": "string"
+                    },
+                    "timestamp": {
+                      "type": "integer"
+                    },
+                    "encoding": {
+                      "type": "string"
+                    },
+                    "extras": {
+                      "type": "object",
+                      "additionalProperties": true
+                    }
+                  }
+                }
+              }
+            ]
+          }
+        }
+      },
+      {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 100,
+        "items": {
+          "type": "object",
+          "required": [
+            "channels",
+            "messages"
+          ],
+          "properties": {
+            "channels": {
+              "type": "array",
+              "minItems": 1,
+              "maxItems": 100,
+              "items": {
+                "type": "string",
+                "minLength": 1
+              }
+            },
+            "messages": {
+              "oneOf": [
+                {
+                  "type": "object",
+                  "properties": {
+                    "id": {
+                      "type": "string"
+                    },
+                    "serial": {
+                      "type": "string"
+                    },
+                    "action": {
+                      "type": "integer",
+                      "enum": [
+                        0,
+                        1,
+                        2,
+                        3,
+                        4,
+                        5
+                      ]
+                    },
+                    "version": {
+                      "type": "object",
+                      "properties": {
+                        "serial": {
+                          "type": "string"
+                        },
+                        "timestamp": {
+                          "type": "integer"
+                        },
+                        "clientId": {
+                          "type": "string"
+                        },
+                        "description": {
+                          "type": "string"
+                        },
+                        "metadata": {
+                          "type": "object",
+                          "additionalProperties": {
+                            "type": "string"
+                          }
+                        }
+                      }
+                    },
+                    "name": {
+                      "type": "string"
+                    },
+                    "data": {
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        },
+                        {
+                          "type": "object",
+                          "additionalProperties": true
+                        },
+                        {
+                          "type": "array",
+                          "items": {}
+                        }
+                      ]
+                    },
+                    "clientId": {
+                      "type": "string"
+                    },
+                    "timestamp": {
+                      "type": "integer"
+                    },
+                    "encoding": {
+                      "type": "string"
+                    },
+                    "extras": {
+                      "type": "object",
+                      "additionalProperties": true
+                    }
+                  }
+                },
+                {
+                  "type": "array",
+                  "minItems": 1,
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "id": {
+                        "type": "string"
+                      },
+                      "serial": {
+                        "type": "string"
+                      },
+                      "action": {
+                        "type": "integer",
+                        "enum": [
+                          0,
+                          1,
+                          2,
+                          3,
+                          4,
+                          5
+                        ]
+                      },
+                      "version": {
+                        "type": "object",
+                        "properties": {
+                          "serial": {
+                            "type": "string"
+                          },
+                          "timestamp": {
+                            "type": "integer"
+                          },
+                          "clientId": {
+                            "type": "string"
+                          },
+                          "description": {
+                            "type": "string"
+                          },
+                          "metadata": {
+                            "type": "object",
+                            "additionalProperties": {
+                              "type": "string"
+                            }
+                          }
+                        }
+                      },
+                      "name": {
+                        "type": "string"
+                      },
+                      "data": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          },
+                          {
+                            "type": "object",
+                            "additionalProperties": true
+                          },
+                          {
+                            "type": "array",
+                            "items": {}
+                          }
+                        ]
+                      },
+                      "clientId": {
+                        "type": "string"
+                      },
+                      "timestamp": {
+                        "type": "integer"
+                      },
+                      "encoding": {
+                        "type": "string"
+                      },
+                      "extras": {
+                        "type": "object",
+                        "additionalProperties": true
+                      }
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
+      }
+    ]
+  },
+  "BatchChannelFailure": {
+    "type": "object",
+    "required": [
+      "channel",
+      "error"
+    ],
+    "properties": {
+      "channel": {
+        "type": "string"
+      },
+      "error": {
+        "type": "object",
+        "required": [
+          "message",
+          "code",
+          "statusCode"
+        ],
+        "properties": {
+          "message": {
+            "type": "string"
+          },
+          "code": {
+            "type": "integer",
+            "minimum": 10000,
+            "maximum": 99999
+          },
+          "statusCode": {
+            "type": "integer",
+            "minimum": 100,
+            "maximum": 599
+          },
+          "href": {
+            "type": "string",
+            "format": "uri"
+          }
+        }
+      }
+    }
+  },
+  "BatchPublishResult": {
+    "type": "object",
+    "required": [
+      "successCount",
+      "failureCount",
+      "results"
+    ],
+    "properties": {
+      "successCount": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "failureCount": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "results": {
+        "type": "array",
+        "items": {
+          "anyOf": [
+            {
+              "type": "object",
+              "properties": {
+                "channel": {
+                  "type": "string"
+                },
+                "messageId": {
+                  "type": "string"
+                },
+                "serials": {
+                  "type": "array",
+                  "items": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                }
+              }
+            },
+            {
+              "type": "object",
+              "required": [
+                "channel",
+                "error"
+              ],
+              "properties": {
+                "channel": {
+                  "type": "string"
+                },
+                "error": {
+                  "type": "object",
+                  "required": [
+                    "message",
+                    "code",
+                    "statusCode"
+                  ],
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "type": "integer",
+                      "minimum": 10000,
+                      "maximum": 99999
+                    },
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 100,
+                      "maximum": 599
+                    },
+                    "href": {
+                      "type": "string",
+                      "format": "uri"
+                    }
+                  }
+                }
+              }
+            }
+          ]
+        }
+      }
+    }
+  },
+  "BatchPublishResultList": {
+    "type": "array",
+    "items": {
+      "type": "object",
+      "required": [
+        "successCount",
+        "failureCount",
+        "results"
+      ],
+      "properties": {
+        "successCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "failureCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "results": {
+          "type": "array",
+          "items": {
+            "anyOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "channel": {
+                    "type": "string"
+                  },
+                  "messageId": {
+                    "type": "string"
+                  },
+                  "serials": {
+                    "type": "array",
+                    "items": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    }
+                  }
+                }
+              },
+              {
+                "type": "object",
+                "required": [
+                  "channel",
+                  "error"
+                ],
+                "properties": {
+                  "channel": {
+                    "type": "string"
+                  },
+                  "error": {
+                    "type": "object",
+                    "required": [
+                      "message",
+                      "code",
+                      "statusCode"
+                    ],
+                    "properties": {
+                      "message": {
+                        "type": "string"
+                      },
+                      "code": {
+                        "type": "integer",
+                        "minimum": 10000,
+                        "maximum": 99999
+                      },
+                      "statusCode": {
+                        "type": "integer",
+                        "minimum": 100,
+                        "maximum": 599
+                      },
+                      "href": {
+                        "type": "string",
+                        "format": "uri"
+                      }
+                    }
+                  }
+                }
+              }
+            ]
+          }
+        }
+      }
+    }
+  },
+  "BatchPresenceSuccess": {
+    "type": "object",
+    "required": [
+      "channel",
+      "presence"
+    ],
+    "properties": {
+      "channel": {
+        "type": "string"
+      },
+      "presence": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "id",
+            "action",
+            "clientId",
+            "connectionId",
+            "timestamp"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "action": {
+              "type": "integer",
+              "enum": [
+                0,
+                1,
+                2,
+                3,
+                4
+              ]
+            },
+            "clientId": {
+              "type": "string"
+            },
+            "connectionId": {
+              "type": "string"
+            },
+            "timestamp": {
+              "type": "integer"
+            },
+            "data": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                },
+                {
+                  "type": "object",
+                  "additionalProperties": true
+                },
+                {
+                  "type": "array",
+                  "items": {}
+                }
+              ]
+            },
+            "encoding": {
+              "type": "string"
+            }
+          }
+        }
+      }
+    }
+  },
+  "BatchPresenceResult": {
+    "type": "object",
+    "required": [
+      "successCount",
+      "failureCount",
+      "results"
+    ],
+    "properties": {
+      "successCount": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "failureCount": {
+        "type": "integer",
+        "minimum": 0
+      },
+      "results": {
+        "type": "array",
+        "items": {
+          "anyOf": [
+            {
+              "type": "object",
+              "required": [
+                "channel",
+                "presence"
+              ],
+              "properties": {
+                "channel": {
+                  "type": "string"
+                },
+                "presence": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "required": [
+                      "id",
+                      "action",
+                      "clientId",
+                      "connectionId",
+                      "timestamp"
+                    ],
+                    "properties": {
+                      "id": {
+                        "type": "string"
+                      },
+                      "action": {
+                        "type": "integer",
+                        "enum": [
+                          0,
+                          1,
+                          2,
+                          3,
+                          4
+                        ]
+                      },
+                      "clientId": {
+                        "type": "string"
+                      },
+                      "connectionId": {
+                        "type": "string"
+                      },
+                      "timestamp": {
+                        "type": "integer"
+                      },
+                      "data": {
+                        "anyOf": [
+                          {
+                            "type": "string"
+                          },
+                          {
+                            "type": "null"
+                          },
+                          {
+                            "type": "object",
+                            "additionalProperties": true
+                          },
+                          {
+                            "type": "array",
+                            "items": {}
+                          }
+                        ]
+                      },
+                      "encoding": {
+                        "type": "string"
+                      }
+                    }
+                  }
+                }
+              }
+            },
+            {
+              "type": "object",
+              "required": [
+                "channel",
+                "error"
+              ],
+              "properties": {
+                "channel": {
+                  "type": "string"
+                },
+                "error": {
+                  "type": "object",
+                  "required": [
+                    "message",
+                    "code",
+                    "statusCode"
+                  ],
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "type": "integer",
+                      "minimum": 10000,
+                      "maximum": 99999
+                    },
+                    "statusCode": {
+                      "type": "integer",
+                      "minimum": 100,
+                      "maximum": 599
+                    },
+                    "href": {
+                      "type": "string",
+                      "format": "uri"
+                    }
+                  }
+                }
+              }
+            }
+          ]
+        }
+      }
+    }
+  },
+  "MessageVersion": {
+    "type": "object",
+    "properties": {
+      "serial": {
+        "type": "string"
+      },
+      "timestamp": {
+        "type": "integer"
+      },
+      "clientId": {
+        "type": "string"
+      },
+      "description": {
+        "type": "string"
+      },
+      "metadata": {
+        "type": "object",
+        "additionalProperties": {
+          "type": "string"
+        }
+      }
+    }
+  },
+  "MessageChange": {
+    "type": "object",
+    "properties": {
+      "action": {
+        "type": "integer",
+        "enum": [
+          1,
+          2,
+          5
+        ]
+      },
+      "name": {
+        "type": "string"
+      },
+      "data": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          },
+          {
+            "type": "object",
+            "additionalProperties": true
+          },
+          {
+            "type": "array",
+            "items": {}
+          }
+        ]
+      },
+      "encoding": {
+        "type": "string"
+      },
+      "extras": {
+        "type": "object",
+        "additionalProperties": true
+      },
+      "serial": {
+        "type": "string"
+      },
+      "version": {
+        "type": "object",
+        "properties": {
+          "clientId": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
+        }
+      }
+    }
+  },
+  "UpdateDeleteResult": {
+    "type": "object",
+    "required": [
+      "versionSerial"
+    ],
+    "properties": {
+      "versionSerial": {
+        "type": "string"
+      }
+    }
+  },
+  "Annotation": {
+    "type": "object",
+    "required": [
+      "type"
+    ],
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "action": {
+        "type": "integer",
+        "enum": [
+          0,
+          1
+        ]
+      },
+      "serial": {
+        "type": "string"
+      },
+      "messageSerial": {
+        "type": "string"
+      },
+      "type": {
+        "type": "string",
+        "minLength": 1
+      },
+      "name": {
+        "type": "string"
+      },
+      "clientId": {
+        "type": "string"
+      },
+      "count": {
+        "type": "integer"
+      },
+      "data": {
+        "anyOf": [
+          {
+            "type": "string"
+          },
+          {
+            "type": "null"
+          },
+          {
+            "type": "object",
+            "additionalProperties": true
+          },
+          {
+            "type": "array",
+            "items": {}
+          }
+        ]
+      },
+      "encoding": {
+        "type": "string"
+      },
+      "extras": {
+        "type": "object",
+        "additionalProperties": true
+      },
+      "timestamp": {
+        "type": "integer"
+      }
+    }
+  },
+  "AnnotationList": {
+    "type": "array",
+    "items": {
+      "type": "object",
+      "required": [
+        "type"
+      ],
+      "properties": {
+        "id": {
+          "type": "string"
+        },
+        "action": {
+          "type": "integer",
+          "enum": [
+            0,
+            1
+          ]
+        },
+        "serial": {
+          "type": "string"
+        },
+        "messageSerial": {
+          "type": "string"
+        },
+        "type": {
+          "type": "string",
+          "minLength": 1
+        },
+        "name": {
+          "type": "string"
+        },
+        "clientId": {
+          "type": "string"
+        },
+        "count": {
+          "type": "integer"
+        },
+        "data": {
+          "anyOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "null"
+            },
+            {
+              "type": "object",
+              "additionalProperties": true
+            },
+            {
+              "type": "array",
+              "items": {}
+            }
+          ]
+        },
+        "encoding": {
+          "type": "string"
+        },
+        "extras": {
+          "type": "object",
+          "additionalProperties": true
+        },
+        "timestamp": {
+          "type": "integer"
+        }
+      }
+    }
+  },
+  "AnnotationPublishRequest": {
+    "oneOf": [
+      {
+        "type": "object",
+        "required": [
+          "type"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "action": {
+            "type": "integer",
+            "enum": [
+              0,
+              1
+            ]
+          },
+          "serial": {
+            "type": "string"
+          },
+          "messageSerial": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string",
+            "minLength": 1
+          },
+          "name": {
+            "type": "string"
+          },
+          "clientId": {
+            "type": "string"
+          },
+          "count": {
+            "type": "integer"
+          },
+          "data": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              },
+              {
+                "type": "object",
+                "additionalProperties": true
+              },
+              {
+                "type": "array",
+                "items": {}
+              }
+            ]
+          },
+          "encoding": {
+            "type": "string"
+          },
+          "extras": {
+            "type": "object",
+            "additionalProperties": true
+          },
+          "timestamp": {
+            "type": "integer"
+          }
+        }
+      },
+      {
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 100,
+        "items": {
+          "type": "object",
+          "required": [
+            "type"
+          ],
+          "properties": {
+            "id": {
+              "type": "string"
+            },
+            "action": {
+              "type": "integer",
+              "enum": [
+                0,
+                1
+              ]
+            },
+            "serial": {
+              "type": "string"
+            },
+            "messageSerial": {
+              "type": "string"
+            },
+            "type": {
+              "type": "string",
+              "minLength": 1
+            },
+            "name": {
+              "type": "string"
+            },
+            "clientId": {
+              "type": "string"
+            },
+            "count": {
+              "type": "integer"
+            },
+            "data": {
+              "anyOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "null"
+                },
+                {
+                  "type": "object",
+                  "additionalProperties": true
+                },
+                {
+                  "type": "array",
+                  "items": {}
+                }
+              ]
+            },
+            "encoding": {
+              "type": "string"
+            },
+            "extras": {
+              "type": "object",
+              "additionalProperties": true
+            },
+            "timestamp": {
+              "type": "integer"
+            }
+          }
+        }
+      }
+    ]
   }
 } as const;

@@ -1,13 +1,13 @@
 /**
- * Minified-size budgets (esbuild, the settings in ./bundle.ts) for `npm run check:size` and the
- * size bench. Each has a target (issue 17's budget, reported met or missed) and a ceiling that
+ * Minified-size budgets (esbuild, the settings in ./bundle.ts, bundling the packed package as a
+ * consumer installs it: ./packed.ts) for `npm run check:size` and the size bench. Each has a target (issue 17's budget, reported met or missed) and a ceiling that
  * CI enforces: the size when the budgets were set plus ~3 %, so nothing grows while the code is
  * brought down to the targets. Lower a ceiling whenever a change shrinks the bundle; set it to the
  * target once the target is met. Raise one only deliberately, in the commit that makes the code
  * bigger, saying why.
  */
 
-/** One budget: what an app importing `names` from the default entry ships (all of it when absent). */
+/** One budget: what an app importing `names` from `tokensmith` ships (all of it when absent). */
 export interface SizeBudget {
   label: string;
   /** Exports imported; undefined means `export *` (the whole entry). */
@@ -20,19 +20,16 @@ export interface SizeBudget {
 
 const KiB = 1024;
 
-// Ceilings from 2026-12-01 (after the token-path rework): 61.7, 46.4 and 28.0 KiB. Raised the same
-// day when the merges added revokeTokens and X-Ably-ClientId (issue 14) and middlewareFor with the
-// bundled security maps (issue 12): 66.4 and 50.2 KiB measured, ceilings 68 and 52 KiB.
-// Raised 2026-12-07 (issue 20) when AblyAuth and MetquayAuth became providers on the spec-auth
-// engine (compile.ts, middleware.ts, requirements.ts; MetquayAuth also the shared BearerCredential),
-// which replaces the old security.ts + middleware.ts in their graphs: 52.7 and 33.0 KiB measured,
-// ceilings 54 and 34 KiB. The default entry adds createSpecAuth and the built-in credentials and
-// keeps the legacy createAuthMiddleware: 77.5 KiB, ceiling 80 KiB. OAuth2 stays out of both graphs.
-// Raised 2026-12-07 (issue 20) when the default entry gained the OAuth2 providers (src/oauth2:
-// client credentials, refresh token, OIDC discovery, the token-endpoint error mapping; 12.0 KiB):
-// 89.3 KiB measured, ceiling 92 KiB. AblyAuth and MetquayAuth alone are unchanged (53.0, 33.3 KiB).
+// Issue 22 measures from the packed tarball (before that, from the sources, which hid the problem).
+// On 2026-12-07, main from the tarball: 66.3, 55.4 and 55.5 KiB. The classes with a computed
+// inspect member kept every provider in the built chunk, and top-level Object.freeze and new
+// TextEncoder tables were kept as side effects. Issue 20's spec-auth engine then added about 11, 3
+// and 4 KiB. After PrintsSafely, pure annotations, statusForCode without the code table and Web
+// Crypto store keys: 80.4 (issue 22's typed API fetch, URL checks and telemetry included), 50.5
+// and 32.1 KiB; the default entry then gained the OAuth2 providers (issue 20): 91.9 KiB. Targets
+// are issue 22's; ceilings are these sizes plus ~1 %, to be lowered as the code shrinks.
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', targetBytes: 40 * KiB, ceilingBytes: 92 * KiB },
-  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 24 * KiB, ceilingBytes: 54 * KiB },
-  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 12 * KiB, ceilingBytes: 34 * KiB },
+  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 93 * KiB },
+  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 51.25 * KiB },
+  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 24 * KiB, ceilingBytes: 32.5 * KiB },
 ];

@@ -19,7 +19,7 @@ export interface AblySession {
   readonly manager: TokenManager<AblyToken>;
 }
 
-const KINDS: SchemeKinds<'basic' | 'bearer'> = Object.freeze({ basic: true, bearer: true } as const);
+const KINDS: SchemeKinds<'basic' | 'bearer'> = /* @__PURE__ */ Object.freeze({ basic: true, bearer: true } as const);
 
 /**
  * The scheme provider behind `AblyAuth.middleware` and `middlewareFor`: it serves any http basic

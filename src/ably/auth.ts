@@ -1,3 +1,4 @@
+import { PrintsSafely } from '../core/printable';
 import type { Middleware } from 'openapi-fetch';
 import { operationSecurity, securitySchemes } from '../../generated/ably.security';
 import { SystemClock } from '../core/clock';
@@ -5,6 +6,7 @@ import { InvalidArgumentError, InvalidCredentialsError, TokensmithError } from '
 import { createSchemeMiddleware } from '../core/spec-auth/middleware';
 import type { SpecSecurityMap } from '../core/spec-auth/types';
 import { withTimeout } from '../core/timeout';
+import { checkHttpUrl } from '../core/url';
 import { AblyAuthProvider, type AblySession } from './auth-provider';
 import type { Signer } from './crypto/signer';
 import { webSigner } from './crypto/web';
@@ -37,7 +39,7 @@ import type { TokenDetails, TokenParams, TokenRequest } from './types';
  * ```
  * @see Ably client spec RSA1–RSA17
  */
-export class AblyAuth {
+export class AblyAuth extends PrintsSafely {
   /** The signer this class binds; the `node` entry's subclass binds the node:crypto one. @internal */
   protected static signer: Signer = webSigner;
 
@@ -59,20 +61,19 @@ export class AblyAuth {
   #session: AblySession;
 
   constructor(options: AblyAuthOptions) {
+    super();
     this.#signer = (new.target as unknown as { signer: Signer }).signer;
     this.#key = checkAuthOptions(options);
     this.#libraryClientId = checkLibraryClientId(options.clientId);
     const method = chooseMethod(options, this.#key !== undefined);
     this.#authOptions = { ...options };
     this.#tokenParams = savedParams(normaliseTokenParams(options.defaultTokenParams), this.#libraryClientId);
-    const baseUrl = options.baseUrl ?? DEFAULT_ABLY_AUTH_OPTIONS.baseUrl;
-    if (!URL.canParse(baseUrl)) throw new InvalidArgumentError(40003, '"baseUrl" must be an absolute URL');
-    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.baseUrl = checkHttpUrl(options.baseUrl ?? DEFAULT_ABLY_AUTH_OPTIONS.baseUrl, 'baseUrl');
     this.#http = Object.freeze({ baseUrl: this.baseUrl, fetch: options.fetch, secrets: Object.freeze(this.#key?.secrets() ?? []) });
     this.#time = new ServerTime(new SystemClock(), this.#http);
     this.#authTimeoutMs = options.authTimeoutMs ?? DEFAULT_ABLY_AUTH_OPTIONS.authTimeoutMs;
-    const { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger } = options;
-    this.#managerOptions = { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger };
+    const { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs } = options;
+    this.#managerOptions = { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs };
     this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
     this.#provider = new AblyAuthProvider(this.#session, this.#libraryClientId);
     this.middleware = this.#middleware({ operationSecurity, securitySchemes });
@@ -105,6 +106,8 @@ export class AblyAuth {
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'basic' || kind === 'bearer' ? provider : undefined),
       unlisted: 'http',
+      // As before the engine: an operation this auth cannot serve now is sent without credentials.
+      whenUnmet: 'send',
       logger: this.#managerOptions.logger,
     });
   }
@@ -244,13 +247,10 @@ export class AblyAuth {
   }
 
   /** `AblyAuth {…}`: what {@link AblyAuth.toJSON} shows. */
-  toString(): string {
+  override toString(): string {
     return `AblyAuth ${JSON.stringify(this.toJSON())}`;
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
-  }
 
   #source(authOptions: Readonly<AuthOptions>, params: NormalisedTokenParams, firstParams: NormalisedTokenParams | undefined, key = this.#key): AblyTokenSource {
     return new AblyTokenSource({

@@ -100,7 +100,8 @@ export async function readAblyErrorInfo(response: Response): Promise<(Partial<Ab
   };
 }
 
-function parseJson(text: string): unknown {
+/** `JSON.parse`, or `undefined` for text that is not JSON (the caller says what it expected). */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -41,8 +41,9 @@ export type {
   TokenRevocationTargetSpecifier,
 } from './revoke-tokens';
 /**
- * The generated `paths`/`components` of `openapi/ably.yaml`, for your own openapi-fetch client.
- * Left out of the API reference: every operation and model is in `generated/docs/ably/`.
+ * The generated `paths`/`components`/`operations` of `openapi/ably.yaml`, for your own openapi-fetch
+ * client or a handler typed from the spec. Left out of the API reference: every operation and
+ * model is in `generated/docs/ably/`.
  * @hidden
  */
-export type { paths as AblyPaths, components as AblyComponents } from '../../generated/ably';
+export type { paths as AblyPaths, components as AblyComponents, operations as AblyOperations } from '../../generated/ably';

@@ -1,8 +1,7 @@
+import { PrintsSafely } from '../core/printable';
 import { base64FromUtf8 } from '../core/base64';
 import { InvalidCredentialsError } from '../core/errors';
 import type { HmacSha256Key, Signer } from './crypto/signer';
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A parsed Ably API key, `appId.keyId:keySecret`. The secret lives in a private field: it is not
@@ -16,7 +15,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  * JSON.stringify(key); // '{"keyName":"appId.keyId"}'
  * ```
  */
-export class AblyKey {
+export class AblyKey extends PrintsSafely {
   /** The public part, `appId.keyId`. */
   readonly keyName: string;
   readonly #secret: string;
@@ -26,6 +25,7 @@ export class AblyKey {
   #basicAuthorization: string | undefined;
 
   private constructor(keyName: string, secret: string) {
+    super();
     this.keyName = keyName;
     this.#secret = secret;
   }
@@ -89,11 +89,8 @@ export class AblyKey {
   }
 
   /** `AblyKey(appId.keyId)`; the secret is never shown. */
-  toString(): string {
+  override toString(): string {
     return `AblyKey(${this.keyName})`;
   }
 
-  [INSPECT](): string {
-    return this.toString();
-  }
 }

@@ -6,7 +6,7 @@
  * @see https://github.com/msgpack/msgpack/blob/master/spec.md
  */
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 const MAX_DEPTH = 64;
 
 /** Decodes one MessagePack value spanning all of `bytes`; throws on malformed input. */

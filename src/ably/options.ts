@@ -1,6 +1,7 @@
 import type { TokensmithError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { TokenStore } from '../core/store';
+import type { TokenEventListener } from '../core/telemetry';
 import type { LockOptions } from '../core/token-manager-options';
 import { defaultServerUrl } from '../../generated/ably.security';
 import type { TokenDetails, TokenParams, TokenRequest } from './types';
@@ -73,14 +74,26 @@ export interface AblyAuthOptions extends AuthOptions {
   forcedRefreshWindowMs?: number;
   /** Hears every final auth failure (bad key, rejected TokenRequest, …) once. */
   onAuthError?: (error: TokensmithError) => void;
-  /** How long an authCallback or authUrl may take before failing with 40170; default 10 s. */
+  /**
+   * How long an authCallback or authUrl may take before failing with 40170; default 10 s. One
+   * token attempt (with a key: `/time` and `requestToken`; with an authCallback or authUrl: it and
+   * the exchange of a TokenRequest it gives) is bounded by `authTimeoutMs` + 10 s, then retried.
+   */
   authTimeoutMs?: number;
+  /**
+   * The most one token fetch takes, every attempt and backoff included, whatever the source (key,
+   * authCallback, authUrl): past it the call fails with `TimeoutError` 50003. Default 30 000, so a
+   * hung endpoint fails a call within 30 s.
+   */
+  acquireTimeoutMs?: number;
+  /** Hears the token lifecycle (obtained, cached, renewed ahead, rejected, retried, failed, lock waits); see docs/telemetry.md. */
+  onTokenEvent?: TokenEventListener;
   /** Pino-shaped logger; silent by default; never sees a secret. */
   logger?: Logger;
 }
 
 /** Defaults merged under {@link AblyAuthOptions}. */
-export const DEFAULT_ABLY_AUTH_OPTIONS = Object.freeze({
+export const DEFAULT_ABLY_AUTH_OPTIONS = /* @__PURE__ */ Object.freeze({
   baseUrl: defaultServerUrl,
   authTimeoutMs: 10_000,
 });

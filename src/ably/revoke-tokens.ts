@@ -1,6 +1,7 @@
-import { AuthProviderError, InvalidArgumentError, redact, TransportError } from '../core/errors';
+import { AuthProviderError, InvalidArgumentError } from '../core/errors';
+import { readBodyText, send } from '../core/http';
 import { refuseInClear } from '../core/spec-auth/placement';
-import { ABLY_PROTOCOL_VERSION, errorFromAblyResponse, type AblyHttp } from './http';
+import { ABLY_PROTOCOL_VERSION, errorFromAblyResponse, parseJson, type AblyHttp } from './http';
 import type { AblyKey } from './key';
 import type { AblySchemas } from './types';
 
@@ -36,7 +37,9 @@ const MAX_TARGETS = 100;
 /**
  * Sends the revocation and reads the per-target results. Targets are sent as `type:value`
  * [RSA17b]; `issuedBefore` and `allowReauthMargin` only when given [RSA17e, RSA17f]. A plain
- * array answer (what Ably sends to clients without `X-Ably-Version`) is counted here.
+ * array answer (what Ably sends to clients without `X-Ably-Version`) is counted here. The answer
+ * is read through core's bounded reader (64 KiB; `ResponseTooLargeError` past it), and a network
+ * failure is a `TransportError` 80000 naming where, its cause kept.
  *
  * @throws {InvalidArgumentError} 40003 naming the bad argument. {@link ConfigurationError} 40103 for Basic auth over plain
  * http to a host other than loopback. Ably's code when the whole request is refused.
@@ -57,16 +60,9 @@ export async function revokeTokens(
     'x-ably-version': ABLY_PROTOCOL_VERSION,
     authorization: key.basicAuthorization(),
   };
-  let response: Response;
-  try {
-    response = await (http.fetch ?? globalThis.fetch)(url.href, { method: 'POST', headers, body, signal });
-  } catch (error) {
-    if (signal.aborted) throw signal.reason ?? error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new TransportError(80000, redact(`revokeTokens: network error: ${message}`, http.secrets));
-  }
+  const response = await send(http.fetch, url.href, { method: 'POST', headers, body, signal }, 'revokeTokens', http.secrets);
   if (!response.ok) throw await errorFromAblyResponse(response, 'revokeTokens', http.secrets);
-  return batchResult(await response.json().catch(() => undefined));
+  return batchResult(parseJson(await readBodyText(response, 'revokeTokens answer')));
 }
 
 function requestBody(targets: readonly TokenRevocationTargetSpecifier[], options: TokenRevocationOptions): AblySchemas['RevokeTokensRequest'] {

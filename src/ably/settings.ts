@@ -1,4 +1,5 @@
 import { ConfigurationError, InvalidArgumentError } from '../core/errors';
+import { checkHttpUrl } from '../core/url';
 import { AblyKey } from './key';
 import type { AblyAuthOptions, AuthOptions } from './options';
 import type { TokenDetails } from './types';
@@ -33,9 +34,7 @@ export function checkAuthOptions(options: Readonly<AuthOptions>): AblyKey | unde
   if (options.authCallback !== undefined && typeof options.authCallback !== 'function') {
     throw new InvalidArgumentError(40003, '"authCallback" must be a function');
   }
-  if (options.authUrl !== undefined) {
-    if (typeof options.authUrl !== 'string' || !URL.canParse(options.authUrl)) throw new InvalidArgumentError(40003, '"authUrl" must be an absolute URL');
-  }
+  if (options.authUrl !== undefined) checkHttpUrl(options.authUrl, 'authUrl');
   if (options.authMethod !== undefined && !['GET', 'POST'].includes(String(options.authMethod).toUpperCase())) {
     throw new InvalidArgumentError(40003, '"authMethod" must be GET or POST');
   }

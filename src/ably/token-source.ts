@@ -1,6 +1,7 @@
 import { base64FromUtf8 } from '../core/base64';
 import { AuthProviderError, ConfigurationError, InvalidCredentialsError, TokenError, TokensmithError } from '../core/errors';
-import { credentialIdentity, type TokenLike } from '../core/store';
+import { credentialIdentityAsync } from '../core/identity';
+import type { TokenLike } from '../core/store';
 import { withTimeout } from '../core/timeout';
 import { TokenManager } from '../core/token-manager';
 import { fetchFromAuthUrl } from './auth-url';
@@ -53,7 +54,10 @@ export interface TokenSourceSetup {
 }
 
 /** Options of the manager a source builds, from the client's options. */
-export type SourceManagerOptions = Pick<AblyAuthOptions, 'store' | 'lock' | 'refreshMarginMs' | 'forcedRefreshWindowMs' | 'onAuthError' | 'logger'>;
+export type SourceManagerOptions = Pick<
+  AblyAuthOptions,
+  'store' | 'lock' | 'refreshMarginMs' | 'forcedRefreshWindowMs' | 'onAuthError' | 'logger' | 'onTokenEvent' | 'acquireTimeoutMs'
+>;
 
 /** An immutable token source: one configuration's options and params. */
 export class AblyTokenSource {
@@ -80,6 +84,9 @@ export class AblyTokenSource {
       clock,
       fetchTimeoutMs: this.#setup.authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS,
       secrets: this.#secrets,
+      provider: 'ably',
+      ...(options.onTokenEvent ? { onTokenEvent: options.onTokenEvent } : {}),
+      ...(options.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}),
       ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
       ...(options.forcedRefreshWindowMs !== undefined ? { forcedRefreshWindowMs: options.forcedRefreshWindowMs } : {}),
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
@@ -172,7 +179,7 @@ export class AblyTokenSource {
   }
 
   /** The store identity: public parts only (keyName, the authUrl without its query, token params). */
-  #storeKey(): string {
+  #storeKey(): Promise<string> {
     const { authOptions, key, params, http } = this.#setup;
     let source: string;
     if (authOptions.authCallback) {
@@ -185,7 +192,7 @@ export class AblyTokenSource {
     } else {
       throw new ConfigurationError(40003, '"store" needs a key or authUrl to identify the credential');
     }
-    return credentialIdentity({ provider: 'ably', baseUrl: http.baseUrl, source, ttl: params.ttl, capability: params.capability, clientId: params.clientId });
+    return credentialIdentityAsync({ provider: 'ably', baseUrl: http.baseUrl, source, ttl: params.ttl, capability: params.capability, clientId: params.clientId });
   }
 
   /** Only public facts. */

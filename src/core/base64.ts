@@ -1,7 +1,7 @@
 /**
  * Base64 helpers that work without `Buffer`, so the default entry runs where there is no Node.
  */
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** Standard base64 of the UTF-8 bytes of `text`. */
 export function base64FromUtf8(text: string): string {

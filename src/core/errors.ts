@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   40003: { statusCode: 400, meaning: 'invalid parameter value' },
   40009: { statusCode: 400, meaning: 'message too large' },
   40012: { statusCode: 400, meaning: 'invalid clientId' },
+  40099: { statusCode: 400, meaning: 'publish refused on request (the sandbox\'s _forceNack test hook)' },
   40100: { statusCode: 401, meaning: 'unauthorized' },
   40101: { statusCode: 401, meaning: 'invalid credentials' },
   40102: { statusCode: 401, meaning: 'incompatible credentials' },
@@ -45,7 +46,8 @@ export const ERROR_CODES = {
   50000: { statusCode: 500, meaning: 'internal error' },
   50002: { statusCode: 502, meaning: 'unexpected response from the auth server' },
   50003: { statusCode: 504, meaning: 'timeout' },
-  80000: { statusCode: 500, meaning: 'network error' },
+  // No HTTP answer at all, so no HTTP status: 0, as fetch's own network-error Response has.
+  80000: { statusCode: 0, meaning: 'network error' },
 } as const satisfies Record<number, { statusCode: number; meaning: string }>;
 
 /** A code from {@link ERROR_CODES}. */
@@ -202,7 +204,9 @@ export class ServerError extends TokensmithError {
 
 /**
  * The network failed (80000): the message says what failed and where (`ECONNREFUSED
- * 127.0.0.1:9`), and `cause` holds the underlying error. Transient: worth retrying.
+ * 127.0.0.1:9`), and `cause` holds the underlying error. `statusCode` is 0: nothing answered.
+ * Transient: worth retrying. Token fetches and API calls (`createApiClient` and every client built
+ * on it) throw it alike, on every auth path.
  */
 export class TransportError extends TokensmithError {}
 
@@ -213,10 +217,17 @@ export class TimeoutError extends TransportError {
   }
 }
 
-/** HTTP status for a code: the table's, else the first three digits of the code. */
+/**
+ * The codes of {@link ERROR_CODES} whose status is not their first three digits. Kept apart so
+ * every error does not carry the whole table (with its meanings) into a consumer's bundle;
+ * test/core/error-codes.test.ts checks that the two agree for every code.
+ */
+const OFF_PATTERN_STATUS: Readonly<Record<number, number>> = { 40171: 403, 50002: 502, 50003: 504, 80000: 0 };
+
+/** HTTP status for a code: as {@link ERROR_CODES} says (0 for 80000, where nothing answered), else the first three digits of the code. */
 export function statusForCode(code: number): number {
-  const known = (ERROR_CODES as Record<number, { statusCode: number }>)[code];
-  if (known) return known.statusCode;
+  const known = OFF_PATTERN_STATUS[code];
+  if (known !== undefined) return known;
   const leading = Math.floor(code / 100);
   return leading >= 100 && leading <= 599 ? leading : 500;
 }

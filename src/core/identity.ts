@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from './errors';
+import { ConfigurationError, InvalidArgumentError } from './errors';
 import { sha256Hex } from './sha256';
 
 /** A value allowed in a credential identity: JSON data, no functions. */
@@ -23,10 +23,34 @@ const SECRET_LOOKING = /secret|password|passwd|private/i;
  * ```
  */
 export function credentialIdentity(parts: { readonly [key: string]: IdentityPart }): string {
+  return `tokensmith:v1:${sha256Hex(identityText(parts))}`;
+}
+
+/**
+ * {@link credentialIdentity} through Web Crypto (`crypto.subtle.digest`): the same key, computed
+ * asynchronously, so the providers' store keys do not bring the pure-JS SHA-256 into every
+ * consumer's bundle. The parts are checked at once (a bad part throws, as in
+ * `credentialIdentity`); the returned promise rejects only where Web Crypto is missing (an
+ * insecure browser context).
+ */
+export function credentialIdentityAsync(parts: { readonly [key: string]: IdentityPart }): Promise<string> {
+  const text = identityText(parts);
+  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
+  if (subtle === undefined) {
+    return Promise.reject(new ConfigurationError(40106, 'a shared token store needs Web Crypto (crypto.subtle) to derive its store key; pass storeKey yourself'));
+  }
+  return subtle.digest('SHA-256', new TextEncoder().encode(text)).then((digest) => {
+    let hex = '';
+    for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0');
+    return `tokensmith:v1:${hex}`;
+  });
+}
+
+function identityText(parts: { readonly [key: string]: IdentityPart }): string {
   if (parts === null || typeof parts !== 'object' || Array.isArray(parts)) {
     throw new InvalidArgumentError(40003, '"parts" must be an object of public identity fields');
   }
-  return `tokensmith:v1:${sha256Hex(canonicalJson(parts, ''))}`;
+  return canonicalJson(parts, '');
 }
 
 function canonicalJson(value: IdentityPart, path: string): string {

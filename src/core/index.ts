@@ -25,6 +25,7 @@ export {
   type TokensmithErrorOptions,
   type UpstreamDetail,
 } from './errors';
+export { codeForStatus, errorForCode } from './error-family';
 export { MAX_TOKEN_RESPONSE_BYTES } from './http';
 export { ReplayableRequest } from './replay';
 export { SystemClock, type Clock } from './clock';
@@ -57,6 +58,7 @@ export {
   type SecuritySchemes,
 } from './middleware';
 export type { SpecSecurity } from './security';
+export type { TokenEvent, TokenEventListener, TokenEventType } from './telemetry';
 export { createBearerProvider, type BearerProviderOptions } from './bearer-provider';
 export {
   ApiKeyCredential,

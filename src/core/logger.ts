@@ -15,7 +15,7 @@ export interface Logger {
 export type LogLevel = keyof Logger;
 
 /** A logger that drops everything; what tokensmith uses when none is given. */
-export const silentLogger: Logger = Object.freeze({
+export const silentLogger: Logger = /* @__PURE__ */ Object.freeze({
   debug() {},
   info() {},
   warn() {},

@@ -30,6 +30,8 @@ export interface ResponseErrorContext {
   decodeMsgpack?: (bytes: Uint8Array) => unknown;
   /** Current time for an HTTP-date `Retry-After`. */
   nowMs?: number;
+  /** Appended to the message of a 404: what to check (Metquay: the base URL must end in `/api/v1`). */
+  notFoundHint?: string;
 }
 
 const MAX_QUOTED_CHARS = 200;
@@ -54,7 +56,8 @@ const MAX_QUOTED_CHARS = 200;
  */
 export async function errorFromResponse(response: Response, context: ResponseErrorContext): Promise<TokensmithError> {
   const { body, note } = await readErrorBody(response, context);
-  return errorFromAnswer(response.status, response.headers, body, context, note);
+  const hint = response.status === 404 && context.notFoundHint ? `; ${context.notFoundHint}` : '';
+  return errorFromAnswer(response.status, response.headers, body, context, `${note}${hint}`);
 }
 
 /**

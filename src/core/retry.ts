@@ -19,7 +19,7 @@ export interface RetryOptions {
 }
 
 /** Defaults merged under {@link RetryOptions}. */
-export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = Object.freeze({
+export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = /* @__PURE__ */ Object.freeze({
   maxAttempts: 3,
   baseDelayMs: 200,
   maxDelayMs: 5_000,

@@ -46,7 +46,7 @@ export const NO_AUTH = null;
  * generated spec is listed, so a miss means a hand-built path; sending credentials is the safer
  * guess there than sending none.
  */
-export const ANY_SCHEME: OperationAuth = Object.freeze({ allowed: Object.freeze(['bearer', 'basic'] as const), optional: false });
+export const ANY_SCHEME: OperationAuth = /* @__PURE__ */ Object.freeze({ allowed: /* @__PURE__ */ Object.freeze(['bearer', 'basic'] as const), optional: false });
 
 /** Returns the operation's auth, or `NO_AUTH` (null) when it takes none. */
 export type SecurityLookup = (method: string, schemaPath: string) => OperationAuth | null;

@@ -1,6 +1,7 @@
 import { renewLockWhileFetching } from './lock-renewal';
 import type { Logger } from './logger';
 import { sleep } from './retry';
+import { monotonicMs } from './telemetry';
 import type { TokenLike, TokenState, TokenStore } from './store';
 
 /** TTL given to the store for a token that does not expire: a day, Ably's longest token life. */
@@ -9,7 +10,8 @@ export const NO_EXPIRY_STORE_TTL_MS = 86_400_000;
 /** What {@link acquireThroughStore} needs from its manager. */
 export interface StoreSync<T extends TokenLike> {
   store: TokenStore;
-  key: string;
+  /** The store key; a promise until first resolved (then replaced by its value). */
+  key: string | Promise<string>;
   /** This manager's lock owner id. */
   owner: string;
   /** Lock TTL; the holder renews it every third of it while fetching. */
@@ -26,7 +28,12 @@ export interface StoreSync<T extends TokenLike> {
   accept(state: TokenState<T>): boolean;
   /** False once the manager was stopped (replaced): it then writes nothing to the store. */
   active(): boolean;
+  /** Hears that this process waited on another's lock, how long (monotonic ms) and how the wait ended. */
+  waited?(durationMs: number, lock: 'token-landed' | 'lock-taken' | 'gave-up'): void;
 }
+
+/** A {@link StoreSync} whose key is known. */
+type KeyedSync<T extends TokenLike> = StoreSync<T> & { key: string };
 
 /**
  * Gets a token through the store: use a stored one if acceptable; otherwise, if the store has
@@ -35,27 +42,38 @@ export interface StoreSync<T extends TokenLike> {
  * the lock after `maxWaitMs` (the longest a live holder's fetch can take) and fetches itself.
  * Without locks: fetch, then publish.
  */
-export async function acquireThroughStore<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T>> {
+export async function acquireThroughStore<T extends TokenLike>(setup: StoreSync<T>): Promise<TokenState<T>> {
+  if (typeof setup.key !== 'string') setup.key = await setup.key;
+  const sync = setup as KeyedSync<T>;
   const cached = await read(sync);
   if (cached) return cached;
   if (!sync.store.acquireLock) return fetchAndPublish(sync);
 
   const startedAt = sync.now();
+  const waitStartedAt = monotonicMs();
+  const waited = (lock: 'token-landed' | 'lock-taken' | 'gave-up') => sync.waited?.(monotonicMs() - waitStartedAt, lock);
   for (let round = 0; ; round++) {
-    if (await tryLock(sync)) return fetchHoldingLock(sync);
+    if (await tryLock(sync)) {
+      if (round > 0) waited('lock-taken');
+      return fetchHoldingLock(sync);
+    }
     const waitedMs = sync.now() - startedAt;
     if (waitedMs >= sync.maxWaitMs) {
       sync.log.warn({ key: sync.key, waitedMs }, 'token store lock stayed busy; fetching without it');
+      waited('gave-up');
       return fetchAndPublish(sync);
     }
     const delayMs = Math.min(sync.pollMaxMs, sync.pollMinMs * 2 ** round, sync.maxWaitMs - waitedMs);
     await waitForUpdate(sync, delayMs);
     const landed = await read(sync);
-    if (landed) return landed;
+    if (landed) {
+      waited('token-landed');
+      return landed;
+    }
   }
 }
 
-async function fetchHoldingLock<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T>> {
+async function fetchHoldingLock<T extends TokenLike>(sync: KeyedSync<T>): Promise<TokenState<T>> {
   const stopRenewing = renewLockWhileFetching({ store: sync.store, key: sync.key, owner: sync.owner, ttlMs: sync.lockTtlMs, log: sync.log });
   try {
     // Another process may have published between our read and our lock.
@@ -69,7 +87,7 @@ async function fetchHoldingLock<T extends TokenLike>(sync: StoreSync<T>): Promis
   }
 }
 
-async function fetchAndPublish<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T>> {
+async function fetchAndPublish<T extends TokenLike>(sync: KeyedSync<T>): Promise<TokenState<T>> {
   const state = await sync.fetch();
   const ttlMs = state.expiresAt === undefined ? NO_EXPIRY_STORE_TTL_MS : Math.ceil(state.expiresAt - sync.now());
   if (ttlMs > 0 && sync.active()) {
@@ -80,7 +98,7 @@ async function fetchAndPublish<T extends TokenLike>(sync: StoreSync<T>): Promise
   return state;
 }
 
-async function read<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState<T> | undefined> {
+async function read<T extends TokenLike>(sync: KeyedSync<T>): Promise<TokenState<T> | undefined> {
   try {
     const state = await sync.store.get<T>(sync.key);
     return state && sync.accept(state) ? state : undefined;
@@ -90,7 +108,7 @@ async function read<T extends TokenLike>(sync: StoreSync<T>): Promise<TokenState
   }
 }
 
-async function tryLock<T extends TokenLike>(sync: StoreSync<T>): Promise<boolean> {
+async function tryLock<T extends TokenLike>(sync: KeyedSync<T>): Promise<boolean> {
   try {
     return (await sync.store.acquireLock?.(sync.key, sync.owner, sync.lockTtlMs)) ?? true;
   } catch (err) {
@@ -99,7 +117,7 @@ async function tryLock<T extends TokenLike>(sync: StoreSync<T>): Promise<boolean
   }
 }
 
-async function waitForUpdate<T extends TokenLike>(sync: StoreSync<T>, delayMs: number): Promise<void> {
+async function waitForUpdate<T extends TokenLike>(sync: KeyedSync<T>, delayMs: number): Promise<void> {
   if (!sync.store.waitForUpdate) return sleep(delayMs);
   try {
     await sync.store.waitForUpdate(sync.key, delayMs);

@@ -1,3 +1,4 @@
+import { PrintsSafely } from './printable';
 /**
  * Where token state is shared beyond one {@link TokenManager}: between managers in one process,
  * or across a fleet (a Redis store implements the same interface). The in-memory store is the
@@ -96,13 +97,14 @@ interface Slot {
  * const b = new TokenManager({ fetchToken, store, storeKey }); // shares a's token
  * ```
  */
-export class MemoryTokenStore implements TokenStore {
+export class MemoryTokenStore extends PrintsSafely implements TokenStore {
   readonly #states = new Map<string, Slot>();
   readonly #locks = new Map<string, Slot>();
   readonly #listeners = new Map<string, Set<() => void>>();
   readonly #now: () => number;
 
   constructor(options: MemoryTokenStoreOptions = {}) {
+    super();
     this.#now = options.now ?? (() => Date.now());
   }
 
@@ -117,13 +119,10 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   /** `MemoryTokenStore {"size":n}`. */
-  toString(): string {
+  override toString(): string {
     return `MemoryTokenStore ${JSON.stringify(this.toJSON())}`;
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
-  }
 
   async get<T extends TokenLike>(key: string): Promise<TokenState<T> | undefined> {
     return this.#live(this.#states, key)?.value as TokenState<T> | undefined;

@@ -2,6 +2,7 @@ import type { Clock } from './clock';
 import { InvalidArgumentError, type TokensmithError } from './errors';
 import { DEFAULT_FORCED_REFRESH_WINDOW_MS } from './token-entry';
 import type { Logger } from './logger';
+import type { TokenEventListener } from './telemetry';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
 import type { TokenLike, TokenState, TokenStore } from './store';
 
@@ -39,7 +40,7 @@ export interface LockOptions {
   /**
    * How long a waiter waits for a live holder before fetching on its own. Default: the longest a
    * fetch with its retries can take, plus `ttlMs`:
-   * `fetchTimeoutMs·maxAttempts + (maxDelayMs + baseDelayMs)·(maxAttempts − 1) + ttlMs`.
+   * `min(acquireTimeoutMs, fetchTimeoutMs·maxAttempts + (maxDelayMs + baseDelayMs)·(maxAttempts − 1)) + ttlMs`.
    */
   maxWaitMs?: number;
 }
@@ -75,12 +76,26 @@ export interface TokenManagerOptions<T extends TokenLike> {
   clock?: Clock;
   /** Shares tokens beyond this manager; needs `storeKey`. */
   store?: TokenStore;
-  /** The credential identity under which `store` keeps this token ({@link credentialIdentity}). */
-  storeKey?: string;
+  /**
+   * The credential identity under which `store` keeps this token ({@link credentialIdentity}), or
+   * a promise of it (the providers derive theirs with Web Crypto).
+   */
+  storeKey?: string | Promise<string>;
   /** A state from {@link TokenManager.exportState}, so a new process starts warm. */
   initialState?: TokenState<T>;
-  /** Timeout of one `fetchToken` attempt; `TransportError` 50003 when it passes. */
+  /** Timeout of one `fetchToken` attempt; `TimeoutError` 50003 when it passes (then retried). */
   fetchTimeoutMs?: number;
+  /**
+   * The most one token fetch takes, every attempt and backoff included: past it the attempt in
+   * flight is aborted and callers get a `TimeoutError` 50003, so a hung endpoint fails the call
+   * within this bound. A retry whose wait would end past it is not waited for. Default 30 000, or
+   * `fetchTimeoutMs` when that is longer (one attempt always gets its own timeout).
+   */
+  acquireTimeoutMs?: number;
+  /** Hears the token lifecycle ({@link TokenEvent}s): obtained, served from cache, renewed ahead, rejected, retried, failed, waited on a fleet lock. */
+  onTokenEvent?: TokenEventListener;
+  /** Names the provider in {@link TokenEvent}s (`ably`, `metquay`); `custom` by default. */
+  provider?: string;
   /** Retry of transient failures, merged over {@link DEFAULT_RETRY_OPTIONS}. */
   retry?: Partial<RetryOptions>;
   /** The store's fetch lock ({@link LockOptions}), merged over the defaults. */
@@ -96,17 +111,19 @@ export interface TokenManagerOptions<T extends TokenLike> {
 }
 
 /** Defaults merged under {@link TokenManagerOptions}. */
-export const DEFAULT_TOKEN_MANAGER_OPTIONS = Object.freeze({
+export const DEFAULT_TOKEN_MANAGER_OPTIONS = /* @__PURE__ */ Object.freeze({
   fetchTimeoutMs: 10_000,
+  acquireTimeoutMs: 30_000,
   forcedRefreshWindowMs: DEFAULT_FORCED_REFRESH_WINDOW_MS,
   refreshJitterRatio: 0.5,
   retry: DEFAULT_RETRY_OPTIONS,
-  lock: Object.freeze({ ttlMs: 5_000, pollMinMs: 25, pollMaxMs: 500 }),
+  lock: /* @__PURE__ */ Object.freeze({ ttlMs: 5_000, pollMinMs: 25, pollMaxMs: 500 }),
 });
 
 /** Options after defaults are merged and values checked. */
 export interface ResolvedOptions {
   fetchTimeoutMs: number;
+  acquireTimeoutMs: number;
   refreshJitterRatio: number;
   refreshMarginMs: number | undefined;
   forcedRefreshWindowMs: number;
@@ -120,7 +137,9 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
   if ((options.store === undefined) !== (options.storeKey === undefined)) {
     throw invalid('"store" and "storeKey" must be given together');
   }
-  if (options.storeKey !== undefined && (typeof options.storeKey !== 'string' || options.storeKey === '')) {
+  const storeKey: unknown = options.storeKey;
+  const thenable = typeof (storeKey as { then?: unknown } | null)?.then === 'function';
+  if (storeKey !== undefined && !thenable && (typeof storeKey !== 'string' || storeKey === '')) {
     throw invalid('"storeKey" must be a non-empty string');
   }
   const initial = options.initialState;
@@ -130,9 +149,12 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
   const defaults = DEFAULT_TOKEN_MANAGER_OPTIONS;
   const retry = { ...defaults.retry, ...options.retry };
   const fetchTimeoutMs = options.fetchTimeoutMs ?? defaults.fetchTimeoutMs;
+  // An explicit attempt timeout longer than the default bound still gets its one attempt.
+  const acquireTimeoutMs = options.acquireTimeoutMs ?? Math.max(defaults.acquireTimeoutMs, fetchTimeoutMs);
   const lockTtlMs = options.lock?.ttlMs ?? defaults.lock.ttlMs;
   const resolved: ResolvedOptions = {
     fetchTimeoutMs,
+    acquireTimeoutMs,
     refreshJitterRatio: options.refreshJitterRatio ?? defaults.refreshJitterRatio,
     refreshMarginMs: options.refreshMarginMs,
     forcedRefreshWindowMs: options.forcedRefreshWindowMs ?? defaults.forcedRefreshWindowMs,
@@ -143,10 +165,12 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
       pollMaxMs: options.lock?.pollMaxMs ?? defaults.lock.pollMaxMs,
       maxWaitMs:
         options.lock?.maxWaitMs ??
-        fetchTimeoutMs * retry.maxAttempts + (retry.maxDelayMs + retry.baseDelayMs) * (retry.maxAttempts - 1) + lockTtlMs,
+        Math.min(acquireTimeoutMs, fetchTimeoutMs * retry.maxAttempts + (retry.maxDelayMs + retry.baseDelayMs) * (retry.maxAttempts - 1)) + lockTtlMs,
     },
   };
   positive('fetchTimeoutMs', resolved.fetchTimeoutMs);
+  positive('acquireTimeoutMs', resolved.acquireTimeoutMs);
+  if (options.onTokenEvent !== undefined && typeof options.onTokenEvent !== 'function') throw invalid('"onTokenEvent" must be a function');
   nonNegative('refreshJitterRatio', resolved.refreshJitterRatio);
   if (resolved.refreshMarginMs !== undefined) nonNegative('refreshMarginMs', resolved.refreshMarginMs);
   nonNegative('forcedRefreshWindowMs', resolved.forcedRefreshWindowMs);

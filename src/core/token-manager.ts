@@ -1,18 +1,18 @@
+import { PrintsSafely } from './printable';
 import { SystemClock, type Clock } from './clock';
-import type { TokensmithError } from './errors';
+import { TimeoutError, TokensmithError } from './errors';
 import { isAuthFailure, typedFetchFailure } from './fetch-failure';
 import { createRedactingLogger, type Logger } from './logger';
 import { retryDelayMs, sleep } from './retry';
 import type { TokenLike, TokenState } from './store';
 import { acquireThroughStore, type StoreSync } from './store-sync';
 import { withTimeout } from './timeout';
+import { monotonicMs, type TokenEvent, type TokenEventListener } from './telemetry';
 import { toEntry, toState, type Entry } from './token-entry';
 import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from './token-manager-options';
 
 export { DEFAULT_TOKEN_MANAGER_OPTIONS } from './token-manager-options';
 export type { FetchContext, LockOptions, TokenManagerOptions } from './token-manager-options';
-
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * Caches one credential's token, fetches it once however many callers ask, refreshes it ahead of
@@ -41,7 +41,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
  * const { token } = await manager.getToken();
  * ```
  */
-export class TokenManager<T extends TokenLike> {
+export class TokenManager<T extends TokenLike> extends PrintsSafely {
   /** The clock tokens are measured against; call `clock.setOffset()` once server time is known. */
   readonly clock: Clock;
   readonly #options: ResolvedOptions;
@@ -51,6 +51,8 @@ export class TokenManager<T extends TokenLike> {
   readonly #random: () => number;
   readonly #log: Logger;
   readonly #sync: StoreSync<T> | undefined;
+  readonly #provider: string;
+  readonly #onEvent: TokenEventListener | undefined;
   #current: Entry<T> | undefined;
   #latest: T | undefined;
   #inflight: Promise<Entry<T>> | undefined;
@@ -63,18 +65,21 @@ export class TokenManager<T extends TokenLike> {
   #stopped = false;
 
   constructor(options: TokenManagerOptions<T>) {
+    super();
     this.#options = resolveOptions(options);
     this.#fetchToken = options.fetchToken;
     this.#onAuthError = options.onAuthError;
     this.#secrets = [...(options.secrets ?? [])];
     this.#random = options.random ?? Math.random;
+    this.#provider = options.provider ?? 'custom';
+    this.#onEvent = options.onTokenEvent;
     this.clock = options.clock ?? new SystemClock();
     this.#log = createRedactingLogger(options.logger, () => [...this.#secrets, this.#current?.state.value.token, this.#rejected]);
     if (options.store && options.storeKey) {
       const lock = this.#options.lock;
       this.#sync = {
         store: options.store,
-        key: options.storeKey,
+        key: handled(options.storeKey),
         owner: lockOwnerId(),
         lockTtlMs: lock.ttlMs,
         maxWaitMs: lock.maxWaitMs,
@@ -85,6 +90,7 @@ export class TokenManager<T extends TokenLike> {
         fetch: () => this.#fetchWithRetry(),
         accept: (state) => this.#acceptStored(state),
         active: () => !this.#stopped,
+        waited: (durationMs, lock) => this.#emit({ type: 'lock-waited', durationMs, outcome: 'ok', lock }),
       };
     }
     if (options.initialState) {
@@ -118,6 +124,7 @@ export class TokenManager<T extends TokenLike> {
     if (now >= entry.refreshAt && this.#inflight === undefined && now >= this.#refreshPausedUntil && !this.#stopped) {
       this.#refreshInBackground();
     }
+    if (this.#onEvent !== undefined) this.#emit({ type: 'cached', durationMs: 0, outcome: 'ok' });
     return entry.state.value;
   }
 
@@ -131,6 +138,7 @@ export class TokenManager<T extends TokenLike> {
     this.#current = undefined;
     this.#rejected = token;
     this.#log.debug({}, 'token invalidated');
+    if (this.#onEvent !== undefined) this.#emit({ type: 'rejected', durationMs: 0, outcome: 'ok' });
     return true;
   }
 
@@ -173,27 +181,32 @@ export class TokenManager<T extends TokenLike> {
   }
 
   /** `TokenManager {"hasToken":…}`: what {@link TokenManager.toJSON} shows. */
-  toString(): string {
+  override toString(): string {
     return `TokenManager ${JSON.stringify(this.toJSON())}`;
   }
 
-  [INSPECT](): string {
-    return this.toString();
-  }
 
-  #shared(): Promise<Entry<T>> {
+  #shared(background = false): Promise<Entry<T>> {
     if (this.#inflight) return this.#inflight;
     const seq = ++this.#seq;
     this.#replacing = this.#current;
-    const run: Promise<Entry<T>> = this.#acquire(seq).finally(() => {
+    const run: Promise<Entry<T>> = this.#acquire(seq, background).finally(() => {
       if (this.#inflight === run) this.#inflight = undefined;
     });
     this.#inflight = run;
     return run;
   }
 
-  async #acquire(seq: number): Promise<Entry<T>> {
-    const state = this.#sync ? await acquireThroughStore(this.#sync) : await this.#fetchWithRetry();
+  async #acquire(seq: number, background: boolean): Promise<Entry<T>> {
+    const startedAt = monotonicMs();
+    let state: TokenState<T>;
+    try {
+      state = this.#sync ? await acquireThroughStore(this.#sync) : await this.#fetchWithRetry();
+    } catch (error) {
+      if (background) this.#emit({ type: 'renewed-ahead', durationMs: monotonicMs() - startedAt, ...outcomeOf(error) });
+      throw error;
+    }
+    this.#emit({ type: background ? 'renewed-ahead' : 'obtained', durationMs: monotonicMs() - startedAt, outcome: 'ok' });
     const entry = this.#entry(state, seq);
     if (this.#current === undefined || entry.seq >= this.#current.seq) {
       this.#current = entry;
@@ -204,33 +217,63 @@ export class TokenManager<T extends TokenLike> {
 
   #refreshInBackground(): void {
     this.#log.debug({}, 'refreshing token ahead of expiry');
-    this.#shared().catch((err: unknown) => {
+    this.#shared(true).catch((err: unknown) => {
       this.#refreshPausedUntil = this.clock.now() + this.#options.retry.maxDelayMs;
       this.#log.warn({ err }, 'background token refresh failed; serving the cached token until it expires');
     });
   }
 
+  /**
+   * Every attempt, with backoff between them, inside one deadline (`acquireTimeoutMs`): past it the
+   * attempt in flight is aborted and the fetch fails with a {@link TimeoutError} 50003; a retry
+   * whose wait would end past it is not waited for (the attempt's own error is thrown at once).
+   */
   async #fetchWithRetry(): Promise<TokenState<T>> {
-    const { retry, fetchTimeoutMs } = this.#options;
+    const { acquireTimeoutMs } = this.#options;
+    const startedAt = monotonicMs();
+    const progress = { attempts: 0 };
+    try {
+      return await withTimeout((signal) => this.#attempts(signal, startedAt, progress), acquireTimeoutMs, 'token fetch', {
+        timeoutError: (what, ms) =>
+          new TimeoutError(`${what} did not complete within ${ms} ms (acquireTimeoutMs), after ${progress.attempts} attempt(s); the endpoint may be hung`),
+      });
+    } catch (caught) {
+      const error = caught instanceof TokensmithError ? caught : typedFetchFailure(caught, this.#scrubbed());
+      throw this.#final(error, progress.attempts, monotonicMs() - startedAt);
+    }
+  }
+
+  async #attempts(signal: AbortSignal, startedAt: number, progress: { attempts: number }): Promise<TokenState<T>> {
+    const { retry, fetchTimeoutMs, acquireTimeoutMs } = this.#options;
     for (let attempt = 0; ; attempt++) {
+      progress.attempts = attempt + 1;
       const sentAt = this.clock.now();
+      const attemptStartedAt = monotonicMs();
       let value: T;
       try {
-        value = await withTimeout((signal) => this.#fetchToken(signal, { sentAt }), fetchTimeoutMs, 'fetchToken');
+        value = await withTimeout((inner) => this.#fetchToken(inner, { sentAt }), fetchTimeoutMs, 'fetchToken', { outer: signal });
       } catch (caught) {
-        const error = typedFetchFailure(caught, [...this.#secrets, this.#current?.state.value.token, this.#rejected]);
+        if (signal.aborted) throw signal.reason;
+        const error = typedFetchFailure(caught, this.#scrubbed());
         const delayMs = this.#stopped ? undefined : retryDelayMs(error, attempt, retry, this.#random);
-        if (delayMs === undefined) throw this.#final(error, attempt + 1);
+        if (delayMs === undefined || monotonicMs() + delayMs - startedAt >= acquireTimeoutMs) throw error;
+        this.#emit({ type: 'retried', durationMs: monotonicMs() - attemptStartedAt, attempts: attempt + 1, ...outcomeOf(error) });
         this.#log.warn({ err: error, attempt: attempt + 1, delayMs }, 'token fetch failed; retrying');
         await sleep(delayMs);
+        if (signal.aborted) throw signal.reason;
         continue;
       }
       return toState(value, sentAt, this.clock.now());
     }
   }
 
-  #final(error: TokensmithError, attempts: number): TokensmithError {
+  #scrubbed(): (string | undefined)[] {
+    return [...this.#secrets, this.#current?.state.value.token, this.#rejected];
+  }
+
+  #final(error: TokensmithError, attempts: number, durationMs: number): TokensmithError {
     this.#log.error({ err: error, attempts }, 'token fetch failed');
+    this.#emit({ type: 'failed', durationMs, attempts, ...outcomeOf(error) });
     if (this.#onAuthError && isAuthFailure(error)) {
       try {
         this.#onAuthError(error);
@@ -239,6 +282,17 @@ export class TokenManager<T extends TokenLike> {
       }
     }
     return error;
+  }
+
+  /** Tells the listener, if any; a listener that throws is logged, never allowed to fail the token path. */
+  #emit(event: Omit<TokenEvent, 'provider'>): void {
+    const listener = this.#onEvent;
+    if (listener === undefined) return;
+    try {
+      listener({ provider: this.#provider, ...event });
+    } catch (err) {
+      this.#log.warn({ err }, 'onTokenEvent listener threw; ignored');
+    }
   }
 
   #acceptStored(state: TokenState<T>): boolean {
@@ -254,8 +308,19 @@ export class TokenManager<T extends TokenLike> {
   }
 }
 
+function outcomeOf(error: unknown): { outcome: 'error'; errorCode?: number; errorName?: string } {
+  if (!(error instanceof Error)) return { outcome: 'error' };
+  return { outcome: 'error', ...(error instanceof TokensmithError ? { errorCode: error.code } : {}), errorName: error.name };
+}
+
 function entryValue<T extends TokenLike>(entry: Entry<T>): T {
   return entry.state.value;
+}
+
+/** The key as given; a promise of it is marked handled, so a rejection surfaces on first use rather than as an unhandled rejection. */
+function handled(key: string | Promise<string>): string | Promise<string> {
+  if (typeof key !== 'string') key.catch(() => undefined);
+  return key;
 }
 
 function lockOwnerId(): string {

@@ -1,9 +1,10 @@
+import { PrintsSafely } from '../core/printable';
 import type { Middleware } from 'openapi-fetch';
 import type { components } from '../../generated/metquay';
 import { operationSecurity, securitySchemes } from '../../generated/metquay.security';
 import { SystemClock, type Clock } from '../core/clock';
 import { send } from '../core/http';
-import { credentialIdentity } from '../core/identity';
+import { credentialIdentityAsync } from '../core/identity';
 import type { Logger } from '../core/logger';
 import { BearerCredential } from '../core/spec-auth/bearer';
 import { createSchemeMiddleware } from '../core/spec-auth/middleware';
@@ -38,7 +39,7 @@ export function secretsOf(auth: MetquayAuth): readonly string[] {
  * const api = createMetquayApi({ baseUrl: auth.baseUrl, middleware: [auth.middleware] });
  * ```
  */
-export class MetquayAuth {
+export class MetquayAuth extends PrintsSafely {
   /** The API's base URL (no trailing slash) tokens are fetched from. */
   readonly baseUrl: string;
   /** The clock token lifetimes are measured on. */
@@ -53,6 +54,7 @@ export class MetquayAuth {
   readonly #logger: Logger | undefined;
 
   constructor(options: MetquayAuthOptions = {}) {
+    super();
     const { accessKey, secretKey, baseUrl } = resolveMetquayCredentials(options);
     this.baseUrl = baseUrl;
     this.clock = options.clock ?? new SystemClock();
@@ -79,11 +81,14 @@ export class MetquayAuth {
       clock: this.clock,
       secrets,
       retry: { maxDelayMs: maxRetryAfterMs, ...options.retry },
-      ...(options.store ? { store: options.store, storeKey: credentialIdentity({ provider: 'metquay', baseUrl, accessKey }) } : {}),
+      ...(options.store ? { store: options.store, storeKey: credentialIdentityAsync({ provider: 'metquay', baseUrl, accessKey }) } : {}),
       ...(options.lock ? { lock: options.lock } : {}),
       ...(options.refreshMarginMs === undefined ? {} : { refreshMarginMs: options.refreshMarginMs }),
       ...(options.forcedRefreshWindowMs === undefined ? {} : { forcedRefreshWindowMs: options.forcedRefreshWindowMs }),
       ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
+      ...(options.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: options.acquireTimeoutMs }),
+      ...(options.onTokenEvent ? { onTokenEvent: options.onTokenEvent } : {}),
+      provider: 'metquay',
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
@@ -117,6 +122,8 @@ export class MetquayAuth {
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'bearer' ? bearer : undefined),
       unlisted: 'http',
+      // As before the engine: an operation this auth cannot serve now is sent without credentials.
+      whenUnmet: 'send',
       logger: this.#logger,
     });
   }
@@ -137,11 +144,7 @@ export class MetquayAuth {
   }
 
   /** `MetquayAuth {…}`: what {@link MetquayAuth.toJSON} shows. */
-  toString(): string {
+  override toString(): string {
     return `MetquayAuth ${JSON.stringify(this.toJSON())}`;
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
   }
 }

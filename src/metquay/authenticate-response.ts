@@ -6,6 +6,9 @@ import { errorFromResponse } from '../core/response-error';
 /** The body of a successful `POST /authenticate`, as the spec defines it. */
 export type AuthenticationResponse = components['schemas']['AuthenticationResponse'];
 
+/** A 404 on `/authenticate` almost always means a base URL without the API's version path. */
+const NOT_FOUND_HINT = 'check that baseUrl is the API root ending in /api/v1 (e.g. https://example.com/api/v1): /authenticate is under it';
+
 /**
  * Turns the HTTP answer of `POST /authenticate` into an {@link AuthenticationResponse}, or throws
  * the typed error that says what went wrong. At most 64 KiB of the body is read. Messages name
@@ -17,7 +20,8 @@ export type AuthenticationResponse = components['schemas']['AuthenticationRespon
  *   `AuthProviderError` 50002 (transient: a proxy's error page may pass); over 64 KiB:
  *   `ResponseTooLargeError` 50002.
  * - Anything else through core's mapper: 401 `InvalidCredentialsError` 40101 (final), 400
- *   `InvalidArgumentError` 40001 (final), 429 `RateLimitError` with the `Retry-After` wait, 5xx
+ *   `InvalidArgumentError` 40001 (final), 404 40400 whose message says to check that `baseUrl`
+ *   ends in `/api/v1`, 429 `RateLimitError` with the `Retry-After` wait, 5xx
  *   `ServerError` 50000 (transient).
  */
 export async function readAuthenticationResponse(
@@ -26,7 +30,7 @@ export async function readAuthenticationResponse(
   nowMs: number,
 ): Promise<AuthenticationResponse> {
   if (response.status !== 200) {
-    throw await errorFromResponse(response, { what: 'Metquay /authenticate', secrets, refused: 'credentials', badRequestCode: 40001, nowMs });
+    throw await errorFromResponse(response, { what: 'Metquay /authenticate', secrets, refused: 'credentials', badRequestCode: 40001, nowMs, notFoundHint: NOT_FOUND_HINT });
   }
   const text = await readBodyText(response, 'Metquay /authenticate answer');
   return parseSuccess(text, response.headers.get('content-type'), secrets);

@@ -4,7 +4,6 @@ import { MetquayAuth, secretsOf } from './auth';
 import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions } from './options';
 import { paginateRedacting, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
 import { createRetryAfterMiddleware } from './rate-limit-middleware';
-import { boundedErrorBodies } from '../core/response-error';
 
 /** Options of {@link createMetquayClient}: auth options plus client ones. */
 export interface MetquayClientOptions extends MetquayAuthOptions {
@@ -44,8 +43,8 @@ export function createMetquayClient(options: MetquayClientOptions = {}): Metquay
   // both retries (its own after a 401, the 429 one) re-send; the 429 retry sees the final answer.
   const api = createMetquayApi({
     baseUrl: auth.baseUrl,
-    // boundedErrorBodies first: it sees the final answer, and caps the error body openapi-fetch reads.
-    middleware: [boundedErrorBodies(), ...(options.middleware ?? []), rateLimit, auth.middleware],
+    // createApiClient registers core's bounded error-body reader before these.
+    middleware: [...(options.middleware ?? []), rateLimit, auth.middleware],
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
   });

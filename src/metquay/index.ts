@@ -9,8 +9,9 @@ export { DEFAULT_PAGE_LIMIT, paginate, type MetquayListItem, type MetquayListPat
 export type { MetquayToken } from './token';
 export type { JsonOk } from './paginate';
 /**
- * The generated `paths`/`components` of `openapi/metquay.yaml`, for your own openapi-fetch client.
- * Left out of the API reference: every operation and model is in `generated/docs/metquay/`.
+ * The generated `paths`/`components`/`operations` of `openapi/metquay.yaml`, for your own
+ * openapi-fetch client or a handler typed from the spec. Left out of the API reference: every
+ * operation and model is in `generated/docs/metquay/`.
  * @hidden
  */
-export type { paths as MetquayPaths, components as MetquayComponents } from '../../generated/metquay';
+export type { paths as MetquayPaths, components as MetquayComponents, operations as MetquayOperations } from '../../generated/metquay';

@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock';
-import { ConfigurationError, type TokensmithError, InvalidArgumentError } from '../core/errors';
+import { ConfigurationError, type TokensmithError } from '../core/errors';
+import { checkHttpUrl } from '../core/url';
 import type { Logger } from '../core/logger';
+import type { TokenEventListener } from '../core/telemetry';
 import type { RetryOptions } from '../core/retry';
 import type { TokenStore } from '../core/store';
 import type { LockOptions } from '../core/token-manager-options';
@@ -38,6 +40,13 @@ export interface MetquayAuthOptions {
   logger?: Logger;
   /** Timeout of one `/authenticate` attempt, in ms. Default: core's (10 s). */
   fetchTimeoutMs?: number;
+  /**
+   * The most one token fetch takes, every attempt and backoff included: past it the call fails with
+   * `TimeoutError` 50003, so a hung `/authenticate` fails a call within it. Default: core's (30 s).
+   */
+  acquireTimeoutMs?: number;
+  /** Hears the token lifecycle (obtained, cached, renewed ahead, rejected, retried, failed, lock waits); see docs/telemetry.md. */
+  onTokenEvent?: TokenEventListener;
   /** Retry of transient `/authenticate` failures (network, 5xx, 429); merged over core's. */
   retry?: Partial<RetryOptions>;
   /**
@@ -55,7 +64,7 @@ export interface MetquayAuthOptions {
 }
 
 /** Defaults merged under {@link MetquayAuthOptions}. */
-export const DEFAULT_METQUAY_AUTH_OPTIONS = Object.freeze({
+export const DEFAULT_METQUAY_AUTH_OPTIONS = /* @__PURE__ */ Object.freeze({
   /** A minute: Metquay's rate-limit window, so one wait always suffices. */
   maxRetryAfterMs: 60_000,
   maxRateLimitRetries: 2,
@@ -64,7 +73,7 @@ export const DEFAULT_METQUAY_AUTH_OPTIONS = Object.freeze({
 });
 
 /** The names of the environment variables {@link MetquayAuth} reads. */
-export const METQUAY_ENV = Object.freeze({
+export const METQUAY_ENV = /* @__PURE__ */ Object.freeze({
   accessKey: 'METQUAY_ACCESS_KEY',
   secretKey: 'METQUAY_SECRET_KEY',
   baseUrl: 'METQUAY_BASE_URL',
@@ -107,16 +116,7 @@ export function resolveMetquayCredentials(options: MetquayAuthOptions): MetquayC
   if (missing.length > 0) {
     throw new ConfigurationError(40106, `Metquay credentials missing: ${missing.join(', ')}`);
   }
-  let url: URL;
-  try {
-    url = new URL(credentials.baseUrl);
-  } catch {
-    throw new InvalidArgumentError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InvalidArgumentError(40003, 'Metquay baseUrl must be an absolute http(s) URL');
-  }
-  return { ...credentials, baseUrl: credentials.baseUrl.replace(/\/+$/, '') };
+  return { ...credentials, baseUrl: checkHttpUrl(credentials.baseUrl, 'baseUrl') };
 }
 
 function processEnv(): Readonly<Record<string, string | undefined>> {

@@ -133,6 +133,8 @@ export class OAuth2ClientCredentials extends Credential implements SchemeProvide
     const secret = this.#secret;
     const what = `OAuth2 token endpoint for scheme "${schemeName}"`;
     const manager = new TokenManager<OAuth2Token>({
+      // Names the provider in token events (onTokenEvent); tokenManager may rename it.
+      provider: 'oauth2',
       ...tokenManager,
       secrets: [secret],
       ...(store ? { store, storeKey: credentialIdentity({ provider: 'oauth2', grant: 'client_credentials', endpoint: endpointKey, clientId, scope: scopes, extraParams: { ...extraParams } }) } : {}),

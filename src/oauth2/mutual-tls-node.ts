@@ -8,7 +8,7 @@ import { Credential } from '../core/spec-auth/credential';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from '../core/spec-auth/types';
 import type { MutualTlsOptions } from './mutual-tls';
 
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+const NULL_BODY_STATUSES = /* @__PURE__ */ new Set([101, 103, 204, 205, 304]);
 
 /**
  * A `mutualTLS` scheme's credential under Node: the client certificate, presented by its `fetch`

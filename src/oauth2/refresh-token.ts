@@ -135,6 +135,8 @@ export class OAuth2RefreshToken extends Credential implements SchemeProvider<'oa
       return typeof stored?.value.token === 'string' ? stored.value.token : this.#refreshToken;
     };
     const manager = new TokenManager<OAuth2Token>({
+      // Names the provider in token events (onTokenEvent); tokenManager may rename it.
+      provider: 'oauth2',
       ...tokenManager,
       secrets: [secret, this.#refreshToken].filter((s): s is string => s !== undefined),
       ...(store && storeKey ? { store, storeKey } : {}),

@@ -45,7 +45,7 @@ export interface TokenRequest {
 }
 
 const MAX_QUOTED_CHARS = 200;
-const CREDENTIAL_ERRORS = new Set(['invalid_client', 'unauthorized_client', 'invalid_grant']);
+const CREDENTIAL_ERRORS = /* @__PURE__ */ new Set(['invalid_client', 'unauthorized_client', 'invalid_grant']);
 
 /** RFC 6749 §2.3.1: the client id and secret are form-encoded before Basic's base64. */
 export function clientSecretBasic(clientId: string, clientSecret: string): string {

@@ -49,7 +49,7 @@ export interface RedisTokenStoreOptions {
 }
 
 /** Defaults merged under {@link RedisTokenStoreOptions}. */
-export const DEFAULT_REDIS_TOKEN_STORE_OPTIONS = Object.freeze({
+export const DEFAULT_REDIS_TOKEN_STORE_OPTIONS = /* @__PURE__ */ Object.freeze({
   url: 'redis://127.0.0.1:6379',
   prefix: '',
   commandTimeoutMs: 500,

@@ -1,3 +1,4 @@
+import { PrintsSafely } from '../core/printable';
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '../core/errors';
 import { createRedactingLogger, type Logger } from '../core/logger';
@@ -38,7 +39,7 @@ import { UpdateListener } from './updates';
  * await store.close();
  * ```
  */
-export class RedisTokenStore implements TokenStore {
+export class RedisTokenStore extends PrintsSafely implements TokenStore {
   readonly #prefix: string;
   readonly #publish: PublishCommand;
   readonly #ownerPrefix = randomBytes(12).toString('base64url');
@@ -50,6 +51,7 @@ export class RedisTokenStore implements TokenStore {
   readonly #reportedProblems = new Set<DecodeProblem>();
 
   constructor(options: RedisTokenStoreOptions = {}) {
+    super();
     const resolved = resolveRedisTokenStoreOptions(options);
     this.#prefix = resolved.prefix;
     this.#codec = new TokenCodec(resolved.encryptionKey);
@@ -122,13 +124,10 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /** `RedisTokenStore {"prefix":…}`. */
-  toString(): string {
+  override toString(): string {
     return `RedisTokenStore ${JSON.stringify(this.toJSON())}`;
   }
 
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
-  }
 
   async close(): Promise<void> {
     this.#updates.close();

@@ -21,9 +21,13 @@ import {
   TransportError,
   statusForCode,
 } from '../../src/core/errors';
+import { codeForStatus, errorForCode } from '../../src/core/error-family';
 import { errorFromResponse, type ResponseErrorContext } from '../../src/core/response-error';
 
 const SRC = join(__dirname, '../../src');
+/** The companion's source: the codes the local server sends are the client's codes. */
+const SERVER_SRC = join(__dirname, '../../tokensmith-server/src');
+const ROOT = join(__dirname, '../..');
 
 type Family = abstract new (...args: never[]) => TokensmithError;
 
@@ -35,7 +39,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Five-digit numbers that are not error codes. */
-const NOT_CODES = new Set([65535 /* the highest port, in the CLI's --port message */]);
+const NOT_CODES = new Set([
+  65535 /* the highest port, in the CLI's --port message */,
+  86400 /* a day in seconds, the CORS preflight max-age */,
+]);
 
 /** Five-digit codes in the source outside comments and outside comparisons (range bounds such as `< 40150`). */
 function codesUsedIn(path: string): number[] {
@@ -54,24 +61,76 @@ function codesUsedIn(path: string): number[] {
 describe('ERROR_CODES', () => {
   test.each(Object.entries(ERROR_CODES))('%s: a status and a meaning, and statusForCode agrees', (code, entry) => {
     expect(entry.meaning).not.toBe('');
-    expect(entry.statusCode).toBeGreaterThanOrEqual(400);
+    // 80000 is a network failure: nothing answered, so no HTTP status (0); every other code has one.
+    if (Number(code) === 80000) expect(entry.statusCode).toBe(0);
+    else expect(entry.statusCode).toBeGreaterThanOrEqual(400);
     expect(statusForCode(Number(code))).toBe(entry.statusCode);
     expect(new TokensmithError(Number(code), 'x').statusCode).toBe(entry.statusCode);
   });
 
-  test('every code written anywhere in src/ is in the table', () => {
+  test('every code written anywhere in src/ and tokensmith-server/src/ is in the table', () => {
     const missing = new Map<number, string[]>();
-    for (const path of sourceFiles(SRC)) {
+    for (const path of [...sourceFiles(SRC), ...sourceFiles(SERVER_SRC)]) {
       for (const code of codesUsedIn(path)) {
         if (code in ERROR_CODES) continue;
-        missing.set(code, [...(missing.get(code) ?? []), path.slice(SRC.length + 1)]);
+        missing.set(code, [...(missing.get(code) ?? []), path.slice(ROOT.length + 1)]);
       }
     }
     expect(Object.fromEntries(missing)).toEqual({});
   });
 
+  test('a network error carries no HTTP status of 500: TransportError 80000 has statusCode 0', () => {
+    expect(new TransportError(80000, 'x').statusCode).toBe(0);
+    expect(new TransportError(80000, 'x').toJSON()).toMatchObject({ code: 80000, statusCode: 0 });
+  });
+
+  test('no code is made from a status by multiplying it: the table says which code a status has', () => {
+    const derived = [...sourceFiles(SRC), ...sourceFiles(SERVER_SRC)].filter((path) =>
+      /(status|statusCode)\s*\*\s*100\b/.test(readFileSync(path, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '')),
+    );
+    expect(derived.map((path) => path.slice(ROOT.length + 1))).toEqual([]);
+  });
+
   test('41400 (request URI too long), which the server sends, is in the table', () => {
     expect(ERROR_CODES[41400]).toEqual({ statusCode: 414, meaning: 'request URI too long' });
+  });
+});
+
+describe('the table read the other way round', () => {
+  test.each([
+    [400, 40000],
+    [401, 40100],
+    [403, 40300],
+    [404, 40400],
+    [413, 41300],
+    [429, 42910],
+    [431, 43100],
+    [500, 50000],
+    [502, 50002],
+    [504, 50003],
+    [409, 40000],
+    [503, 50000],
+  ])('codeForStatus(%i) is %i, a code in the table with that status or its family', (status, code) => {
+    expect(codeForStatus(status)).toBe(code);
+    expect(code in ERROR_CODES).toBe(true);
+    if (![409, 503].includes(status)) expect(statusForCode(code)).toBe(status);
+  });
+
+  test('every code in the table builds an error of its family, as the client throws it', () => {
+    const families: Record<number, Family> = {
+      40000: InvalidArgumentError, 40001: InvalidArgumentError, 40003: InvalidArgumentError, 40012: InvalidArgumentError,
+      40101: InvalidCredentialsError, 40102: InvalidCredentialsError, 40104: InvalidCredentialsError,
+      40131: InvalidCredentialsError, 40133: InvalidCredentialsError,
+      40140: TokenError, 40141: TokenError, 40142: TokenError, 40143: TokenError, 40144: TokenError,
+      42910: RateLimitError, 50000: ServerError, 50002: AuthProviderError, 50003: TimeoutError, 80000: TransportError,
+    };
+    for (const key of Object.keys(ERROR_CODES)) {
+      const code = Number(key);
+      const error = errorForCode(code, 'x', { statusCode: 418 });
+      expect([code, error.code, error.statusCode]).toEqual([code, code, 418]);
+      expect([code, error]).toEqual([code, expect.any(families[code] ?? TokensmithError)]);
+      if (!(code in families)) expect([code, error.constructor]).toEqual([code, TokensmithError]);
+    }
   });
 });
 

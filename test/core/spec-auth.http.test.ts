@@ -7,6 +7,7 @@ import createClient from 'openapi-fetch';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSpecAuth, ReplayableRequest, TokenManager, type SchemeProvider, type SpecCredentials } from '../../src/core';
+import { AblyAuth } from '../../src/ably';
 
 interface Seen {
   method: string;
@@ -302,5 +303,19 @@ describe('token renewal', () => {
     expect(server.seen.map((s) => s.authorization)).toEqual(['Bearer rejected', 'Bearer fresh']);
     expect(calls).toContain('prepare GET /bearer bearerAuth https://api.example.test');
     expect(calls.filter((c) => c.startsWith('renew'))).toEqual(['renew GET /bearer Bearer rejected']);
+  });
+});
+
+describe('AblyAuth.middlewareFor on the engine, as before', () => {
+  test('a Basic-auth AblyAuth sends the key on basic operations, nothing it was not asked for, and a bearer-only operation without credentials', async () => {
+    const auth = new AblyAuth({ key: 'app.key:secret' });
+    await client(auth.middlewareFor(security)).GET('/basic');
+    await client(auth.middlewareFor(security)).GET('/header-key');
+    await client(auth.middlewareFor(security)).GET('/bearer');
+    expect(server.seen.map(carried)).toEqual([
+      { ...NOTHING, authorization: `Basic ${Buffer.from('app.key:secret').toString('base64')}` },
+      NOTHING,
+      NOTHING,
+    ]);
   });
 });

@@ -23,6 +23,7 @@ import { startTokenServer, type TokenServer } from '../../examples/ably-token-se
 import { adminClient } from '../../tokensmith-server/src/server/admin/client';
 import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server/demo-config';
 import { PRELUDE, RUNNER, SNIPPET_REQUESTS, quickstartSnippets, snippetEnv } from '../examples/readme-snippets';
+import { AUTH_PATHS, NETWORK_FAILURES_PROGRAM } from './helpers/network-failures';
 import { specOperations, type SpecOperation } from './helpers/operation-calls';
 import { RECORDER_ACCESS_TOKEN, startRecorder, type Recorded } from './helpers/recorder';
 import { ROOT, emptyProject, ensureBuilt, footprint, npmInstall, packBoth, repoVersion, run, runAsync, serveFromProject, tempDir } from './helpers/scratch';
@@ -70,8 +71,14 @@ beforeAll(() => {
   project = emptyProject(scratch, 'consumer');
   npmInstall(project, [tarballs.tokensmith], ['--engine-strict']);
   alone = footprint(project);
-  // The companion brings typescript as openapi-typescript's peer; @types/node for the snippets.
-  npmInstall(project, [tarballs.tokensmith, tarballs.server, `typescript@${repoVersion('typescript')}`, `@types/node@${repoVersion('@types/node')}`]);
+  // generate's optional peers (openapi-typescript, typescript); @types/node for the snippets.
+  npmInstall(project, [
+    tarballs.tokensmith,
+    tarballs.server,
+    `openapi-typescript@${repoVersion('openapi-typescript')}`,
+    `typescript@${repoVersion('typescript')}`,
+    `@types/node@${repoVersion('@types/node')}`,
+  ]);
   process.stdout.write(`tarball scratch install ready in ${Date.now() - started} ms\n`);
 });
 afterAll(() => {
@@ -85,6 +92,16 @@ it('npm i --engine-strict of the tokensmith tarball installs at most 3 packages 
   expect(alone.packages.length).toBeLessThanOrEqual(3);
   expect(alone.packages).toContain('tokensmith');
   expect(alone.bytes).toBeLessThanOrEqual(1.5 * 1024 * 1024);
+});
+
+it('a network failure on each auth path rejects with a TokensmithError (80000, no HTTP status, the cause kept)', async () => {
+  writeFileSync(path.join(project, 'network-failures.mjs'), NETWORK_FAILURES_PROGRAM);
+  const out = await runAsync(process.execPath, ['network-failures.mjs'], project);
+  const outcomes = out.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(outcomes.map((outcome) => outcome.path)).toEqual([...AUTH_PATHS]);
+  for (const outcome of outcomes) {
+    expect(outcome).toEqual({ path: outcome.path, tokensmith: true, name: 'TransportError', code: 80000, statusCode: 0, hasCause: true, quotesSecret: false });
+  }
 });
 
 describe('generated clients for the fixture specs, from the tarballs', () => {

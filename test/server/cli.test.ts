@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exposureWarning } from '../../tokensmith-server/src/cli/serve';
+import { request as httpRequest } from 'node:http';
+import { LOG_LEVEL_ENV, exposureWarning } from '../../tokensmith-server/src/cli/serve';
 import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 
 // `npx tsx …` resolves to tsx's CLI; it is spawned directly because npm's exec wrapper dies of the
@@ -24,12 +25,12 @@ afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
 });
 
-function serve(args: string[]): Run {
-  return cli(['serve', ...args]);
+function serve(args: string[], env: NodeJS.ProcessEnv = process.env): Run {
+  return cli(['serve', ...args], env);
 }
 
-function cli(args: string[]): Run {
-  const child = spawn(process.execPath, [TSX_CLI, 'tokensmith-server/src/cli/main.ts', ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Run {
+  const child = spawn(process.execPath, [TSX_CLI, 'tokensmith-server/src/cli/main.ts', ...args], { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   const run: Run = {
     child,
@@ -104,6 +105,89 @@ describe('tokensmith serve', () => {
     const run = serve(['--port', 'eighty']);
     expect(await run.exit).not.toBe(0);
     expect(run.stderr).toContain('--port');
+  });
+});
+
+/** Resolves once `run`'s stderr matches `pattern` (log lines are flushed at the end of an event-loop turn). */
+function stderrMatching(run: Run, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (pattern.test(run.stderr)) resolve(run.stderr);
+    };
+    run.child.stderr?.on('data', check);
+    run.child.on('exit', () => reject(new Error(`exited before stderr matched ${pattern}: ${run.stderr}`)));
+    check();
+  });
+}
+
+/** A GET with exactly this Host header (fetch cannot set one). */
+function getWithHost(url: string, path: string, host: string): Promise<number> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    httpRequest({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('tokensmith serve: log lines and Host names', () => {
+  test('one listening line (stdout), and at the default level no line per request', async () => {
+    const run = serve(['--port', '0']);
+    const [first] = await run.lines();
+    const url = first!.slice('listening on '.length);
+    for (let i = 0; i < 3; i++) expect((await fetch(`${url}/time`)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(`${run.stdout}${run.stderr}`.match(/listening/g)).toHaveLength(1);
+    expect(run.stderr).toBe('SIGTERM: stopping\n');
+  });
+
+  test('--log-level info --log-format json: one JSON line per request on stderr, without the query', async () => {
+    const run = serve(['--port', '0', '--log-level', 'info', '--log-format', 'json']);
+    const [first] = await run.lines();
+    const url = first!.slice('listening on '.length);
+    await fetch(`${url}/time?key=${encodeURIComponent(DEMO_CREDENTIALS.ablyKey)}`);
+    await fetch(`${url}/channels/x/messages`);
+    await stderrMatching(run, /"status":401/);
+    const lines = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([
+      { level: 'info', time: expect.any(Number), msg: 'request', method: 'GET', path: '/time', status: 200, durationMs: expect.any(Number) },
+      { level: 'info', time: expect.any(Number), msg: 'request', method: 'GET', path: '/channels/x/messages', status: 401, durationMs: expect.any(Number) },
+    ]);
+    expect(run.stderr).not.toContain(DEMO_CREDENTIALS.ablyKey.split(':')[1]);
+  });
+
+  test(`${LOG_LEVEL_ENV}=info gives text lines; the flag wins over the variable`, async () => {
+    const run = serve(['--port', '0'], { ...process.env, [LOG_LEVEL_ENV]: 'info' });
+    const url = (await run.lines())[0]!.slice('listening on '.length);
+    await fetch(`${url}/time`);
+    expect(await stderrMatching(run, /\n/)).toMatch(/^info request method=GET path=\/time status=200 durationMs=[\d.]+\n$/);
+    const quiet = serve(['--port', '0', '--log-level', 'error'], { ...process.env, [LOG_LEVEL_ENV]: 'info' });
+    const quietUrl = (await quiet.lines())[0]!.slice('listening on '.length);
+    await fetch(`${quietUrl}/time`);
+    quiet.child.kill('SIGTERM');
+    expect(await quiet.exit).toBe(0);
+    expect(quiet.stderr).toBe('SIGTERM: stopping\n');
+  });
+
+  test.each([
+    [['--log-level', 'loud'], '--log-level'],
+    [['--log-format', 'xml'], '--log-format'],
+    [['--allowed-host', 'http://dev.example.test'], '--allowed-host'],
+  ])('%j exits non-zero naming the flag', async (args, flag) => {
+    const run = serve(['--port', '0', ...args]);
+    expect(await run.exit).not.toBe(0);
+    expect(run.stderr).toContain(flag);
+  });
+
+  test('--allowed-host: that name is answered, other names get 403', async () => {
+    const run = serve(['--port', '0', '--admin', '--allowed-host', 'dev.example.test']);
+    const url = (await run.lines())[0]!.slice('listening on '.length);
+    expect(await getWithHost(url, '/_admin/requests', 'dev.example.test')).toBe(200);
+    expect(await getWithHost(url, '/_admin/requests', 'evil.example')).toBe(403);
   });
 });
 

@@ -17,6 +17,16 @@ const routes = fc.constantFrom(
   ['POST', '/api/v1/authenticate'],
   ['GET', '/api/v1/customers'],
   ['DELETE', '/channels/chat/messages'],
+  ['GET', '/stats'],
+  ['POST', '/messages'],
+  ['GET', '/presence'],
+  ['GET', '/channels/chat/presence'],
+  ['GET', '/channels/chat/presence/history'],
+  ['GET', '/channels/chat/messages/0000000000000001'],
+  ['PATCH', '/channels/chat/messages/0000000000000001'],
+  ['GET', '/channels/chat/messages/0000000000000001/versions'],
+  ['POST', '/channels/chat/messages/0000000000000001/annotations'],
+  ['GET', '/channels/chat/messages/x/annotations'],
   ['POST', '/oauth2/token'],
   ['GET', '/oauth2/token'],
   ['GET', '/.well-known/openid-configuration'],
@@ -45,7 +55,7 @@ const body = fc.oneof(
     .map((fields) => ({ type: 'application/x-www-form-urlencoded', data: new URLSearchParams(fields).toString() as string | Buffer })),
   fc.string().map((text) => ({ type: 'application/x-www-form-urlencoded', data: text as string | Buffer })),
 );
-const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('format', 'limit', 'direction', 'start', 'end', 'first'), printable).map(
+const query = fc.oneof(fc.constant(''), fc.dictionary(fc.constantFrom('format', 'limit', 'direction', 'start', 'end', 'first', 'cursor', 'channels', 'clientId', 'unit', 'by', '_forceNack'), printable).map(
   (params) => `?${new URLSearchParams(params).toString()}`,
 ));
 
@@ -125,14 +135,14 @@ function envelopeOf(answer: RawAnswer): { status: number; code: number | undefin
 
 describe('malformed HTTP and stalled requests (raw sockets)', () => {
   const malformed: Array<[string, string]> = [
-    ['an unknown method', 'FOO /time HTTP/1.1\r\nHost: x\r\n\r\n'],
-    ['a header name with a space', 'GET /time HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n'],
+    ['an unknown method', 'FOO /time HTTP/1.1\r\nHost: localhost\r\n\r\n'],
+    ['a header name with a space', 'GET /time HTTP/1.1\r\nHost: localhost\r\nBad Header: 1\r\n\r\n'],
     ['no Host on HTTP/1.1', 'GET /time HTTP/1.1\r\n\r\n'],
-    ['headers over 16 KiB', `GET /time HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`],
-    ['a bad HTTP version', 'GET /time HTTP/9.Q\r\nHost: x\r\n\r\n'],
-    ['a NUL in a header value', 'GET /time HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n'],
-    ['a malformed chunk size', 'POST /channels/c/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
-    ['both Content-Length and chunked', 'POST /time HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+    ['headers over 16 KiB', `GET /time HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`],
+    ['a bad HTTP version', 'GET /time HTTP/9.Q\r\nHost: localhost\r\n\r\n'],
+    ['a NUL in a header value', 'GET /time HTTP/1.1\r\nHost: localhost\r\nX-A: a\u0000b\r\n\r\n'],
+    ['a malformed chunk size', 'POST /channels/c/messages HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],
+    ['both Content-Length and chunked', 'POST /time HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
   ];
 
   test.each(malformed)('%s gets a 4xx in Ably\'s envelope with a code, never Fastify\'s default body', async (_name, request) => {
@@ -141,6 +151,25 @@ describe('malformed HTTP and stalled requests (raw sockets)', () => {
     expect(answer.status).toBeLessThan(500);
     expect(answer.code).toBe(answer.status === 431 ? 43100 : 40000);
     expect(answer.fastifyDefault).toBe(false);
+  });
+
+  const metquayMalformed: Array<[string, string, number]> = [
+    ['headers over 16 KiB', `GET /api/v1/customers HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 431],
+    ['a header name with a space', 'POST /api/v1/authenticate HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n', 400],
+    ['a NUL in a header value', 'GET /api/v1?x=1 HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n', 400],
+  ];
+
+  test.each(metquayMalformed)('on a Metquay path, %s gets its 4xx in Metquay\'s { code, message }, not Ably\'s envelope', async (_name, request, status) => {
+    const answer = await rawExchange([request]);
+    const [head = '', body = ''] = answer.text.split('\r\n\r\n');
+    expect(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1])).toBe(status);
+    expect(JSON.parse(body)).toEqual({ code: status, message: expect.any(String) });
+    expect(head.toLowerCase()).not.toContain('x-ably-errorcode');
+  });
+
+  test('a path that only starts like a Metquay one keeps Ably\'s envelope', async () => {
+    const answer = envelopeOf(await rawExchange([`GET /api/v10 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`]));
+    expect([answer.status, answer.code]).toEqual([431, 43100]);
   });
 
   test('fuzzed request lines and header blocks: 0 Fastify default bodies, 0 5xx', async () => {
@@ -160,8 +189,8 @@ describe('malformed HTTP and stalled requests (raw sockets)', () => {
 
   test(`connections stalled mid-body or mid-headers are answered 408 (40800) and closed after the ${REQUEST_TIMEOUT_MS} ms request timeout`, async () => {
     const stalls = [
-      ...Array.from({ length: 10 }, () => ['POST /channels/c/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":']),
-      ...Array.from({ length: 10 }, () => ['GET /time HTTP/1.1\r\nHost: x\r\nX-Slow: ']),
+      ...Array.from({ length: 10 }, () => ['POST /channels/c/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":']),
+      ...Array.from({ length: 10 }, () => ['GET /time HTTP/1.1\r\nHost: localhost\r\nX-Slow: ']),
     ];
     const answers = await Promise.all(stalls.map((chunks) => rawExchange(chunks)));
     const stillOpenPastTimeout = answers.filter((answer) => answer.closedAfterMs > REQUEST_TIMEOUT_MS * 10).length;

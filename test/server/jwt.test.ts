@@ -1,5 +1,5 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { FULL_KEY, LIMITED_KEY, bearer, expectAblyError, keyName, keySecret, useSuiteServer } from './helpers';
+import { FULL_KEY, LIMITED_KEY, bearer, expectAblyError, getToken, keyName, keySecret, useSuiteServer } from './helpers';
 
 const suite = useSuiteServer();
 const channel = '/channels/allowed%3Aroom/messages';
@@ -57,7 +57,6 @@ describe('Ably JWTs as bearer tokens', () => {
     ['a wrong signature', async (now) => (await ablyJwt(now)).replace(/.{4}$/, 'AAAA')],
     ['a secret of another key', async (now) => ablyJwt(now, { key: `${keyName(FULL_KEY)}:other-secret-0123456789` })],
     ['no kid', async (now) => ablyJwt(now, { kid: null })],
-    ['an unknown kid', async (now) => ablyJwt(now, { kid: 'testApp.nobody' })],
     ['alg HS512', async (now) => ablyJwt(now, { alg: 'HS512' })],
     ['alg none', async (now) => new UnsecuredJWT({}).setIssuedAt(Math.floor(now / 1000)).setExpirationTime('1h').encode()],
     ['no exp', async (now) => ablyJwt(now, { exp: null })],
@@ -68,6 +67,26 @@ describe('Ably JWTs as bearer tokens', () => {
     ['an empty clientId claim', async (now) => ablyJwt(now, { claims: { 'x-ably-clientId': '' } })],
   ])('a JWT with %s is 40144', async (_label, make) => {
     expectAblyError(await get(await make(suite().clock.now())), 40144, 401);
+  });
+
+  test('a kid naming no key of the app is 404/40400, not a token error an SDK would renew', async () => {
+    expectAblyError(await get(await ablyJwt(suite().clock.now(), { kid: 'testApp.nobody' })), 40400, 404);
+    expectAblyError(await get(await ablyJwt(suite().clock.now(), { kid: 'appThatDoesNotExist.key' })), 40400, 404);
+  });
+
+  test('an embedded-token JWT: the Ably token in x-ably-token (payload or header) is what counts', async () => {
+    const server = suite();
+    const { token } = await getToken(server, FULL_KEY);
+    const now = Math.floor(server.clock.now() / 1000);
+    const foreignKey = new TextEncoder().encode('a-secret-of-another-system-0123456789');
+    const inPayload = await new SignJWT({ 'x-ably-token': token }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(now).setExpirationTime(now + 600).sign(foreignKey);
+    expect((await get(inPayload)).status).toBe(200);
+    const inHeader = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', 'x-ably-token': token }).setIssuedAt(now).setExpirationTime(now + 600).sign(foreignKey);
+    expect((await get(inHeader)).status).toBe(200);
+    const expiredOuter = await new SignJWT({ 'x-ably-token': token }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(now - 120).setExpirationTime(now - 60).sign(foreignKey);
+    expectAblyError(await get(expiredOuter), 40142, 401);
+    const unknownInner = await new SignJWT({ 'x-ably-token': 'testApp.neverIssued' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(now).setExpirationTime(now + 600).sign(foreignKey);
+    expectAblyError(await get(unknownInner), 40143, 401);
   });
 
   test('the x-ably-capability claim limits what the JWT may do', async () => {

@@ -142,8 +142,9 @@ describe('channel messages: publish and history', () => {
     await server.call('POST', channel('chat:lobby'), { json: { id: 'my-id', name: 'c', data: { n: 3 } }, headers });
     const history = await server.call('GET', channel('chat:lobby'), { headers });
     expect(history.body.map((m: { name: string }) => m.name)).toEqual(['c', 'b', 'a']);
-    expect(history.body[0]).toEqual({ id: 'my-id', name: 'c', data: { n: 3 }, timestamp: server.clock.now() });
-    expect(history.body[2]).toEqual({ id: `${published.body.messageId}:0`, name: 'a', data: '1', timestamp: server.clock.now() - 1_000 });
+    expect(history.body[0]).toEqual({ id: 'my-id', serial: expect.any(String), name: 'c', data: { n: 3 }, timestamp: server.clock.now() });
+    expect(history.body[2]).toEqual({ id: `${published.body.messageId}:0`, serial: published.body.serials[0], name: 'a', data: '1', timestamp: server.clock.now() - 1_000 });
+    expect(history.body[1].serial).toBe(published.body.serials[1]);
   });
 
   test('history honours limit, direction, start and end', async () => {

@@ -185,6 +185,95 @@ describe('verify (what a resource server checks) and the test controls', () => {
   });
 });
 
+describe('the cache of verified tokens', () => {
+  const call = (url: string, token: string) => fetch(`${url}/api/things`, { headers: { authorization: `Bearer ${token}` } });
+  async function token(url: string): Promise<string> {
+    return (await grant(url, { grant_type: 'client_credentials', scope: 'read' }, basicOf(SERVICE))).body.access_token;
+  }
+  const admin = (url: string, path: string, body: unknown) =>
+    fetch(`${url}/_admin/oauth2${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const stats = async (url: string) => (await (await fetch(`${url}/_admin/oauth2/stats`)).json()) as { verifiedCacheTokens: number; verifiedCacheBytes: number };
+  async function refusal(url: string, token: string): Promise<string | null> {
+    const answer = await call(url, token);
+    expect(answer.status).toBe(401);
+    return answer.headers.get('www-authenticate');
+  }
+
+  test('after a token passed once, expire, revoke, revoke by client and reset still answer 401 invalid_token', async () => {
+    const { url } = await start();
+    const tokens = [await token(url), await token(url), await token(url), await token(url)];
+    for (const each of tokens) expect((await call(url, each)).status).toBe(200);
+    expect(await stats(url)).toMatchObject({ verifiedCacheTokens: 4 });
+    const [expired, revoked, ofClient, afterReset] = tokens as [string, string, string, string];
+    await admin(url, '/tokens/expire', { token: expired });
+    expect(await refusal(url, expired)).toBe('Bearer realm="tokensmith", error="invalid_token", error_description="token expired"');
+    await admin(url, '/tokens/revoke', { token: revoked });
+    expect(await refusal(url, revoked)).toContain('error_description="token revoked"');
+    expect((await call(url, ofClient)).status).toBe(200);
+    await admin(url, '/tokens/revoke', { clientId: SERVICE.clientId });
+    expect(await refusal(url, ofClient)).toContain('error_description="token revoked"');
+    expect(await refusal(url, afterReset)).toContain('error_description="token revoked"');
+    const fresh = await token(url);
+    expect((await call(url, fresh)).status).toBe(200);
+    await admin(url, '/tokens/expire', {});
+    expect(await refusal(url, fresh)).toContain('error_description="token expired"');
+    const last = await token(url);
+    expect((await call(url, last)).status).toBe(200);
+    await admin(url, '/reset', {});
+    expect(await stats(url)).toMatchObject({ verifiedCacheTokens: 0, verifiedCacheBytes: 0 });
+    expect(await refusal(url, last)).toContain('error_description="token invalid"');
+  });
+
+  test('a remembered token expires on the server clock to the second, as the full check does', async () => {
+    const { url, authority, clock } = await start();
+    const remembered = await token(url);
+    const exp = decodeJwt(remembered).exp as number;
+    expect((await call(url, remembered)).status).toBe(200);
+    clock.ms = exp * 1000 - 1;
+    expect((await call(url, remembered)).status).toBe(200);
+    clock.ms = exp * 1000;
+    expect(await refusal(url, remembered)).toContain('error_description="token expired"');
+    // The clock going back makes it pass again, as jose would; the entry is still there.
+    clock.ms = exp * 1000 - 1;
+    expect(await authority.verify(remembered)).toMatchObject({ ok: true });
+    expect(await stats(url)).toMatchObject({ verifiedCacheTokens: 1 });
+  });
+
+  test('forged and tampered tokens are never remembered; a token of another issuer is checked in full again', async () => {
+    const { url, authority } = await start();
+    const good = await token(url);
+    const [header, payload, signature] = good.split('.') as [string, string, string];
+    const widened = Buffer.from(JSON.stringify({ ...decodeJwt(good), scope: 'admin read' })).toString('base64url');
+    const forged = [`${header}.${widened}.${signature}`, `${header}.${payload}.${'A'.repeat(signature.length)}`, `${header}.${payload}.${signature}x`];
+    for (const bad of forged) expect(await refusal(url, bad)).toContain('error_description="token invalid"');
+    expect(await stats(url)).toMatchObject({ verifiedCacheTokens: 0, verifiedCacheBytes: 0 });
+    expect((await call(url, good)).status).toBe(200);
+    // Twice: the second is answered from the cache, and still refuses the forgeries.
+    for (const bad of forged) expect(await refusal(url, bad)).toContain('error_description="token invalid"');
+    expect(await stats(url)).toMatchObject({ verifiedCacheTokens: 1 });
+    authority.setIssuer('http://elsewhere.invalid');
+    expect(await refusal(url, good)).toContain('error_description="token invalid"');
+    authority.setIssuer(url);
+    expect((await call(url, good)).status).toBe(200);
+  });
+
+  test('the cache is bounded in bytes: past it the oldest are forgotten and verified in full on their next use', async () => {
+    const { OAuth2Authority } = await import('../../tokensmith-server/src/server/oauth2');
+    const authority = new OAuth2Authority({ clients: [SERVICE], maxVerifiedCacheBytes: 4096 });
+    const client = authority.authenticateClient(SERVICE.clientId, SERVICE.clientSecret)!;
+    const tokens: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      tokens.push(((await authority.clientCredentials(client, 'read')) as { access_token: string }).access_token);
+      expect((await authority.verify(tokens[i] as string)).ok).toBe(true);
+      expect(authority.stats().verifiedCacheBytes).toBeLessThanOrEqual(4096);
+    }
+    expect(authority.stats().verifiedCacheTokens).toBeGreaterThan(0);
+    expect(authority.stats().verifiedCacheTokens).toBeLessThan(10);
+    expect((await authority.verify(tokens[0] as string)).ok).toBe(true);
+    expect(() => new OAuth2Authority({ maxVerifiedCacheBytes: 0 })).toThrow(/oauth2\.maxVerifiedCacheBytes/);
+  });
+});
+
 describe('in the local auth server', () => {
   test('discovery document, token endpoint, demo-style config; admin stats count issued tokens', async () => {
     const client = { clientId: 'cfg-client', clientSecret: 'cfg-client-secret', scopes: ['orders:read'] };

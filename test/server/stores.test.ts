@@ -1,7 +1,12 @@
 import { nodeSigner } from 'tokensmith';
 import { GrantCache } from '../../tokensmith-server/src/server/ably/capability-grants';
+import { IdempotencyStore } from '../../tokensmith-server/src/server/ably/idempotency';
+import { MessageLog } from '../../tokensmith-server/src/server/ably/message-log';
 import { NonceStore } from '../../tokensmith-server/src/server/ably/nonce-store';
 import { TokenRegistry, type IssuedToken } from '../../tokensmith-server/src/server/ably/token-registry';
+import type { Principal } from '../../tokensmith-server/src/server/ably/principal';
+import { RevocationList, type RevocationRule } from '../../tokensmith-server/src/server/ably/revocations';
+import { BoundedStore, ByteBudget } from '../../tokensmith-server/src/server/lib/bounded-store';
 import { RequestLog } from '../../tokensmith-server/src/server/admin/request-log';
 import { FaultInjector } from '../../tokensmith-server/src/server/admin/faults';
 import { randomBase64UrlSource } from '../../tokensmith-server/src/server/lib/random-pool';
@@ -43,6 +48,43 @@ describe('NonceStore', () => {
   });
 });
 
+describe('IdempotencyStore', () => {
+  test('an id is remembered for the window, per channel, then forgotten', () => {
+    const store = new IdempotencyStore(1024 * 1024, 120_000);
+    store.remember('c', 'id', 0);
+    expect(store.has('c', 'id', 119_999)).toBe(true);
+    expect(store.has('other', 'id', 1)).toBe(false);
+    expect(store.has('c', 'id', 120_000)).toBe(false);
+    expect(store.size).toBe(0);
+    expect(store.bytes).toBe(0);
+  });
+
+  test('never grows past its bound in bytes: the oldest ids go first', () => {
+    const maxBytes = 16 * 1024;
+    const store = new IdempotencyStore(maxBytes);
+    for (let i = 0; i < 5_000; i++) {
+      store.remember('channel', `id-${i}`, 1);
+      expect(store.bytes).toBeLessThanOrEqual(maxBytes);
+    }
+    expect(store.has('channel', 'id-4999', 1)).toBe(true);
+    expect(store.has('channel', 'id-0', 1)).toBe(false);
+  });
+});
+
+describe('MessageLog paging', () => {
+  test('pages by serial: a cursor keeps its place while messages arrive; bytes stay bounded', () => {
+    const log = new MessageLog<{ timestamp: number; n: number }>(10, 1_000, 4_000);
+    for (let n = 0; n < 10; n++) log.append('c', [{ timestamp: n, n }], [0]);
+    const first = log.history('c', { limit: 3, direction: 'backwards' });
+    expect(first.items.map((m) => m.n)).toEqual([9, 8, 7]);
+    log.append('c', [{ timestamp: 10, n: 10 }], [0]);
+    const second = log.history('c', { limit: 3, direction: 'backwards', cursor: first.nextCursor as number });
+    expect(second.items.map((m) => m.n)).toEqual([6, 5, 4]);
+    for (let n = 0; n < 100; n++) log.append('c', [{ timestamp: n, n }], [100]);
+    expect(log.bytes).toBeLessThanOrEqual(4_000);
+  });
+});
+
 describe('TokenRegistry', () => {
   const details = (expires: number): IssuedToken => ({ keyName: 'a.b', issued: 0, expires, capability: { '*': ['*'] }, clientId: undefined });
 
@@ -61,6 +103,89 @@ describe('TokenRegistry', () => {
     const registry = new TokenRegistry(2);
     for (const token of ['a', 'b', 'c']) registry.mark(token, 'revoked');
     expect([registry.markOf('a'), registry.markOf('b'), registry.markOf('c')]).toEqual([undefined, 'revoked', 'revoked']);
+  });
+});
+
+describe('BoundedStore', () => {
+  const sizeOf = (key: string, value: string) => key.length + value.length;
+
+  test('bounded in bytes: the oldest go until the new entry fits; re-setting a key frees its old bytes', () => {
+    const store = new BoundedStore<string, string>({ maxEntries: 100, maxBytes: 10, sizeOf });
+    for (const key of ['a', 'b', 'c']) expect(store.set(key, 'xx')).toBe(true);
+    expect([store.size, store.bytes]).toEqual([3, 9]);
+    store.set('d', 'xxxx');
+    expect([store.keys(), store.bytes]).toEqual([['c', 'd'], 8]);
+    store.set('c', 'x');
+    expect([store.all(), store.bytes]).toEqual([[['d', 'xxxx'], ['c', 'x']], 7]);
+    expect(store.set('huge', 'x'.repeat(20))).toBe(false);
+    expect(store.bytes).toBeLessThanOrEqual(10);
+  });
+
+  test('stale entries among the scanned oldest go before any live one', () => {
+    const store = new BoundedStore<string, number>({ maxEntries: 3, sizeOf: () => 1, policy: { isStale: (expires, now) => expires <= now, staleScan: 2 } });
+    store.set('live1', 100, 0);
+    store.set('dead', 5, 0);
+    store.set('live2', 100, 0);
+    store.set('new', 100, 10);
+    expect(store.keys()).toEqual(['live1', 'live2', 'new']);
+    store.set('newer', 100, 10);
+    expect(store.keys()).toEqual(['live2', 'new', 'newer']);
+  });
+
+  test('refuse: only stale entries are ever forgotten, and set answers false when none is', () => {
+    const evicted: string[] = [];
+    const store = new BoundedStore<string, number>({
+      maxEntries: 2,
+      sizeOf: () => 1,
+      policy: { isStale: (expires, now) => expires <= now, whenFull: 'refuse' },
+      onEvict: (key) => evicted.push(key),
+    });
+    store.set('a', 10, 0);
+    store.set('b', 20, 0);
+    expect(store.set('c', 30, 5)).toBe(false);
+    expect(store.set('c', 30, 10)).toBe(true);
+    expect([store.keys(), evicted]).toEqual([['b', 'c'], ['a']]);
+  });
+
+  test('shrinkTo: a full store sheds the oldest down to the fraction, so its sweep runs once per many inserts', () => {
+    const store = new BoundedStore<number, number>({ maxEntries: 10, sizeOf: () => 1, policy: { isStale: () => false, shrinkTo: 0.5 } });
+    for (let i = 0; i < 11; i++) store.set(i, i);
+    expect(store.keys()).toEqual([5, 6, 7, 8, 9, 10]);
+  });
+
+  test('two stores on one budget are bounded together; clear gives the bytes back', () => {
+    const budget = new ByteBudget(10);
+    const first = new BoundedStore<string, string>({ maxEntries: 100, budget, sizeOf });
+    const second = new BoundedStore<string, string>({ maxEntries: 100, budget, sizeOf });
+    first.set('a', 'xxxx');
+    second.set('b', 'xxxx');
+    expect(second.set('c', 'xxxx')).toBe(true);
+    expect([first.keys(), second.keys(), budget.held]).toEqual([['a'], ['c'], 10]);
+    expect(second.set('d', 'xxxxxxxxx')).toBe(false);
+    first.clear();
+    expect([budget.held, second.bytes]).toEqual([0, 0]);
+  });
+});
+
+describe('RevocationList', () => {
+  const rule = (value: string, issuedBefore: number): RevocationRule => ({ keyName: 'app.key', type: 'clientId', value, issuedBefore, appliesAt: 0 });
+  const principal = (clientId: string, issued: number): Principal => ({ kind: 'token', keyName: 'app.key', clientId, issued, capability: {} });
+
+  test('full of rules in force, a new one is refused, never an old one forgotten; a lapsed rule makes room', () => {
+    const list = new RevocationList(2, 1_000);
+    expect(list.add(rule('a', 100), 100)).toBe(true);
+    expect(list.add(rule('b', 500), 500)).toBe(true);
+    expect(list.add(rule('c', 600), 600)).toBe(false);
+    expect(list.revokes(principal('a', 50), 600)).toBe(true);
+    expect(list.add(rule('c', 1_100), 1_100)).toBe(true);
+    expect([list.size, list.revokes(principal('a', 50), 1_100), list.revokes(principal('c', 50), 1_100)]).toEqual([2, false, true]);
+  });
+
+  test('bounded in bytes too: a rule past the byte bound is refused', () => {
+    const list = new RevocationList(10_000, 1_000, 4_096);
+    expect(list.add(rule('x'.repeat(1_000), 0), 0)).toBe(true);
+    expect(list.add(rule('y'.repeat(1_000), 0), 0)).toBe(false);
+    expect(list.size).toBe(1);
   });
 });
 

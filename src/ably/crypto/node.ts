@@ -42,7 +42,7 @@ export const nodeSigner: NodeSigner = {
     const signSync = oneShotHash ? padsHmac(oneShotHash, secret) : createHmacSigner(secret);
     return { signSync, sign: async (text) => signSync(text) };
   },
-  nonce: createNonceSource(),
+  nonce: /* @__PURE__ */ createNonceSource(),
 };
 
 /**

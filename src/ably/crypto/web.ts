@@ -1,7 +1,7 @@
 import { base64FromBytes } from '../../core/base64';
 import { NONCE_BYTES, type HmacSha256Key, type Signer } from './signer';
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 const POOL_NONCES = 256;
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -33,7 +33,7 @@ export const webSigner: Signer = {
       },
     };
   },
-  nonce: createNonceSource(),
+  nonce: /* @__PURE__ */ createNonceSource(),
 };
 
 /** Standard base64 of an HMAC digest. */

@@ -1,3 +1,4 @@
+import { PrintsSafely } from '../printable';
 import type { TokenLike } from '../store';
 import type { TokenManager } from '../token-manager';
 import type { AnySchemeProvider } from './types';
@@ -7,21 +8,16 @@ import type { AnySchemeProvider } from './types';
  * one (`console.log`, `util.inspect`, `JSON.stringify`, `String`) shows only its kind.
  */
 
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-
 /** The printed face shared by every built-in credential: its kind, never its secret. */
-export abstract class Credential {
+export abstract class Credential extends PrintsSafely {
   /** The class's name, what printing shows. */
   abstract readonly label: string;
   /** Only the kind, never the secret. */
   toJSON(): { credential: string } {
     return { credential: this.label };
   }
-  toString(): string {
+  override toString(): string {
     return `${this.label} [credential]`;
-  }
-  [INSPECT](): string {
-    return this.toString();
   }
 }
 

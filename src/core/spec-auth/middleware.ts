@@ -9,6 +9,12 @@ import type { SpecSecurityMap } from './types';
 export interface SchemeMiddlewareOptions extends CompileOptions {
   /** Pino-shaped logger; silent by default. Never sees a credential or a URL. */
   logger?: Logger | undefined;
+  /**
+   * An operation no alternative of which can be applied (and no `{}`): `refuse` (40106 naming
+   * operation and scheme, before the network; `createSpecAuth`), or `send` it without credentials
+   * and let the API answer (what `AblyAuth`/`MetquayAuth.middlewareFor` always did). Default `refuse`.
+   */
+  whenUnmet?: 'refuse' | 'send' | undefined;
 }
 
 /**
@@ -27,6 +33,7 @@ export interface SchemeMiddlewareOptions extends CompileOptions {
 export function createSchemeMiddleware(security: SpecSecurityMap, options: SchemeMiddlewareOptions): Middleware {
   const lookup = compilePlans(security, options);
   const log = createRedactingLogger(options.logger, () => []);
+  const refuseUnmet = options.whenUnmet !== 'send';
 
   const retry = async (request: Request, response: Response, alternative: PlannedAlternative, rejected: readonly boolean[], schemaPath: string, fetch: typeof globalThis.fetch) => {
     for (let i = 0; i < rejected.length; i++) {
@@ -53,7 +60,7 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
       const plan = lookup(request.method, schemaPath);
       const alternative = plan === null ? undefined : choose(plan);
       if (alternative === undefined) {
-        if (plan !== null && !plan.optional) throw unmetError(plan.unmet ?? { operation: plan.operation, schemeName: plan.alternatives[0]?.uses[0]?.schemeName ?? '(none)', reason: 'no configured credential is available now' });
+        if (plan !== null && !plan.optional && refuseUnmet) throw unmetError(plan.unmet ?? { operation: plan.operation, schemeName: plan.alternatives[0]?.uses[0]?.schemeName ?? '(none)', reason: 'no configured credential is available now' });
         // No auth, but a 429 retry (core's replay) may still need to send the body again.
         keepReplayCopy(request);
         return undefined;

@@ -98,18 +98,20 @@ export function tempDir(prefix: string): string {
   return execFileSync('mktemp', ['-d', path.join(os.tmpdir(), `${prefix}XXXXXX`)], { encoding: 'utf8' }).trim();
 }
 
-/** `tokensmith serve --port 0 --admin` from the project's installed bin; resolves once it listens. */
-export function serveFromProject(project: string): Promise<{ url: string; process: ChildProcess }> {
+/**
+ * `tokensmith serve --port 0 --admin` from the project's installed bin; resolves once it listens.
+ * `output` keeps collecting what it prints.
+ */
+export function serveFromProject(project: string): Promise<{ url: string; process: ChildProcess; output: { stdout: string; stderr: string } }> {
   const child = spawn(path.join(project, 'node_modules', '.bin', 'tokensmith'), ['serve', '--port', '0', '--admin'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
   return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (chunk: Buffer) => void (err += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => void (output.stderr += chunk.toString()));
     child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /^listening on (http:\/\/\S+)/m.exec(out);
-      if (match) resolve({ url: match[1]!, process: child });
+      output.stdout += chunk.toString();
+      const match = /^listening on (http:\/\/\S+)/m.exec(output.stdout);
+      if (match) resolve({ url: match[1]!, process: child, output });
     });
-    child.on('exit', (code) => reject(new Error(`tokensmith serve exited (${code}): ${out}${err}`)));
+    child.on('exit', (code) => reject(new Error(`tokensmith serve exited (${code}): ${output.stdout}${output.stderr}`)));
   });
 }

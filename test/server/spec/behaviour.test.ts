@@ -292,6 +292,43 @@ describe('tokens from the OAuth2 token endpoint', () => {
     await call(server, 'POST', '/_admin/clock', { json: { advanceMs: 24 * 3_600_000 } });
     expect((await call(server, 'GET', '/api/v1/customers', as(readOnly))).headers.get('www-authenticate')).toContain('the token is expired');
   });
+
+  test('a token answered from the verified-token cache: expire, revoke by client and the clock still refuse it; the cache keeps to its byte bound', async () => {
+    const maxVerifiedCacheBytes = 8192;
+    const server = await startSpecServer({ specs: [METQUAY_LIKE], admin: true, config: { oauth2: { clients: [client], maxVerifiedCacheBytes } } });
+    open.push(server);
+    const as = (t: string) => ({ headers: { authorization: `Bearer ${t}` } });
+    const stats = async () => (await call(server, 'GET', '/_admin/oauth2/stats')).body as { verifiedCacheTokens: number; verifiedCacheBytes: number };
+    const tokens: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      tokens.push(await token(server, 'customers:read'));
+      expect((await call(server, 'GET', '/api/v1/customers/1', as(tokens[i] as string))).status).toBe(200);
+    }
+    const held = await stats();
+    expect(held.verifiedCacheBytes).toBeLessThanOrEqual(maxVerifiedCacheBytes);
+    expect(held.verifiedCacheTokens).toBeGreaterThan(0);
+    expect(held.verifiedCacheTokens).toBeLessThan(60);
+    // The oldest was forgotten and passes a full check again; the newest is answered from the cache.
+    expect((await call(server, 'GET', '/api/v1/customers/1', as(tokens[0] as string))).status).toBe(200);
+    const [expired, revoked, skewed] = tokens.slice(-3) as [string, string, string];
+    for (const each of [expired, revoked, skewed]) expect((await call(server, 'GET', '/api/v1/customers/1', as(each))).status).toBe(200);
+    await call(server, 'POST', '/_admin/tokens/expire', { json: { token: expired } });
+    const afterExpire = await call(server, 'GET', '/api/v1/customers/1', as(expired));
+    expect(afterExpire.status).toBe(401);
+    expect(afterExpire.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token".*the token is expired/);
+    await call(server, 'POST', '/_admin/oauth2/tokens/revoke', { json: { clientId: client.clientId } });
+    const afterRevoke = await call(server, 'GET', '/api/v1/customers/1', as(revoked));
+    expect(afterRevoke.status).toBe(401);
+    expect(afterRevoke.headers.get('www-authenticate')).toContain('the token is revoked');
+    await call(server, 'POST', '/_admin/oauth2/reset');
+    const fresh = await token(server, 'customers:read');
+    expect((await call(server, 'GET', '/api/v1/customers/1', as(fresh))).status).toBe(200);
+    await call(server, 'POST', '/_admin/clock', { json: { advanceMs: 3_600_000 } });
+    const afterSkew = await call(server, 'GET', '/api/v1/customers/1', as(fresh));
+    expect(afterSkew.status).toBe(401);
+    expect(afterSkew.headers.get('www-authenticate')).toContain('the token is expired');
+    expect((await call(server, 'GET', '/api/v1/customers/1', as(skewed))).status).toBe(401);
+  });
 });
 
 describe('what Node refuses before routing answers in the spec server\'s envelope', () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { GENERATOR_JAR_ENV, describeUnsupported, generateClient } from '../generate';
+import { CACHE_DIR_ENV, GENERATOR_JAR_ENV } from '../generate/generator-jar';
 import { processIo, type CliIo } from './io';
 
 /** Options of `tokensmith generate`, as commander parses them. */
@@ -35,9 +35,15 @@ export function registerGenerateCommand(program: Command, io: CliIo = processIo(
     .requiredOption('--out <dir>', 'folder to write into (created when missing)')
     .option('--docs', 'also write markdown API docs to <out>/docs/<name>/ (needs Java and the openapi-generator jar)', false)
     .option('--strict', 'exit 1 and write nothing when an operation has no security requirement tokensmith can send', false)
-    .option('--generator-jar <file>', `the openapi-generator jar for --docs (default: $${GENERATOR_JAR_ENV}, ./.generator/, ~/.m2)`)
+    .option(
+      '--generator-jar <file>',
+      `the openapi-generator jar for --docs (default: $${GENERATOR_JAR_ENV}, ./.generator/, the user cache ($${CACHE_DIR_ENV}), ~/.m2; else fetched once through Maven)`,
+    )
     .action(async (options: GenerateOptions) => {
+      // Loaded here: code generation's modules (and its optional peers) are not serve's to load.
+      const { describeUnsupported, generateClient } = await import('../generate');
       const { written, unsupported } = await generateClient({
+        onFetchGenerator: (message) => process.stderr.write(`${message}\n`),
         spec: options.spec,
         name: options.name,
         outDir: options.out,

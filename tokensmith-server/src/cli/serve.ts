@@ -1,6 +1,7 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ConfigurationError, TokensmithError } from 'tokensmith';
-import { DEMO_CREDENTIALS, lineLogger, startAuthServer, type AuthServer } from '../server';
+import { DEMO_CREDENTIALS, SERVER_LOG_LEVELS, startAuthServer, streamLogger, type AuthServer, type ServerLogFormat, type ServerLogLevel, type StreamLogger } from '../server';
+import { resolveAllowedHosts } from '../server/lib/host-check';
 import { startSpecServer } from '../server/spec/start';
 
 /** Options of `tokensmith serve`, as commander parses them. */
@@ -12,15 +13,25 @@ interface ServeOptions {
   spec: string[];
   stateful: boolean;
   seed: number;
+  allowedHost: string[];
+  logLevel: ServerLogLevel;
+  logFormat: ServerLogFormat;
 }
+
+/** Environment variable for `--log-level` (the flag wins). */
+export const LOG_LEVEL_ENV = 'TOKENSMITH_LOG_LEVEL';
+/** Environment variable for `--log-format` (the flag wins). */
+export const LOG_FORMAT_ENV = 'TOKENSMITH_LOG_FORMAT';
 
 const FORCED_EXIT_MS = 5_000;
 
 /**
- * Adds `tokensmith serve [--host] [--port] [--config FILE] [--admin]`: runs the local auth server
- * (with `--spec FILE…` [`--stateful`] [`--seed N`], a server for those specs instead: docs/serve-spec.md)
- * until SIGINT or SIGTERM. The first stdout line is `listening on http://HOST:PORT` (the real port
- * when `--port 0`); without `--config` the demo credentials follow. Request log lines go to stderr.
+ * Adds `tokensmith serve [--host] [--port] [--config FILE] [--admin] [--allowed-host NAME…]
+ * [--log-level LEVEL] [--log-format text|json]`: runs the local auth server (with `--spec FILE…`
+ * [`--stateful`] [`--seed N`], a server for those specs instead: docs/serve-spec.md) until SIGINT
+ * or SIGTERM. The first stdout line, the only listening line, is `listening on http://HOST:PORT`
+ * (the real port when `--port 0`); without `--config` the demo credentials follow. Log lines go
+ * to stderr, batched: at the default level `warn` only errors; at `info` one line per request.
  * An address it cannot listen on is an error naming the flag that fixes it (`try --port 0`); on a
  * host other than loopback, `--admin` or the demo credentials print a warning to stderr first.
  *
@@ -40,12 +51,22 @@ export function registerServeCommand(program: Command): void {
     .option('--spec <file>', 'serve this OpenAPI 3.0/3.1 spec instead, enforcing its security (repeatable; docs/serve-spec.md)', collect, [])
     .option('--stateful', 'with --spec: POST creates, GET reads and lists, PUT/PATCH update, DELETE removes', false)
     .option('--seed <n>', 'with --spec: seed of the generated answers', parseSeed, 1)
+    .option('--allowed-host <name>', 'also answer requests for this Host name (repeatable; ".example.test" covers subdomains); others get 403', collectHost, [])
+    .addOption(
+      new Option('--log-level <level>', 'least severe log line written to stderr; info adds one line per request')
+        .choices(SERVER_LOG_LEVELS)
+        .env(LOG_LEVEL_ENV)
+        .default('warn'),
+    )
+    .addOption(new Option('--log-format <format>', 'log lines as text, or JSON lines for machines').choices(['text', 'json']).env(LOG_FORMAT_ENV).default('text'))
     .action(async (options: ServeOptions) => {
-      if (options.spec.length > 0) return serveSpecs(options);
+      const logger = streamLogger({ level: options.logLevel, format: options.logFormat });
+      process.once('exit', () => logger.flush());
+      if (options.spec.length > 0) return serveSpecs(options, logger);
       if (options.stateful) throw new ConfigurationError(40003, '--stateful needs --spec FILE');
       const exposed = exposureWarning(options);
       if (exposed !== undefined) process.stderr.write(exposed);
-      const server = await startServer(options);
+      const server = await startServer(options, logger);
       process.stdout.write(`listening on ${server.url}\n`);
       if (options.config === undefined) process.stdout.write(demoCredentialsText(server.url));
       if (options.admin) process.stdout.write(`test controls: ${server.url}/_admin\n`);
@@ -53,7 +74,7 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-async function serveSpecs(options: ServeOptions): Promise<void> {
+async function serveSpecs(options: ServeOptions, logger: StreamLogger): Promise<void> {
   // A spec server has no demo credentials: only --admin is a risk off loopback.
   const exposed = exposureWarning({ ...options, config: options.config ?? '' });
   if (exposed !== undefined) process.stderr.write(exposed);
@@ -65,7 +86,8 @@ async function serveSpecs(options: ServeOptions): Promise<void> {
       host: options.host,
       port: options.port,
       admin: options.admin,
-      logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
+      logger,
+      ...(options.allowedHost.length === 0 ? {} : { allowedHosts: options.allowedHost }),
       ...(options.config === undefined ? {} : { config: options.config }),
     }),
   );
@@ -79,19 +101,29 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+function collectHost(value: string, previous: string[]): string[] {
+  try {
+    resolveAllowedHosts([value]);
+  } catch {
+    throw new InvalidArgumentError('must be a host name such as dev.example.test (or .example.test for its subdomains), without scheme or port');
+  }
+  return [...previous, value];
+}
+
 function parseSeed(value: string): number {
   const seed = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(seed)) throw new InvalidArgumentError('must be a non-negative integer');
   return seed;
 }
 
-function startServer(options: ServeOptions): Promise<AuthServer> {
+function startServer(options: ServeOptions, logger: StreamLogger): Promise<AuthServer> {
   return withListenHint(() =>
     startAuthServer({
       host: options.host,
       port: options.port,
       admin: options.admin,
-      logger: lineLogger((line) => process.stderr.write(`${line}\n`)),
+      logger,
+      ...(options.allowedHost.length === 0 ? {} : { allowedHosts: options.allowedHost }),
       ...(options.config === undefined ? {} : { config: options.config }),
     }),
   );

@@ -1,5 +1,4 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,52 +7,7 @@ import type { OpenApiDocument } from './document';
 import { GenerateError } from './errors';
 import type { PackageClient } from './markdown-templates';
 
-/** The openapi-generator release the markdown docs are made with. */
-export const GENERATOR_VERSION = '7.23.0';
-
-/** Environment variable naming the openapi-generator jar, when `--generator-jar` is not given. */
-export const GENERATOR_JAR_ENV = 'TOKENSMITH_GENERATOR_JAR';
-
-const JAR_FILE = `openapi-generator-cli-${GENERATOR_VERSION}.jar`;
-
-/** The Maven command that fetches the jar into `./.generator/`, where {@link findGeneratorJar} looks. */
-export const FETCH_GENERATOR_COMMAND =
-  `mvn dependency:copy -Dartifact=org.openapitools:openapi-generator-cli:${GENERATOR_VERSION} -DoutputDirectory=.generator`;
-
-/**
- * The openapi-generator jar to run: `explicit` (from `--generator-jar`), else the
- * `TOKENSMITH_GENERATOR_JAR` variable, else the first that exists of `./.generator/` (as the
- * Maven command above or this repository's fetch script leave it), the local Maven repository,
- * and the npm wrapper's download folder. Also checks that Java runs.
- *
- * @throws {GenerateError} `generator-missing`, saying how to get what is missing.
- */
-export function findGeneratorJar(explicit?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  if (spawnSync('java', ['-version'], { stdio: 'ignore' }).error) {
-    throw new GenerateError('generator-missing', '--docs needs Java 11 or later on the PATH (e.g. apt-get install openjdk-17-jre-headless); without --docs no Java is needed');
-  }
-  const given = explicit ?? env[GENERATOR_JAR_ENV];
-  if (given !== undefined && given !== '') {
-    const jar = path.resolve(cwd, given);
-    if (!isFile(jar)) {
-      const source = explicit === undefined ? GENERATOR_JAR_ENV : '--generator-jar';
-      throw new GenerateError('generator-missing', `${source} names ${jar}, which is not a file; fetch the jar with \`${FETCH_GENERATOR_COMMAND}\``);
-    }
-    return jar;
-  }
-  const candidates = [
-    path.join(cwd, '.generator', JAR_FILE),
-    path.join(cwd, '.generator', `${GENERATOR_VERSION}.jar`),
-    path.join(os.homedir(), '.m2', 'repository', 'org', 'openapitools', 'openapi-generator-cli', GENERATOR_VERSION, JAR_FILE),
-    path.join(cwd, 'node_modules', '@openapitools', 'openapi-generator-cli', 'versions', `${GENERATOR_VERSION}.jar`),
-  ];
-  const found = candidates.find(isFile);
-  if (found) return found;
-  throw new GenerateError(
-    'generator-missing',
-    `--docs needs the openapi-generator ${GENERATOR_VERSION} jar: fetch it with \`${FETCH_GENERATOR_COMMAND}\` and run again from this folder, or pass --generator-jar <path> (or set ${GENERATOR_JAR_ENV})`,
-  );
-}
+export { CACHE_DIR_ENV, FETCH_GENERATOR_COMMAND, GENERATOR_JAR_ENV, GENERATOR_VERSION, findGeneratorJar, tokensmithCacheDir, type FindGeneratorJarOptions } from './generator-jar';
 
 /** What {@link writeDocs} needs. */
 export interface DocsOptions {
@@ -108,10 +62,6 @@ function firstProblem(output: string, error: Error | undefined): string {
   if (error) return error.message;
   const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
   return lines.find((line) => /error|exception|invalid/i.test(line)) ?? lines[0] ?? 'no output';
-}
-
-function isFile(file: string): boolean {
-  return existsSync(file) && statSync(file).isFile();
 }
 
 async function listFiles(dir: string): Promise<string[]> {

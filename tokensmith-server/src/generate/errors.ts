@@ -13,7 +13,9 @@ export type GenerateFailure =
   /** openapi-generator ran and failed. */
   | 'generator-failed'
   /** A command-line argument is unusable (e.g. `--name`). */
-  | 'invalid-argument';
+  | 'invalid-argument'
+  /** openapi-typescript or typescript, optional peers of tokensmith-server, is not installed. */
+  | 'dependencies-missing';
 
 /**
  * A refusal of `tokensmith generate`: one line that names the file, operation or scheme at fault

@@ -1,8 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { findGeneratorJar, writeDocs } from './docs';
+import { writeDocs } from './docs';
+import { findGeneratorJar } from './generator-jar';
 import { generatedHeader, loadSpecDocument } from './document';
 import { GenerateError } from './errors';
+import { loadOpenapiTypescript } from './optional-deps';
 import { relaxCredentialParameters } from './credential-params';
 import { renderSecurityMap } from './security-map';
 import { describeUnsupported, findUnsupportedOperations, type UnsupportedOperation } from './supported-security';
@@ -24,6 +26,8 @@ export interface GenerateClientOptions {
   packageClient?: import('./markdown-templates').PackageClient;
   /** The openapi-generator jar for `docs`; found by {@link findGeneratorJar} when absent. */
   generatorJar?: string;
+  /** Told when the generator jar is being fetched through Maven (once per user; it takes a while). */
+  onFetchGenerator?: (message: string) => void;
   /** How the generated headers name the command; default `tokensmith generate`. */
   command?: string;
   /** How messages and headers name the spec; default its path relative to the working directory. */
@@ -64,6 +68,8 @@ export async function generateClient(options: GenerateClientOptions): Promise<Ge
   if (!NAME.test(name)) {
     throw new GenerateError('invalid-argument', '--name must be a file name of letters, digits, "_", "-" or "." (e.g. petstore)');
   }
+  // Before the spec is read: a missing dependency is the first thing to fix.
+  await loadOpenapiTypescript();
   const label = options.specLabel ?? (path.relative(process.cwd(), path.resolve(spec)) || spec);
   const header = generatedHeader(options.command ?? 'tokensmith generate', label);
   const doc = await loadSpecDocument(spec, label);
@@ -74,7 +80,9 @@ export async function generateClient(options: GenerateClientOptions): Promise<Ge
   });
   const relaxed = withLabel(label, () => relaxCredentialParameters(doc));
   const types = await renderTypes(path.resolve(spec), header, label, relaxed.relaxed.length > 0 ? relaxed.doc : undefined);
-  const generatorJar = options.docs ? findGeneratorJar(options.generatorJar) : undefined;
+  const generatorJar = options.docs
+    ? findGeneratorJar(options.generatorJar, process.env, process.cwd(), options.onFetchGenerator ? { onFetch: options.onFetchGenerator } : {})
+    : undefined;
 
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, `${name}.ts`), types);

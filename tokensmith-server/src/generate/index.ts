@@ -8,4 +8,14 @@ export { renderSecurityMap } from './security-map';
 export { describeUnsupported, findUnsupportedOperations, schemeProblem, type UnsupportedOperation } from './supported-security';
 export { relaxCredentialParameters } from './credential-params';
 export { renderValidation } from './validation';
-export { FETCH_GENERATOR_COMMAND, GENERATOR_JAR_ENV, GENERATOR_VERSION, findGeneratorJar, writeDocs, type DocsOptions } from './docs';
+export { writeDocs, type DocsOptions } from './docs';
+export {
+  CACHE_DIR_ENV,
+  FETCH_GENERATOR_COMMAND,
+  GENERATOR_JAR_ENV,
+  GENERATOR_VERSION,
+  findGeneratorJar,
+  tokensmithCacheDir,
+  type FindGeneratorJarOptions,
+} from './generator-jar';
+export { GENERATE_INSTALL_COMMAND } from './optional-deps';

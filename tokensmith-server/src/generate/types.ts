@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { OpenApiDocument } from './document';
 import { GenerateError } from './errors';
+import { loadOpenapiTypescript } from './optional-deps';
 
 /**
  * The spec's `paths` and `components` as TypeScript types, for openapi-fetch's `createClient<paths>`.
@@ -13,7 +14,7 @@ import { GenerateError } from './errors';
  * `$ref`s to other files still resolve against the file's folder.
  */
 export async function renderTypes(file: string, header: string, label = file, doc?: OpenApiDocument): Promise<string> {
-  const { default: openapiTS, astToString } = await import('openapi-typescript');
+  const { default: openapiTS, astToString } = await loadOpenapiTypescript();
   const printError = console.error;
   console.error = () => {};
   try {

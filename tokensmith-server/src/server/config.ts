@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseCapability, type CapabilityInput, TokensmithError } from 'tokensmith';
 import { assertValidCapability, type CapabilityMap } from './ably/capability-rules';
 import { DEFAULT_CORS_CONFIG, resolveCorsConfig, type CorsConfig } from './lib/cors';
+import { DEFAULT_ALLOWED_HOSTS, resolveAllowedHosts, type AllowedHosts } from './lib/host-check';
 import { invalidOption, positiveInteger } from './lib/checks';
 import {
   DEFAULT_METQUAY_SERVER_CONFIG,
@@ -57,6 +58,8 @@ export interface AblyServerConfig {
   maxNonceStoreBytes: number;
   /** Bytes all channel logs together may hold (estimated per message); the oldest messages go first past it. Default 64 MiB. */
   maxMessageStoreBytes: number;
+  /** Bytes the published-id memory of idempotent publishing may hold (estimated per id); the oldest ids are forgotten early past it. Default 8 MiB. */
+  maxIdempotencyStoreBytes: number;
   /** Apps `POST /apps` may provision at once (with the test controls on); each has the limits above. Default 20. */
   maxApps: number;
 }
@@ -86,6 +89,12 @@ export interface ServerConfig {
   limits: ServerLimitsConfig;
   /** Which browser origins may call the Ably and Metquay routes (never the test controls). */
   cors: CorsConfig;
+  /**
+   * Host names the server answers for besides its own (loopback names, IP literals, the host it
+   * listens on): exact names, `.example.test` for a name and its subdomains, or `true` for any.
+   * Other `Host` values get 403 (DNS rebinding protection). Default none.
+   */
+  allowedHosts: AllowedHosts;
 }
 
 /** What callers pass: any part of {@link ServerConfig}. */
@@ -100,6 +109,8 @@ export interface ServerConfigInput {
   limits?: Partial<ServerLimitsConfig>;
   /** Allowed browser origins. Default any (`'*'`), as Ably's public REST. */
   cors?: Partial<CorsConfig>;
+  /** Host names answered besides the server's own. Default none. */
+  allowedHosts?: AllowedHosts;
 }
 
 /** Every default. It has no credentials: without keys or clients nothing authenticates. */
@@ -119,12 +130,14 @@ export const DEFAULT_SERVER_CONFIG: Readonly<ServerConfig> = Object.freeze({
     maxTokenStoreBytes: 32 * 1024 * 1024,
     maxNonceStoreBytes: 16 * 1024 * 1024,
     maxMessageStoreBytes: 64 * 1024 * 1024,
+    maxIdempotencyStoreBytes: 8 * 1024 * 1024,
     maxApps: 20,
   },
   metquay: { ...DEFAULT_METQUAY_SERVER_CONFIG },
   oauth2: { ...DEFAULT_OAUTH2_SERVER_CONFIG },
   limits: { bodyLimitBytes: 64 * 1024, requestLogSize: 1_000, requestTimeoutMs: 30_000 },
   cors: { ...DEFAULT_CORS_CONFIG },
+  allowedHosts: DEFAULT_ALLOWED_HOSTS,
 });
 
 /** A key after checking: its public name, its secret and its parsed capability. */
@@ -146,12 +159,13 @@ export interface ResolvedServerConfig {
   oauth2: ResolvedOAuth2ServerConfig;
   limits: ServerLimitsConfig;
   cors: CorsConfig;
+  allowedHosts: AllowedHosts;
 }
 
 const KEY_PATTERN = /^([^:.\s]+\.[^:\s]+):([^\s]+)$/;
 const ABLY_NUMBERS = [
   'defaultTtlMs', 'maxTtlMs', 'timestampWindowMs', 'maxNonces', 'maxTokens', 'maxChannels', 'maxMessagesPerChannel',
-  'maxClientIdLength', 'maxNonceLength', 'maxMessageSizeBytes', 'maxTokenStoreBytes', 'maxNonceStoreBytes', 'maxMessageStoreBytes', 'maxApps',
+  'maxClientIdLength', 'maxNonceLength', 'maxMessageSizeBytes', 'maxTokenStoreBytes', 'maxNonceStoreBytes', 'maxMessageStoreBytes', 'maxIdempotencyStoreBytes', 'maxApps',
 ] as const;
 const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize', 'requestTimeoutMs'] as const;
 
@@ -166,7 +180,7 @@ const LIMIT_NUMBERS = ['bodyLimitBytes', 'requestLogSize', 'requestTimeoutMs'] a
  */
 export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServerConfig {
   if (!isPlainObject(input)) throw invalidOption('config must be an object');
-  rejectUnknown(input, ['ably', 'metquay', 'oauth2', 'limits', 'cors'], 'config');
+  rejectUnknown(input, ['ably', 'metquay', 'oauth2', 'limits', 'cors', 'allowedHosts'], 'config');
   const ablyInput = section(input.ably, 'ably');
   const limitsInput = section(input.limits, 'limits');
   rejectUnknown(ablyInput, ['keys', ...ABLY_NUMBERS], 'ably');
@@ -178,7 +192,14 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServ
   if (ably.defaultTtlMs > ably.maxTtlMs) throw invalidOption('ably.defaultTtlMs must not exceed ably.maxTtlMs');
   const corsInput = section(input.cors, 'cors');
   rejectUnknown(corsInput, ['allowedOrigins'], 'cors');
-  return { ably: { ...ably, keys: resolveKeys(ably.keys) }, metquay: resolveMetquay(input.metquay), oauth2: resolveOAuth2ServerConfig(section(input.oauth2, 'oauth2')), limits, cors: resolveCors(corsInput) };
+  return {
+    ably: { ...ably, keys: resolveKeys(ably.keys) },
+    metquay: resolveMetquay(input.metquay),
+    oauth2: resolveOAuth2ServerConfig(section(input.oauth2, 'oauth2')),
+    limits,
+    cors: resolveCors(corsInput),
+    allowedHosts: asConfigError(() => resolveAllowedHosts(input.allowedHosts)),
+  };
 }
 
 /**
@@ -243,8 +264,13 @@ function resolveMetquay(value: unknown): ResolvedMetquayServerConfig {
 }
 
 function resolveCors(value: Record<string, unknown>): CorsConfig {
+  return asConfigError(() => resolveCorsConfig(value as Partial<CorsConfig>));
+}
+
+/** Runs a section's own check, its TypeError becoming a 40003 naming the field. */
+function asConfigError<T>(check: () => T): T {
   try {
-    return resolveCorsConfig(value as Partial<CorsConfig>);
+    return check();
   } catch (error) {
     if (error instanceof TypeError) throw invalidOption(error.message, error);
     throw error;

@@ -18,7 +18,17 @@ export {
 export { DEMO_CREDENTIALS, demoServerConfig } from './demo-config';
 export { DEFAULT_CORS_CONFIG, type CorsConfig } from './lib/cors';
 export { SkewableClock, type ServerClock } from './clock';
-export { lineLogger, type ServerLogger } from './logger';
+export {
+  SERVER_LOG_LEVELS,
+  lineLogger,
+  streamLogger,
+  type ServerLogFormat,
+  type ServerLogger,
+  type ServerLogLevel,
+  type StreamLogger,
+  type StreamLoggerOptions,
+} from './logger';
+export { DEFAULT_ALLOWED_HOSTS, type AllowedHosts } from './lib/host-check';
 export { adminClient, type AdminClient, type AdminClientOptions } from './admin/client';
 export type { ClockState, FaultSpec, PendingFault, RequestLogEntry, ServerStats } from './admin/types';
 export type { MetquayClientCredentials, MetquayServerConfig, ResolvedMetquayServerConfig } from './metquay';

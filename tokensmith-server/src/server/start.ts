@@ -1,5 +1,4 @@
 import Fastify from 'fastify';
-import { createRedactingLogger } from 'tokensmith';
 import { AblyApps } from './ably/apps';
 import { authenticate } from './ably/authenticate';
 import { ablyRoutes } from './ably/routes';
@@ -11,9 +10,11 @@ import { SkewableClock, type ServerClock } from './clock';
 import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
 import { demoServerConfig } from './demo-config';
 import { installCors } from './lib/cors';
-import { clientErrorHandler, frameworkErrorHandler, installErrorHandling, installHostCheck } from './lib/error-handling';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandling } from './lib/error-handling';
+import { hostMatcher, installHostCheck, resolveAllowedHosts, type AllowedHosts } from './lib/host-check';
+import { invalidOption } from './lib/checks';
 import { addressText, listenOn } from './lib/listen';
-import { createScrubber, installErrorBodyScrubbing } from './lib/scrub';
+import { createScrubber, installErrorBodyScrubbing, scrubbingLogger } from './lib/scrub';
 import { installQueryCoercion } from './lib/query-coercion';
 import { addMsgpackParser } from './lib/wire';
 import type { ServerLogger } from './logger';
@@ -33,10 +34,18 @@ export interface AuthServerOptions {
   config?: ServerConfigInput | string;
   /** Base clock; the `/_admin/clock` control skews it. Default `Date.now`. */
   clock?: ServerClock;
-  /** Where log lines go, pino-shaped `(fields, message)`; every string is redacted first. Default: nowhere. */
+  /**
+   * Where log lines go, pino-shaped `(fields, message)`; every string is redacted first. Each
+   * request gets an `info` line (method, path, status, durationMs) unless the logger has pino's
+   * `isLevelEnabled` and it answers false for `info`: then nothing per request is built. Errors
+   * go at `error`. The server logs no lifecycle lines: the caller has `url` and awaits `close()`.
+   * Default: nowhere. See {@link streamLogger}.
+   */
   logger?: ServerLogger;
   /** Mounts the test controls under `/_admin`. Default false. */
   admin?: boolean;
+  /** Host names answered besides the server's own, added to the config's `allowedHosts`. */
+  allowedHosts?: readonly string[];
 }
 
 /** A running local auth server. */
@@ -93,7 +102,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     return combined;
   };
   const scrub = createScrubber(allSecrets);
-  const logger = createRedactingLogger(options.logger, allSecrets);
+  const logger = scrubbingLogger(options.logger, scrub);
+  const requestLines = options.logger !== undefined && (options.logger.isLevelEnabled?.('info') ?? true);
   const requestTimeoutMs = config.limits.requestTimeoutMs;
   const faults = new FaultInjector();
   const requestLog = new RequestLog(config.limits.requestLogSize);
@@ -117,18 +127,22 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     // Strict bodies; query strings are coerced by installQueryCoercion. Nothing is stripped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
-  // First hook: a preflight is answered before fault injection or routing.
+  const host = options.host ?? '127.0.0.1';
+  // First hook: a request for another host name is refused before anything else, a preflight is
+  // answered before fault injection or routing.
+  installHostCheck(app, hostMatcher(host, allowedHosts(config.allowedHosts, options.allowedHosts)));
   installCors(app, config.cors);
-  installHostCheck(app);
   installQueryCoercion(app);
   app.removeContentTypeParser('text/plain');
   addMsgpackParser(app);
   installErrorHandling(app, logger, scrub, (request) => authenticate(request, apps.forRequest(request)));
   installErrorBodyScrubbing(app, scrub);
   // Faults are queued and the request log is read only through the test controls; without them
-  // (and without a logger) neither hook would do anything anyone sees.
+  // (and without request lines) neither hook would do anything anyone sees.
   if (admin) installFaultInjection(app, faults);
-  if (admin || options.logger) installRequestLog(app, requestLog, logger, clock, scrub);
+  if (admin || requestLines) {
+    installRequestLog(app, { log: admin ? requestLog : undefined, logger: requestLines ? logger : undefined, clock, scrub });
+  }
 
   await app.register(ablyRoutes, { apps });
   const metquay = await registerMetquay(app, { config: config.metquay, clock, logger, admin });
@@ -143,22 +157,21 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     await app.register(appsRoutes, { apps });
   }
 
-  const host = options.host ?? '127.0.0.1';
   await listenOn(app, host, options.port ?? 0);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const url = `http://${addressText(host, port)}`;
   oauth2.setIssuer(url);
-  logger.info({ admin }, `listening on ${url}`);
-  return {
-    url,
-    port,
-    config,
-    close: async () => {
-      await app.close();
-      logger.info({}, 'stopped');
-    },
-  };
+  return { url, port, config, close: () => app.close() };
+}
+
+function allowedHosts(configured: AllowedHosts, extra: readonly string[] | undefined): AllowedHosts {
+  if (configured === true || extra === undefined || extra.length === 0) return configured;
+  try {
+    return [...configured, ...(resolveAllowedHosts([...extra]) as readonly string[])];
+  } catch (error) {
+    throw invalidOption(`${(error as Error).message.replace(/^allowedHosts/, 'options.allowedHosts')}`, error);
+  }
 }
 
 async function resolveConfig(config: ServerConfigInput | string | undefined): Promise<ResolvedServerConfig> {

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { decodeProtectedHeader } from 'jose';
 import type { ServerClock } from '../clock';
 import { basicKeyName, bearerToken } from './authenticate';
-import { looksLikeJwt } from './jwt';
+import { embeddedToken, looksLikeJwt } from './jwt';
 import type { ResolvedAblyKey } from '../config';
 import { AblyServerState, type AblySideConfig } from './state';
 
@@ -52,7 +52,8 @@ export class AblyApps {
     const keyName = basicKeyName(header);
     if (keyName !== undefined) return this.forKeyName(keyName);
     if (header === undefined || !/^bearer /i.test(header)) return this.main;
-    const token = bearerToken(header.slice(7).trim());
+    const outer = bearerToken(header.slice(7).trim());
+    const token = (looksLikeJwt(outer) ? embeddedToken(outer) : undefined) ?? outer;
     if (looksLikeJwt(token)) {
       try {
         const { kid } = decodeProtectedHeader(token);

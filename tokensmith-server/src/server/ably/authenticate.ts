@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { FastifyRequest } from 'fastify';
 import { TokensmithError } from 'tokensmith';
 import { constantTimeEqual } from '../lib/constant-time';
-import { looksLikeJwt, verifyAblyJwt } from './jwt';
+import { embeddedToken, looksLikeJwt, outerJwtExpired, verifyAblyJwt } from './jwt';
 import type { Principal } from './principal';
 import type { AblyServerState } from './state';
 
@@ -54,8 +54,13 @@ export function checkClientIdLength(clientId: string, field: string, state: Ably
   }
 }
 
-async function authenticateToken(token: string, state: AblyServerState): Promise<Principal> {
+async function authenticateToken(token: string, state: AblyServerState, embedded = false): Promise<Principal> {
   if (token === '') throw new TokensmithError(40101, 'Bearer credentials are empty');
+  const inner = !embedded && looksLikeJwt(token) ? embeddedToken(token) : undefined;
+  if (inner !== undefined) {
+    if (outerJwtExpired(token, state.clock.now())) throw new TokensmithError(40142, 'token expired: the JWT carrying the Ably token has expired');
+    return authenticateToken(inner, state, true);
+  }
   const mark = state.tokens.markOf(token);
   if (mark === 'revoked') throw new TokensmithError(40141, 'token revoked');
   if (mark === 'expired') throw new TokensmithError(40142, 'token expired');

@@ -15,6 +15,7 @@ export type CapabilityMap = Record<string, string[]>;
 export const CAPABILITY_OPERATIONS: ReadonlySet<string> = new Set([
   '*', 'publish', 'subscribe', 'presence', 'history', 'stats', 'channel-metadata', 'push-subscribe',
   'push-admin', 'object-subscribe', 'object-publish', 'annotation-publish', 'annotation-subscribe',
+  'message-update-own', 'message-update-any', 'message-delete-own', 'message-delete-any',
 ]);
 
 // An optional `[qualifier]` prefix, then a name with at most one `*`, at its end.

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { components } from '../../../../generated/ably';
+import type { AblyComponents } from 'tokensmith';
 import { tokenRequestSigningText, TokensmithError } from 'tokensmith';
 import { constantTimeEqual } from '../lib/constant-time';
 import { randomBase64UrlSource } from '../lib/random-pool';
@@ -7,7 +7,7 @@ import { authenticateBasic, checkClientIdLength, unknownKey } from './authentica
 import type { ServerKey } from './keys';
 import type { AblyServerState } from './state';
 
-type Schemas = components['schemas'];
+type Schemas = AblyComponents['schemas'];
 
 /**
  * The body of `requestToken` after schema validation: TokenParams, or a signed TokenRequest. The
@@ -60,7 +60,7 @@ function checkSignedRequest(pathKeyName: string, body: RequestTokenBody, state: 
   if (body.keyName !== pathKeyName) {
     throw new TokensmithError(40101, 'the TokenRequest keyName does not match the key in the path');
   }
-  const expected = key.hmac.signSync(tokenRequestSigningText(body as Parameters<typeof tokenRequestSigningText>[0]));
+  const expected = key.hmac.signSync(tokenRequestSigningText(body));
   if (!constantTimeEqual(expected, body.mac)) throw new TokensmithError(40101, 'TokenRequest mac does not match: wrong key secret or altered fields');
   if (state.keys.isRevoked(key.keyName)) throw new TokensmithError(40131, 'key revoked');
   return key;

@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { parseCapability, TokensmithError } from 'tokensmith';
 import { assertValidCapability, intersectCapabilities, type CapabilityMap } from './capability-rules';
 import type { KeyRing } from './keys';
@@ -11,13 +11,39 @@ export function looksLikeJwt(token: string): boolean {
 }
 
 /**
+ * The Ably token an embedded-token JWT carries in its `x-ably-token` (in the protected header
+ * first, then in the payload), or undefined when `jwt` is not one. Such a JWT comes from another
+ * system and is signed with that system's key, so only the token inside is checked.
+ *
+ * @see https://ably.com/docs/auth/token#embedded
+ */
+export function embeddedToken(jwt: string): string | undefined {
+  try {
+    const fromHeader = decodeProtectedHeader(jwt)['x-ably-token'];
+    if (typeof fromHeader === 'string' && fromHeader !== '') return fromHeader;
+    const fromPayload = decodeJwt(jwt)['x-ably-token'];
+    return typeof fromPayload === 'string' && fromPayload !== '' ? fromPayload : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when an embedded-token JWT's own `exp` (seconds) has passed. */
+export function outerJwtExpired(jwt: string, now: number): boolean {
+  const { exp } = decodeJwt(jwt);
+  return typeof exp === 'number' && exp * 1000 <= now;
+}
+
+/**
  * Checks an Ably JWT used as a bearer token: HS256, signed with the secret of the key named by the
  * header's `kid`, with numeric `iat` and `exp` (seconds) checked against server time, and optional
  * `x-ably-capability` (JSON text, intersected with the key's) and `x-ably-clientId` claims.
  *
  * Expired: 40142 — also once `maxTtlMs` has passed since `iat`, however late `exp` is (a JWT's
  * lifetime is capped like a token's ttl). Anything malformed, unsigned by a known key or with bad
- * claims: 40144. Key revoked: 40131. A capability that shares nothing with the key's: 40160.
+ * claims: 40144. A `kid` naming no key of the app: 40400 with HTTP 404, as Ably answers (a 401
+ * token error would make an SDK renew and retry). Key revoked: 40131. A capability that shares
+ * nothing with the key's: 40160.
  *
  * @see https://ably.com/docs/auth/token#jwt
  */
@@ -36,7 +62,7 @@ export async function verifyAblyJwt(
   if (header.alg !== 'HS256') throw malformed('Ably JWT must be signed with HS256');
   if (typeof header.kid !== 'string') throw malformed('Ably JWT header must name its key in kid');
   const key = keys.get(header.kid);
-  if (!key) throw malformed('Ably JWT kid does not name a known key');
+  if (!key) throw new TokensmithError(40400, 'Ably JWT kid names no key of this app', { statusCode: 404 });
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(jwt, key.secretBytes, {

@@ -1,33 +1,47 @@
+import { pageOf, type Keyed, type Page, type PageQuery } from '../lib/paging';
+
 /** A message as stored and served back by history. */
 export interface StoredMessage {
   id: string;
+  /** Unique within the app and increasing in arrival order (Ably's message serial). */
+  serial: string;
   timestamp: number;
   name?: string;
   data?: unknown;
   encoding?: string;
   clientId?: string;
   extras?: Record<string, unknown>;
+  /** 0 create (left out when so), 1 update, 2 delete, 5 append: the latest operation on it (TM5). */
+  action?: number;
+  /** The latest version's serial, time and operation details, once the message was changed (TM2s). */
+  version?: MessageVersion;
+}
+
+/** Who changed a message, when, and why (TM2s / MOP). */
+export interface MessageVersion {
+  serial: string;
+  timestamp: number;
+  clientId?: string;
+  description?: string;
+  metadata?: Record<string, string>;
 }
 
 /** Which slice of a channel's history to read. */
-export interface HistoryQuery {
-  /** Most messages to return. */
-  limit: number;
-  /** `backwards` (newest first, the default) or `forwards`. */
-  direction: 'forwards' | 'backwards';
-  /** Earliest timestamp to include, ms. */
-  start?: number;
-  /** Latest timestamp to include, ms. */
-  end?: number;
-}
+export type HistoryQuery = PageQuery;
 
 // Per-message bookkeeping beyond its payload (record, ids, array slot), estimated.
 const MESSAGE_OVERHEAD_BYTES = 200;
 
 /** A stored message and its estimated size. */
-interface Held {
-  message: StoredMessage;
+interface Held<T> extends Keyed<T> {
   bytes: number;
+  /** Earlier versions, oldest first, once the item was revised. */
+  earlier?: T[];
+}
+
+/** Anything a log holds: it has a receive time. */
+export interface Timed {
+  timestamp: number;
 }
 
 /**
@@ -36,9 +50,10 @@ interface Held {
  * (estimated: payload bytes plus a fixed overhead per message) the oldest messages of the channel
  * written least recently go first.
  */
-export class MessageLog {
-  private readonly channels = new Map<string, Held[]>();
+export class MessageLog<T extends Timed = StoredMessage> {
+  private readonly channels = new Map<string, Array<Held<T>>>();
   private heldBytes = 0;
+  private lastKey = 0;
 
   constructor(
     private readonly maxChannels: number,
@@ -61,8 +76,19 @@ export class MessageLog {
     return this.channels.has(channel);
   }
 
-  /** Appends messages to a channel, oldest first; `sizes[i]` is the payload size of `messages[i]`. */
-  append(channel: string, messages: readonly StoredMessage[], sizes: readonly number[]): void {
+  /**
+   * Reserves `count` serial numbers, increasing across every channel of the log (never reused,
+   * even after a reset), for messages about to be appended.
+   */
+  reserve(count: number): number[] {
+    return Array.from({ length: count }, () => ++this.lastKey);
+  }
+
+  /**
+   * Appends messages to a channel, oldest first; `sizes[i]` is the payload size of `messages[i]`
+   * and `keys[i]` its serial number from {@link reserve}.
+   */
+  append(channel: string, messages: readonly T[], sizes: readonly number[], keys: readonly number[] = this.reserve(messages.length)): void {
     const log = this.channels.get(channel) ?? [];
     this.channels.delete(channel);
     if (this.channels.size >= this.maxChannels) {
@@ -71,7 +97,7 @@ export class MessageLog {
     }
     messages.forEach((message, index) => {
       const bytes = (sizes[index] ?? 0) + MESSAGE_OVERHEAD_BYTES;
-      log.push({ message, bytes });
+      log.push({ item: message, key: keys[index] ?? ++this.lastKey, time: message.timestamp, bytes });
       this.heldBytes += bytes;
     });
     if (log.length > this.maxPerChannel) {
@@ -84,26 +110,62 @@ export class MessageLog {
   private trimToBytes(): void {
     for (const [channel, log] of this.channels) {
       if (this.heldBytes <= this.maxBytes) return;
-      while (log.length > 0 && this.heldBytes > this.maxBytes) this.heldBytes -= (log.shift() as Held).bytes;
+      while (log.length > 0 && this.heldBytes > this.maxBytes) this.heldBytes -= (log.shift() as Held<T>).bytes;
       if (log.length === 0) this.channels.delete(channel);
     }
   }
 
-  private dropChannel(channel: string, log: readonly Held[]): void {
+  private dropChannel(channel: string, log: ReadonlyArray<Held<T>>): void {
     for (const held of log) this.heldBytes -= held.bytes;
     this.channels.delete(channel);
   }
 
-  /** Reads a channel's history. */
-  history(channel: string, query: HistoryQuery): StoredMessage[] {
-    const log = (this.channels.get(channel) ?? []).map((held) => held.message);
-    const inRange = log.filter(
-      (message) =>
-        (query.start === undefined || message.timestamp >= query.start) &&
-        (query.end === undefined || message.timestamp <= query.end),
-    );
-    const ordered = query.direction === 'forwards' ? inRange : inRange.reverse();
-    return ordered.slice(0, query.limit);
+  /** One page of a channel's history. */
+  history(channel: string, query: HistoryQuery): Page<T> {
+    return pageOf(this.channels.get(channel) ?? [], query);
+  }
+
+  /** The latest version of the message with serial number `key` on `channel`. */
+  find(channel: string, key: number): T | undefined {
+    return this.held(channel, key)?.item;
+  }
+
+  /** Every version of the message with serial number `key`, oldest first; empty when there is none. */
+  versions(channel: string, key: number): T[] {
+    const held = this.held(channel, key);
+    return held ? [...(held.earlier ?? []), held.item] : [];
+  }
+
+  /**
+   * Makes `next` the latest version of the message with serial number `key`, keeping the earlier
+   * ones (counted in the byte bound). False when there is no such message or it already has
+   * `maxVersions` versions.
+   */
+  revise(channel: string, key: number, next: T, size: number, maxVersions: number): boolean {
+    const held = this.held(channel, key);
+    if (!held || (held.earlier?.length ?? 0) + 1 >= maxVersions) return false;
+    (held.earlier ??= []).push(held.item);
+    held.item = next;
+    const bytes = size + MESSAGE_OVERHEAD_BYTES;
+    held.bytes += bytes;
+    this.heldBytes += bytes;
+    this.trimToBytes();
+    return true;
+  }
+
+  private held(channel: string, key: number): Held<T> | undefined {
+    const log = this.channels.get(channel);
+    if (!log) return undefined;
+    let low = 0;
+    let high = log.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const held = log[middle] as Held<T>;
+      if (held.key === key) return held;
+      if (held.key < key) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
   }
 
   /** Drops every channel. */

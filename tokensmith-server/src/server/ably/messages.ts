@@ -5,12 +5,13 @@ import { TokensmithError } from 'tokensmith';
 import type { WireFormat } from '../lib/wire';
 import { checkClientIdLength } from './authenticate';
 import { permits } from './capability-rules';
+import type { Page } from '../lib/paging';
 import type { HistoryQuery, StoredMessage } from './message-log';
 import type { Principal } from './principal';
 import type { AblyServerState } from './state';
 
 // Deeper values could not be served back: JSON.stringify and msgpack encoding recurse.
-const MAX_NESTING = 64;
+export const MAX_NESTING = 64;
 
 /** A message as a publisher sends it (already schema-checked; msgpack may carry binary `data`). */
 export type IncomingMessage = components['schemas']['Message'];
@@ -25,8 +26,14 @@ export type ChannelDetails = components['schemas']['ChannelDetails'];
  * Publishes to a channel: needs `publish` on it (40160). A message clientId must be allowed by the
  * credentials (40012): Basic auth and `*` tokens may name any; a token bound to a clientId may
  * only name its own (and messages without one are stamped with it); an anonymous token may name
- * none. Ids a publisher set are kept (idempotent publishing); others are assigned. The combined
- * size of the messages' name, data, clientId and extras may not pass `maxMessageSizeBytes` (40009).
+ * none. The combined size of the messages' name, data, clientId and extras may not pass
+ * `maxMessageSizeBytes` (40009).
+ *
+ * Ids a publisher set are kept, and a message whose id was published on the channel within the
+ * idempotency window is accepted but not stored again (RSL1k); others get `<messageId>:<index>`.
+ * Every stored message gets a serial, unique in the app and increasing.
+ *
+ * @see https://ably.com/docs/pub-sub/advanced#idempotency
  */
 export function publish(state: AblyServerState, principal: Principal, channel: string, body: IncomingMessage | IncomingMessage[]): PublishResponse {
   requireChannel(channel);
@@ -47,16 +54,28 @@ export function publish(state: AblyServerState, principal: Principal, channel: s
   }
   const messageId = randomBytes(9).toString('base64url');
   const timestamp = state.clock.now();
-  const stored = incoming.map((message, index): StoredMessage => ({
-    ...pick(message),
-    id: message.id ?? `${messageId}:${index}`,
-    timestamp,
-    ...clientIdFor(principal, message.clientId),
-  }));
-  state.messages.append(channel, stored, sizes);
-  state.stats.count('messages.all.all.count', stored.length, timestamp);
-  state.stats.count('messages.all.all.data', total, timestamp);
-  return { channel, messageId, serials: stored.map((_, index) => `${timestamp}-${messageId}:${index}`) };
+  const fresh: StoredMessage[] = [];
+  const freshSizes: number[] = [];
+  const serials: Array<string | null> = [];
+  const keys = state.messages.reserve(incoming.length);
+  incoming.forEach((message, index) => {
+    const attributed = clientIdFor(principal, message.clientId);
+    if (message.id !== undefined && state.idempotency.has(channel, message.id, timestamp)) {
+      serials.push(null);
+      return;
+    }
+    const key = keys[index] as number;
+    const serial = serialOf(key);
+    const id = message.id ?? `${messageId}:${index}`;
+    fresh.push({ ...pick(message), id, serial, timestamp, ...attributed });
+    state.idempotency.remember(channel, id, timestamp);
+    freshSizes.push(sizes[index] ?? 0);
+    serials.push(serial);
+  });
+  state.messages.append(channel, fresh, freshSizes, fresh.map((message) => keyOf(message.serial) as number));
+  state.stats.count('messages.all.all.count', fresh.length, timestamp);
+  state.stats.count('messages.all.all.data', freshSizes.reduce((sum, size) => sum + size, 0), timestamp);
+  return { channel, messageId, serials };
 }
 
 /**
@@ -74,7 +93,7 @@ export function channelDetails(state: AblyServerState, principal: Principal, cha
 }
 
 /** Ably's message size: the bytes of name, data (JSON text for objects), clientId and extras. */
-function messageSize(message: IncomingMessage): number {
+export function messageSize(message: IncomingMessage): number {
   const { name, data, clientId, extras } = message;
   let size = Buffer.byteLength(name ?? '') + Buffer.byteLength(clientId ?? '');
   if (extras !== undefined) size += Buffer.byteLength(JSON.stringify(extras));
@@ -88,17 +107,27 @@ function binaryLength(_key: string, value: unknown): unknown {
   return value instanceof Uint8Array ? 'x'.repeat(value.byteLength) : value;
 }
 
-/** Reads history: needs `history` on the channel (40160). */
-export function history(state: AblyServerState, principal: Principal, channel: string, query: HistoryQuery, format: WireFormat): StoredMessage[] {
+/** Reads one page of history: needs `history` on the channel (40160). */
+export function history(state: AblyServerState, principal: Principal, channel: string, query: HistoryQuery, format: WireFormat): Page<StoredMessage> {
   requireChannel(channel);
   if (!permits(principal.capability, channel, 'history')) {
     throw new TokensmithError(40160, 'operation not permitted: history on this channel is outside the capability');
   }
-  const messages = state.messages.history(channel, query);
-  return format === 'json' ? messages.map(binaryAsBase64) : messages;
+  const page = state.messages.history(channel, query);
+  return format === 'json' ? { ...page, items: page.items.map(binaryAsBase64) } : page;
 }
 
-function requireChannel(channel: string): void {
+/** A message serial: its serial number as 16 digits, so serials sort as their numbers do. */
+export function serialOf(key: number): string {
+  return String(key).padStart(16, '0');
+}
+
+/** The serial number of a serial {@link serialOf} wrote; undefined for any other text. */
+export function keyOf(serial: string): number | undefined {
+  return /^\d{16}$/.test(serial) ? Number(serial) : undefined;
+}
+
+export function requireChannel(channel: string): void {
   if (channel === '') throw new TokensmithError(40003, 'params.channelId must not be empty');
 }
 
@@ -116,7 +145,7 @@ function clientIdFor(principal: Principal, requested: string | undefined): { cli
   return { clientId: bound };
 }
 
-function pick(message: IncomingMessage): Omit<StoredMessage, 'id' | 'timestamp'> {
+function pick(message: IncomingMessage): Omit<StoredMessage, 'id' | 'serial' | 'timestamp'> {
   const { name, data, encoding, extras } = message;
   return {
     ...(name === undefined ? {} : { name }),
@@ -127,7 +156,7 @@ function pick(message: IncomingMessage): Omit<StoredMessage, 'id' | 'timestamp'>
 }
 
 // JSON cannot carry the binary data a msgpack publisher sent: base64 it and say so in `encoding`.
-function binaryAsBase64(message: StoredMessage): StoredMessage {
+export function binaryAsBase64(message: StoredMessage): StoredMessage {
   if (!(message.data instanceof Uint8Array)) return message;
   return {
     ...message,
@@ -137,7 +166,7 @@ function binaryAsBase64(message: StoredMessage): StoredMessage {
 }
 
 /** Depth of nested arrays/objects in `value`, counted without recursion. */
-function nestingDepth(value: unknown): number {
+export function nestingDepth(value: unknown): number {
   let deepest = 0;
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {

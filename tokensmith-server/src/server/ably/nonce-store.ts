@@ -1,3 +1,5 @@
+import { BoundedStore } from '../lib/bounded-store';
+
 /**
  * Remembers the nonces of accepted TokenRequests so each is used once.
  *
@@ -5,26 +7,34 @@
  * to be remembered while its timestamp is inside the window; older ones are swept out. When the
  * store is still mostly full of nonces inside the window, the oldest are dropped down to half and
  * the store stops accepting timestamps at or before the newest dropped one: a dropped nonce can
- * never be replayed.
+ * never be replayed. (Every evicted nonce raises that floor, also one swept out of the window: a
+ * clock moved back by the test controls cannot bring it back.)
  */
-// Per-entry bookkeeping beyond the id string (Map slot, number), estimated.
+// Per-entry bookkeeping beyond the id string (Map slot, FIFO slot, number), estimated.
 const ENTRY_OVERHEAD_BYTES = 64;
 
 export class NonceStore {
-  private readonly seen = new Map<string, number>();
+  private readonly seen: BoundedStore<string, number>;
   private floor = Number.NEGATIVE_INFINITY;
-  private heldBytes = 0;
 
   /**
    * @param maxEntries most nonces held at once.
    * @param windowMs the TokenRequest timestamp window.
    * @param maxBytes most estimated bytes held (ids at 2 bytes a character plus a fixed overhead).
    */
-  constructor(
-    private readonly maxEntries: number,
-    private readonly windowMs: number,
-    private readonly maxBytes = Number.POSITIVE_INFINITY,
-  ) {}
+  constructor(maxEntries: number, windowMs: number, maxBytes = Number.POSITIVE_INFINITY) {
+    this.seen = new BoundedStore<string, number>({
+      maxEntries,
+      maxBytes,
+      sizeOf: (id) => 2 * id.length + ENTRY_OVERHEAD_BYTES,
+      // Out-of-window nonces go first, all at once; then the oldest, down to half, so the sweep
+      // runs once per many inserts.
+      policy: { isStale: (timestamp, now) => timestamp < now - windowMs, shrinkTo: 0.5 },
+      onEvict: (_id, timestamp) => {
+        this.floor = Math.max(this.floor, timestamp);
+      },
+    });
+  }
 
   /** Number of nonces currently held. */
   get size(): number {
@@ -33,7 +43,7 @@ export class NonceStore {
 
   /** Estimated bytes held; at most `maxBytes`. */
   get bytes(): number {
-    return this.heldBytes;
+    return this.seen.bytes;
   }
 
   /**
@@ -45,40 +55,13 @@ export class NonceStore {
     const id = `${keyName}\n${nonce}`;
     if (this.seen.has(id)) return 'replayed';
     if (timestamp <= this.floor) return 'evicted-window';
-    const bytes = entryBytes(id);
-    if (this.seen.size >= this.maxEntries || this.heldBytes + bytes > this.maxBytes) this.makeRoom(now, bytes);
-    this.seen.set(id, timestamp);
-    this.heldBytes += bytes;
-    return 'fresh';
+    // Not held means it cannot be proven unused later: refuse it as not current.
+    return this.seen.set(id, timestamp, now) ? 'fresh' : 'evicted-window';
   }
 
   /** Forgets every nonce. */
   clear(): void {
     this.seen.clear();
     this.floor = Number.NEGATIVE_INFINITY;
-    this.heldBytes = 0;
   }
-
-  // Frees at least a quarter of the store per call, so a full store costs O(n log n) once per
-  // n/4 inserts rather than a sweep on every insert.
-  private makeRoom(now: number, incomingBytes: number): void {
-    const oldestUseful = now - this.windowMs;
-    for (const [id, timestamp] of this.seen) if (timestamp < oldestUseful) this.forget(id);
-    if (this.seen.size <= this.maxEntries * 0.75 && this.heldBytes + incomingBytes <= this.maxBytes * 0.75) return;
-    const byAge = [...this.seen].sort((a, b) => a[1] - b[1]);
-    const keepEntries = Math.floor(this.maxEntries / 2);
-    for (const [id, timestamp] of byAge) {
-      if (this.seen.size <= keepEntries && this.heldBytes + incomingBytes <= this.maxBytes / 2) break;
-      this.forget(id);
-      this.floor = Math.max(this.floor, timestamp);
-    }
-  }
-
-  private forget(id: string): void {
-    if (this.seen.delete(id)) this.heldBytes -= entryBytes(id);
-  }
-}
-
-function entryBytes(id: string): number {
-  return 2 * id.length + ENTRY_OVERHEAD_BYTES;
 }

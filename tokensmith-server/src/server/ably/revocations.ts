@@ -1,3 +1,4 @@
+import { BoundedStore } from '../lib/bounded-store';
 import { resourceCovers } from './capability-rules';
 import type { Principal } from './principal';
 
@@ -15,58 +16,68 @@ export interface RevocationRule {
   appliesAt: number;
 }
 
+/** Default byte bound of the revocations in force (values at 2 bytes a character plus a fixed overhead). */
+export const DEFAULT_REVOCATION_BYTES = 4 * 1024 * 1024;
+// Per-rule bookkeeping beyond its strings (record, numbers, map and set slots), estimated.
+const RULE_OVERHEAD_BYTES = 160;
+
 /**
  * The revocations in force, by key. A rule is dropped once every token it can match has expired
  * (`issuedBefore` + the longest ttl), so the list only holds rules that still matter; past
- * `maxRules` a new rule is refused rather than an old one forgotten (forgetting would un-revoke).
+ * `maxRules` or `maxBytes` a new rule is refused rather than an old one forgotten (forgetting would
+ * un-revoke).
  */
 export class RevocationList {
-  private readonly byKey = new Map<string, RevocationRule[]>();
-  private count = 0;
+  private readonly rules: BoundedStore<number, RevocationRule>;
+  private readonly byKey = new Map<string, Set<RevocationRule>>();
+  private nextId = 0;
 
-  constructor(
-    private readonly maxRules: number,
-    private readonly maxTtlMs: number,
-  ) {}
+  constructor(maxRules: number, maxTtlMs: number, maxBytes = DEFAULT_REVOCATION_BYTES) {
+    this.rules = new BoundedStore<number, RevocationRule>({
+      maxEntries: maxRules,
+      maxBytes,
+      sizeOf: (_id, rule) => RULE_OVERHEAD_BYTES + 2 * (rule.keyName.length + rule.value.length),
+      policy: { isStale: (rule, now) => rule.issuedBefore + maxTtlMs <= now, whenFull: 'refuse' },
+      onEvict: (_id, rule) => this.unindex(rule),
+    });
+  }
 
   /** Number of rules held. */
   get size(): number {
-    return this.count;
+    return this.rules.size;
   }
 
   /** Adds a rule; false when the list is full of rules still in force. */
   add(rule: RevocationRule, now: number): boolean {
-    if (this.count >= this.maxRules) this.prune(now);
-    if (this.count >= this.maxRules) return false;
-    const rules = this.byKey.get(rule.keyName) ?? [];
-    rules.push(rule);
+    if (!this.rules.set(this.nextId++, rule, now)) return false;
+    const rules = this.byKey.get(rule.keyName) ?? new Set<RevocationRule>();
+    rules.add(rule);
     this.byKey.set(rule.keyName, rules);
-    this.count += 1;
     return true;
   }
 
   /** True when a rule in force matches the token `principal` authenticated with. */
   revokes(principal: Principal, now: number): boolean {
-    if (this.count === 0 || principal.issued === undefined) return false;
+    if (this.rules.size === 0 || principal.issued === undefined) return false;
     const rules = this.byKey.get(principal.keyName);
     if (!rules) return false;
     const issued = principal.issued;
-    return rules.some((rule) => now >= rule.appliesAt && issued < rule.issuedBefore && matches(rule, principal));
+    for (const rule of rules) {
+      if (now >= rule.appliesAt && issued < rule.issuedBefore && matches(rule, principal)) return true;
+    }
+    return false;
   }
 
   /** Forgets every rule. */
   clear(): void {
+    this.rules.clear();
     this.byKey.clear();
-    this.count = 0;
   }
 
-  private prune(now: number): void {
-    for (const [keyName, rules] of this.byKey) {
-      const live = rules.filter((rule) => rule.issuedBefore + this.maxTtlMs > now);
-      this.count -= rules.length - live.length;
-      if (live.length === 0) this.byKey.delete(keyName);
-      else this.byKey.set(keyName, live);
-    }
+  private unindex(rule: RevocationRule): void {
+    const rules = this.byKey.get(rule.keyName);
+    rules?.delete(rule);
+    if (rules?.size === 0) this.byKey.delete(rule.keyName);
   }
 }
 

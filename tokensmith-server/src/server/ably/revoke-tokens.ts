@@ -1,12 +1,16 @@
-import type { components } from '../../../../generated/ably';
+import type { AblyComponents } from 'tokensmith';
 import { TokensmithError } from 'tokensmith';
 import type { Principal } from './principal';
 import type { RevocationTargetType } from './revocations';
 import type { AblyServerState } from './state';
 
-type Schemas = components['schemas'];
+type Schemas = AblyComponents['schemas'];
 
 const TARGET_TYPES: ReadonlySet<string> = new Set<RevocationTargetType>(['clientId', 'revocationKey', 'channel']);
+
+function isTargetType(type: string): type is RevocationTargetType {
+  return TARGET_TYPES.has(type);
+}
 const REAUTH_MARGIN_MS = 30_000;
 const OLDEST_ISSUED_BEFORE_MS = 60 * 60_000;
 
@@ -29,10 +33,10 @@ export function revokeTokens(state: AblyServerState, principal: Principal, pathK
     const colon = target.indexOf(':');
     const type = target.slice(0, Math.max(colon, 0));
     const value = target.slice(colon + 1);
-    if (colon <= 0 || value === '' || !TARGET_TYPES.has(type)) {
+    if (colon <= 0 || value === '' || !isTargetType(type)) {
       return { target, error: failure(40000, 'target must be "clientId:<id>", "revocationKey:<key>" or "channel:<name>"') };
     }
-    const added = state.revocations.add({ keyName: pathKeyName, type: type as RevocationTargetType, value, issuedBefore, appliesAt }, now);
+    const added = state.revocations.add({ keyName: pathKeyName, type, value, issuedBefore, appliesAt }, now);
     if (!added) return { target, error: failure(42910, 'too many revocations in force; try again once older ones lapse') };
     return { target, appliesAt, issuedBefore };
   });

@@ -1,9 +1,12 @@
 import type { ServerClock } from '../clock';
 import type { ResolvedServerConfig } from '../config';
 import { GrantCache } from './capability-grants';
+import { IdempotencyStore } from './idempotency';
 import { KeyRing } from './keys';
 import { MessageLog } from './message-log';
+import type { StoredAnnotation } from './mutable-messages';
 import { NonceStore } from './nonce-store';
+import { PresenceStore } from './presence';
 import { RevocationList } from './revocations';
 import { StatsLog } from './stats';
 import { TokenRegistry } from './token-registry';
@@ -26,6 +29,12 @@ export class AblyServerState {
   readonly tokens: TokenRegistry;
   /** Channel message logs. */
   readonly messages: MessageLog;
+  /** Annotations, one log per annotated message. */
+  readonly annotations: MessageLog<StoredAnnotation>;
+  /** Message ids published recently, for idempotent publishing. */
+  readonly idempotency: IdempotencyStore;
+  /** Members seeded by `POST /apps` presence fixtures, and their history. */
+  readonly presence: PresenceStore;
   /** Revocations `revokeTokens` put in force. */
   readonly revocations: RevocationList;
   /** What `GET /stats` answers from. */
@@ -42,6 +51,9 @@ export class AblyServerState {
     this.nonces = new NonceStore(config.maxNonces, config.timestampWindowMs, config.maxNonceStoreBytes);
     this.tokens = new TokenRegistry(config.maxTokens, config.maxTokenStoreBytes);
     this.messages = new MessageLog(config.maxChannels, config.maxMessagesPerChannel, config.maxMessageStoreBytes);
+    this.annotations = new MessageLog<StoredAnnotation>(config.maxChannels, config.maxMessagesPerChannel, config.maxMessageStoreBytes);
+    this.presence = new PresenceStore(config.maxChannels, config.maxMessagesPerChannel, config.maxMessageStoreBytes);
+    this.idempotency = new IdempotencyStore(config.maxIdempotencyStoreBytes);
     this.revocations = new RevocationList(MAX_REVOCATION_RULES, config.maxTtlMs);
     this.stats = new StatsLog(appId);
   }
@@ -52,6 +64,9 @@ export class AblyServerState {
     this.nonces.clear();
     this.tokens.clear();
     this.messages.clear();
+    this.idempotency.clear();
+    this.presence.clear();
+    this.annotations.clear();
     this.revocations.clear();
     this.stats.clear();
   }

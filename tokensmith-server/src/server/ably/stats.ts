@@ -1,4 +1,5 @@
 import type { components } from '../../../../generated/ably';
+import { pageOf, type Page, type PageQuery } from '../lib/paging';
 
 type Stats = components['schemas']['Stats'];
 /** The counters a local server keeps (a documented subset of Ably's stats entries). */
@@ -12,14 +13,13 @@ export type StatsCounter =
 /** Interval lengths `GET /stats` aggregates over. */
 export type StatsUnit = Stats['unit'];
 
-/** Which intervals to read. */
-export interface StatsQuery {
-  start?: number;
-  end?: number;
-  direction: 'forwards' | 'backwards';
-  limit: number;
+/** Which intervals to read: the paging rules, and the interval length. */
+export interface StatsQuery extends PageQuery {
   unit: StatsUnit;
 }
+
+/** The schema every stats entry names, as Ably's entries do (TS12s). */
+export const STATS_SCHEMA = 'https://schemas.ably.com/json/app-stats-0.0.5.json';
 
 const MINUTE_MS = 60_000;
 
@@ -28,7 +28,7 @@ const MINUTE_MS = 60_000;
  * `maxMinutes` minutes with any count are kept (default a day: about 1 440 small objects).
  */
 export class StatsLog {
-  private readonly minutes = new Map<number, Partial<Record<StatsCounter, number>>>();
+  private readonly minutes = new Map<number, Record<string, number>>();
 
   constructor(
     private readonly appId: string,
@@ -36,7 +36,7 @@ export class StatsLog {
   ) {}
 
   /** Adds `amount` to `counter` in the minute holding `now`. */
-  count(counter: StatsCounter, amount: number, now: number): void {
+  count(counter: StatsCounter | (string & {}), amount: number, now: number): void {
     const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
     let entries = this.minutes.get(minute);
     if (!entries) {
@@ -47,30 +47,39 @@ export class StatsLog {
     entries[counter] = (entries[counter] ?? 0) + amount;
   }
 
-  /** One page of intervals, and the query for the next page when there is one. */
-  read(query: StatsQuery, now: number): { items: Stats[]; next?: StatsQuery } {
+  /**
+   * One page of intervals. The cursor of a next page is an interval's start; `start` counts from
+   * the interval holding it.
+   */
+  read(query: StatsQuery, now: number): Page<Stats> {
     const byInterval = new Map<number, Record<string, number>>();
     for (const [minute, entries] of this.minutes) {
       const start = intervalStart(minute, query.unit);
-      if ((query.start !== undefined && start < intervalStart(query.start, query.unit)) || start > (query.end ?? now)) continue;
       const total = byInterval.get(start) ?? {};
       for (const [name, value] of Object.entries(entries)) total[name] = (total[name] ?? 0) + value;
       byInterval.set(start, total);
     }
-    const starts = [...byInterval.keys()].sort((a, b) => (query.direction === 'forwards' ? a - b : b - a));
-    const page = starts.slice(0, query.limit);
+    const keyed = [...byInterval.keys()].sort((a, b) => a - b).map((start) => ({ key: start, time: start, item: start }));
+    const page = pageOf(keyed, {
+      ...query,
+      ...(query.start === undefined ? {} : { start: intervalStart(query.start, query.unit) }),
+      end: query.end ?? now,
+    });
     const current = intervalStart(now, query.unit);
-    const items = page.map((start): Stats => ({
+    const items = page.items.map((start): Stats => ({
       intervalId: intervalId(start, query.unit),
       unit: query.unit,
       appId: this.appId,
+      schema: STATS_SCHEMA,
       ...(start === current ? { inProgress: intervalId(start, query.unit) } : {}),
       entries: byInterval.get(start) as Record<string, number>,
     }));
-    const last = page[page.length - 1];
-    if (starts.length <= query.limit || last === undefined) return { items };
-    const next = query.direction === 'forwards' ? { ...query, start: nextIntervalStart(last, query.unit) } : { ...query, end: last - 1 };
-    return { items, next };
+    return { items, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+  }
+
+  /** Adds each of `entries` to its counter in the minute holding `at` (the sandbox's stats fixtures). */
+  add(entries: Readonly<Record<string, number>>, at: number): void {
+    for (const [counter, amount] of Object.entries(entries)) this.count(counter, amount, at);
   }
 
   /** Forgets every count. */
@@ -87,14 +96,6 @@ function intervalStart(ms: number, unit: StatsUnit): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth());
 }
 
-function nextIntervalStart(start: number, unit: StatsUnit): number {
-  if (unit === 'minute') return start + MINUTE_MS;
-  if (unit === 'hour') return start + 60 * MINUTE_MS;
-  if (unit === 'day') return start + 24 * 60 * MINUTE_MS;
-  const date = new Date(start);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1);
-}
-
 // Ably's interval ids: yyyy-mm-dd:hh:mm, yyyy-mm-dd:hh, yyyy-mm-dd, yyyy-mm.
 function intervalId(start: number, unit: StatsUnit): string {
   const iso = new Date(start).toISOString();
@@ -103,4 +104,27 @@ function intervalId(start: number, unit: StatsUnit): string {
   if (unit === 'hour') return `${day}:${iso.slice(11, 13)}`;
   if (unit === 'day') return day;
   return iso.slice(0, 7);
+}
+
+/**
+ * The start of an interval id (`yyyy-mm-dd:hh:mm`, `yyyy-mm-dd:hh`, `yyyy-mm-dd`, `yyyy-mm`), and
+ * the length of that interval's unit; undefined when `text` is not one.
+ */
+export function parseIntervalId(text: string): { start: number; unit: StatsUnit } | undefined {
+  const match = /^(\d{4})-(\d{2})(?:-(\d{2})(?::(\d{2})(?::(\d{2}))?)?)?$/.exec(text);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute] = match.map((part) => (part === undefined ? undefined : Number(part)));
+  const start = Date.UTC(year as number, (month as number) - 1, day ?? 1, hour ?? 0, minute ?? 0);
+  if (Number.isNaN(start)) return undefined;
+  const unit: StatsUnit = minute !== undefined ? 'minute' : hour !== undefined ? 'hour' : day !== undefined ? 'day' : 'month';
+  return { start, unit };
+}
+
+/** The last millisecond of the interval that starts at `start`. */
+export function intervalEnd(start: number, unit: StatsUnit): number {
+  if (unit === 'minute') return start + MINUTE_MS - 1;
+  if (unit === 'hour') return start + 60 * MINUTE_MS - 1;
+  if (unit === 'day') return start + 24 * 60 * MINUTE_MS - 1;
+  const date = new Date(start);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1) - 1;
 }

@@ -1,4 +1,4 @@
-import { FifoMap } from '../lib/fifo-map';
+import { BoundedStore, ByteBudget } from '../lib/bounded-store';
 import type { CapabilityMap } from './capability-rules';
 
 /** What the server remembers about a token it issued. */
@@ -26,17 +26,23 @@ const ENTRY_OVERHEAD_BYTES = 200;
  * Issued opaque tokens, and marks on any token string. Both are bounded in entries and together in
  * estimated bytes (strings at 2 bytes a character plus a fixed overhead per entry): past either
  * bound an expired token among the 32 oldest goes first, else the oldest of all (which then
- * answers 40143).
+ * answers 40143); a mark past the bound drops the oldest mark.
  */
 export class TokenRegistry {
-  private readonly tokens = new FifoMap<string, IssuedToken & { bytes: number }>();
-  private readonly marks = new FifoMap<string, TokenMark>();
-  private heldBytes = 0;
+  private readonly tokens: BoundedStore<string, IssuedToken>;
+  private readonly marks: BoundedStore<string, TokenMark>;
 
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxBytes = Number.POSITIVE_INFINITY,
-  ) {}
+  constructor(maxEntries: number, maxBytes = Number.POSITIVE_INFINITY) {
+    const budget = new ByteBudget(maxBytes);
+    this.tokens = new BoundedStore<string, IssuedToken>({
+      maxEntries,
+      budget,
+      sizeOf: tokenBytes,
+      // Looks for an expired token among the oldest few only, so a full registry stays O(1) per issue.
+      policy: { isStale: (details, now) => details.expires <= now, staleScan: EXPIRED_SCAN },
+    });
+    this.marks = new BoundedStore<string, TokenMark>({ maxEntries, budget, sizeOf: (token) => 2 * token.length + ENTRY_OVERHEAD_BYTES });
+  }
 
   /** Number of tokens held. */
   get size(): number {
@@ -45,15 +51,12 @@ export class TokenRegistry {
 
   /** Estimated bytes held by tokens and marks; at most `maxBytes`. */
   get bytes(): number {
-    return this.heldBytes;
+    return this.tokens.budget.held;
   }
 
-  /** Remembers a freshly issued token. */
+  /** Remembers a freshly issued token (one alone over the byte bound is not remembered: it answers 40143). */
   add(token: string, details: IssuedToken, now: number): void {
-    const bytes = tokenBytes(token, details);
-    while (this.tokens.size > 0 && (this.tokens.size >= this.maxEntries || this.heldBytes + bytes > this.maxBytes)) this.makeRoom(now);
-    this.tokens.set(token, { ...details, bytes });
-    this.heldBytes += bytes;
+    this.tokens.set(token, details, now);
   }
 
   /** The details of an issued token, if still remembered. */
@@ -68,17 +71,10 @@ export class TokenRegistry {
 
   /** Marks a token string (issued here or a JWT) expired or revoked. */
   mark(token: string, mark: TokenMark): void {
-    if (this.marks.get(token) !== undefined) {
-      this.marks.set(token, mark);
-      return;
+    // A mark always lands: when tokens fill the shared bytes, the oldest token goes to make room.
+    while (!this.marks.set(token, mark)) {
+      if (!this.tokens.evictOldest()) return;
     }
-    const bytes = 2 * token.length + ENTRY_OVERHEAD_BYTES;
-    while (this.marks.size > 0 && (this.marks.size >= this.maxEntries || this.heldBytes + bytes > this.maxBytes)) {
-      const dropped = this.marks.evictOldest();
-      if (dropped !== undefined) this.heldBytes -= 2 * dropped.length + ENTRY_OVERHEAD_BYTES;
-    }
-    this.marks.set(token, mark);
-    this.heldBytes += bytes;
   }
 
   /** Marks every remembered issued token; returns how many. */
@@ -91,16 +87,6 @@ export class TokenRegistry {
   clear(): void {
     this.tokens.clear();
     this.marks.clear();
-    this.heldBytes = 0;
-  }
-
-  // Looks for an expired token among the oldest few only, so a full registry stays O(1) per issue.
-  private makeRoom(now: number): void {
-    const oldest = this.tokens.oldest(EXPIRED_SCAN);
-    const [token, details] = oldest.find(([, entry]) => entry.expires <= now) ?? oldest[0] ?? [];
-    if (token === undefined || details === undefined) return;
-    this.tokens.delete(token);
-    this.heldBytes -= details.bytes;
   }
 }
 

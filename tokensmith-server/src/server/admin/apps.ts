@@ -4,6 +4,7 @@ import type { AblyApps } from '../ably/apps';
 import { authenticate, basicKeyName } from '../ably/authenticate';
 import { assertValidCapability, type CapabilityMap } from '../ably/capability-rules';
 import { responseFormat, sendWire } from '../lib/wire';
+import { fixtureEntries } from './stats-fixtures';
 
 /** Options of {@link appsRoutes}. */
 export interface AppsRoutesOptions {
@@ -21,11 +22,18 @@ interface NamespaceSpec {
   id: string;
   persisted?: boolean;
   pushEnabled?: boolean;
+  mutableMessages?: boolean;
+}
+
+/** One channel of a `POST /apps` body: its presence fixtures. */
+interface ChannelSpec {
+  name: string;
+  presence?: Array<{ clientId: string; data?: string; encoding?: string }>;
 }
 
 const MAX_KEYS = 32;
 
-// Sandbox bodies carry more (limits, channels with presence fixtures, notes): accepted, ignored.
+// Sandbox bodies carry more (limits, notes): accepted, ignored.
 const provisionSchema = {
   body: {
     type: 'object',
@@ -44,24 +52,53 @@ const provisionSchema = {
         items: {
           type: 'object',
           required: ['id'],
-          properties: { id: { type: 'string', minLength: 1, maxLength: 256 }, persisted: { type: 'boolean' }, pushEnabled: { type: 'boolean' } },
+          properties: {
+            id: { type: 'string', minLength: 1, maxLength: 256 },
+            persisted: { type: 'boolean' },
+            pushEnabled: { type: 'boolean' },
+            mutableMessages: { type: 'boolean' },
+          },
+        },
+      },
+      channels: {
+        type: 'array',
+        maxItems: 64,
+        items: {
+          type: 'object',
+          required: ['name'],
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 256 },
+            presence: {
+              type: 'array',
+              maxItems: 250,
+              items: {
+                type: 'object',
+                required: ['clientId'],
+                properties: { clientId: { type: 'string', minLength: 1, maxLength: 256 }, data: { type: 'string', maxLength: 4096 }, encoding: { type: 'string', maxLength: 256 } },
+              },
+            },
+          },
         },
       },
     },
   },
 } as const;
 
+const statsFixturesSchema = { body: { type: 'array', maxItems: 1000, items: { type: 'object' } } } as const;
+
 /**
- * `POST /apps` and `DELETE /apps/{appId}`: what Ably's SDK test harnesses call on the sandbox to
- * get a fresh app (mounted only with the test controls on). The body is the sandbox's: `keys`
- * (each an optional `capability` JSON string, default `{"*":["*"]}`, and `revocableTokens`) and
- * `namespaces`; a body without keys gets one full-access key. The answer (201) is the sandbox's
- * shape: `appId`, `accountId` and `keys` with `keyName`, `keySecret`, `keyStr`, `capability`.
- * Deleting needs Basic auth with one of the app's keys (as the harnesses send it).
+ * `POST /apps`, `DELETE /apps/{appId}` and `POST /stats`: what Ably's SDK test harnesses call on
+ * the sandbox to get a fresh app and its stats fixtures (mounted only with the test controls on).
+ * The body is the sandbox's: `keys` (each an optional `capability` JSON string, default
+ * `{"*":["*"]}`, and `revocableTokens`), `namespaces`, and `channels` whose `presence` fixtures
+ * become members present on that channel; a body without keys gets one full-access key. The answer
+ * (201) is the sandbox's shape: `appId`, `accountId` and `keys` with `keyName`, `keySecret`,
+ * `keyStr`, `capability`, plus the `endpoint`, `port` and `tls` a local-sandbox harness routes
+ * clients to. Deleting needs Basic auth with one of the app's keys (as the harnesses send it).
  */
 export const appsRoutes: FastifyPluginAsync<AppsRoutesOptions> = async (app, { apps }) => {
   app.post('/apps', { schema: provisionSchema }, async (request, reply) => {
-    const body = (request.body ?? {}) as { keys?: AppKeySpec[]; namespaces?: NamespaceSpec[] };
+    const body = (request.body ?? {}) as { keys?: AppKeySpec[]; namespaces?: NamespaceSpec[]; channels?: ChannelSpec[] };
     const keys = (body.keys ?? [{}]).map((key, index) => ({
       capability: keyCapability(key.capability, index),
       revocableTokens: key.revocableTokens === true,
@@ -69,6 +106,7 @@ export const appsRoutes: FastifyPluginAsync<AppsRoutesOptions> = async (app, { a
     const state = apps.provision(keys);
     if (!state) throw new TokensmithError(42910, 'too many apps; delete one with DELETE /apps/{appId} first', { statusCode: 429 });
     const appId = state.appId;
+    for (const channel of body.channels ?? []) state.presence.seed(channel.name, channel.presence ?? [], state.clock.now());
     reply.header('cache-control', 'no-store');
     return sendWire(reply, 201, {
       id: appId,
@@ -91,11 +129,28 @@ export const appsRoutes: FastifyPluginAsync<AppsRoutesOptions> = async (app, { a
         id: namespace.id,
         persisted: namespace.persisted === true,
         pushEnabled: namespace.pushEnabled === true,
+        mutableMessages: namespace.mutableMessages === true,
         status: 0,
       })),
       connections: [],
-      channels: [],
+      channels: (body.channels ?? []).map((channel) => ({ name: channel.name, presence: channel.presence ?? [] })),
+      // Where a local-sandbox harness (ably-js ABLY_LOCAL_SANDBOX_URL) routes the app's clients: here.
+      endpoint: request.hostname.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
+      port: request.socket.localPort,
+      tls: false,
     }, responseFormat(request));
+  });
+
+  // The sandbox's stats fixtures: each entry's counters are added to its minute.
+  app.post('/stats', { schema: statsFixturesSchema }, async (request, reply) => {
+    const state = apps.forKeyName(basicKeyName(request.headers.authorization) ?? '');
+    const principal = await authenticate(request, state);
+    if (principal.kind !== 'basic' || state === apps.main) {
+      throw new TokensmithError(40100, 'stats fixtures need Basic auth with a key of a provisioned app', { statusCode: 401 });
+    }
+    const fixtures = (request.body as Array<Record<string, unknown>>).map(fixtureEntries);
+    for (const { at, entries } of fixtures) state.stats.add(entries, at);
+    return reply.code(201).send();
   });
 
   app.delete('/apps/:appId', { schema: { params: { type: 'object', properties: { appId: { type: 'string', maxLength: 64 } } } } }, async (request, reply) => {

@@ -1,4 +1,4 @@
-import { TokensmithError } from 'tokensmith';
+import { codeForStatus, errorForCode } from 'tokensmith';
 import type { ClockState, FaultSpec, PendingFault, RequestLogEntry, ServerStats } from './types';
 
 /** Options of {@link adminClient}. */
@@ -48,7 +48,7 @@ export interface AdminClient {
   /** Mints a refresh token for a configured OAuth2 client, as an authorization-code flow would hand a user. */
   mintOAuth2RefreshToken(clientId: string, scopes?: string[]): Promise<string>;
   /** OAuth2 counts: tokens issued, refresh tokens issued, tokens held and their estimated bytes. */
-  oauth2Stats(): Promise<{ tokensIssued: number; refreshTokensIssued: number; storedTokens: number; storeBytes: number }>;
+  oauth2Stats(): Promise<{ tokensIssued: number; refreshTokensIssued: number; storedTokens: number; storeBytes: number; verifiedCacheTokens: number; verifiedCacheBytes: number }>;
 }
 
 /**
@@ -75,7 +75,7 @@ export function adminClient(baseUrl: string, options: AdminClientOptions = {}): 
     if (!response.ok) {
       const text = await response.text();
       let message = `admin call ${method} ${path} failed with status ${response.status}`;
-      let code = response.status * 100;
+      let code: number = codeForStatus(response.status);
       try {
         const parsed = JSON.parse(text) as { error?: { message?: string; code?: number }; message?: string };
         message = `${message}: ${parsed.error?.message ?? parsed.message ?? ''}`;
@@ -83,7 +83,7 @@ export function adminClient(baseUrl: string, options: AdminClientOptions = {}): 
       } catch {
         // not JSON; keep the status-only message
       }
-      throw new TokensmithError(code, message, { statusCode: response.status });
+      throw errorForCode(code, message, { statusCode: response.status });
     }
     return (response.status === 204 ? undefined : await response.json()) as T;
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TokensmithError } from 'tokensmith';
+import { codeForStatus, errorForCode } from 'tokensmith';
 import { sendAblyError } from '../lib/ably-errors';
 import { sendWire } from '../lib/wire';
 import { isAdminPath, pathOf } from './request-log';
@@ -91,6 +91,6 @@ export function installFaultInjection(app: FastifyInstance, faults: FaultInjecto
     if (isMetquayPath(path)) {
       return sendWire(reply, fault.status, { code: fault.status, message }, 'json');
     }
-    return sendAblyError(request, reply, new TokensmithError(fault.code ?? fault.status * 100, message, { statusCode: fault.status }));
+    return sendAblyError(request, reply, errorForCode(fault.code ?? codeForStatus(fault.status), message, { statusCode: fault.status }));
   });
 }

@@ -44,16 +44,21 @@ export function isAdminPath(path: string): boolean {
 }
 
 /**
- * A global `onResponse` hook: every request (the Metquay plugin's too) gets a log line of method,
- * path, status and duration, and non-admin requests an entry in `log`.
+ * A global `onResponse` hook: with `logger`, every request (the Metquay plugin's too) gets an
+ * `info` line of method, path, status and duration; with `log`, non-admin requests get an entry
+ * there (what the test controls read). Install it only when one of them is wanted.
  */
-export function installRequestLog(app: FastifyInstance, log: RequestLog, logger: ServerLogger, clock: ServerClock, scrub: Scrubber): void {
+export function installRequestLog(
+  app: FastifyInstance,
+  options: { log: RequestLog | undefined; logger: ServerLogger | undefined; clock: ServerClock; scrub: Scrubber },
+): void {
+  const { log, logger, clock, scrub } = options;
   app.addHook('onResponse', (request, reply, done) => {
     const path = scrub(pathOf(request.url));
     const durationMs = Math.round(reply.elapsedTime * 10) / 10;
     const status = reply.statusCode;
-    logger.info({ durationMs }, `${request.method} ${path} ${status}`);
-    if (!isAdminPath(path)) log.add({ method: request.method, path, status, durationMs, at: clock.now() });
+    logger?.info({ method: request.method, path, status, durationMs }, 'request');
+    if (log && !isAdminPath(path)) log.add({ method: request.method, path, status, durationMs, at: clock.now() });
     done();
   });
 }

@@ -86,6 +86,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
     nonceBytes: ably.nonces.bytes,
     channels: ably.messages.channelCount,
     messageBytes: ably.messages.bytes,
+    idempotencyBytes: ably.idempotency.bytes,
     apps: options.apps.size,
     requestLog: requestLog.size,
     pendingFaults: faults.size,

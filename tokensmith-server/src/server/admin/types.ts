@@ -33,7 +33,7 @@ export interface FaultSpec {
   status?: number;
   /** Wait this long first, in ms (at most 60 000). */
   delayMs?: number;
-  /** Ably error code for the envelope; default `status * 100` (e.g. 500 -> 50000). Ably paths only. */
+  /** Ably error code for the envelope; default the table's code for the status (`codeForStatus`: 500 -> 50000, 429 -> 42910). Ably paths only. */
   code?: number;
   /** Error message; default "injected fault". */
   message?: string;
@@ -71,6 +71,8 @@ export interface ServerStats {
   channels: number;
   /** Estimated bytes of every channel log together; at most `ably.maxMessageStoreBytes`. */
   messageBytes: number;
+  /** Estimated bytes of the published ids idempotent publishing remembers; at most `ably.maxIdempotencyStoreBytes`. */
+  idempotencyBytes: number;
   /** Apps provisioned with `POST /apps`. */
   apps: number;
   requestLog: number;

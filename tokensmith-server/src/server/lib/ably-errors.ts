@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { components } from '../../../../generated/ably';
-import { TokensmithError } from 'tokensmith';
+import { TokensmithError, codeForStatus, type AblyComponents } from 'tokensmith';
 import { responseFormat, sendWire } from './wire';
 
 /**
@@ -10,7 +9,7 @@ import { responseFormat, sendWire } from './wire';
  */
 
 /** The Ably error body, as the spec's `ErrorResponse` (this server always sets `href`). */
-export type AblyErrorBody = components['schemas']['ErrorResponse'];
+export type AblyErrorBody = AblyComponents['schemas']['ErrorResponse'];
 
 /** Builds the envelope for `error`. */
 export function ablyErrorBody(error: TokensmithError): AblyErrorBody {
@@ -60,7 +59,7 @@ export function clientErrorOf(error: FastifyError | Error): TokensmithError | un
   if (status !== undefined && status >= 400 && status < 500) {
     // Includes JSON bodies rejected for prototype poisoning, and any other parser refusal.
     if (status === 400) return new TokensmithError(40001, 'request body could not be read');
-    return new TokensmithError(status * 100, 'request refused', { statusCode: status });
+    return new TokensmithError(codeForStatus(status), 'request refused', { statusCode: status });
   }
   return undefined;
 }

@@ -38,27 +38,28 @@ export function installCors(app: FastifyInstance, config: CorsConfig): void {
   const anyOrigin = config.allowedOrigins === '*';
   const allowed = new Set(anyOrigin ? [] : config.allowedOrigins);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback style, not async: it runs on every request, and most carry no Origin.
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined) return;
+    if (origin === undefined) return done();
     const path = pathOf(request.url);
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     const permitted = !isAdminPath(path) && (anyOrigin || allowed.has(origin));
     if (!permitted) {
-      if (preflight) return refuse(request, reply, path, isAdminPath(path) ? 'the test controls are same-origin only' : 'this origin is not allowed');
-      return;
+      if (preflight) return void refuse(request, reply, path, isAdminPath(path) ? 'the test controls are same-origin only' : 'this origin is not allowed');
+      return done();
     }
     reply.header('access-control-allow-origin', anyOrigin ? '*' : origin);
     if (!anyOrigin) reply.header('vary', 'Origin');
     if (!preflight) {
       reply.header('access-control-expose-headers', CORS_EXPOSED_HEADERS);
-      return;
+      return done();
     }
     reply
       .header('access-control-allow-methods', CORS_ALLOWED_METHODS)
       .header('access-control-allow-headers', CORS_ALLOWED_HEADERS)
       .header('access-control-max-age', PREFLIGHT_MAX_AGE_SECONDS);
-    return reply.code(204).send();
+    return void reply.code(204).send();
   });
 }
 

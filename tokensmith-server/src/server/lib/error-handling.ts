@@ -57,10 +57,17 @@ export function installErrorHandling(
 /**
  * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before any route runs (an
  * unknown method, a malformed header, a missing Host, headers over the size limit, a request not
- * finished within the request timeout) is answered in Ably's envelope with a code — 40000, 43100
- * (header overflow) or 40800 (timeout) — and the connection is closed.
+ * finished within the request timeout) is answered with a code — 40000, 43100 (header overflow)
+ * or 40800 (timeout) — in the envelope of the API the request's path belongs to (Metquay's
+ * `{ code, message }` under `/api/v1`, else Ably's), and the connection is closed. The path is read
+ * from the bytes the parser refused, when they hold the request line; else Ably's envelope.
  */
-export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+  const path = requestLinePath(error.rawPacket);
+  if (path !== undefined && isMetquayPath(path)) {
+    plainClientErrorHandler(error, socket);
+    return;
+  }
   const { status, code, message } = parserRefusal(error);
   const body = JSON.stringify({ error: { message, code, statusCode: status, href: `https://help.ably.io/error/${code}` } });
   answerOnSocket(socket, error, status, body, `x-ably-errorcode: ${code}\r\n`);
@@ -95,6 +102,17 @@ function answerOnSocket(socket: Socket, error: Error & { code?: string }, status
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
 
+/** Longest request line read for its path; a longer one is answered in the default envelope. */
+const MAX_REQUEST_LINE_BYTES = 8 * 1024;
+
+/** The path of the request line at the start of `packet` (the bytes Node's parser refused), if one is there. */
+export function requestLinePath(packet: unknown): string | undefined {
+  if (!Buffer.isBuffer(packet)) return undefined;
+  const head = packet.subarray(0, MAX_REQUEST_LINE_BYTES).toString('latin1');
+  const match = /^[!-~]+ (\/[^ ?#\r\n]*)/.exec(head);
+  return match?.[1];
+}
+
 /**
  * Fastify's `frameworkErrors` option: URLs the router refuses before any route runs (malformed
  * percent-encoding, a path parameter over the length limit) answer in the envelope too, and
@@ -110,16 +128,4 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
     return;
   }
   void sendAblyError(request, reply, clientError);
-}
-
-/**
- * HTTP/1.1 requires `Host`. Node refuses a request without one with a bare 400 and no body, so the
- * server turns that check off (`requireHostHeader: false`) and makes it here, in the envelope.
- */
-export function installHostCheck(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.raw.httpVersion !== '1.1' || request.headers.host !== undefined) return;
-    reply.header('connection', 'close');
-    return sendAblyError(request, reply, new TokensmithError(40000, 'the Host header is required in HTTP/1.1'));
-  });
 }

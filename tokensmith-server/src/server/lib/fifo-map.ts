@@ -71,6 +71,25 @@ export class FifoMap<K, V> {
     return false;
   }
 
+  /** Calls `visit` with each live entry, oldest first, allocating nothing; `visit` may delete the entry it is given. */
+  forEach(visit: (value: V, key: K) => void): void {
+    const end = this.queue.length;
+    for (let i = this.head; i < end; i++) {
+      const slot = this.queue[i] as Slot<K, V>;
+      if (slot.live) visit(slot.value, slot.key);
+    }
+  }
+
+  /** The oldest live entry's key and value, without removing it. */
+  peekOldest(): { key: K; value: V } | undefined {
+    while (this.head < this.queue.length) {
+      const slot = this.queue[this.head] as Slot<K, V>;
+      if (slot.live) return slot;
+      this.head++;
+    }
+    return undefined;
+  }
+
   /** Removes and returns the oldest key. */
   evictOldest(): K | undefined {
     while (this.head < this.queue.length) {

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import { redactor } from 'tokensmith';
+import type { ServerLogger } from '../logger';
 
 /**
  * Keeps configured secrets out of what the server writes. A client can put a secret anywhere it
@@ -48,3 +49,29 @@ function scrubbedBody(contentType: unknown, payload: unknown, scrub: Scrubber): 
   const scrubbed = scrub(text);
   return scrubbed === text ? payload : scrubbed;
 }
+
+/**
+ * `logger` with every message and string field passed through `scrub`, and errors reduced to
+ * `{ name, code, statusCode, message }` (scrubbed), as tokensmith's `createRedactingLogger` does,
+ * but with the scrubber's encoded forms worked out once rather than on every call: the request
+ * log calls it for every request. Without a logger, one whose calls do nothing.
+ */
+export function scrubbingLogger(logger: ServerLogger | undefined, scrub: Scrubber): ServerLogger {
+  if (!logger) return { debug: noop, info: noop, warn: noop, error: noop };
+  const clean = (value: unknown): unknown => {
+    if (typeof value === 'string') return scrub(value);
+    if (value instanceof Error) {
+      const { code, statusCode } = value as { code?: unknown; statusCode?: unknown };
+      return { name: value.name, code, statusCode, message: scrub(value.message) };
+    }
+    return value;
+  };
+  const emit = (level: keyof ServerLogger & ('debug' | 'info' | 'warn' | 'error')) => (fields: object, message?: string) => {
+    const out: Record<string, unknown> = {};
+    for (const key in fields) out[key] = clean((fields as Record<string, unknown>)[key]);
+    logger[level](out, message === undefined ? undefined : scrub(message));
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+const noop = (): void => {};

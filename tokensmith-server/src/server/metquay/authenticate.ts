@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MetquayOperations } from 'tokensmith';
 import { findClient } from './credentials';
 import { sendMetquayError } from './envelope';
 import type { MetquayServerState } from './state';
@@ -6,12 +7,18 @@ import type { MetquayServerState } from './state';
 const CREDENTIAL_FIELDS = ['accessKey', 'secretKey'] as const;
 const AUTHENTICATE_BODY_LIMIT = 16 * 1024;
 
+/** The route's types, from the spec's `authenticate` operation. */
+interface AuthenticateRoute {
+  Body: MetquayOperations['authenticate']['requestBody']['content']['application/json'];
+  Reply: MetquayOperations['authenticate']['responses'][200]['content']['application/json'];
+}
+
 /**
  * `POST /authenticate`: access/secret keys in, an HS256 access token out.
  * Order: rate limit per IP, then shape (400), then credentials (401).
  */
 export function registerAuthenticateRoute(app: FastifyInstance, state: MetquayServerState, bodySchema?: object): void {
-  app.post(
+  app.post<AuthenticateRoute>(
     '/authenticate',
     {
       bodyLimit: AUTHENTICATE_BODY_LIMIT,
@@ -26,7 +33,7 @@ export function registerAuthenticateRoute(app: FastifyInstance, state: MetquaySe
       },
     },
     async (request, reply) => {
-      const { accessKey, secretKey } = request.body as Record<(typeof CREDENTIAL_FIELDS)[number], string>;
+      const { accessKey, secretKey } = request.body;
       const client = findClient(state.config.clients, accessKey, secretKey);
       if (!client) return sendMetquayError(reply, 401, 'invalid accessKey or secretKey');
       const issued = await state.tokens.issue(client.accessKey);

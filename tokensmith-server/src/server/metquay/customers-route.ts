@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MetquayOperations } from 'tokensmith';
 import { CUSTOMER_PAGING, pageOf } from './customers';
 import { sendMetquayError } from './envelope';
 import type { MetquayServerState } from './state';
@@ -33,15 +34,20 @@ export function requireBearer(state: MetquayServerState) {
   };
 }
 
+/** The route's types, from the spec's `listCustomers` operation. */
+interface CustomersRoute {
+  Querystring: NonNullable<MetquayOperations['listCustomers']['parameters']['query']>;
+  Reply: MetquayOperations['listCustomers']['responses'][200]['content']['application/json'];
+}
+
 /** `GET /customers?first&limit`: a page of the fixed customer list. */
 export function registerCustomersRoute(app: FastifyInstance, state: MetquayServerState, querySchema?: object): void {
-  app.get(
+  app.get<CustomersRoute>(
     '/customers',
     { onRequest: requireBearer(state), ...(querySchema ? { schema: { querystring: querySchema } } : {}) },
     async (request, reply) => {
-      const query = (request.query ?? {}) as Record<string, unknown>;
-      const first = integerParam(query['first'], CUSTOMER_PAGING.defaultFirst);
-      const limit = integerParam(query['limit'], CUSTOMER_PAGING.defaultLimit);
+      const first = integerParam(request.query.first, CUSTOMER_PAGING.defaultFirst);
+      const limit = integerParam(request.query.limit, CUSTOMER_PAGING.defaultLimit);
       if (first === undefined || first < 0) return sendMetquayError(reply, 400, 'querystring.first must be an integer >= 0');
       if (limit === undefined || limit < 1 || limit > CUSTOMER_PAGING.maxLimit) {
         return sendMetquayError(reply, 400, `querystring.limit must be an integer from 1 to ${CUSTOMER_PAGING.maxLimit}`);

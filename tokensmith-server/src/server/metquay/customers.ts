@@ -1,4 +1,4 @@
-import type { components } from '../../../../generated/metquay';
+import type { MetquayComponents } from 'tokensmith';
 
 /**
  * The fixed customer list `GET /customers` pages through: generated from the index alone, so every
@@ -6,7 +6,7 @@ import type { components } from '../../../../generated/metquay';
  */
 
 /** One customer record: the spec's `Customer`, with the optional `email` always set. */
-export type LocalCustomer = components['schemas']['Customer'] & { email: string };
+export type LocalCustomer = MetquayComponents['schemas']['Customer'] & { email: string };
 
 const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim'];
 const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman', 'Berners-Lee', 'Hamilton'];

@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { components } from '../../../../generated/metquay';
+import type { MetquayComponents } from 'tokensmith';
 
 /** Metquay's error body, as the spec's `ErrorResponse`: the HTTP status again, and a message. */
-export type MetquayErrorBody = components['schemas']['ErrorResponse'];
+export type MetquayErrorBody = MetquayComponents['schemas']['ErrorResponse'];
 
 /** Sends `{ code, message }` with status `code`. */
 export function sendMetquayError(reply: FastifyReply, code: number, message: string): FastifyReply {

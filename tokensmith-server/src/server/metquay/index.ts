@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'tokensmith';
-import { operationSchemas } from '../../../../generated/metquay.validation';
+import { metquayOperationSchemas as operationSchemas } from 'tokensmith/schemas';
 import { metquayAdminRoutes } from './admin';
 import { registerAuthenticateRoute } from './authenticate';
 import type { MetquayServerConfig } from './config';

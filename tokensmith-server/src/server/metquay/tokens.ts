@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { BoundedStore } from '../lib/bounded-store';
 
 /** Why a bearer token was refused; each becomes its own 401 message. */
 export type TokenRejection = 'missing' | 'malformed' | 'invalid' | 'expired' | 'revoked';
@@ -15,6 +16,16 @@ export interface IssuedToken {
 }
 
 const MAX_TRACKED_TOKENS = 10_000;
+const MAX_TRACKED_BYTES = 4 * 1024 * 1024;
+// Per-entry bookkeeping beyond the strings (record, map and FIFO slots), estimated.
+const ENTRY_OVERHEAD_BYTES = 120;
+
+/** A tracked token: who it was issued to, and the test controls' marks. */
+interface Tracked {
+  readonly subject: string;
+  expired: boolean;
+  revoked: boolean;
+}
 
 /**
  * Issues and checks the HS256 access tokens. It remembers (boundedly) which tokens it issued so
@@ -22,10 +33,12 @@ const MAX_TRACKED_TOKENS = 10_000;
  */
 export class MetquayTokenIssuer {
   private readonly key: Uint8Array;
-  /** jti -> subject, oldest first; evicted tokens stay valid until their own `exp`. */
-  private readonly issued = new Map<string, string>();
-  private readonly expired = new Set<string>();
-  private readonly revoked = new Set<string>();
+  /** By jti, oldest first; past the bound the oldest is forgotten, and stays valid until its own `exp`. */
+  private readonly issued = new BoundedStore<string, Tracked>({
+    maxEntries: MAX_TRACKED_TOKENS,
+    maxBytes: MAX_TRACKED_BYTES,
+    sizeOf: (jti, tracked) => ENTRY_OVERHEAD_BYTES + 2 * (jti.length + tracked.subject.length),
+  });
 
   constructor(
     private readonly ttlSeconds: number,
@@ -46,7 +59,7 @@ export class MetquayTokenIssuer {
       .setExpirationTime(issuedAt + this.ttlSeconds)
       .setJti(jti)
       .sign(this.key);
-    this.remember(jti, subject);
+    this.issued.set(jti, { subject, expired: false, revoked: false });
     return { accessToken, jti, expiresIn: this.ttlSeconds };
   }
 
@@ -60,8 +73,9 @@ export class MetquayTokenIssuer {
         requiredClaims: ['exp', 'sub', 'jti'],
       });
       const jti = payload.jti as string;
-      if (this.revoked.has(jti)) return { ok: false, reason: 'revoked' };
-      if (this.expired.has(jti)) return { ok: false, reason: 'expired' };
+      const tracked = this.issued.get(jti);
+      if (tracked?.revoked) return { ok: false, reason: 'revoked' };
+      if (tracked?.expired) return { ok: false, reason: 'expired' };
       return { ok: true, subject: payload.sub as string, jti };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: 'expired' };
@@ -74,40 +88,29 @@ export class MetquayTokenIssuer {
 
   /** Marks one token (by its string) or, without one, every tracked token; returns how many. */
   expire(accessToken?: string): number {
-    return this.mark(this.expired, accessToken);
+    return this.mark('expired', accessToken);
   }
 
   /** Like {@link expire} but the token answers "revoked". */
   revoke(accessToken?: string): number {
-    return this.mark(this.revoked, accessToken);
+    return this.mark('revoked', accessToken);
   }
 
   /** Forgets every issued token and mark (tokens already out stay valid until `exp`). */
   reset(): void {
     this.issued.clear();
-    this.expired.clear();
-    this.revoked.clear();
   }
 
-  private mark(marks: Set<string>, accessToken: string | undefined): number {
+  private mark(mark: 'expired' | 'revoked', accessToken: string | undefined): number {
     if (accessToken === undefined) {
-      for (const jti of this.issued.keys()) marks.add(jti);
+      for (const [, tracked] of this.issued.all()) tracked[mark] = true;
       return this.issued.size;
     }
     const jti = jtiOf(accessToken);
-    if (jti === undefined || !this.issued.has(jti)) return 0;
-    marks.add(jti);
+    const tracked = jti === undefined ? undefined : this.issued.get(jti);
+    if (tracked === undefined) return 0;
+    tracked[mark] = true;
     return 1;
-  }
-
-  private remember(jti: string, subject: string): void {
-    this.issued.set(jti, subject);
-    if (this.issued.size <= MAX_TRACKED_TOKENS) return;
-    const oldest = this.issued.keys().next();
-    if (oldest.done) return;
-    this.issued.delete(oldest.value);
-    this.expired.delete(oldest.value);
-    this.revoked.delete(oldest.value);
   }
 }
 

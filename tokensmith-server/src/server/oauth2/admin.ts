@@ -32,7 +32,8 @@ const mintRefresh = {
  *   token of that client.
  * - `POST …/refresh-tokens` `{ clientId, scopes? }`: mints a refresh token, as an authorization-code
  *   flow would have handed a user; replies `{ refresh_token }`.
- * - `GET …/stats`: `{ tokensIssued, refreshTokensIssued, storedTokens, storeBytes }`.
+ * - `GET …/stats`: `{ tokensIssued, refreshTokensIssued, storedTokens, storeBytes, verifiedCacheTokens,
+ *   verifiedCacheBytes }`.
  * - `POST …/reset`: forgets every token and count.
  */
 export const oauth2AdminRoutes: FastifyPluginAsync<OAuth2AdminRoutesOptions> = async (app, { authority }) => {

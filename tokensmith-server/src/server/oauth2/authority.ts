@@ -4,6 +4,7 @@ import type { ServerClock } from '../clock';
 import { constantTimeEqual } from '../lib/constant-time';
 import { isScopeToken, resolveOAuth2ServerConfig, type ResolvedOAuth2Client, type ResolvedOAuth2ServerConfig } from './config';
 import { OAuth2TokenStore, type TokenMark } from './token-store';
+import { VerifiedTokenCache, type VerifiedToken } from './verified-cache';
 
 /**
  * The authorization server's state and rules, with no HTTP in it: client authentication, the
@@ -68,6 +69,7 @@ export class OAuth2Authority {
   private readonly key: Uint8Array;
   private readonly clock: ServerClock;
   private readonly store: OAuth2TokenStore;
+  private readonly verified: VerifiedTokenCache;
   private issuerUrl: string;
   /** Access tokens issued since start or reset. */
   tokensIssued = 0;
@@ -80,6 +82,7 @@ export class OAuth2Authority {
     this.key = this.config.signingSecret === undefined ? new Uint8Array(randomBytes(32)) : new TextEncoder().encode(this.config.signingSecret);
     this.clock = options.clock ?? { now: () => Date.now() };
     this.store = new OAuth2TokenStore(this.config.maxTokenStoreBytes);
+    this.verified = new VerifiedTokenCache(this.config.maxVerifiedCacheBytes);
     this.issuerUrl = options.issuer ?? 'http://127.0.0.1';
   }
 
@@ -90,7 +93,10 @@ export class OAuth2Authority {
 
   /** Sets the issuer, once the server's URL is known. */
   setIssuer(issuer: string): void {
-    this.issuerUrl = issuer.replace(/\/+$/, '');
+    const next = issuer.replace(/\/+$/, '');
+    // Tokens verified against the old issuer must pass the new issuer check before they are trusted again.
+    if (next !== this.issuerUrl) this.verified.clear();
+    this.issuerUrl = next;
   }
 
   /** Every configured client secret, for the server's scrubber. */
@@ -163,9 +169,16 @@ export class OAuth2Authority {
   /**
    * Checks a bearer token as a resource server would: signature, issuer, `exp` against the
    * server clock, and the marks of the test controls. A token the store has forgotten is invalid.
+   *
+   * A token that passed once is remembered (bounded in bytes, `oauth2.maxVerifiedCacheBytes`), and
+   * its next checks skip the HMAC and the parse but still read the clock, the marks and the store,
+   * so they answer exactly as a full check would.
    */
   async verify(token: string): Promise<BearerCheck> {
-    if (token.length > 8192 || token.split('.').length !== 3) return { ok: false, reason: 'invalid' };
+    if (token.length > 8192) return { ok: false, reason: 'invalid' };
+    const known = this.verified.get(token);
+    if (known) return this.recheck(token, known);
+    if (token.split('.').length !== 3) return { ok: false, reason: 'invalid' };
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -173,14 +186,36 @@ export class OAuth2Authority {
         currentDate: new Date(this.clock.now()),
         requiredClaims: ['exp', 'iat', 'jti', 'client_id'],
       });
-      const record = this.store.get(ACCESS_PREFIX + String(payload.jti));
+      const jti = String(payload.jti);
+      const record = this.store.get(ACCESS_PREFIX + jti);
       if (!record) return { ok: false, reason: 'invalid' };
+      // Only a token whose signature and claims passed gets here: nothing forged is ever remembered.
+      this.verified.remember(token, { jti, expiresAtSeconds: payload.exp as number, ...(typeof payload.nbf === 'number' ? { notBeforeSeconds: payload.nbf } : {}) });
       if (record.mark) return { ok: false, reason: record.mark };
-      return { ok: true, clientId: record.clientId, scopes: record.scopes, jti: String(payload.jti), expiresAt: record.expiresAt };
+      return { ok: true, clientId: record.clientId, scopes: record.scopes, jti, expiresAt: record.expiresAt };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: 'expired' };
       return { ok: false, reason: 'invalid' };
     }
+  }
+
+  /**
+   * The checks of {@link verify} that can change for a token already verified, in jose's order and
+   * with its rules (whole seconds, no tolerance): `nbf` and `exp` against the server clock now, then
+   * the store's record (gone after a reset or eviction) and its mark.
+   */
+  private recheck(token: string, known: VerifiedToken): BearerCheck {
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    if (known.notBeforeSeconds !== undefined && known.notBeforeSeconds > nowSeconds) return { ok: false, reason: 'invalid' };
+    if (known.expiresAtSeconds <= nowSeconds) return { ok: false, reason: 'expired' };
+    const record = this.store.get(ACCESS_PREFIX + known.jti);
+    if (!record) {
+      // A forgotten jti never comes back (jti values are random): drop the entry for good.
+      this.verified.forget(token);
+      return { ok: false, reason: 'invalid' };
+    }
+    if (record.mark) return { ok: false, reason: record.mark };
+    return { ok: true, clientId: record.clientId, scopes: record.scopes, jti: known.jti, expiresAt: record.expiresAt };
   }
 
   /** Marks one token (access or refresh) expired, or without one every token; returns how many. */
@@ -205,13 +240,21 @@ export class OAuth2Authority {
   }
 
   /** Sizes for the test controls' stats. */
-  stats(): { tokensIssued: number; refreshTokensIssued: number; storedTokens: number; storeBytes: number } {
-    return { tokensIssued: this.tokensIssued, refreshTokensIssued: this.refreshTokensIssued, storedTokens: this.store.size, storeBytes: this.store.bytes };
+  stats(): { tokensIssued: number; refreshTokensIssued: number; storedTokens: number; storeBytes: number; verifiedCacheTokens: number; verifiedCacheBytes: number } {
+    return {
+      tokensIssued: this.tokensIssued,
+      refreshTokensIssued: this.refreshTokensIssued,
+      storedTokens: this.store.size,
+      storeBytes: this.store.bytes,
+      verifiedCacheTokens: this.verified.size,
+      verifiedCacheBytes: this.verified.bytes,
+    };
   }
 
   /** Forgets every token and count (tokens already out are refused from then on). */
   reset(): void {
     this.store.clear();
+    this.verified.clear();
     this.tokensIssued = 0;
     this.refreshTokensIssued = 0;
   }

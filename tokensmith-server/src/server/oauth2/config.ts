@@ -33,6 +33,12 @@ export interface OAuth2ServerConfig {
   refreshTokenTtlSeconds: number;
   /** Bytes the issued access and refresh tokens may take (estimated per entry); the oldest are forgotten past it. Default 16 MiB. */
   maxTokenStoreBytes: number;
+  /**
+   * Bytes the cache of already-verified access tokens may take (estimated per entry; keyed by the
+   * token, so that a token's next checks skip the HMAC); the oldest are forgotten past it and
+   * verified in full on their next use. Default 4 MiB.
+   */
+  maxVerifiedCacheBytes: number;
   /** HS256 signing secret for access tokens, at least 32 characters. Default: 32 random bytes per server start. */
   signingSecret?: string;
 }
@@ -43,6 +49,7 @@ export const DEFAULT_OAUTH2_SERVER_CONFIG: Readonly<OAuth2ServerConfig> = Object
   tokenTtlSeconds: 3600,
   refreshTokenTtlSeconds: 24 * 3600,
   maxTokenStoreBytes: 16 * 1024 * 1024,
+  maxVerifiedCacheBytes: 4 * 1024 * 1024,
 });
 
 /** A client after checking: its lifetime filled in. */
@@ -62,7 +69,7 @@ export interface ResolvedOAuth2ServerConfig extends Omit<OAuth2ServerConfig, 'cl
 /** RFC 6749 §3.3 scope-token: printable ASCII except space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const CLIENT_FIELDS = ['clientId', 'clientSecret', 'scopes', 'tokenTtlSeconds', 'issueRefreshTokens'];
-const FIELDS = ['clients', 'tokenTtlSeconds', 'refreshTokenTtlSeconds', 'maxTokenStoreBytes', 'signingSecret'];
+const FIELDS = ['clients', 'tokenTtlSeconds', 'refreshTokenTtlSeconds', 'maxTokenStoreBytes', 'maxVerifiedCacheBytes', 'signingSecret'];
 
 /** True when `value` is a valid RFC 6749 scope token. */
 export function isScopeToken(value: string): boolean {
@@ -83,6 +90,7 @@ export function resolveOAuth2ServerConfig(input: unknown = {}): ResolvedOAuth2Se
   positiveInteger('oauth2.tokenTtlSeconds', merged.tokenTtlSeconds);
   positiveInteger('oauth2.refreshTokenTtlSeconds', merged.refreshTokenTtlSeconds);
   positiveInteger('oauth2.maxTokenStoreBytes', merged.maxTokenStoreBytes);
+  positiveInteger('oauth2.maxVerifiedCacheBytes', merged.maxVerifiedCacheBytes);
   if (merged.signingSecret !== undefined && (typeof merged.signingSecret !== 'string' || merged.signingSecret.length < 32)) {
     throw invalidOption('oauth2.signingSecret must be a string of at least 32 characters');
   }

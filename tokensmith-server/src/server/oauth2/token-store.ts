@@ -1,4 +1,4 @@
-import { FifoMap } from '../lib/fifo-map';
+import { BoundedStore } from '../lib/bounded-store';
 
 /**
  * What the authorization server remembers about the tokens it issued, bounded in (estimated)
@@ -28,12 +28,21 @@ function estimate(key: string, record: TokenRecord): number {
   return bytes;
 }
 
+/** Expired tokens among this many of the oldest go before any live one. */
+const EXPIRED_SCAN = 4;
+
 /** The bounded store; insertion order is issue order. */
 export class OAuth2TokenStore {
-  private readonly entries = new FifoMap<string, TokenRecord>();
-  private ledger = 0;
+  private readonly entries: BoundedStore<string, TokenRecord>;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(maxBytes: number) {
+    this.entries = new BoundedStore<string, TokenRecord>({
+      maxEntries: Number.POSITIVE_INFINITY,
+      maxBytes,
+      sizeOf: estimate,
+      policy: { isStale: (record, now) => record.expiresAt <= now, staleScan: EXPIRED_SCAN },
+    });
+  }
 
   /** Entries held. */
   get size(): number {
@@ -42,24 +51,15 @@ export class OAuth2TokenStore {
 
   /** Estimated bytes held. */
   get bytes(): number {
-    return this.ledger;
+    return this.entries.bytes;
   }
 
-  /** Remembers a token, first dropping expired ones at the front and then the oldest past the budget. */
+  /**
+   * Remembers a token, making room past the budget by dropping an expired one among the oldest,
+   * else the oldest. One alone over the budget is not remembered: it is refused as unknown.
+   */
   add(key: string, record: TokenRecord, now: number): void {
-    this.delete(key);
-    for (let i = 0; i < 4; i++) {
-      const dropped = this.entries.oldest(1)[0];
-      if (!dropped || dropped[1].expiresAt > now) break;
-      this.delete(dropped[0]);
-    }
-    this.entries.set(key, record);
-    this.ledger += estimate(key, record);
-    while (this.ledger > this.maxBytes && this.entries.size > 1) {
-      const oldest = this.entries.oldest(1)[0];
-      if (!oldest) break;
-      this.delete(oldest[0]);
-    }
+    this.entries.set(key, record, now);
   }
 
   /** The record for `key`. */
@@ -69,20 +69,16 @@ export class OAuth2TokenStore {
 
   /** Forgets `key`; true if it was held. */
   delete(key: string): boolean {
-    const record = this.entries.get(key);
-    if (!record) return false;
-    this.ledger -= estimate(key, record);
     return this.entries.delete(key);
   }
 
   /** Every `[key, record]`, oldest first. */
   all(): Array<[string, TokenRecord]> {
-    return this.entries.oldest(Number.POSITIVE_INFINITY);
+    return this.entries.all();
   }
 
   /** Forgets everything. */
   clear(): void {
     this.entries.clear();
-    this.ledger = 0;
   }
 }

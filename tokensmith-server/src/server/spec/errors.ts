@@ -37,17 +37,6 @@ export function installSpecErrorHandling(app: FastifyInstance, logger: ServerLog
   });
 }
 
-/**
- * HTTP/1.1 requires `Host`; Node's own check answers a bare 400 with no body, so the server turns
- * it off and refuses here, in the `{ code, message }` envelope, closing the connection.
- */
-export function installSpecHostCheck(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.raw.httpVersion !== '1.1' || request.headers.host !== undefined) return undefined;
-    return reply.code(400).header('connection', 'close').send({ code: 400, message: 'the Host header is required in HTTP/1.1' });
-  });
-}
-
 /** Fastify's `frameworkErrors`: a URL the router refuses (bad percent-encoding, an over-long segment), without quoting it. */
 export function specFrameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;

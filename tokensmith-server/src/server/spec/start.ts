@@ -11,7 +11,8 @@ import { specAdminRoutes } from './admin';
 import { OAuth2Authority, oauth2AdminRoutes, oauth2Routes, OAUTH2_TOKEN_PATH } from '../oauth2';
 import { ConfiguredTokens, oauth2TokenAuthority, type TokenAuthority } from './authority';
 import { configSecrets, loadSpecServerConfig, resolveSpecServerConfig, type SpecServerConfig, type SpecServerConfigInput } from './config';
-import { installSpecErrorHandling, installSpecHostCheck, specFrameworkErrorHandler } from './errors';
+import { installSpecErrorHandling, specFrameworkErrorHandler } from './errors';
+import { hostMatcher, installHostCheck } from '../lib/host-check';
 import { loadServedSpecs, type ServedSpec } from './operations';
 import { ResourceStore } from './resource-store';
 import { firstLine, registerSpecRoutes, type SpecRouteConfig } from './routes';
@@ -39,6 +40,8 @@ export interface SpecServerOptions {
   clock?: ServerClock;
   /** Where log lines go; every string is redacted first. Default: nowhere. */
   logger?: ServerLogger;
+  /** Host names answered besides loopback names, IP literals and `host` (see docs/server.md, "Host names"); others get 403. */
+  allowedHosts?: readonly string[];
 }
 
 /** A running spec server. */
@@ -90,7 +93,12 @@ export async function startSpecServer(options: SpecServerOptions): Promise<SpecS
   });
   installSpecValidators(app);
   installSpecErrorHandling(app, logger, scrub);
-  installSpecHostCheck(app);
+  const host = options.host ?? '127.0.0.1';
+  // Its `{ code, message }` envelope for the Host refusals.
+  installHostCheck(app, hostMatcher(host, [...(options.allowedHosts ?? [])]), (_request, reply, status, message) => {
+    if (status === 400) reply.header('connection', 'close');
+    return reply.code(status).send({ code: status, message });
+  });
   // Bodies of media types other than JSON and text are kept as bytes; the spec's JSON schemas do not apply to them.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   if (options.admin) {
@@ -113,14 +121,14 @@ export async function startSpecServer(options: SpecServerOptions): Promise<SpecS
     await app.close().catch(() => undefined);
     throw new GenerateError('spec-invalid', `cannot serve the spec: ${firstLine(error)}`, { cause: error });
   }
-  const host = options.host ?? '127.0.0.1';
   await listenOn(app, host, options.port ?? 0);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const url = `http://${addressText(host, port)}`;
   oauth2.setIssuer(url);
   const count = specs.reduce((sum, spec) => sum + spec.operations.length, 0);
-  logger.info({ specs: specs.length, operations: count }, `serving ${count} operations on ${url}`);
+  // debug, not info: the caller prints the one listening line.
+  logger.debug({ specs: specs.length, operations: count }, `serving ${count} operations on ${url}`);
   return {
     url,
     port,
