@@ -33,7 +33,8 @@ beforeAll(() => {
   const tarballs = packBoth(scratch);
   project = emptyProject(scratch, 'docs-consumer');
   // typescript and @types/node as a TypeScript backend has them; openapi-typescript for generate
-  // (an optional peer of the companion); ioredis for the tokensmith/redis snippets.
+  // (an optional peer of the companion); ioredis and @opentelemetry/api for the tokensmith/redis and
+  // tokensmith/otel snippets.
   npmInstall(project, [
     tarballs.tokensmith,
     tarballs.server,
@@ -41,6 +42,7 @@ beforeAll(() => {
     `openapi-typescript@${repoVersion('openapi-typescript')}`,
     `@types/node@${repoVersion('@types/node')}`,
     `ioredis@${repoVersion('ioredis')}`,
+    `@opentelemetry/api@${repoVersion('@opentelemetry/api')}`,
   ]);
   process.stdout.write(`docs scratch install ready in ${Date.now() - started} ms\n`);
 });

@@ -14,6 +14,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SOURCE_PATHS = {
   tokensmith: [path.join(ROOT, 'src/index-node.ts')],
   'tokensmith/redis': [path.join(ROOT, 'src/redis/index.ts')],
+  'tokensmith/otel': [path.join(ROOT, 'src/otel/index.ts')],
   'tokensmith-server': [path.join(ROOT, 'tokensmith-server/src/server/index.ts')],
 };
 
