@@ -67,15 +67,11 @@ function checkTokenDetails(details: unknown, name: string): void {
   if (typeof token !== 'string' || token === '') throw new InvalidArgumentError(40003, `"${name}" must be a token string or a TokenDetails with a token`);
 }
 
-/** The means of auth a caller may fill from the environment, in the order messages name them. */
-const MEANS = ['key', 'token', 'tokenDetails', 'authCallback', 'authUrl'] as const;
-
 /**
- * 40106. Options given but `undefined` (typically `key: process.env.ABLY_KEY` with the variable
+ * 40106. Means given but `undefined` (typically `key: process.env.ABLY_KEY` with the variable
  * unset) are named first, since that is the likely fix.
  */
 function noMeans(options: Readonly<AuthOptions>, detail: string): ConfigurationError {
-  const unset = MEANS.filter((name) => Object.hasOwn(options, name) && options[name] === undefined);
-  const hint = unset.length === 0 ? '' : `${unset.map((name) => `"${name}"`).join(', ')} ${unset.length === 1 ? 'was' : 'were'} given as undefined (is the environment variable it is read from set?); `;
-  return new ConfigurationError(40106, `cannot authenticate: ${hint}${detail}`);
+  const unset = (['key', 'token', 'tokenDetails', 'authCallback', 'authUrl'] as const).filter((name) => name in options && options[name] === undefined);
+  return new ConfigurationError(40106, `cannot authenticate: ${unset.length ? `${unset.join(', ')} undefined (an unset environment variable?); ` : ''}${detail}`);
 }

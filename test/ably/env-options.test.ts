@@ -21,10 +21,10 @@ function thrown(build: () => unknown): ConfigurationError {
 
 describe('an unset environment variable passed as an Ably option', () => {
   it.each([
-    ['key (Basic)', () => new AblyAuth({ key: UNSET }), /"key" was given as undefined/],
-    ['key with useTokenAuth', () => createAblyClient({ key: UNSET, useTokenAuth: true, clientId: 'svc' }), /"key" was given as undefined/],
-    ['authUrl', () => new AblyAuth({ authUrl: UNSET }), /"authUrl" was given as undefined/],
-    ['key and token', () => new AblyAuth({ key: UNSET, token: UNSET }), /"key", "token" were given as undefined/],
+    ['key (Basic)', () => new AblyAuth({ key: UNSET }), /: key undefined/],
+    ['key with useTokenAuth', () => createAblyClient({ key: UNSET, useTokenAuth: true, clientId: 'svc' }), /: key undefined/],
+    ['authUrl', () => new AblyAuth({ authUrl: UNSET }), /: authUrl undefined/],
+    ['key and token', () => new AblyAuth({ key: UNSET, token: UNSET }), /: key, token undefined/],
   ])('%s: 40106 at construction naming it', (_case, build, named) => {
     const error = thrown(build);
     expect(error.code).toBe(40106);
