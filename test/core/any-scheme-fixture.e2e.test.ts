@@ -5,16 +5,17 @@
  * exactly what its requirement asks, where it asks, and nothing for `security: []`; the
  * http-digest-only operation is refused before any network.
  *
- * oauth2 and openIdConnect come from a small client-credentials provider written here against the
- * engine's SchemeProvider contract: it resolves the relative `tokenUrl` and `openIdConnectUrl`
- * against the server URL and asks the recorder's token endpoints for each operation's scopes.
+ * oauth2 and openIdConnect use tokensmith's own `OAuth2ClientCredentials`: it resolves the relative
+ * `tokenUrl` and `openIdConnectUrl` against the server URL and asks the recorder's token endpoints
+ * for each operation's scopes.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { createSpecAuth, type SchemeProvider, type SchemeUse, type SpecSecurityMap } from '../../src/core';
+import { createSpecAuth, type SpecSecurityMap } from '../../src/core';
+import { OAuth2ClientCredentials } from '../../src/oauth2';
 import { createApiClient } from '../../src/core/api-client';
 import type { OpenApiDocument } from '../../tokensmith-server/src/generate/document';
 import { securityMapOf } from '../../tokensmith-server/src/generate/security-map';
@@ -53,33 +54,6 @@ async function startRecorder() {
   return { origin, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-/** Client credentials for oauth2 and openIdConnect schemes: one token per scheme and scope set. */
-function clientCredentials(clientId: string, clientSecret: string): SchemeProvider<'oauth2' | 'openIdConnect'> {
-  const tokens = new Map<string, Promise<string>>();
-  const tokenEndpoint = async (use: SchemeUse): Promise<URL> => {
-    if (use.kind === 'oauth2') return new URL(use.scheme.flows!.clientCredentials!.tokenUrl!, use.serverUrl);
-    const discovery = (await (await fetch(new URL(use.scheme.openIdConnectUrl!, use.serverUrl))).json()) as { token_endpoint: string };
-    return new URL(discovery.token_endpoint);
-  };
-  const fetchToken = async (use: SchemeUse): Promise<string> => {
-    const response = await fetch(await tokenEndpoint(use), {
-      method: 'POST',
-      headers: { authorization: `Basic ${btoa(`${clientId}:${clientSecret}`)}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope: use.scopes.join(' ') }),
-    });
-    return ((await response.json()) as { access_token: string }).access_token;
-  };
-  return {
-    kinds: { oauth2: true, openIdConnect: true },
-    async apply(request, use) {
-      const key = `${use.schemeName} ${use.scopes.join(' ')}`;
-      let token = tokens.get(key);
-      if (token === undefined) tokens.set(key, (token = fetchToken(use)));
-      request.headers.set('Authorization', `Bearer ${await token}`);
-    },
-  };
-}
-
 const BASIC = `Basic ${Buffer.from('billing:s3cret').toString('base64')}`;
 /** Every scheme's credential; fresh per call so no token is cached from another test. */
 const credentials = () => ({
@@ -88,8 +62,8 @@ const credentials = () => ({
   partnerKey: 'partner-key',
   queryKey: 'query-key',
   session: 'session-id',
-  depotOAuth: clientCredentials('depot-client', 'depot-secret'),
-  oidc: clientCredentials('depot-client', 'depot-secret'),
+  depotOAuth: new OAuth2ClientCredentials({ clientId: 'depot-client', clientSecret: 'depot-secret' }),
+  oidc: new OAuth2ClientCredentials({ clientId: 'depot-client', clientSecret: 'depot-secret' }),
 });
 
 const NOTHING = { authorization: undefined, apiKey: undefined, cookie: undefined, query: {} };
