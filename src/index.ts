@@ -1,4 +1,7 @@
-// The `tokensmith` entry: core, Ably, Metquay and OAuth2 auth. Web APIs only; nothing Node-only.
+/**
+ * The `tokensmith` entry: core, Ably, Metquay and OAuth2 auth. Web APIs only; nothing Node-only.
+ * @module tokensmith
+ */
 export * from './core';
 export { createApiClient, type ApiClientOptions } from './core/api-client';
 export * from './ably';

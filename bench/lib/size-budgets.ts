@@ -28,8 +28,10 @@ const KiB = 1024;
 // Crypto store keys: 80.4 (issue 22's typed API fetch, URL checks and telemetry included), 50.5
 // and 32.1 KiB; the default entry then gained the OAuth2 providers (issue 20): 91.9 KiB. Targets
 // are issue 22's; ceilings are these sizes plus ~1 %, to be lowered as the code shrinks.
+// After the round's merges (issue 23's wider Ably security map, issue 22's 40106 messages naming
+// options given as undefined): 93.5, 51.4 and 32.2 KiB, so the first two ceilings went up by 1 KiB.
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 93 * KiB },
-  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 51.25 * KiB },
+  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 94 * KiB },
+  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 52.25 * KiB },
   { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 24 * KiB, ceilingBytes: 32.5 * KiB },
 ];

@@ -42,6 +42,8 @@ export type {
 } from './revoke-tokens';
 /**
  * The generated `paths`/`components`/`operations` of `openapi/ably.yaml`, for your own openapi-fetch
- * client or a handler typed from the spec.
+ * client or a handler typed from the spec. Left out of the API reference: every operation and
+ * model is in `generated/docs/ably/`.
+ * @hidden
  */
 export type { paths as AblyPaths, components as AblyComponents, operations as AblyOperations } from '../../generated/ably';

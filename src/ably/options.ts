@@ -20,21 +20,25 @@ import type { TokenDetails, TokenParams, TokenRequest } from './types';
 export type AuthCallback = (tokenParams: TokenParams) => Promise<string | TokenDetails | TokenRequest> | string | TokenDetails | TokenRequest;
 
 /**
- * How to authenticate; also the second argument of `createTokenRequest`, `requestToken` and
+ * How to authenticate. The string options accept `undefined` so that a value read from the
+ * environment can be passed as is (`key: process.env.ABLY_KEY`): when nothing else authenticates,
+ * the constructor throws 40106 naming each option that was given as `undefined`.
+ *
+ * Also the second argument of `createTokenRequest`, `requestToken` and
  * `authorize`, where it replaces (never merges with) the saved options — except the key, which
  * stays the client's [RSA10i].
  */
 export interface AuthOptions {
   /** API key `appId.keyId:keySecret`. Alone it means Basic auth; with `useTokenAuth` tokens signed locally. */
-  key?: string;
+  key?: string | undefined;
   /** A token to use as is: a token string or TokenDetails. Without key, authCallback or authUrl it cannot be renewed (40171). */
-  token?: string | TokenDetails;
+  token?: string | TokenDetails | undefined;
   /** A TokenDetails to use as is. */
   tokenDetails?: TokenDetails;
   /** Obtains tokens from your code. Wins over authUrl and key. */
   authCallback?: AuthCallback;
   /** Obtains tokens from your server. Wins over key. */
-  authUrl?: string;
+  authUrl?: string | undefined;
   /** `GET` (default) or `POST` for authUrl. */
   authMethod?: 'GET' | 'POST' | 'get' | 'post';
   /** Headers sent to authUrl. */
@@ -50,11 +54,11 @@ export interface AuthOptions {
 /** Options of {@link AblyAuth} and `createAblyClient`. */
 export interface AblyAuthOptions extends AuthOptions {
   /** This client's identity; tokens are requested for it. `*` is not allowed (40012) [RSA7]. */
-  clientId?: string;
+  clientId?: string | undefined;
   /** Token params used when a call passes none [RSA5c, RSA6c]. */
   defaultTokenParams?: TokenParams;
-  /** REST endpoint; default the spec's server, `https://rest.ably.io`. */
-  baseUrl?: string;
+  /** REST endpoint; default (also when `undefined`) the spec's server, `https://rest.ably.io`. */
+  baseUrl?: string | undefined;
   /** The `fetch` used for every request (Ably, authUrl); the global one by default. */
   fetch?: typeof globalThis.fetch;
   /** Shares tokens with other clients or processes (e.g. Redis); needs a key or authUrl to identify them. */

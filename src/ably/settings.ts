@@ -21,10 +21,10 @@ export function chooseMethod(options: Readonly<AuthOptions>, hasKey: boolean): A
   const tokenHints = Boolean(options.authCallback || options.authUrl || options.token || options.tokenDetails);
   const token = options.useTokenAuth === true || (options.useTokenAuth !== false && tokenHints);
   if (token) {
-    if (!hasKey && !tokenHints) throw noMeans('useTokenAuth needs a key, token, tokenDetails, authCallback or authUrl');
+    if (!hasKey && !tokenHints) throw noMeans(options, 'useTokenAuth needs a key, token, tokenDetails, authCallback or authUrl');
     return 'token';
   }
-  if (!hasKey) throw noMeans('no key, token, tokenDetails, authCallback or authUrl given');
+  if (!hasKey) throw noMeans(options, 'no key, token, tokenDetails, authCallback or authUrl given');
   return 'basic';
 }
 
@@ -67,6 +67,11 @@ function checkTokenDetails(details: unknown, name: string): void {
   if (typeof token !== 'string' || token === '') throw new InvalidArgumentError(40003, `"${name}" must be a token string or a TokenDetails with a token`);
 }
 
-function noMeans(detail: string): ConfigurationError {
-  return new ConfigurationError(40106, `cannot authenticate: ${detail}`);
+/**
+ * 40106. Means given but `undefined` (typically `key: process.env.ABLY_KEY` with the variable
+ * unset) are named first, since that is the likely fix.
+ */
+function noMeans(options: Readonly<AuthOptions>, detail: string): ConfigurationError {
+  const unset = (['key', 'token', 'tokenDetails', 'authCallback', 'authUrl'] as const).filter((name) => name in options && options[name] === undefined);
+  return new ConfigurationError(40106, `cannot authenticate: ${unset.length ? `${unset.join(', ')} undefined (an unset environment variable?); ` : ''}${detail}`);
 }

@@ -6,8 +6,11 @@ import { checkHttpUrl } from './url';
 
 /** Options shared by the typed API clients. */
 export interface ApiClientOptions {
-  /** Base URL of the API (absolute http(s); checked when the client is built, 40003); defaults to the spec's first server. */
-  baseUrl?: string;
+  /**
+   * Base URL of the API (absolute http(s); checked when the client is built, 40003); defaults
+   * (also when `undefined`, e.g. an unset variable) to the spec's first server.
+   */
+  baseUrl?: string | undefined;
   /** A `fetch` to send requests with (tests, proxies, instrumentation). Defaults to the global one. */
   fetch?: typeof globalThis.fetch;
   /** openapi-fetch middleware, registered in this order. */

@@ -10,6 +10,8 @@ export type { MetquayToken } from './token';
 export type { JsonOk } from './paginate';
 /**
  * The generated `paths`/`components`/`operations` of `openapi/metquay.yaml`, for your own
- * openapi-fetch client or a handler typed from the spec.
+ * openapi-fetch client or a handler typed from the spec. Left out of the API reference: every
+ * operation and model is in `generated/docs/metquay/`.
+ * @hidden
  */
 export type { paths as MetquayPaths, components as MetquayComponents, operations as MetquayOperations } from '../../generated/metquay';

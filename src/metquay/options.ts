@@ -7,17 +7,21 @@ import type { RetryOptions } from '../core/retry';
 import type { TokenStore } from '../core/store';
 import type { LockOptions } from '../core/token-manager-options';
 
-/** Options of {@link MetquayAuth} (and of `createMetquayClient`). */
+/**
+ * Options of {@link MetquayAuth} (and of `createMetquayClient`). `accessKey`, `secretKey` and
+ * `baseUrl` accept `undefined` (e.g. `process.env.X` as is): an undefined one is read from its
+ * `METQUAY_*` variable, and one missing from both fails construction with 40106 naming it.
+ */
 export interface MetquayAuthOptions {
   /** Access key of the key pair. Default: the `METQUAY_ACCESS_KEY` environment variable. */
-  accessKey?: string;
+  accessKey?: string | undefined;
   /** Secret key of the key pair. Default: `METQUAY_SECRET_KEY`. Never logged or put in errors. */
-  secretKey?: string;
+  secretKey?: string | undefined;
   /**
    * Base URL of your instance, ending in `/api/v1`. Default: `METQUAY_BASE_URL`. Required: the
    * spec's placeholder host is never used for credentials.
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** `fetch` used for `/authenticate` and API calls. Default: the global one. */
   fetch?: typeof globalThis.fetch;
   /** Shares tokens with other processes (e.g. a Redis store), keyed by base URL and access key. */

@@ -7,9 +7,10 @@ export interface RedisTokenStoreOptions {
   /**
    * Where Redis is, e.g. `redis://127.0.0.1:6379/0` or `rediss://…` for TLS. The store opens its
    * own connections, configured to fail fast, and closes them in {@link RedisTokenStore.close}.
-   * May hold a password; it is never logged.
+   * May hold a password; it is never logged. `undefined` (e.g. `process.env.REDIS_URL` unset)
+   * means the default, as when the option is left out.
    */
-  url?: string;
+  url?: string | undefined;
   /**
    * An ioredis client you own and close: a `Redis`, or a `Cluster` for Redis Cluster (7.0 or
    * later: updates use sharded pub/sub). The store adds its Lua commands and an `error` listener

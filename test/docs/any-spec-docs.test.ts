@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import type { GenerateJob, GenerateOutcome } from '../generation/helpers/run-generate';
 import { typeCheckCallExamples } from './helpers/call-examples';
 import { findProblems, readPages } from './helpers/doc-problems';
+import { TSC_INIT_AGAINST_SOURCES, pageSnippets, typeCheck } from './helpers/snippets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const JAR = path.join(ROOT, '.generator', `${(JSON.parse(readFileSync(path.join(ROOT, 'openapitools.json'), 'utf8')) as { 'generator-cli': { version: string } })['generator-cli'].version}.jar`);
@@ -47,6 +48,18 @@ function body(): void {
     expect(readPages(path.join(dir, 'docs', name)).length).toBeGreaterThan(5);
     expect(findProblems(path.join(dir, 'docs', name))).toEqual([]);
   });
+
+  it("each index page's client snippet compiles beside the files generate wrote (tsc --init defaults)", () => {
+    const files = FIXTURES.map(({ name }) => {
+      const [snippet, ...more] = pageSnippets(dir, path.join('docs', name, 'README.md'));
+      expect(more).toEqual([]);
+      expect(snippet!.code).toContain(`from './${name}.js'`);
+      const file = path.join(dir, `${name}-index-snippet.ts`);
+      writeFileSync(file, snippet!.code);
+      return file;
+    });
+    expect(typeCheck(path.join(dir, 'tsconfig.json'), files, TSC_INIT_AGAINST_SOURCES, false)).toEqual([]);
+  }, 120_000);
 
   it.each(FIXTURES)('$name: names a server URL with its variables, never one built from their defaults', ({ name, file }) => {
     const spec = parse(readFileSync(path.join(ROOT, file), 'utf8')) as FixtureSpec;

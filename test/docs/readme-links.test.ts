@@ -5,31 +5,13 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { headingIds, links } from './helpers/links';
 
 const ROOT = join(__dirname, '..', '..');
 const PAGES = ['README.md', 'tokensmith-server/README.md', 'bench/README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
-/** The text outside fenced code blocks and inline code spans. */
-function prose(markdown: string): string {
-  return markdown.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
-}
-
-/** GitHub's ids for a file's headings: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-function headingIds(markdown: string): Set<string> {
-  const ids = new Set<string>();
-  const seen = new Map<string, number>();
-  for (const [, text] of markdown.replace(/^```[\s\S]*?^```/gm, '').matchAll(/^#{1,6} (.+)$/gm)) {
-    const base = text!.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
-    const count = seen.get(base) ?? 0;
-    seen.set(base, count + 1);
-    ids.add(count === 0 ? base : `${base}-${count}`);
-  }
-  return ids;
-}
-
-function links(markdown: string): string[] {
-  return [...prose(markdown).matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!);
-}
+/** An absolute link to a file of this repository on its default branch; group 1 is the path. */
+const REPO_URL = /^https:\/\/github\.com\/tokensmith\/tokensmith\/(?:blob|tree)\/main\/([^#?]+)/;
 
 describe.each(PAGES)('%s', (page) => {
   const text = readFileSync(join(ROOT, page), 'utf8');
@@ -37,6 +19,12 @@ describe.each(PAGES)('%s', (page) => {
   test('every relative link and anchor resolves', () => {
     const broken: string[] = [];
     for (const link of links(text)) {
+      const inRepo = REPO_URL.exec(link);
+      if (inRepo) {
+        // Links into the repository (for what no package ships) name a file or folder it has.
+        if (!existsSync(join(ROOT, inRepo[1]!))) broken.push(`${link}: no file ${inRepo[1]}`);
+        continue;
+      }
       if (/^[a-z]+:/i.test(link)) continue;
       const [path = '', anchor] = link.split('#');
       const target = path === '' ? join(ROOT, page) : join(ROOT, dirname(page), path);

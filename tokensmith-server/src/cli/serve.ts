@@ -46,7 +46,7 @@ export function registerServeCommand(program: Command): void {
     .description('Run the local Ably + Metquay auth server (demo credentials unless --config is given)')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on; 0 picks a free one', parsePort, 8080)
-    .option('--config <file>', 'JSON config file (fields: docs/server.md, "Config")')
+    .option('--config <file>', `JSON config file; its fields: "Config" in ${SERVER_DOCS}`)
     .option('--admin', 'enable the /_admin test controls (never on a shared network)', false)
     .option('--spec <file>', 'serve this OpenAPI 3.0/3.1 spec instead, enforcing its security (repeatable; docs/serve-spec.md)', collect, [])
     .option('--stateful', 'with --spec: POST creates, GET reads and lists, PUT/PATCH update, DELETE removes', false)
@@ -211,3 +211,9 @@ function stopOnSignals(close: () => Promise<void>): void {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
+
+/**
+ * Where the server reference is: in the tokensmith package, which this one depends on (so it is
+ * installed beside it), and online.
+ */
+export const SERVER_DOCS = 'node_modules/tokensmith/docs/server.md (https://github.com/tokensmith/tokensmith/blob/main/docs/server.md#config)';

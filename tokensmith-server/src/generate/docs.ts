@@ -5,6 +5,7 @@ import path from 'node:path';
 import { annotateForDocs } from './docs-annotations';
 import type { OpenApiDocument } from './document';
 import { GenerateError } from './errors';
+import type { PackageClient } from './markdown-templates';
 
 export { CACHE_DIR_ENV, FETCH_GENERATOR_COMMAND, GENERATOR_JAR_ENV, GENERATOR_VERSION, findGeneratorJar, tokensmithCacheDir, type FindGeneratorJarOptions } from './generator-jar';
 
@@ -14,7 +15,7 @@ export interface DocsOptions {
   specFile: string;
   /** The parsed spec (annotated for the templates before the generator reads it). */
   doc: OpenApiDocument;
-  /** Base name of the generated files, for the pages' `import type { paths } from './<name>'`. */
+  /** Base name of the generated files, for the pages' `import type { paths } from './<name>.js'`. */
   name: string;
   /** Folder that receives the pages; emptied first. */
   outDir: string;
@@ -22,10 +23,12 @@ export interface DocsOptions {
   header: string;
   /** The openapi-generator jar (see {@link findGeneratorJar}). */
   generatorJar: string;
+  /** A package's own client for the spec, shown on the index page (the bundled specs' docs). */
+  packageClient?: PackageClient | undefined;
 }
 
 /** Markdown API docs for one spec, written under `outDir`, each page stamped with the header. */
-export async function writeDocs({ specFile, doc, name, outDir, header, generatorJar }: DocsOptions): Promise<void> {
+export async function writeDocs({ specFile, doc, name, outDir, header, generatorJar, packageClient }: DocsOptions): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
   // Dynamic: the module reads import.meta, which jest's CommonJS run of the sources cannot parse.
   const { markdownTemplateArgs } = await import('./markdown-templates');
@@ -37,7 +40,7 @@ export async function writeDocs({ specFile, doc, name, outDir, header, generator
     // --generate-alias-as-model: array schemas (ServerTime, CustomerList) get a model page too.
     result = spawnSync(
       'java',
-      ['-jar', generatorJar, 'generate', '-g', 'markdown', '-i', annotated, '-o', outDir, '--generate-alias-as-model', ...markdownTemplateArgs(name)],
+      ['-jar', generatorJar, 'generate', '-g', 'markdown', '-i', annotated, '-o', outDir, '--generate-alias-as-model', ...markdownTemplateArgs(name, packageClient)],
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
   } finally {

@@ -20,6 +20,10 @@ export interface GenerateClientOptions {
   outDir: string;
   /** Also write markdown API docs (needs Java and the openapi-generator jar). */
   docs?: boolean;
+  /** The docs pages' header, when it should differ from the code's (the bundled docs say how a user remakes them). */
+  docsHeader?: string;
+  /** A package's own client for the spec, shown on the docs index page instead of one built from the generated files. */
+  packageClient?: import('./markdown-templates').PackageClient;
   /** The openapi-generator jar for `docs`; found by {@link findGeneratorJar} when absent. */
   generatorJar?: string;
   /** Told when the generator jar is being fetched through Maven (once per user; it takes a while). */
@@ -85,7 +89,8 @@ export async function generateClient(options: GenerateClientOptions): Promise<Ge
   await writeFile(path.join(outDir, `${name}.security.ts`), securityMap);
   const written = [`${name}.ts`, `${name}.security.ts`];
   if (generatorJar !== undefined) {
-    await writeDocs({ specFile: spec, doc: relaxed.doc, name, outDir: path.join(outDir, 'docs', name), header, generatorJar });
+    const docsHeader = options.docsHeader ?? header;
+    await writeDocs({ specFile: spec, doc: relaxed.doc, name, outDir: path.join(outDir, 'docs', name), header: docsHeader, generatorJar, packageClient: options.packageClient });
     written.push(`docs/${name}/`);
   }
   return { written, unsupported };

@@ -21,11 +21,36 @@ export function markdownTemplateDir(): string {
 }
 
 /**
- * The openapi-generator arguments that make its `markdown` generator write TypeScript docs: the
- * templates, their generator options (TypeScript type names), and the spec's name for the
- * `import type { paths } from './<name>'` line.
+ * A client a package exports for the spec, shown on the index page instead of a client built from
+ * the generated files: `import { <factory>, type <pathsType> } from '<from>'` and
+ * `const client = <factory>(<options>)`. No value may hold a comma (openapi-generator splits
+ * `--additional-properties` on commas).
  */
-export function markdownTemplateArgs(specName: string): string[] {
+export interface PackageClient {
+  /** The module, e.g. `tokensmith`. */
+  from: string;
+  /** The factory, e.g. `createAblyClient`. */
+  factory: string;
+  /** The exported `paths` type of the spec, e.g. `AblyPaths`. */
+  pathsType: string;
+  /** The factory's argument as TypeScript source, e.g. `{ key: process.env.ABLY_KEY }`. */
+  options: string;
+}
+
+/**
+ * The openapi-generator arguments that make its `markdown` generator write TypeScript docs: the
+ * templates, their generator options (TypeScript type names), the spec's name for the
+ * `import type { paths } from './<name>.js'` line, and a package's own client when it has one.
+ */
+export function markdownTemplateArgs(specName: string, packageClient?: PackageClient): string[] {
   const dir = markdownTemplateDir();
-  return ['-t', dir, '-c', path.join(dir, 'generator.yaml'), '--additional-properties', `specName=${specName}`];
+  const properties = [`specName=${specName}`];
+  if (packageClient) {
+    const fields = { packageClientFrom: packageClient.from, packageClient: packageClient.factory, packagePaths: packageClient.pathsType, packageClientOptions: packageClient.options };
+    for (const [key, value] of Object.entries(fields)) {
+      if (value.includes(',')) throw new Error(`markdownTemplateArgs: packageClient ${key} cannot hold a comma`);
+      properties.push(`${key}=${value}`);
+    }
+  }
+  return ['-t', dir, '-c', path.join(dir, 'generator.yaml'), '--additional-properties', properties.join(',')];
 }

@@ -1,4 +1,7 @@
-// The `tokensmith/server` entry: the local auth server, its configuration and the test controls.
+/**
+ * The `tokensmith-server` package: the local auth server, its configuration and the test controls.
+ * @module tokensmith-server
+ */
 export { startAuthServer, type AuthServer, type AuthServerOptions } from './start';
 export {
   DEFAULT_SERVER_CONFIG,
