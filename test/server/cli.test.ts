@@ -7,9 +7,10 @@ import { request as httpRequest } from 'node:http';
 import { LOG_LEVEL_ENV, exposureWarning } from '../../tokensmith-server/src/cli/serve';
 import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 
-// `npx tsx …` resolves to tsx's CLI; it is spawned directly because npm's exec wrapper dies of the
-// SIGTERM itself (status 143) instead of passing it through `sh -c` to the server.
-const TSX_CLI = join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
+// The CLI runs in one node process with tsx as a loader: npm's exec wrapper dies of a SIGTERM itself
+// (status 143), and tsx's own CLI relays signals to a child and, when the child's answer is slow on
+// a loaded machine, exits 143 as if the server had no handler.
+const TSX_LOADER = ['--import', 'tsx'];
 
 interface Run {
   child: ChildProcess;
@@ -30,7 +31,7 @@ function serve(args: string[], env: NodeJS.ProcessEnv = process.env): Run {
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Run {
-  const child = spawn(process.execPath, [TSX_CLI, 'tokensmith-server/src/cli/main.ts', ...args], { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...TSX_LOADER, 'tokensmith-server/src/cli/main.ts', ...args], { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   const run: Run = {
     child,
