@@ -87,11 +87,14 @@ afterAll(() => {
 
 const tokensmith = (args: readonly string[]) => run('npx', ['--no', 'tokensmith', ...args], project);
 
-it('npm i --engine-strict of the tokensmith tarball installs at most 3 packages and 1.5 MB', () => {
+// 1.5 MB until this round; the package now ships its reference (docs/ with the TypeDoc markdown,
+// about 0.4 MB) and tokensmith/schemas (the bundled specs' request schemas, which the companion
+// imports by name, about 0.2 MB): 1.93 MB measured, so the budget is 2 MiB.
+it('npm i --engine-strict of the tokensmith tarball installs at most 3 packages and 2 MiB', () => {
   process.stdout.write(`tokensmith alone: ${alone.packages.length} packages (${alone.packages.join(', ')}), ${alone.bytes} bytes\n`);
   expect(alone.packages.length).toBeLessThanOrEqual(3);
   expect(alone.packages).toContain('tokensmith');
-  expect(alone.bytes).toBeLessThanOrEqual(1.5 * 1024 * 1024);
+  expect(alone.bytes).toBeLessThanOrEqual(2 * 1024 * 1024);
 });
 
 it('a network failure on each auth path rejects with a TokensmithError (80000, no HTTP status, the cause kept)', async () => {
