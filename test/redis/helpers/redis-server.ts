@@ -29,9 +29,29 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `redis-server --port N --save '' --appendonly no` on a free port. */
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux), for a server the test
+ * stops and starts again. While it is down, clients reconnecting every 100 ms to a port in the
+ * ephemeral range can be handed that very port as their own local port and connect to themselves
+ * (TCP simultaneous open), and any other process asking for port 0 can take it; either way the
+ * restarted Redis cannot bind and the clients talk to a stranger ("Connection is closed.").
+ */
+export async function freeStablePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port between 20000 and 32000');
+}
+
+/** Starts `redis-server --port N --save '' --appendonly no` on a free port outside the ephemeral range. */
 export async function startOwnRedis(): Promise<OwnRedis> {
-  const port = await freePort();
+  const port = await freeStablePort();
   const dir = mkdtempSync(join(tmpdir(), 'tokensmith-redis-'));
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
