@@ -79,17 +79,7 @@ async function serveSpecs(options: ServeOptions, logger: StreamLogger): Promise<
   const exposed = exposureWarning({ ...options, config: options.config ?? '' });
   if (exposed !== undefined) process.stderr.write(exposed);
   const server = await withListenHint(() =>
-    startSpecServer({
-      specs: options.spec,
-      stateful: options.stateful,
-      seed: options.seed,
-      host: options.host,
-      port: options.port,
-      admin: options.admin,
-      logger,
-      ...(options.allowedHost.length === 0 ? {} : { allowedHosts: options.allowedHost }),
-      ...(options.config === undefined ? {} : { config: options.config }),
-    }),
+    startSpecServer({ ...listenOptions(options, logger), specs: options.spec, stateful: options.stateful, seed: options.seed }),
   );
   process.stdout.write(`listening on ${server.url}\n`);
   for (const spec of server.specs) process.stdout.write(`  ${spec.file}: ${spec.operations.length} operations under ${server.url}${spec.basePath}\n`);
@@ -117,16 +107,19 @@ function parseSeed(value: string): number {
 }
 
 function startServer(options: ServeOptions, logger: StreamLogger): Promise<AuthServer> {
-  return withListenHint(() =>
-    startAuthServer({
-      host: options.host,
-      port: options.port,
-      admin: options.admin,
-      logger,
-      ...(options.allowedHost.length === 0 ? {} : { allowedHosts: options.allowedHost }),
-      ...(options.config === undefined ? {} : { config: options.config }),
-    }),
-  );
+  return withListenHint(() => startAuthServer(listenOptions(options, logger)));
+}
+
+/** What both servers take from the flags: where to listen, the admin switch, the logger, Host names and config. */
+function listenOptions(options: ServeOptions, logger: StreamLogger) {
+  return {
+    host: options.host,
+    port: options.port,
+    admin: options.admin,
+    logger,
+    ...(options.allowedHost.length === 0 ? {} : { allowedHosts: options.allowedHost }),
+    ...(options.config === undefined ? {} : { config: options.config }),
+  };
 }
 
 async function withListenHint<T>(start: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { jtiOf } from '../lib/jwt-id';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { BoundedStore } from '../lib/bounded-store';
 
 /** Why a bearer token was refused; each becomes its own 401 message. */
@@ -111,14 +112,5 @@ export class MetquayTokenIssuer {
     if (tracked === undefined) return 0;
     tracked[mark] = true;
     return 1;
-  }
-}
-
-function jtiOf(token: string): string | undefined {
-  try {
-    const { jti } = decodeJwt(token);
-    return typeof jti === 'string' ? jti : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT, decodeJwt, errors as joseErrors, jwtVerify } from 'jose';
+import { jtiOf } from '../lib/jwt-id';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import type { ServerClock } from '../clock';
 import { constantTimeEqual } from '../lib/constant-time';
 import { isScopeToken, resolveOAuth2ServerConfig, type ResolvedOAuth2Client, type ResolvedOAuth2ServerConfig } from './config';
@@ -305,15 +306,6 @@ function parseScope(scope: string | undefined, allowed: readonly string[]): { gr
     return { error: 'invalid_scope', description: 'scope asks for a scope this client is not allowed' };
   }
   return { granted: requested };
-}
-
-function jtiOf(token: string): string | undefined {
-  try {
-    const { jti } = decodeJwt(token);
-    return typeof jti === 'string' ? jti : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
