@@ -128,10 +128,22 @@ export class BoundedStore<K, V> {
       this.entries.delete(key);
       this.account(-old.bytes);
     }
+    return this.addAbsent(key, value, now);
+  }
+
+  /**
+   * {@link set} for a `key` the caller knows is not held (a fresh random token, a key `has` just
+   * answered false for): the same, without looking the key up, which in a store of 100 000
+   * entries is a cache miss per lookup. A key that is held would then be held twice: use `set`
+   * unless absence is certain.
+   */
+  addAbsent(key: K, value: V, now = 0): boolean {
     const bytes = this.sizeOf(key, value);
-    if (!this.fits(bytes, 1)) this.makeRoom(bytes, now);
-    if (!this.fits(bytes, 1)) return false;
-    this.entries.set(key, { value, bytes });
+    if (!this.fits(bytes, 1)) {
+      this.makeRoom(bytes, now);
+      if (!this.fits(bytes, 1)) return false;
+    }
+    this.entries.add(key, { value, bytes });
     this.account(bytes);
     return true;
   }
@@ -147,20 +159,14 @@ export class BoundedStore<K, V> {
 
   /** Evicts every entry whose value passes `test` (told to `onEvict`); returns how many. */
   sweep(test: (value: V) => boolean): number {
-    let removed = 0;
-    this.entries.forEach((held, key) => {
-      if (!test(held.value)) return;
-      this.evict(key, held);
-      removed += 1;
-    });
-    return removed;
+    return this.entries.removeEach((held) => test(held.value), this.evicted);
   }
 
   /** Evicts the oldest entry (told to `onEvict`), e.g. to make room in a budget shared with another store; false when empty. */
   evictOldest(): boolean {
-    const oldest = this.entries.peekOldest();
+    const oldest = this.entries.shiftOldest();
     if (oldest === undefined) return false;
-    this.evict(oldest.key, oldest.value);
+    this.evicted(oldest.key, oldest.value);
     return true;
   }
 
@@ -178,10 +184,11 @@ export class BoundedStore<K, V> {
         // Enough was freed when it leaves room for more than this insert; else shrink below.
         if (this.fits(bytes, (1 + shrinkTo) / 2)) return;
       } else {
+        const test = (held: Held<V>): boolean => isStale(held.value, now);
         while (!this.fits(bytes, 1)) {
-          const stale = this.entries.oldest(staleScan).find(([, held]) => isStale(held.value, now));
+          const stale = this.entries.takeFirst(staleScan, test);
           if (stale === undefined) break;
-          this.evict(stale[0], stale[1]);
+          this.evicted(stale.key, stale.value);
         }
         if (this.fits(bytes, 1)) return;
       }
@@ -198,11 +205,11 @@ export class BoundedStore<K, V> {
     return this.entries.size < entryRoom && this.budget.held + bytes <= this.budget.maxBytes * fraction;
   }
 
-  private evict(key: K, held: Held<V>): void {
-    this.entries.delete(key);
+  // Books an entry the FIFO map has already removed as evicted.
+  private readonly evicted = (key: K, held: Held<V>): void => {
     this.account(-held.bytes);
     this.onEvict?.(key, held.value);
-  }
+  };
 
   private account(bytes: number): void {
     this.ownBytes += bytes;
