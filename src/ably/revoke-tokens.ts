@@ -20,9 +20,9 @@ export interface TokenRevocationTargetSpecifier {
 /** Options of a revocation [RSA17e, RSA17f]. */
 export interface TokenRevocationOptions {
   /** Revoke only tokens issued before this time, ms since the epoch. Default: now (the server's). */
-  issuedBefore?: number;
+  issuedBefore?: number | undefined;
   /** Postpone enforcement by 30 s so clients can fetch a new token first. Default false. */
-  allowReauthMargin?: boolean;
+  allowReauthMargin?: boolean | undefined;
 }
 
 /** A target whose tokens are revoked [TRS2]. */
