@@ -61,7 +61,7 @@ export interface MetquayAuthOptions {
    * Where the `METQUAY_*` variables are read from. Default: `process.env` when there is one
    * (Node), else nothing.
    */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** Defaults merged under {@link MetquayAuthOptions}. */

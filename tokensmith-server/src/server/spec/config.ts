@@ -39,7 +39,7 @@ export interface SpecServerConfig {
    * The OAuth2 token endpoint's clients (`POST /oauth2/token`, also under the path of each spec's
    * `tokenUrl` that ends in `/oauth2/token`); the tokens it issues are accepted as bearer tokens.
    */
-  oauth2: Partial<OAuth2ServerConfig>;
+  oauth2: PartialOrUndefined<OAuth2ServerConfig>;
   limits: SpecServerLimits;
 }
 
