@@ -52,7 +52,7 @@ const KINDS = /* @__PURE__ */ Object.freeze({ oauth2: true, openIdConnect: true 
  * import * as security from './generated/billing.security';
  *
  * const auth = createSpecAuth(security, {
- *   credentials: { oauth: new OAuth2ClientCredentials({ clientId: 'reports', clientSecret: process.env.BILLING_SECRET! }) },
+ *   credentials: { oauth: new OAuth2ClientCredentials({ clientId: 'reports', clientSecret: process.env.BILLING_SECRET }) },
  * });
  * ```
  */
