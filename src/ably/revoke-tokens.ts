@@ -79,11 +79,8 @@ function requestBody(targets: readonly TokenRevocationTargetSpecifier[], options
     throw new InvalidArgumentError(40003, '"issuedBefore" must be a time in ms since the epoch');
   }
   if (allowReauthMargin !== undefined && typeof allowReauthMargin !== 'boolean') throw new InvalidArgumentError(40003, '"allowReauthMargin" must be a boolean');
-  return {
-    targets: specifiers,
-    ...(issuedBefore === undefined ? {} : { issuedBefore }),
-    ...(allowReauthMargin === undefined ? {} : { allowReauthMargin }),
-  };
+  // Sent as JSON, which leaves an undefined field out.
+  return { targets: specifiers, issuedBefore, allowReauthMargin };
 }
 
 function batchResult(body: unknown): TokenRevocationResult {
