@@ -47,7 +47,8 @@ const KINDS = /* @__PURE__ */ Object.freeze({ oauth2: true, openIdConnect: true 
  * @see RFC 6749 §4.4 and §2.3.1; RFC 6750 §3.1.
  * @example
  * ```ts
- * import { createSpecAuth, OAuth2ClientCredentials } from 'tokensmith';
+ * import { createSpecAuth } from 'tokensmith';
+ * import { OAuth2ClientCredentials } from 'tokensmith/oauth2';
  * import * as security from './generated/billing.security';
  *
  * const auth = createSpecAuth(security, {
