@@ -7,7 +7,7 @@ import { send } from '../core/http';
 import { credentialIdentityAsync } from '../core/identity';
 import { withoutUndefined } from '../core/options';
 import type { Logger } from '../core/logger';
-import { BearerCredential } from '../core/spec-auth/bearer';
+import { ManagerBearer } from '../core/spec-auth/manager-bearer';
 import { createSchemeMiddleware } from '../core/spec-auth/middleware';
 import type { SpecSecurityMap } from '../core/spec-auth/types';
 import { TokenManager } from '../core/token-manager';
@@ -51,7 +51,7 @@ export class MetquayAuth extends PrintsSafely {
    */
   readonly middleware: Middleware;
   readonly #manager: TokenManager<MetquayToken>;
-  readonly #bearer: BearerCredential;
+  readonly #bearer: ManagerBearer;
   readonly #logger: Logger | undefined;
 
   constructor(options: MetquayAuthOptions = {}) {
@@ -95,7 +95,7 @@ export class MetquayAuth extends PrintsSafely {
       onAuthError,
       logger,
     });
-    this.#bearer = new BearerCredential(this.#manager);
+    this.#bearer = new ManagerBearer(this.#manager);
     KNOWN_SECRETS.set(this, () => {
       const token = this.#manager.lastObtained();
       return token ? [secretKey, token.token] : [secretKey];
@@ -125,8 +125,7 @@ export class MetquayAuth extends PrintsSafely {
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'bearer' ? bearer : undefined),
       unlisted: 'http',
-      // As before the engine: an operation this auth cannot serve now is sent without credentials.
-      whenUnmet: 'send',
+      // No onUnmet: as before the engine, an operation this auth cannot serve now is sent without credentials.
       logger: this.#logger,
     });
   }
