@@ -25,8 +25,11 @@ export class BasicCredential extends Credential implements SchemeProvider<'basic
   constructor(credentials: BasicCredentials, name = 'credentials') {
     super();
     const { username, password } = (credentials ?? {}) as Partial<BasicCredentials>;
-    // Given but undefined (an unset variable) is 40106; anything else that is not a string, 40003.
-    if (typeof credentials === 'object') for (const field of ['username', 'password'] as const) if (field in credentials) refuseUnset(credentials[field], `${name}.${field}`);
+    // Given but undefined (an unset variable) is 40106; any other non-string, 40003.
+    if (credentials !== null && typeof credentials === 'object') {
+      if ('username' in credentials) refuseUnset(username, `${name}.username`);
+      if ('password' in credentials) refuseUnset(password, `${name}.password`);
+    }
     if (typeof username !== 'string' || typeof password !== 'string') throw new InvalidArgumentError(40003, `${name} must be { username, password } strings`);
     if (username.includes(':')) throw new InvalidArgumentError(40003, `${name}.username cannot contain ":" (RFC 7617)`);
     this.#header = `Basic ${base64FromUtf8(`${username}:${password}`)}`;
