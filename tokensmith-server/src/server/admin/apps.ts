@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { canonicalCapability, parseCapability, TokensmithError } from 'tokensmith';
 import type { AblyApps } from '../ably/apps';
-import { authenticate, basicKeyName } from '../ably/authenticate';
+import { ablyAuthOf, ablyAuthRules } from '../ably/auth-hook';
+import { basicKeyName } from '../ably/authenticate';
 import { assertValidCapability, type CapabilityMap } from '../ably/capability-rules';
 import { responseFormat, sendWire } from '../lib/wire';
+import { authHook, type SecurityRequirements } from '../operations/security';
 import { fixtureEntries } from './stats-fixtures';
 
 /** Options of {@link appsRoutes}. */
@@ -84,6 +86,9 @@ const provisionSchema = {
   },
 } as const;
 
+// The sandbox's own controls take Basic auth with a key of the app they act on.
+const SANDBOX_KEY: SecurityRequirements = [{ basicAuth: [] }];
+
 const statsFixturesSchema = { body: { type: 'array', maxItems: 1000, items: { type: 'object' } } } as const;
 
 /**
@@ -94,9 +99,13 @@ const statsFixturesSchema = { body: { type: 'array', maxItems: 1000, items: { ty
  * become members present on that channel; a body without keys gets one full-access key. The answer
  * (201) is the sandbox's shape: `appId`, `accountId` and `keys` with `keyName`, `keySecret`,
  * `keyStr`, `capability`, plus the `endpoint`, `port` and `tls` a local-sandbox harness routes
- * clients to. Deleting needs Basic auth with one of the app's keys (as the harnesses send it).
+ * clients to. Deleting needs Basic auth with one of the app's keys (as the harnesses send it);
+ * the Ably auth rules check it before the handler, against the app the Basic key name belongs to.
  */
 export const appsRoutes: FastifyPluginAsync<AppsRoutesOptions> = async (app, { apps }) => {
+  app.decorateRequest('ablyAuth', null);
+  authHook(app, ablyAuthRules((request) => apps.forKeyName(basicKeyName(request.headers.authorization) ?? '')));
+
   app.post('/apps', { schema: provisionSchema }, async (request, reply) => {
     const body = (request.body ?? {}) as { keys?: AppKeySpec[]; namespaces?: NamespaceSpec[]; channels?: ChannelSpec[] };
     const keys = (body.keys ?? [{}]).map((key, index) => ({
@@ -142,9 +151,8 @@ export const appsRoutes: FastifyPluginAsync<AppsRoutesOptions> = async (app, { a
   });
 
   // The sandbox's stats fixtures: each entry's counters are added to its minute.
-  app.post('/stats', { schema: statsFixturesSchema }, async (request, reply) => {
-    const state = apps.forKeyName(basicKeyName(request.headers.authorization) ?? '');
-    const principal = await authenticate(request, state);
+  app.post('/stats', { schema: statsFixturesSchema, config: { securityRequirements: SANDBOX_KEY } }, async (request, reply) => {
+    const { state, principal } = ablyAuthOf(request);
     if (principal.kind !== 'basic' || state === apps.main) {
       throw new TokensmithError(40100, 'stats fixtures need Basic auth with a key of a provisioned app', { statusCode: 401 });
     }
@@ -153,10 +161,10 @@ export const appsRoutes: FastifyPluginAsync<AppsRoutesOptions> = async (app, { a
     return reply.code(201).send();
   });
 
-  app.delete('/apps/:appId', { schema: { params: { type: 'object', properties: { appId: { type: 'string', maxLength: 64 } } } } }, async (request, reply) => {
+  const appIdSchema = { params: { type: 'object', properties: { appId: { type: 'string', maxLength: 64 } } } } as const;
+  app.delete('/apps/:appId', { schema: appIdSchema, config: { securityRequirements: SANDBOX_KEY } }, async (request, reply) => {
     const { appId } = request.params as { appId: string };
-    const state = apps.forKeyName(basicKeyName(request.headers.authorization) ?? '');
-    const principal = await authenticate(request, state);
+    const { state, principal } = ablyAuthOf(request);
     if (principal.kind !== 'basic' || state === apps.main || state.appId !== appId) {
       throw new TokensmithError(40100, 'deleting an app needs Basic auth with one of its own keys', { statusCode: 401 });
     }

@@ -1,14 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 
-/** A spec's security requirement alternatives for one operation (OR of ANDs), as the generated map holds them. */
-export type SecurityAlternatives = ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The operation's `security` from the spec, for the auth hook of the routes' plugin. */
-    securityRequirements?: SecurityAlternatives;
-  }
-}
+import type { SecurityRequirements as SecurityAlternatives } from '../operations/security';
 
 type Method = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 

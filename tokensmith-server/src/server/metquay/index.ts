@@ -2,7 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'tokensmith';
 import { metquayOperationSchemas as operationSchemas } from 'tokensmith/schemas';
 import { metquayAdminRoutes } from './admin';
+import { authHook } from '../operations/security';
 import { registerAuthenticateRoute } from './authenticate';
+import { metquayAuthRules } from './auth-rules';
 import type { MetquayServerConfig } from './config';
 import { registerCustomersRoute } from './customers-route';
 import { installMetquayErrorHandling } from './envelope';
@@ -57,6 +59,7 @@ export const metquayPlugin: FastifyPluginAsync<MetquayPluginOptions> = async (ap
     (options.logger ?? app.log).warn({}, 'metquay: no clients configured; every authenticate call will be refused');
   }
   installMetquayErrorHandling(app);
+  authHook(app, metquayAuthRules(state));
   registerAuthenticateRoute(app, state, operationSchemas['POST /authenticate'].body);
   registerCustomersRoute(app, state, operationSchemas['GET /customers'].querystring);
   if (options.admin) await app.register(metquayAdminRoutes, { prefix: '/_admin/metquay', state });
