@@ -1,7 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { TokensmithError } from 'tokensmith';
-import { authHook, type AuthRules, type SchemeCheck } from '../operations/security';
-import type { AblyApps } from './apps';
+import type { AuthRules, SchemeCheck } from '../operations/security';
 import { authenticate } from './authenticate';
 import type { Principal } from './principal';
 import type { AblyServerState } from './state';
@@ -22,7 +21,7 @@ declare module 'fastify' {
 }
 
 /**
- * Ably's auth rules for {@link authHook}: `basicAuth` and `bearerAuth` are checked alike, by
+ * Ably's auth rules (see operations/security.ts): `basicAuth` and `bearerAuth` are checked alike, by
  * Ably's own reading of the `Authorization` header ({@link authenticate}), so whichever credential
  * came is judged and a refusal is Ably's error for it (no header 40101, unknown key 40400 as 401,
  * revoked token 40141, …), thrown to the server's error handler. What a principal may do (its
@@ -44,16 +43,6 @@ export function ablyAuthRules(appOf: (request: FastifyRequest) => AblyServerStat
       throw new TokensmithError(50000, 'the Ably auth rules refuse by throwing');
     },
   };
-}
-
-/**
- * Authenticates every Ably route added after it whose operation needs credentials (its spec
- * `security`, in the route's `config.securityRequirements`), once, before the handler, and puts
- * the principal and its app on `request.ablyAuth`.
- */
-export function installAblyAuth(app: FastifyInstance, apps: AblyApps): void {
-  app.decorateRequest('ablyAuth', null);
-  authHook(app, ablyAuthRules((request) => apps.forRequest(request)));
 }
 
 /** The principal and app the hook set; only on routes whose operation needs credentials. */

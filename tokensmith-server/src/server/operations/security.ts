@@ -55,10 +55,11 @@ export type AuthCheck = (request: FastifyRequest, reply: FastifyReply) => Promis
  * guard is not served.
  */
 export function compileSecurity<Refusal>(requirements: SecurityRequirements, rules: AuthRules<Refusal>, operation = 'an operation'): AuthCheck | undefined {
-  if (requirements.length === 0 || requirements.some((requirement) => Object.keys(requirement).length === 0)) return undefined;
+  // A YAML spec can hold `- null`, which says no more than `{}`.
+  if (requirements.length === 0 || requirements.some((requirement) => Object.keys(requirement ?? {}).length === 0)) return undefined;
   const challenges = new Set<string>();
   const alternatives = requirements.map((requirement) =>
-    Object.entries(requirement).map(([name, scopes]) => {
+    Object.entries(requirement ?? {}).map(([name, scopes]) => {
       const verifier = rules.schemes[name];
       if (verifier === undefined) throw new Error(`${operation} requires security scheme "${name}", which this server has no rules for`);
       const challenge = rules.challengeOf?.(name);
@@ -103,21 +104,24 @@ export function compileSecurity<Refusal>(requirements: SecurityRequirements, rul
 }
 
 /**
- * The one auth hook of a set of routes: for every route added after it in this plugin (and its
- * children) whose `config.securityRequirements` needs credentials, compiles them against `rules`
+ * The one auth hook of routes registered by hand (the sandbox controls): for every route added
+ * after it in this plugin (and its children) whose `config.securityRequirements` needs credentials, compiles them against `rules`
  * once, and runs the check as the route's first hook of the rules' phase. Routes without
  * requirements, or open ones, get no hook at all; nothing is looked up per request.
  */
 export function authHook<Refusal>(app: FastifyInstance, rules: AuthRules<Refusal>): void {
-  const phase = rules.phase ?? 'onRequest';
   app.addHook('onRoute', (route: RouteOptions) => {
     const requirements = route.config?.securityRequirements;
     if (requirements === undefined) return;
     const check = compileSecurity(requirements, rules, `${route.method.toString()} ${route.url}`);
-    if (check === undefined) return;
-    if (phase === 'onRequest') route.onRequest = [check, ...hooksOf(route.onRequest)];
-    else route.preHandler = [check, ...hooksOf(route.preHandler)];
+    if (check !== undefined) attachCheck(route, check, rules.phase);
   });
+}
+
+/** Makes `check` the route's first hook of `phase` (default `onRequest`). */
+export function attachCheck(route: RouteOptions, check: AuthCheck, phase: AuthRules<unknown>['phase'] = 'onRequest'): void {
+  if (phase === 'onRequest') route.onRequest = [check, ...hooksOf(route.onRequest)];
+  else route.preHandler = [check, ...hooksOf(route.preHandler)];
 }
 
 function hooksOf<Hook>(hooks: Hook | Hook[] | undefined): Hook[] {

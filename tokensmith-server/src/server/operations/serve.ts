@@ -1,0 +1,53 @@
+import type { FastifyInstance, RouteHandlerMethod, RouteOptions } from 'fastify';
+import { attachCheck, compileSecurity, type AuthRules } from './security';
+import type { OperationRecord, OperationSource } from './source';
+
+/**
+ * What a provider adds to the common routing: its handlers, its auth rules, and whatever else its
+ * routes need. Ably's token rules and signing, Metquay's `/authenticate` and the mock answers of
+ * `serve --spec` are each one.
+ */
+export interface OperationPlugin<Operation extends OperationRecord = OperationRecord, Refusal = unknown> {
+  /** The operations to route. */
+  source: OperationSource<Operation>;
+  /** The handler of an operation; undefined refuses to start, naming it. */
+  handlerFor(operation: Operation): RouteHandlerMethod | undefined;
+  /** How each security scheme of the source is checked; without rules, operations that need credentials refuse to start. */
+  rules?: AuthRules<Refusal>;
+  /** Route options beyond method, URL, schema, security and handler: a body limit, a hook, more `config`. */
+  routeExtras?(operation: Operation): Partial<RouteOptions>;
+}
+
+/**
+ * Routes every operation of a plugin's source on `app`: method and URL from the source, the
+ * request schema, the handler, and the operation's security compiled once against the plugin's
+ * rules into the route's own hook (none for open operations): nothing is looked up per request.
+ *
+ * @throws {Error} naming the operation when it has no handler, or needs credentials the rules
+ * cannot check; whatever Fastify throws when it cannot take the route.
+ */
+export function serveOperations<Operation extends OperationRecord, Refusal>(app: FastifyInstance, plugin: OperationPlugin<Operation, Refusal>): void {
+  for (const operation of plugin.source.operations) {
+    const handler = plugin.handlerFor(operation);
+    const where = `${plugin.source.name}: ${operation.key}`;
+    if (handler === undefined) throw new Error(`${where} has no handler`);
+    const extras = plugin.routeExtras?.(operation) ?? {};
+    const route: RouteOptions = {
+      ...extras,
+      method: operation.method as RouteOptions['method'],
+      url: operation.route,
+      ...(operation.schema === undefined ? {} : { schema: operation.schema }),
+      ...(extras.config === undefined ? {} : { config: extras.config }),
+      handler,
+    };
+    const check = plugin.rules === undefined ? undefinedUnlessOpen(operation, where) : compileSecurity(operation.security, plugin.rules, where);
+    if (check !== undefined && plugin.rules !== undefined) attachCheck(route, check, plugin.rules.phase);
+    app.route(route);
+  }
+}
+
+function undefinedUnlessOpen(operation: OperationRecord, where: string): undefined {
+  const open = operation.security.length === 0 || operation.security.some((requirement) => Object.keys(requirement ?? {}).length === 0);
+  if (!open) throw new Error(`${where} needs credentials and its plugin has no auth rules`);
+  return undefined;
+}
