@@ -1,6 +1,7 @@
-import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MetquayOperations } from 'tokensmith';
 import type { OperationHandler } from '../lib/routes';
+import type { RouteExtras } from '../operations/serve';
 import { findClient } from './credentials';
 import { sendMetquayError } from './envelope';
 import type { MetquayServerState } from './state';
@@ -12,7 +13,7 @@ const AUTHENTICATE_BODY_LIMIT = 16 * 1024;
 type AuthenticateReply = MetquayOperations['authenticate']['responses'][200]['content']['application/json'];
 
 /** The options `POST /authenticate` adds to its route: a small body limit, and the checks that come before validation. */
-export function authenticateRouteOptions(state: MetquayServerState): Partial<RouteOptions> {
+export function authenticateRouteOptions(state: MetquayServerState): RouteExtras {
   return {
     bodyLimit: AUTHENTICATE_BODY_LIMIT,
     // Runs before schema validation, whose type coercion would turn `123` into "123".

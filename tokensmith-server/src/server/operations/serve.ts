@@ -14,17 +14,20 @@ export interface OperationPlugin<Operation extends OperationRecord = OperationRe
   handlerFor(operation: Operation): RouteHandlerMethod | undefined;
   /** How each security scheme of the source is checked; without rules, operations that need credentials refuse to start. */
   rules?: AuthRules<Refusal>;
-  /** Route options beyond method, URL, schema, security and handler: a body limit, a hook, more `config`. */
-  routeExtras?(operation: Operation): Partial<RouteOptions>;
+  /** Route options beyond method, URL, schema, security and handler: a body limit, a hook, a `config` for the plugin's hooks. */
+  routeExtras?(operation: Operation): RouteExtras;
 }
+
+/** What {@link OperationPlugin.routeExtras} may add to a route; `config` is the plugin's own shape. */
+export type RouteExtras = Omit<Partial<RouteOptions>, 'config'> & { config?: object };
 
 /**
  * Routes every operation of a plugin's source on `app`: method and URL from the source, the
  * request schema, the handler, and the operation's security compiled once against the plugin's
  * rules into the route's own hook (none for open operations): nothing is looked up per request.
  *
- * @throws {Error} naming the operation when it has no handler, or needs credentials the rules
- * cannot check; whatever Fastify throws when it cannot take the route.
+ * @throws {Error} naming the operation when it has no handler, needs credentials the rules
+ * cannot check, or has a route Fastify cannot take.
  */
 export function serveOperations<Operation extends OperationRecord, Refusal>(app: FastifyInstance, plugin: OperationPlugin<Operation, Refusal>): void {
   for (const operation of plugin.source.operations) {
@@ -32,17 +35,23 @@ export function serveOperations<Operation extends OperationRecord, Refusal>(app:
     const where = `${plugin.source.name}: ${operation.key}`;
     if (handler === undefined) throw new Error(`${where} has no handler`);
     const extras = plugin.routeExtras?.(operation) ?? {};
+    const { config: _config, ...options } = extras;
     const route: RouteOptions = {
-      ...extras,
+      ...options,
       method: operation.method as RouteOptions['method'],
       url: operation.route,
       ...(operation.schema === undefined ? {} : { schema: operation.schema }),
-      ...(extras.config === undefined ? {} : { config: extras.config }),
+      ...(extras.config === undefined ? {} : { config: extras.config as RouteOptions['config'] }),
       handler,
     };
     const check = plugin.rules === undefined ? undefinedUnlessOpen(operation, where) : compileSecurity(operation.security, plugin.rules, where);
     if (check !== undefined && plugin.rules !== undefined) attachCheck(route, check, plugin.rules.phase);
-    app.route(route);
+    try {
+      app.route(route);
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
+      throw new Error(`${where} cannot be routed (${reason})`, { cause: error });
+    }
   }
 }
 
