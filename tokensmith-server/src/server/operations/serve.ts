@@ -34,18 +34,21 @@ export function serveOperations<Operation extends OperationRecord, Refusal>(app:
     const handler = plugin.handlerFor(operation);
     const where = `${plugin.source.name}: ${operation.key}`;
     if (handler === undefined) throw new Error(`${where} has no handler`);
-    const extras = plugin.routeExtras?.(operation) ?? {};
-    const { config: _config, ...options } = extras;
+    const { config, ...extras } = plugin.routeExtras?.(operation) ?? {};
     const route: RouteOptions = {
-      ...options,
+      ...extras,
       method: operation.method as RouteOptions['method'],
       url: operation.route,
       ...(operation.schema === undefined ? {} : { schema: operation.schema }),
-      ...(extras.config === undefined ? {} : { config: extras.config as RouteOptions['config'] }),
+      // The plugin's own shape, for its own hooks (Fastify's config type knows only its fields).
+      ...(config === undefined ? {} : { config: config as RouteOptions['config'] }),
       handler,
     };
-    const check = plugin.rules === undefined ? undefinedUnlessOpen(operation, where) : compileSecurity(operation.security, plugin.rules, where);
-    if (check !== undefined && plugin.rules !== undefined) attachCheck(route, check, plugin.rules.phase);
+    if (plugin.rules === undefined) refuseUnlessOpen(operation, where);
+    else {
+      const check = compileSecurity(operation.security, plugin.rules, where);
+      if (check !== undefined) attachCheck(route, check, plugin.rules.phase);
+    }
     try {
       app.route(route);
     } catch (error) {
@@ -55,8 +58,7 @@ export function serveOperations<Operation extends OperationRecord, Refusal>(app:
   }
 }
 
-function undefinedUnlessOpen(operation: OperationRecord, where: string): undefined {
+function refuseUnlessOpen(operation: OperationRecord, where: string): void {
   const open = operation.security.length === 0 || operation.security.some((requirement) => Object.keys(requirement ?? {}).length === 0);
   if (!open) throw new Error(`${where} needs credentials and its plugin has no auth rules`);
-  return undefined;
 }
