@@ -6,7 +6,7 @@ import { SystemClock, type Clock } from '../core/clock';
 import { send } from '../core/http';
 import { credentialIdentityAsync } from '../core/identity';
 import type { Logger } from '../core/logger';
-import { BearerCredential } from '../core/spec-auth/bearer';
+import { ManagerBearer } from '../core/spec-auth/manager-bearer';
 import { createSchemeMiddleware } from '../core/spec-auth/middleware';
 import type { SpecSecurityMap } from '../core/spec-auth/types';
 import { TokenManager } from '../core/token-manager';
@@ -50,7 +50,7 @@ export class MetquayAuth extends PrintsSafely {
    */
   readonly middleware: Middleware;
   readonly #manager: TokenManager<MetquayToken>;
-  readonly #bearer: BearerCredential;
+  readonly #bearer: ManagerBearer;
   readonly #logger: Logger | undefined;
 
   constructor(options: MetquayAuthOptions = {}) {
@@ -92,7 +92,7 @@ export class MetquayAuth extends PrintsSafely {
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    this.#bearer = new BearerCredential(this.#manager);
+    this.#bearer = new ManagerBearer(this.#manager);
     KNOWN_SECRETS.set(this, () => {
       const token = this.#manager.lastObtained();
       return token ? [secretKey, token.token] : [secretKey];
@@ -122,8 +122,7 @@ export class MetquayAuth extends PrintsSafely {
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'bearer' ? bearer : undefined),
       unlisted: 'http',
-      // As before the engine: an operation this auth cannot serve now is sent without credentials.
-      whenUnmet: 'send',
+      // No onUnmet: as before the engine, an operation this auth cannot serve now is sent without credentials.
       logger: this.#logger,
     });
   }

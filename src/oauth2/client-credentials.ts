@@ -41,13 +41,14 @@ const KINDS = /* @__PURE__ */ Object.freeze({ oauth2: true, openIdConnect: true 
  *   expiry, the shared `store` with its fleet lock).
  * - A 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3.1) renews that
  *   token and the engine retries the call once.
- * - A refused client secret is an {@link InvalidCredentialsError} 40101 with the server's RFC 6749
+ * - A refused client secret is an `InvalidCredentialsError` (from `tokensmith`) 40101 with the RFC 6749
  *   error in `error.upstream.error`; the secret never appears in an error, a log or a printout.
  *
  * @see RFC 6749 §4.4 and §2.3.1; RFC 6750 §3.1.
  * @example
  * ```ts
- * import { createSpecAuth, OAuth2ClientCredentials } from 'tokensmith';
+ * import { createSpecAuth } from 'tokensmith';
+ * import { OAuth2ClientCredentials } from 'tokensmith/oauth2';
  * import * as security from './generated/billing.security';
  *
  * const auth = createSpecAuth(security, {

@@ -6,6 +6,7 @@ import { BasicCredential, type BasicCredentials } from './basic';
 import { BearerCredential, type BearerSource } from './bearer';
 import { isSchemeProvider, isTokenManager } from './credential';
 import { createSchemeMiddleware } from './middleware';
+import { checkedResolver, refuseUnmet, unlistedPlan } from './refuse';
 import { requirementsOf, schemeKind, unsupportedReason } from './requirements';
 import type { MissingCredentials } from './complete';
 import type { AnySchemeProvider, SchemeKind, SchemeProvider, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';
@@ -123,9 +124,10 @@ export function createSpecAuth<const M extends SpecSecurityMap, const C extends 
   }
   if (options.partial !== true) refuseUnconfigured(security, providers);
   const middleware = createSchemeMiddleware(security, {
-    resolve: (name) => providers.get(name),
+    resolve: checkedResolver((name) => providers.get(name)),
     serverUrl: options.serverUrl,
-    unlisted: 'refuse',
+    unlisted: unlistedPlan,
+    onUnmet: refuseUnmet,
     logger: options.logger,
   });
   const names = [...providers.keys()];
