@@ -33,6 +33,13 @@ interface ChannelSpec {
   presence?: Array<{ clientId: string; data?: string; encoding?: string }>;
 }
 
+/** A `POST /apps` body, as its schema admits it. */
+interface ProvisionBody {
+  keys?: AppKeySpec[];
+  namespaces?: NamespaceSpec[];
+  channels?: ChannelSpec[];
+}
+
 const MAX_KEYS = 32;
 
 // Sandbox bodies carry more (limits, notes): accepted, ignored.
@@ -106,8 +113,8 @@ export const appsRoutes: FastifyPluginAsync<AppsRoutesOptions> = async (app, { a
   app.decorateRequest('ablyAuth', null);
   authHook(app, ablyAuthRules((request) => apps.forKeyName(basicKeyName(request.headers.authorization) ?? '')));
 
-  app.post('/apps', { schema: provisionSchema }, async (request, reply) => {
-    const body = (request.body ?? {}) as { keys?: AppKeySpec[]; namespaces?: NamespaceSpec[]; channels?: ChannelSpec[] };
+  app.post<{ Body: ProvisionBody | undefined }>('/apps', { schema: provisionSchema }, async (request, reply) => {
+    const body = request.body ?? {};
     const keys = (body.keys ?? [{}]).map((key, index) => ({
       capability: keyCapability(key.capability, index),
       revocableTokens: key.revocableTokens === true,
@@ -151,19 +158,19 @@ export const appsRoutes: FastifyPluginAsync<AppsRoutesOptions> = async (app, { a
   });
 
   // The sandbox's stats fixtures: each entry's counters are added to its minute.
-  app.post('/stats', { schema: statsFixturesSchema, config: { securityRequirements: SANDBOX_KEY } }, async (request, reply) => {
+  app.post<{ Body: Array<Record<string, unknown>> }>('/stats', { schema: statsFixturesSchema, config: { securityRequirements: SANDBOX_KEY } }, async (request, reply) => {
     const { state, principal } = ablyAuthOf(request);
     if (principal.kind !== 'basic' || state === apps.main) {
       throw new TokensmithError(40100, 'stats fixtures need Basic auth with a key of a provisioned app', { statusCode: 401 });
     }
-    const fixtures = (request.body as Array<Record<string, unknown>>).map(fixtureEntries);
+    const fixtures = request.body.map(fixtureEntries);
     for (const { at, entries } of fixtures) state.stats.add(entries, at);
     return reply.code(201).send();
   });
 
   const appIdSchema = { params: { type: 'object', properties: { appId: { type: 'string', maxLength: 64 } } } } as const;
-  app.delete('/apps/:appId', { schema: appIdSchema, config: { securityRequirements: SANDBOX_KEY } }, async (request, reply) => {
-    const { appId } = request.params as { appId: string };
+  app.delete<{ Params: { appId: string } }>('/apps/:appId', { schema: appIdSchema, config: { securityRequirements: SANDBOX_KEY } }, async (request, reply) => {
+    const { appId } = request.params;
     const { state, principal } = ablyAuthOf(request);
     if (principal.kind !== 'basic' || state === apps.main || state.appId !== appId) {
       throw new TokensmithError(40100, 'deleting an app needs Basic auth with one of its own keys', { statusCode: 401 });
