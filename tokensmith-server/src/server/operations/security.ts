@@ -105,9 +105,10 @@ export function compileSecurity<Refusal>(requirements: SecurityRequirements, rul
 
 /**
  * The one auth hook of routes registered by hand (the sandbox controls): for every route added
- * after it in this plugin (and its children) whose `config.securityRequirements` needs credentials, compiles them against `rules`
- * once, and runs the check as the route's first hook of the rules' phase. Routes without
- * requirements, or open ones, get no hook at all; nothing is looked up per request.
+ * after it in this plugin (and its children) whose `config.securityRequirements` needs
+ * credentials, compiles them against `rules` once, and runs the check as the route's first hook
+ * of the rules' phase. Routes without requirements, or open ones, get no hook at all; nothing is
+ * looked up per request. (`serveOperations` attaches the same checks to the routes it adds.)
  */
 export function authHook<Refusal>(app: FastifyInstance, rules: AuthRules<Refusal>): void {
   app.addHook('onRoute', (route: RouteOptions) => {
