@@ -1,5 +1,6 @@
 import type { Middleware } from 'openapi-fetch';
-import { ConfigurationError, InvalidArgumentError } from '../errors';
+import { InvalidArgumentError } from '../errors';
+import { refuseUnset } from '../options';
 import type { Logger } from '../logger';
 import { ApiKeyCredential, type ApiKeySource } from './api-key';
 import { BasicCredential, type BasicCredentials } from './basic';
@@ -119,8 +120,7 @@ export function createSpecAuth<const M extends SpecSecurityMap, const C extends 
   for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
     const scheme = Object.hasOwn(schemes, name) ? schemes[name] : undefined;
     if (!scheme) throw new InvalidArgumentError(40003, `credentials."${name}" names no scheme of securitySchemes (${Object.keys(schemes).join(', ') || 'none'})`);
-    if (value === undefined) throw new ConfigurationError(40106, `credentials."${name}" is undefined (an unset environment variable?); give a value or leave the scheme out`);
-    providers.set(name, toProvider(name, scheme, value));
+    providers.set(name, toProvider(name, scheme, refuseUnset(value, `credentials."${name}"`)));
   }
   if (options.partial !== true) refuseUnconfigured(security, providers);
   const middleware = createSchemeMiddleware(security, {
