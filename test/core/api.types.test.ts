@@ -77,11 +77,13 @@ describe('public core API', () => {
         'isTransient',
         'redact',
         'redactor',
+        'refuseUnset',
         'schemeKind',
         'silentLogger',
         'statusForCode',
         'unmetRequirement',
         'unsupportedReason',
+        'withoutUndefined',
       ].sort(),
     );
   });
