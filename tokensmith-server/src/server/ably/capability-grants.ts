@@ -1,5 +1,6 @@
 import { canonicalCapability, parseCapability, TokensmithError } from 'tokensmith';
 import { assertValidCapability, intersectCapabilities, type CapabilityMap } from './capability-rules';
+import { BoundedStore } from '../lib/bounded-store';
 import type { ServerKey } from './keys';
 
 /** What a token gets: its capability, and that capability's canonical JSON text (as answered). */
@@ -11,18 +12,37 @@ export interface Grant {
 
 /** Requested capability texts longer than this are intersected every time, never remembered. */
 const MAX_CACHED_TEXT = 1024;
+// Per-grant bookkeeping beyond its texts (map entry, slot, frozen capability object), estimated.
+const ENTRY_OVERHEAD_BYTES = 256;
 
 /**
  * The capability each (key, requested capability text) pair grants, computed once: clients ask
  * for the same few capabilities over and over, and parsing, checking and intersecting them was a
- * tenth of a token request's CPU. Bounded: past `maxEntries` the cache starts over. Refusals (an
- * invalid or empty capability) are not remembered; they throw each time.
+ * tenth of a token request's CPU. Bounded in entries and estimated bytes: past either the oldest
+ * grants are forgotten (and computed again when asked for). Refusals (an invalid or empty
+ * capability) are not remembered; they throw each time.
  */
 export class GrantCache {
-  private readonly grants = new Map<string, Map<string, Grant>>();
-  private entries = 0;
+  private readonly grants: BoundedStore<string, Grant>;
 
-  constructor(private readonly maxEntries = 512) {}
+  constructor(maxEntries = 512, maxBytes = 2 * 1024 * 1024) {
+    this.grants = new BoundedStore<string, Grant>({
+      maxEntries,
+      maxBytes,
+      // The capability object is counted as its canonical text.
+      sizeOf: (key, grant) => ENTRY_OVERHEAD_BYTES + 2 * (key.length + 2 * grant.text.length),
+    });
+  }
+
+  /** Grants remembered. */
+  get size(): number {
+    return this.grants.size;
+  }
+
+  /** Estimated bytes held; at most `maxBytes`. */
+  get bytes(): number {
+    return this.grants.bytes;
+  }
 
   /**
    * The grant for `requested` (the request's capability text; absent or empty means the key's
@@ -33,25 +53,17 @@ export class GrantCache {
    */
   grant(key: ServerKey, requested: string | undefined): Grant {
     const text = requested ?? '';
-    let byText = this.grants.get(key.keyName);
-    const cached = byText?.get(text);
+    const cacheKey = `${key.keyName}\n${text}`;
+    const cached = this.grants.get(cacheKey);
     if (cached) return cached;
     const grant = computeGrant(key, text);
-    if (text.length > MAX_CACHED_TEXT) return grant;
-    if (this.entries >= this.maxEntries) this.clear();
-    if (!byText || this.entries === 0) {
-      byText = new Map();
-      this.grants.set(key.keyName, byText);
-    }
-    byText.set(text, grant);
-    this.entries++;
+    if (text.length <= MAX_CACHED_TEXT) this.grants.set(cacheKey, grant);
     return grant;
   }
 
   /** Forgets every grant. */
   clear(): void {
     this.grants.clear();
-    this.entries = 0;
   }
 }
 
