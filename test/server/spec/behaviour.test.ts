@@ -214,6 +214,17 @@ paths:
     expect(names.at(-1)).toMatch(/^c99x/);
     expect(names[0]).not.toMatch(/^c0x/);
   });
+
+  test('a resource alone over limits.maxStateBytes is 413, and the one it would replace is kept', async () => {
+    const specs = [METQUAY_LIKE];
+    const server = await startSpecServer({ specs, config: { ...(await specTestConfig(specs, Date.now())), limits: { maxStateBytes: 20_000 } }, admin: true, stateful: true });
+    open.push(server);
+    const created = (await call(server, 'POST', '/api/v1/customers', { json: { name: 'kept' } })).body as { id: number };
+    const tooLarge = await call(server, 'PUT', `/api/v1/customers/${created.id}`, { json: { name: 'replaced', phone: 'x'.repeat(30_000) } });
+    expect([tooLarge.status, tooLarge.body.code]).toEqual([413, 413]);
+    expect((await call(server, 'GET', `/api/v1/customers/${created.id}`)).body.name).toBe('kept');
+    expect((await call(server, 'GET', '/_admin/stats')).body.resources).toBe(1);
+  });
 });
 
 describe('test controls', () => {

@@ -89,7 +89,10 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
     idempotencyBytes: ably.idempotency.bytes,
     apps: options.apps.size,
     requestLog: requestLog.size,
+    requestLogBytes: requestLog.bytes,
     pendingFaults: faults.size,
+    pendingFaultBytes: faults.bytes,
+    grantBytes: ably.grants.bytes,
   }));
 
   app.post('/reset', async (_request, reply) => {

@@ -76,5 +76,11 @@ export interface ServerStats {
   /** Apps provisioned with `POST /apps`. */
   apps: number;
   requestLog: number;
+  /** Estimated bytes of the request log; at most 4 MiB (paths come from the network). */
+  requestLogBytes: number;
   pendingFaults: number;
+  /** Estimated bytes of the pending faults; at most 1 MiB. */
+  pendingFaultBytes: number;
+  /** Estimated bytes of the grants remembered per requested capability text; at most 2 MiB. */
+  grantBytes: number;
 }
