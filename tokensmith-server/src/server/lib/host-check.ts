@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokensmithError } from 'tokensmith';
 import { isMetquayPath } from '../admin/faults';
 import { pathOf } from '../admin/request-log';
-import { OAUTH2_DISCOVERY_PATH, OAUTH2_TOKEN_PATH } from '../oauth2/routes';
+import { isOAuth2Path } from '../oauth2/routes';
 import { sendAblyError } from './ably-errors';
 import { sendWire } from './wire';
 
@@ -100,7 +100,7 @@ function answerByPath(request: FastifyRequest, reply: FastifyReply, status: 400 
   if (status === 400) return sendAblyError(request, reply, new TokensmithError(40000, message));
   const path = pathOf(request.url);
   if (isMetquayPath(path)) return sendWire(reply, 403, { code: 403, message }, 'json');
-  if (path.endsWith(OAUTH2_TOKEN_PATH) || path.endsWith(OAUTH2_DISCOVERY_PATH)) {
+  if (isOAuth2Path(path)) {
     return sendWire(reply, 403, { error: 'access_denied', error_description: message }, 'json');
   }
   return sendAblyError(request, reply, new TokensmithError(40300, message, { statusCode: 403 }));
