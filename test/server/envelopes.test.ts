@@ -130,3 +130,27 @@ test.concurrent.each(table)('%s, %s: in its envelope', async (_api, _case, api, 
   const answer = await exchange(api.url(), testCase.chunks(api));
   expectEnvelope(answer, api.envelope, statusFor(api, testCase));
 });
+
+test.each([
+  ['an Ably request, then a refused Metquay one', 'GET /time', '/api/v1/authenticate', 'metquay'],
+  ['a Metquay request, then a refused Ably one', 'GET /api/v1/customers', '/channels/c/messages', 'ably'],
+] as const)('on a kept-alive connection, %s: the refused request\'s own path decides', async (_name, first, refusedPath, envelope) => {
+  const { port } = new URL(auth().url);
+  const text = await new Promise<string>((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (chunk) => received.push(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(Buffer.concat(received).toString('latin1')));
+    socket.on('connect', async () => {
+      socket.write(`${first} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+      await delay(30);
+      socket.write(`POST ${refusedPath} HTTP/1.1\r\nHost: localhost\r\n`);
+      await delay(30);
+      socket.write('Bad Header: 1\r\n\r\n');
+    });
+  });
+  const last = text.slice(text.lastIndexOf('HTTP/1.1 '));
+  const [headers = '', body = ''] = last.split('\r\n\r\n');
+  expectEnvelope({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1]), headers: headers.toLowerCase(), body: JSON.parse(body) }, envelope, 400);
+});

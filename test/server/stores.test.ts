@@ -11,6 +11,8 @@ import { RequestLog } from '../../tokensmith-server/src/server/admin/request-log
 import { FaultInjector } from '../../tokensmith-server/src/server/admin/faults';
 import { PresenceStore } from '../../tokensmith-server/src/server/ably/presence';
 import { FixedWindowRateLimiter } from '../../tokensmith-server/src/server/metquay/rate-limit';
+import { StatsLog } from '../../tokensmith-server/src/server/ably/stats';
+import { hostMatcher } from '../../tokensmith-server/src/server/lib/host-check';
 import { randomBase64UrlSource } from '../../tokensmith-server/src/server/lib/random-pool';
 
 const WINDOW = 10_000;
@@ -106,6 +108,34 @@ describe('PresenceStore and FixedWindowRateLimiter', () => {
     expect(limiter.take('a', 0).allowed).toBe(true); // forgotten when d came: a fresh budget
     for (let i = 0; i < 50; i++) limiter.take(`long-${i}`.padEnd(300, 'k'), 0);
     expect(limiter.bytes).toBeLessThanOrEqual(1_000);
+  });
+});
+
+describe('StatsLog', () => {
+  test('counters are bounded in bytes (their names come from stats fixtures); names such as constructor count like any other', () => {
+    const stats = new StatsLog('app', 1_440, 8_000);
+    for (let i = 0; i < 500; i++) stats.count(`fixture.counter.${i}`.padEnd(40, 'n'), 1, 60_000 * (i % 5));
+    expect(stats.bytes).toBeLessThanOrEqual(8_000);
+    stats.count('constructor', 2, 10 * 60_000);
+    stats.count('constructor', 3, 10 * 60_000);
+    stats.count('__proto__', 4, 10 * 60_000);
+    const [minute] = stats.read({ limit: 1, direction: 'backwards' }, 'minute', 10 * 60_000).items;
+    expect(JSON.parse(JSON.stringify(minute?.entries))).toEqual(Object.fromEntries([['constructor', 5], ['__proto__', 4]]));
+  });
+
+  test('past maxMinutes the minute counted first goes', () => {
+    const stats = new StatsLog('app', 3);
+    for (let minute = 0; minute < 5; minute++) stats.count('messages.all.all.count', 1, minute * 60_000);
+    const page = stats.read({ limit: 10, direction: 'forwards', start: 0 }, 'minute', 5 * 60_000);
+    expect(page.items.map((item) => item.intervalId.slice(-2))).toEqual(['02', '03', '04']);
+  });
+});
+
+describe('hostMatcher', () => {
+  test('remembers verdicts for any number of distinct 8 KB Host values and still judges each right', () => {
+    const isOwn = hostMatcher('127.0.0.1', ['.example.test']);
+    for (let i = 0; i < 1_000; i++) expect(isOwn(`${'h'.repeat(8 * 1024)}${i}.evil.example`)).toBe(false);
+    expect([isOwn('a.example.test'), isOwn('localhost:3000'), isOwn('evil.example')]).toEqual([true, true, false]);
   });
 });
 

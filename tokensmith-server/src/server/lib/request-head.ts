@@ -15,9 +15,7 @@ const MAX_HEAD_BYTES = 8 * 1024;
 const NEWLINE = 0x0a;
 
 interface HeadState {
-  /** The message parsed last when this head began (null: none yet on the connection). */
-  after: IncomingMessage | null | undefined;
-  /** The first bytes of the head being received. */
+  /** The first bytes of the head being received; undefined once it was parsed. */
   head: Buffer | undefined;
 }
 
@@ -27,26 +25,27 @@ const HEAD = Symbol('requestHead');
 type ServedSocket = Socket & { [HEAD]?: HeadState; parser?: { incoming?: IncomingMessage | null } | null };
 
 /**
- * Keeps, per connection of `server`, the start of the request head being received. The listener
- * makes Node hand each read to JavaScript before its parser (instead of parsing inside C++), one
- * function call a read.
+ * Keeps, per connection of `server`, the start of the request head being received, until the
+ * head is parsed. The data listener makes Node hand each read to JavaScript before its parser
+ * (instead of parsing inside C++): one call a read, and one `request` listener call a request.
  */
 export function trackRequestHeads(server: Server): void {
   server.on('connection', (socket: ServedSocket) => {
-    const state: HeadState = { after: undefined, head: undefined };
+    const state: HeadState = { head: undefined };
     socket[HEAD] = state;
     // Prepended, so it sees each chunk before the parser: a chunk the parser refuses is already here.
     socket.prependListener('data', (chunk: Buffer) => {
-      const incoming = socket.parser?.incoming ?? null;
+      const incoming = socket.parser?.incoming;
       // Body bytes: the message being received knows its URL.
-      if (incoming !== null && !incoming.complete) return;
-      if (state.after !== incoming || state.head === undefined) {
-        state.after = incoming;
-        state.head = chunk;
-      } else if (state.head.length < MAX_HEAD_BYTES && !state.head.includes(NEWLINE)) {
-        state.head = Buffer.concat([state.head, chunk]).subarray(0, MAX_HEAD_BYTES);
-      }
+      if (incoming && !incoming.complete) return;
+      if (state.head === undefined) state.head = chunk;
+      else if (state.head.length < MAX_HEAD_BYTES && !state.head.includes(NEWLINE)) state.head = Buffer.concat([state.head, chunk]).subarray(0, MAX_HEAD_BYTES);
     });
+  });
+  // The head was parsed: the next bytes on the connection begin the next one.
+  server.on('request', (request: IncomingMessage) => {
+    const state = (request.socket as ServedSocket)[HEAD];
+    if (state) state.head = undefined;
   });
 }
 
