@@ -131,9 +131,11 @@ test.concurrent.each(table)('%s, %s: in its envelope', async (_api, _case, api, 
   expectEnvelope(answer, api.envelope, statusFor(api, testCase));
 });
 
+const ablyPostInTwoWrites = ['POST /channels/c/messages HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n', '{"name":"one"}'];
 test.each([
-  ['an Ably request, then a refused Metquay one', 'GET /time', '/api/v1/authenticate', 'metquay'],
-  ['a Metquay request, then a refused Ably one', 'GET /api/v1/customers', '/channels/c/messages', 'ably'],
+  ['an Ably request, then a refused Metquay one', ['GET /time HTTP/1.1\r\nHost: localhost\r\n\r\n'], '/api/v1/authenticate', 'metquay'],
+  ['a Metquay request, then a refused Ably one', ['GET /api/v1/customers HTTP/1.1\r\nHost: localhost\r\n\r\n'], '/channels/c/messages', 'ably'],
+  ['an Ably request whose body came in its own write, then a refused Metquay one', ablyPostInTwoWrites, '/api/v1/authenticate', 'metquay'],
 ] as const)('on a kept-alive connection, %s: the refused request\'s own path decides', async (_name, first, refusedPath, envelope) => {
   const { port } = new URL(auth().url);
   const text = await new Promise<string>((resolve) => {
@@ -143,8 +145,10 @@ test.each([
     socket.on('error', () => undefined);
     socket.on('close', () => resolve(Buffer.concat(received).toString('latin1')));
     socket.on('connect', async () => {
-      socket.write(`${first} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
-      await delay(30);
+      for (const chunk of first) {
+        socket.write(chunk);
+        await delay(30);
+      }
       socket.write(`POST ${refusedPath} HTTP/1.1\r\nHost: localhost\r\n`);
       await delay(30);
       socket.write('Bad Header: 1\r\n\r\n');

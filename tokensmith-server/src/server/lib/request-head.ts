@@ -5,9 +5,9 @@ import type { Socket } from 'node:net';
  * The path of a request Node's HTTP parser refuses before any route runs, so the refusal can be
  * answered in the envelope of the API the path belongs to. Node hands the refusal only the chunk
  * it failed on (`rawPacket`), which holds the request line only when the head came in one TCP
- * read, and nothing at all for a request timeout. So each connection keeps the start of the
- * request head it is receiving (the first chunk by reference, copied only while no whole request
- * line has come), and once a head is parsed the parser's message knows its URL.
+ * read, and nothing at all for a request timeout. So each connection keeps the start of a request
+ * head that did not come whole in one read, and once a head is parsed the parser's message knows
+ * its URL.
  */
 
 /** Longest request head kept to find the request line in; a longer line is answered in the default envelope. */
@@ -15,38 +15,71 @@ const MAX_HEAD_BYTES = 8 * 1024;
 const NEWLINE = 0x0a;
 
 interface HeadState {
-  /** The first bytes of the head being received; undefined once it was parsed. */
+  /** The first bytes of a head not yet parsed. */
   head: Buffer | undefined;
+  /** A request was dispatched since the last read was seen. */
+  dispatched: boolean;
+  /** The last read left a message's body unfinished. */
+  inBody: boolean;
 }
 
 const HEAD = Symbol('requestHead');
 
+/**
+ * Node's parser of a served connection, as far as used here: after each read it calls the
+ * function at index `kOnExecute`, during which `getCurrentBuffer()` copies the bytes read.
+ */
+interface NodeParser {
+  incoming?: IncomingMessage | null;
+  getCurrentBuffer?: () => Buffer;
+  [index: number]: unknown;
+}
+
 /** A socket of Node's HTTP server: `parser` is set by Node while the connection is served. */
-type ServedSocket = Socket & { [HEAD]?: HeadState; parser?: { incoming?: IncomingMessage | null } | null };
+type ServedSocket = Socket & { [HEAD]?: HeadState; parser?: NodeParser | null };
 
 /**
- * Keeps, per connection of `server`, the start of the request head being received, until the
- * head is parsed. The data listener makes Node hand each read to JavaScript before its parser
- * (instead of parsing inside C++): one call a read, and one `request` listener call a request.
+ * Keeps, per connection of `server`, the start of a request head that did not come whole in one
+ * read. Node parses reads in C++ and calls back into JavaScript once a read (`kOnExecute`); the
+ * hook wraps that callback, so a head that comes whole costs a check, no copy. Where the parser
+ * is not Node's, the refused chunk alone is read.
  */
 export function trackRequestHeads(server: Server): void {
   server.on('connection', (socket: ServedSocket) => {
-    const state: HeadState = { head: undefined };
+    const parser = socket.parser;
+    const kOnExecute = (parser?.constructor as { kOnExecute?: unknown } | undefined)?.kOnExecute;
+    if (!parser || typeof kOnExecute !== 'number' || typeof parser.getCurrentBuffer !== 'function') return;
+    const onExecute = parser[kOnExecute];
+    if (typeof onExecute !== 'function') return;
+    const state: HeadState = { head: undefined, dispatched: false, inBody: false };
     socket[HEAD] = state;
-    // Prepended, so it sees each chunk before the parser: a chunk the parser refuses is already here.
-    socket.prependListener('data', (chunk: Buffer) => {
-      const incoming = socket.parser?.incoming;
-      // Body bytes: the message being received knows its URL.
-      if (incoming && !incoming.complete) return;
-      if (state.head === undefined) state.head = chunk;
-      else if (state.head.length < MAX_HEAD_BYTES && !state.head.includes(NEWLINE)) state.head = Buffer.concat([state.head, chunk]).subarray(0, MAX_HEAD_BYTES);
-    });
+    parser[kOnExecute] = function (this: unknown, ...args: unknown[]) {
+      noteRead(parser, state);
+      return (onExecute as (...a: unknown[]) => unknown).apply(this, args);
+    };
   });
-  // The head was parsed: the next bytes on the connection begin the next one.
   server.on('request', (request: IncomingMessage) => {
     const state = (request.socket as ServedSocket)[HEAD];
-    if (state) state.head = undefined;
+    if (state) state.dispatched = true;
   });
+}
+
+// After the parser read one chunk (before Node acts on the result, a refusal included).
+function noteRead(parser: NodeParser, state: HeadState): void {
+  const incoming = parser.incoming;
+  // Body bytes: the message being received knows its URL.
+  const inBody = incoming !== null && incoming !== undefined && !incoming.complete;
+  if (state.dispatched || inBody || state.inBody) {
+    // The read finished a head, or read body bytes: the next head begins in a later read.
+    state.dispatched = false;
+    state.inBody = inBody;
+    state.head = undefined;
+    return;
+  }
+  if (state.head === undefined) state.head = (parser.getCurrentBuffer as () => Buffer)();
+  else if (state.head.length < MAX_HEAD_BYTES && !state.head.includes(NEWLINE)) {
+    state.head = Buffer.concat([state.head, (parser.getCurrentBuffer as () => Buffer)()]).subarray(0, MAX_HEAD_BYTES);
+  }
 }
 
 /**
