@@ -56,6 +56,7 @@ const CASES: Case[] = [
   { name: '408: stalled mid-body', status: 408, chunks: (api) => [`${head(api)}Content-Length: 100\r\n\r\nab`] },
   { name: '413: a body over the limit', status: 413, chunks: (api) => [`${head(api)}Content-Length: ${4 * 1024 * 1024}\r\n\r\n${'x'.repeat(1024)}`] },
   { name: '415: an unsupported media type', status: 415, chunks: (api) => [`POST ${api.post} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/x-unknown\r\nContent-Length: 2\r\n\r\nab`] },
+  { name: '400: HTTP/1.1 without a Host', status: 400, chunks: (api) => [`POST ${api.post} HTTP/1.1\r\nContent-Type: ${api.type}\r\nContent-Length: 2\r\n\r\nab`] },
   { name: '403: a Host the server does not answer for', status: 403, chunks: (api) => [`POST ${api.post} HTTP/1.1\r\nHost: evil.example\r\nContent-Type: ${api.type}\r\nContent-Length: 2\r\n\r\nab`] },
 ];
 

@@ -99,12 +99,12 @@ const REFUSAL =
 
 /** The auth server's envelopes: Metquay's under /api/v1, OAuth2's at its endpoints, Ably's elsewhere. */
 function answerByPath(request: FastifyRequest, reply: FastifyReply, status: 400 | 403, message: string): FastifyReply {
-  if (status === 400) return sendAblyError(request, reply, new TokensmithError(40000, message));
   const path = pathOf(request.url);
-  if (isMetquayPath(path)) return sendWire(reply, 403, { code: 403, message }, 'json');
+  if (isMetquayPath(path)) return sendWire(reply, status, { code: status, message }, 'json');
   if (isOAuth2Path(path)) {
-    return sendWire(reply, 403, { error: 'access_denied', error_description: message }, 'json');
+    return sendWire(reply, status, { error: status === 403 ? 'access_denied' : 'invalid_request', error_description: message }, 'json');
   }
+  if (status === 400) return sendAblyError(request, reply, new TokensmithError(40000, message));
   return sendAblyError(request, reply, new TokensmithError(40300, message, { statusCode: 403 }));
 }
 
