@@ -9,6 +9,8 @@ export default defineConfig({
     // The bundled specs' request schemas, for tokensmith-server; apart so client bundles never carry them.
     schemas: 'src/schemas/index.ts',
     redis: 'src/redis/index.ts',
+    // OAuth2 client credentials / refresh tokens: apart so bundles of the default entry never carry them.
+    oauth2: 'src/oauth2/index.ts',
     // OpenTelemetry adapter; @opentelemetry/api is an optional peer, so external.
     otel: 'src/otel/index.ts',
   },

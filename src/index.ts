@@ -1,9 +1,11 @@
 /**
- * The `tokensmith` entry: core, Ably, Metquay and OAuth2 auth. Web APIs only; nothing Node-only.
+ * The `tokensmith` entry: core, Ably and Metquay auth, mutual TLS. Web APIs only; nothing Node-only.
+ * The OAuth2 credentials are in `tokensmith/oauth2`.
  * @module tokensmith
  */
 export * from './core';
 export { createApiClient, type ApiClientOptions } from './core/api-client';
 export * from './ably';
 export * from './metquay';
-export * from './oauth2';
+// mutualTLS; the OAuth2 token credentials are the `tokensmith/oauth2` entry (src/oauth2/index.ts).
+export { MutualTlsCredential, type MutualTlsOptions } from './oauth2/mutual-tls';

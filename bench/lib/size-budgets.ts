@@ -30,8 +30,13 @@ const KiB = 1024;
 // are issue 22's; ceilings are these sizes plus ~1 %, to be lowered as the code shrinks.
 // After the round's merges (issue 23's wider Ably security map, issue 22's 40106 messages naming
 // options given as undefined): 93.5, 51.4 and 32.2 KiB, so the first two ceilings went up by 1 KiB.
+// Then the OAuth2 credentials moved to `tokensmith/oauth2` (default entry -11.2 KiB), and the
+// spec-auth engine's refusal rules and messages to refuse.ts with a TokenManager-only bearer
+// (ManagerBearer), which AblyAuth and MetquayAuth, never refusing, do not bundle: 82.3, 50.3 and
+// 30.1 KiB; ceilings are these plus ~1 %. What is left is mostly the token lifecycle, store sync
+// and the providers' own API, which an app cannot tree-shake away (class methods, runtime options).
 export const SIZE_BUDGETS: readonly SizeBudget[] = [
-  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 94 * KiB },
-  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 52.25 * KiB },
-  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 24 * KiB, ceilingBytes: 32.5 * KiB },
+  { label: 'default entry', targetBytes: 60 * KiB, ceilingBytes: 83.25 * KiB },
+  { label: 'AblyAuth alone', names: ['AblyAuth'], targetBytes: 40 * KiB, ceilingBytes: 50.75 * KiB },
+  { label: 'MetquayAuth alone', names: ['MetquayAuth'], targetBytes: 24 * KiB, ceilingBytes: 30.5 * KiB },
 ];

@@ -106,8 +106,7 @@ export class AblyAuth extends PrintsSafely {
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'basic' || kind === 'bearer' ? provider : undefined),
       unlisted: 'http',
-      // As before the engine: an operation this auth cannot serve now is sent without credentials.
-      whenUnmet: 'send',
+      // No onUnmet: as before the engine, an operation this auth cannot serve now is sent without credentials.
       logger: this.#managerOptions.logger,
     });
   }

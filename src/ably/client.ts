@@ -8,9 +8,9 @@ import type { AblyAuthOptions } from './options';
 /** Options of `createAblyClient`: the {@link AblyAuthOptions} plus openapi-fetch settings. */
 export interface AblyClientOptions extends AblyAuthOptions {
   /** Further middleware, registered before auth (so auth signs the final request). */
-  middleware?: readonly Middleware[];
+  middleware?: readonly Middleware[] | undefined;
   /** Headers sent with every request (`X-Ably-Version` is always sent). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** A typed openapi-fetch client of the Ably REST paths with auth attached. */

@@ -2,6 +2,7 @@ import type { TokensmithError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { TokenStore } from '../core/store';
 import type { TokenEventListener } from '../core/telemetry';
+import type { PartialOrUndefined } from '../core/options';
 import type { LockOptions } from '../core/token-manager-options';
 import { defaultServerUrl } from '../../generated/ably.security';
 import type { TokenDetails, TokenParams, TokenRequest } from './types';
@@ -34,21 +35,21 @@ export interface AuthOptions {
   /** A token to use as is: a token string or TokenDetails. Without key, authCallback or authUrl it cannot be renewed (40171). */
   token?: string | TokenDetails | undefined;
   /** A TokenDetails to use as is. */
-  tokenDetails?: TokenDetails;
+  tokenDetails?: TokenDetails | undefined;
   /** Obtains tokens from your code. Wins over authUrl and key. */
-  authCallback?: AuthCallback;
+  authCallback?: AuthCallback | undefined;
   /** Obtains tokens from your server. Wins over key. */
   authUrl?: string | undefined;
   /** `GET` (default) or `POST` for authUrl. */
-  authMethod?: 'GET' | 'POST' | 'get' | 'post';
+  authMethod?: 'GET' | 'POST' | 'get' | 'post' | undefined;
   /** Headers sent to authUrl. */
-  authHeaders?: Record<string, string>;
+  authHeaders?: Record<string, string> | undefined;
   /** Parameters sent to authUrl (query for GET, form body for POST), over the URL's own query. */
-  authParams?: Record<string, string>;
+  authParams?: Record<string, string> | undefined;
   /** Use tokens even with only a key (signed locally); `false` forces Basic auth with a key. */
-  useTokenAuth?: boolean;
+  useTokenAuth?: boolean | undefined;
   /** Take TokenRequest timestamps from `GET /time` (once; the offset is kept) instead of the local clock [RSA10k]. */
-  queryTime?: boolean;
+  queryTime?: boolean | undefined;
 }
 
 /** Options of {@link AblyAuth} and `createAblyClient`. */
@@ -56,40 +57,40 @@ export interface AblyAuthOptions extends AuthOptions {
   /** This client's identity; tokens are requested for it. `*` is not allowed (40012) [RSA7]. */
   clientId?: string | undefined;
   /** Token params used when a call passes none [RSA5c, RSA6c]. */
-  defaultTokenParams?: TokenParams;
+  defaultTokenParams?: TokenParams | undefined;
   /** REST endpoint; default (also when `undefined`) the spec's server, `https://rest.ably.io`. */
   baseUrl?: string | undefined;
   /** The `fetch` used for every request (Ably, authUrl); the global one by default. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   /** Shares tokens with other clients or processes (e.g. Redis); needs a key or authUrl to identify them. */
-  store?: TokenStore;
+  store?: TokenStore | undefined;
   /** The store's fleet fetch lock: TTL (default 5 s, renewed while the fetch runs) and polling. */
-  lock?: Partial<LockOptions>;
+  lock?: PartialOrUndefined<LockOptions> | undefined;
   /** How long before expiry a token is renewed in the background; default min(60 s, lifetime / 10). */
-  refreshMarginMs?: number;
+  refreshMarginMs?: number | undefined;
   /**
    * The last stretch before expiry in which a token is no longer sent: requests wait for the
    * renewal instead (one fetch however many wait). Default 3 s, capped at a tenth of the lifetime.
    */
-  forcedRefreshWindowMs?: number;
+  forcedRefreshWindowMs?: number | undefined;
   /** Hears every final auth failure (bad key, rejected TokenRequest, …) once. */
-  onAuthError?: (error: TokensmithError) => void;
+  onAuthError?: ((error: TokensmithError) => void) | undefined;
   /**
    * How long an authCallback or authUrl may take before failing with 40170; default 10 s. One
    * token attempt (with a key: `/time` and `requestToken`; with an authCallback or authUrl: it and
    * the exchange of a TokenRequest it gives) is bounded by `authTimeoutMs` + 10 s, then retried.
    */
-  authTimeoutMs?: number;
+  authTimeoutMs?: number | undefined;
   /**
    * The most one token fetch takes, every attempt and backoff included, whatever the source (key,
    * authCallback, authUrl): past it the call fails with `TimeoutError` 50003. Default 30 000, so a
    * hung endpoint fails a call within 30 s.
    */
-  acquireTimeoutMs?: number;
+  acquireTimeoutMs?: number | undefined;
   /** Hears the token lifecycle (obtained, cached, renewed ahead, rejected, retried, failed, lock waits); see docs/telemetry.md. */
-  onTokenEvent?: TokenEventListener;
+  onTokenEvent?: TokenEventListener | undefined;
   /** Pino-shaped logger; silent by default; never sees a secret. */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** Defaults merged under {@link AblyAuthOptions}. */

@@ -20,9 +20,9 @@ export interface TokenRevocationTargetSpecifier {
 /** Options of a revocation [RSA17e, RSA17f]. */
 export interface TokenRevocationOptions {
   /** Revoke only tokens issued before this time, ms since the epoch. Default: now (the server's). */
-  issuedBefore?: number;
+  issuedBefore?: number | undefined;
   /** Postpone enforcement by 30 s so clients can fetch a new token first. Default false. */
-  allowReauthMargin?: boolean;
+  allowReauthMargin?: boolean | undefined;
 }
 
 /** A target whose tokens are revoked [TRS2]. */
@@ -79,11 +79,8 @@ function requestBody(targets: readonly TokenRevocationTargetSpecifier[], options
     throw new InvalidArgumentError(40003, '"issuedBefore" must be a time in ms since the epoch');
   }
   if (allowReauthMargin !== undefined && typeof allowReauthMargin !== 'boolean') throw new InvalidArgumentError(40003, '"allowReauthMargin" must be a boolean');
-  return {
-    targets: specifiers,
-    ...(issuedBefore === undefined ? {} : { issuedBefore }),
-    ...(allowReauthMargin === undefined ? {} : { allowReauthMargin }),
-  };
+  // Sent as JSON, which leaves an undefined field out.
+  return { targets: specifiers, issuedBefore, allowReauthMargin };
 }
 
 function batchResult(body: unknown): TokenRevocationResult {

@@ -1,4 +1,5 @@
 import type { components } from '../../generated/ably';
+import type { PartialOrUndefined } from '../core/options';
 import type { CapabilityInput } from './capability';
 
 /**
@@ -10,14 +11,15 @@ export type AblySchemas = components['schemas'];
 
 
 /**
- * Parameters of a token to be issued. Every field is optional; the server fills in defaults
+ * Parameters of a token to be issued. Every field is optional (`undefined` is the same as
+ * absent); the server fills in defaults
  * (60-minute ttl, the key's capability). `capability` may be an object or JSON text; it is
  * canonicalised before signing. `timestamp` is never saved between calls.
  * @see Ably client spec TK1–TK6
  */
-export type TokenParams = Omit<AblySchemas['TokenParams'], 'capability'> & {
+export type TokenParams = PartialOrUndefined<Omit<AblySchemas['TokenParams'], 'capability'>> & {
   /** Requested capability, as an object or JSON text. */
-  capability?: CapabilityInput;
+  capability?: CapabilityInput | undefined;
 };
 
 /**

@@ -12,11 +12,11 @@ export interface ApiClientOptions {
    */
   baseUrl?: string | undefined;
   /** A `fetch` to send requests with (tests, proxies, instrumentation). Defaults to the global one. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   /** openapi-fetch middleware, registered in this order. */
-  middleware?: readonly Middleware[];
+  middleware?: readonly Middleware[] | undefined;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /**

@@ -5,9 +5,9 @@ import type { TokenManager } from './token-manager';
 /** Options of {@link createBearerProvider}. */
 export interface BearerProviderOptions {
   /** The Authorization value for a token; default `Bearer <token>`. */
-  authorization?: (token: string) => string;
+  authorization?: ((token: string) => string) | undefined;
   /** Whether a response means the token was refused; default: status 401. Do not consume the body. */
-  isTokenRejection?: (response: Response) => boolean | Promise<boolean>;
+  isTokenRejection?: ((response: Response) => boolean | Promise<boolean>) | undefined;
 }
 
 /**

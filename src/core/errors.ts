@@ -66,19 +66,19 @@ export interface UpstreamDetail {
 /** Options accepted by every {@link TokensmithError} constructor. */
 export interface TokensmithErrorOptions {
   /** Overrides the status from {@link ERROR_CODES}, e.g. to carry the status a server sent. */
-  statusCode?: number;
+  statusCode?: number | undefined;
   /** The underlying error. Its message should already be free of secrets. */
   cause?: unknown;
   /** A link to more help, as Ably's error envelope carries. */
-  href?: string;
+  href?: string | undefined;
   /** What the endpoint answered, when the error's code is not the endpoint's own (e.g. authUrl → 40170). */
-  upstream?: UpstreamDetail;
+  upstream?: UpstreamDetail | undefined;
 }
 
 /** Options of the errors whose class fixes a default code that a provider's own code may replace. */
 export interface CodedErrorOptions extends TokensmithErrorOptions {
   /** The provider's code for the condition, when it sent a more precise one. */
-  code?: number;
+  code?: number | undefined;
 }
 
 /**

@@ -26,6 +26,7 @@ export {
   type UpstreamDetail,
 } from './errors';
 export { codeForStatus, errorForCode } from './error-family';
+export { refuseUnset, withoutUndefined, type PartialOrUndefined } from './options';
 export { MAX_TOKEN_RESPONSE_BYTES } from './http';
 export { ReplayableRequest } from './replay';
 export { SystemClock, type Clock } from './clock';

@@ -30,7 +30,7 @@ export interface AuthMiddlewareOptions {
   /** Supplies headers and renews tokens. */
   provider: AuthProvider;
   /** Pino-shaped logger; silent by default. Never sees a header value. */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /**

@@ -78,7 +78,7 @@ export interface TokenStore {
 /** Options of {@link MemoryTokenStore}. */
 export interface MemoryTokenStoreOptions {
   /** Time source for TTLs, ms since the epoch; `Date.now()` by default. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 interface Slot {

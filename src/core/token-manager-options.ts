@@ -2,6 +2,7 @@ import type { Clock } from './clock';
 import { InvalidArgumentError, type TokensmithError } from './errors';
 import { DEFAULT_FORCED_REFRESH_WINDOW_MS } from './token-entry';
 import type { Logger } from './logger';
+import { withoutUndefined, type PartialOrUndefined } from './options';
 import type { TokenEventListener } from './telemetry';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
 import type { TokenLike, TokenState, TokenStore } from './store';
@@ -29,7 +30,7 @@ export interface LockOptions {
    * fleet at most this long, and a live one renews it every 1.7 s, so it keeps the lock through a
    * Redis command timeout (500 ms) or an event-loop stall of up to about 3 s.
    */
-  ttlMs?: number;
+  ttlMs?: number | undefined;
   /** First poll interval; doubles per poll. Default 25. */
   pollMinMs: number;
   /**
@@ -42,7 +43,7 @@ export interface LockOptions {
    * fetch with its retries can take, plus `ttlMs`:
    * `min(acquireTimeoutMs, fetchTimeoutMs·maxAttempts + (maxDelayMs + baseDelayMs)·(maxAttempts − 1)) + ttlMs`.
    */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
 }
 
 /** Options of {@link TokenManager}. */
@@ -62,52 +63,52 @@ export interface TokenManagerOptions<T extends TokenLike> {
    * How long before expiry a background refresh starts. Default: the smaller of 60 s and a tenth
    * of the token's lifetime. Jitter (see `refreshJitterRatio`) only makes it earlier.
    */
-  refreshMarginMs?: number;
+  refreshMarginMs?: number | undefined;
   /**
    * The last stretch before expiry in which a token is no longer served: callers wait for the
    * renewal (joining the one in flight) instead of sending a token that may expire on the way.
    * Capped at a tenth of the token's lifetime. Default 3 s
    * ({@link DEFAULT_TOKEN_MANAGER_OPTIONS}).
    */
-  forcedRefreshWindowMs?: number;
+  forcedRefreshWindowMs?: number | undefined;
   /** Extra random lead, as a fraction of the margin: refresh starts in `(expiry − margin·(1+ratio), expiry − margin]`. */
-  refreshJitterRatio?: number;
+  refreshJitterRatio?: number | undefined;
   /** Time source, with server-time offset; a new `SystemClock` by default. */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Shares tokens beyond this manager; needs `storeKey`. */
-  store?: TokenStore;
+  store?: TokenStore | undefined;
   /**
    * The credential identity under which `store` keeps this token ({@link credentialIdentity}), or
    * a promise of it (the providers derive theirs with Web Crypto).
    */
-  storeKey?: string | Promise<string>;
+  storeKey?: string | Promise<string> | undefined;
   /** A state from {@link TokenManager.exportState}, so a new process starts warm. */
-  initialState?: TokenState<T>;
+  initialState?: TokenState<T> | undefined;
   /** Timeout of one `fetchToken` attempt; `TimeoutError` 50003 when it passes (then retried). */
-  fetchTimeoutMs?: number;
+  fetchTimeoutMs?: number | undefined;
   /**
    * The most one token fetch takes, every attempt and backoff included: past it the attempt in
    * flight is aborted and callers get a `TimeoutError` 50003, so a hung endpoint fails the call
    * within this bound. A retry whose wait would end past it is not waited for. Default 30 000, or
    * `fetchTimeoutMs` when that is longer (one attempt always gets its own timeout).
    */
-  acquireTimeoutMs?: number;
+  acquireTimeoutMs?: number | undefined;
   /** Hears the token lifecycle ({@link TokenEvent}s): obtained, served from cache, renewed ahead, rejected, retried, failed, waited on a fleet lock. */
-  onTokenEvent?: TokenEventListener;
+  onTokenEvent?: TokenEventListener | undefined;
   /** Names the provider in {@link TokenEvent}s (`ably`, `metquay`); `custom` by default. */
-  provider?: string;
+  provider?: string | undefined;
   /** Retry of transient failures, merged over {@link DEFAULT_RETRY_OPTIONS}. */
-  retry?: Partial<RetryOptions>;
+  retry?: PartialOrUndefined<RetryOptions> | undefined;
   /** The store's fetch lock ({@link LockOptions}), merged over the defaults. */
-  lock?: Partial<LockOptions>;
+  lock?: PartialOrUndefined<LockOptions> | undefined;
   /** Hears every final auth failure (4xx other than 429) once; e.g. to alert or rotate a key. */
-  onAuthError?: (error: TokensmithError) => void;
+  onAuthError?: ((error: TokensmithError) => void) | undefined;
   /** Pino-shaped logger; silent by default. Lines are redacted of tokens and `secrets`. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Further strings to scrub from logs and wrapped errors (e.g. the key secret). */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | undefined;
   /** Random source in `[0, 1)` for jitter; `Math.random` by default. */
-  random?: () => number;
+  random?: (() => number) | undefined;
 }
 
 /** Defaults merged under {@link TokenManagerOptions}. */
@@ -147,7 +148,7 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
     throw invalid('"initialState" must be a state from exportState()');
   }
   const defaults = DEFAULT_TOKEN_MANAGER_OPTIONS;
-  const retry = { ...defaults.retry, ...options.retry };
+  const retry = { ...defaults.retry, ...withoutUndefined(options.retry) };
   const fetchTimeoutMs = options.fetchTimeoutMs ?? defaults.fetchTimeoutMs;
   // An explicit attempt timeout longer than the default bound still gets its one attempt.
   const acquireTimeoutMs = options.acquireTimeoutMs ?? Math.max(defaults.acquireTimeoutMs, fetchTimeoutMs);

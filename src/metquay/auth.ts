@@ -5,8 +5,9 @@ import { operationSecurity, securitySchemes } from '../../generated/metquay.secu
 import { SystemClock, type Clock } from '../core/clock';
 import { send } from '../core/http';
 import { credentialIdentityAsync } from '../core/identity';
+import { withoutUndefined } from '../core/options';
 import type { Logger } from '../core/logger';
-import { BearerCredential } from '../core/spec-auth/bearer';
+import { ManagerBearer } from '../core/spec-auth/manager-bearer';
 import { createSchemeMiddleware } from '../core/spec-auth/middleware';
 import type { SpecSecurityMap } from '../core/spec-auth/types';
 import { TokenManager } from '../core/token-manager';
@@ -50,7 +51,7 @@ export class MetquayAuth extends PrintsSafely {
    */
   readonly middleware: Middleware;
   readonly #manager: TokenManager<MetquayToken>;
-  readonly #bearer: BearerCredential;
+  readonly #bearer: ManagerBearer;
   readonly #logger: Logger | undefined;
 
   constructor(options: MetquayAuthOptions = {}) {
@@ -64,6 +65,7 @@ export class MetquayAuth extends PrintsSafely {
     const body: components['schemas']['AuthenticationRequest'] = { accessKey, secretKey };
     const serialized = JSON.stringify(body);
     const secrets = [secretKey];
+    const { lock, refreshMarginMs, forcedRefreshWindowMs, fetchTimeoutMs, acquireTimeoutMs, onTokenEvent, onAuthError, logger } = options;
     this.#manager = new TokenManager<MetquayToken>({
       fetchToken: async (signal, { sentAt }) => {
         const init: RequestInit = {
@@ -80,19 +82,20 @@ export class MetquayAuth extends PrintsSafely {
       },
       clock: this.clock,
       secrets,
-      retry: { maxDelayMs: maxRetryAfterMs, ...options.retry },
+      retry: { maxDelayMs: maxRetryAfterMs, ...withoutUndefined(options.retry) },
       ...(options.store ? { store: options.store, storeKey: credentialIdentityAsync({ provider: 'metquay', baseUrl, accessKey }) } : {}),
-      ...(options.lock ? { lock: options.lock } : {}),
-      ...(options.refreshMarginMs === undefined ? {} : { refreshMarginMs: options.refreshMarginMs }),
-      ...(options.forcedRefreshWindowMs === undefined ? {} : { forcedRefreshWindowMs: options.forcedRefreshWindowMs }),
-      ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
-      ...(options.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: options.acquireTimeoutMs }),
-      ...(options.onTokenEvent ? { onTokenEvent: options.onTokenEvent } : {}),
+      // TokenManager takes an undefined option as absent.
+      lock,
+      refreshMarginMs,
+      forcedRefreshWindowMs,
+      fetchTimeoutMs,
+      acquireTimeoutMs,
+      onTokenEvent,
       provider: 'metquay',
-      ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
+      onAuthError,
+      logger,
     });
-    this.#bearer = new BearerCredential(this.#manager);
+    this.#bearer = new ManagerBearer(this.#manager);
     KNOWN_SECRETS.set(this, () => {
       const token = this.#manager.lastObtained();
       return token ? [secretKey, token.token] : [secretKey];
@@ -122,8 +125,7 @@ export class MetquayAuth extends PrintsSafely {
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'bearer' ? bearer : undefined),
       unlisted: 'http',
-      // As before the engine: an operation this auth cannot serve now is sent without credentials.
-      whenUnmet: 'send',
+      // No onUnmet: as before the engine, an operation this auth cannot serve now is sent without credentials.
       logger: this.#logger,
     });
   }

@@ -8,9 +8,9 @@ import { createRetryAfterMiddleware } from './rate-limit-middleware';
 /** Options of {@link createMetquayClient}: auth options plus client ones. */
 export interface MetquayClientOptions extends MetquayAuthOptions {
   /** Your middleware; runs before auth, so it never sees the Authorization header. */
-  middleware?: readonly Middleware[];
+  middleware?: readonly Middleware[] | undefined;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** A typed Metquay client with auth attached, its {@link MetquayAuth}, and list paging. */

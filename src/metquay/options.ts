@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import type { TokenEventListener } from '../core/telemetry';
 import type { RetryOptions } from '../core/retry';
 import type { TokenStore } from '../core/store';
+import type { PartialOrUndefined } from '../core/options';
 import type { LockOptions } from '../core/token-manager-options';
 
 /**
@@ -23,44 +24,44 @@ export interface MetquayAuthOptions {
    */
   baseUrl?: string | undefined;
   /** `fetch` used for `/authenticate` and API calls. Default: the global one. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
   /** Shares tokens with other processes (e.g. a Redis store), keyed by base URL and access key. */
-  store?: TokenStore;
+  store?: TokenStore | undefined;
   /** The store's fleet fetch lock: TTL (default 5 s, renewed while the fetch runs) and polling. */
-  lock?: Partial<LockOptions>;
+  lock?: PartialOrUndefined<LockOptions> | undefined;
   /** How long before expiry the token is refreshed in the background. Default: core's (≤ 60 s). */
-  refreshMarginMs?: number;
+  refreshMarginMs?: number | undefined;
   /** The last stretch before expiry in which the token is no longer sent; callers wait for the renewal. Default 3 s. */
-  forcedRefreshWindowMs?: number;
+  forcedRefreshWindowMs?: number | undefined;
   /** Hears final authentication failures (e.g. `InvalidCredentialsError`) once each. */
-  onAuthError?: (error: TokensmithError) => void;
+  onAuthError?: ((error: TokensmithError) => void) | undefined;
   /** Clock the token lifetime is measured on. Default: a new `SystemClock`. */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Pino-shaped logger; silent by default. Lines never carry the secret key or tokens. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Timeout of one `/authenticate` attempt, in ms. Default: core's (10 s). */
-  fetchTimeoutMs?: number;
+  fetchTimeoutMs?: number | undefined;
   /**
    * The most one token fetch takes, every attempt and backoff included: past it the call fails with
    * `TimeoutError` 50003, so a hung `/authenticate` fails a call within it. Default: core's (30 s).
    */
-  acquireTimeoutMs?: number;
+  acquireTimeoutMs?: number | undefined;
   /** Hears the token lifecycle (obtained, cached, renewed ahead, rejected, retried, failed, lock waits); see docs/telemetry.md. */
-  onTokenEvent?: TokenEventListener;
+  onTokenEvent?: TokenEventListener | undefined;
   /** Retry of transient `/authenticate` failures (network, 5xx, 429); merged over core's. */
-  retry?: Partial<RetryOptions>;
+  retry?: PartialOrUndefined<RetryOptions> | undefined;
   /**
    * Longest `Retry-After` a 429 is waited out for, in ms, on `/authenticate` and on API calls; a
    * longer one is not waited for (the 429 is returned or thrown at once).
    */
-  maxRetryAfterMs?: number;
+  maxRetryAfterMs?: number | undefined;
   /** How many times one API call is re-sent after a 429. */
-  maxRateLimitRetries?: number;
+  maxRateLimitRetries?: number | undefined;
   /**
    * Where the `METQUAY_*` variables are read from. Default: `process.env` when there is one
    * (Node), else nothing.
    */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** Defaults merged under {@link MetquayAuthOptions}. */

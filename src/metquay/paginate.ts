@@ -27,11 +27,11 @@ export type MetquayListItem<P extends MetquayListPath> = paths[P] extends { get:
 /** Options of {@link paginate}. */
 export interface PaginateOptions {
   /** Page size asked for; the walk ends at the first page shorter than this. Default 50 (the spec's). */
-  limit?: number;
+  limit?: number | undefined;
   /** Index of the first item. Default 0. */
-  first?: number;
+  first?: number | undefined;
   /** Aborts the walk between or during page requests. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** The spec's default page size. */

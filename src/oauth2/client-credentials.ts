@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../core/errors';
+import { refuseUnset, withoutUndefined } from '../core/options';
 import { Credential } from '../core/spec-auth/credential';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from '../core/spec-auth/types';
 import { credentialIdentity } from '../core/identity';
@@ -13,14 +14,14 @@ import type { OAuth2Token } from './types';
 
 /** Options of {@link OAuth2ClientCredentials}. */
 export interface OAuth2ClientCredentialsOptions extends OAuth2ClientOptions {
-  /** The client secret. Kept in a private field; never printed, logged or put in an error. */
-  clientSecret: string;
+  /** The client secret. Kept in a private field; never printed, logged or put in an error. `undefined` is refused with 40106. */
+  clientSecret: string | undefined;
   /** Scopes asked for when an operation's requirement lists none. Default none (the server's default grant). */
-  defaultScopes?: readonly string[];
+  defaultScopes?: readonly string[] | undefined;
   /** Extra form parameters of every token request, e.g. `{ audience: 'https://api.example.com' }`. Public values only. */
-  extraParams?: Readonly<Record<string, string>>;
+  extraParams?: Readonly<Record<string, string>> | undefined;
   /** Shares tokens across managers or a fleet (`MemoryTokenStore`, the Redis store); keyed by endpoint, client id and scope set. */
-  store?: TokenStore;
+  store?: TokenStore | undefined;
 }
 
 /** Options passed through to each scope set's {@link TokenManager}. */
@@ -41,24 +42,25 @@ const KINDS = /* @__PURE__ */ Object.freeze({ oauth2: true, openIdConnect: true 
  *   expiry, the shared `store` with its fleet lock).
  * - A 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3.1) renews that
  *   token and the engine retries the call once.
- * - A refused client secret is an {@link InvalidCredentialsError} 40101 with the server's RFC 6749
+ * - A refused client secret is an `InvalidCredentialsError` (from `tokensmith`) 40101 with the RFC 6749
  *   error in `error.upstream.error`; the secret never appears in an error, a log or a printout.
  *
  * @see RFC 6749 §4.4 and §2.3.1; RFC 6750 §3.1.
  * @example
  * ```ts
- * import { createSpecAuth, OAuth2ClientCredentials } from 'tokensmith';
+ * import { createSpecAuth } from 'tokensmith';
+ * import { OAuth2ClientCredentials } from 'tokensmith/oauth2';
  * import * as security from './generated/billing.security';
  *
  * const auth = createSpecAuth(security, {
- *   credentials: { oauth: new OAuth2ClientCredentials({ clientId: 'reports', clientSecret: process.env.BILLING_SECRET! }) },
+ *   credentials: { oauth: new OAuth2ClientCredentials({ clientId: 'reports', clientSecret: process.env.BILLING_SECRET }) },
  * });
  * ```
  */
 export class OAuth2ClientCredentials extends Credential implements SchemeProvider<'oauth2' | 'openIdConnect'> {
   readonly label = 'OAuth2ClientCredentials';
   readonly kinds: SchemeKinds<'oauth2' | 'openIdConnect'> = KINDS;
-  readonly #options: OAuth2ClientCredentialsOptions;
+  readonly #options: OAuth2ClientCredentialsOptions & { clientId: string };
   readonly #secret: string;
   readonly #bySet = new Map<string, BearerSlot>();
   readonly #byUse = new WeakMap<SchemeUse, BearerSlot>();
@@ -67,6 +69,7 @@ export class OAuth2ClientCredentials extends Credential implements SchemeProvide
   constructor(options: OAuth2ClientCredentialsOptions) {
     super();
     checkClientOptions(options, 'OAuth2ClientCredentials');
+    refuseUnset(options.clientSecret, 'OAuth2ClientCredentials "clientSecret"');
     if (typeof options.clientSecret !== 'string' || options.clientSecret === '') {
       throw new InvalidArgumentError(40003, 'OAuth2ClientCredentials "clientSecret" must be a non-empty string');
     }
@@ -135,7 +138,7 @@ export class OAuth2ClientCredentials extends Credential implements SchemeProvide
     const manager = new TokenManager<OAuth2Token>({
       // Names the provider in token events (onTokenEvent); tokenManager may rename it.
       provider: 'oauth2',
-      ...tokenManager,
+      ...withoutUndefined(tokenManager),
       secrets: [secret],
       ...(store ? { store, storeKey: credentialIdentity({ provider: 'oauth2', grant: 'client_credentials', endpoint: endpointKey, clientId, scope: scopes, extraParams: { ...extraParams } }) } : {}),
       fetchToken: async (signal, { sentAt }) => {

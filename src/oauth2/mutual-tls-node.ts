@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { createSecureContext } from 'node:tls';
 import { ConfigurationError, InvalidArgumentError } from '../core/errors';
 import { networkFailure, safeUrl } from '../core/http';
+import { refuseUnset, withoutUndefined } from '../core/options';
 import { Credential } from '../core/spec-auth/credential';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from '../core/spec-auth/types';
 import type { MutualTlsOptions } from './mutual-tls';
@@ -33,12 +34,12 @@ export class MutualTlsCredential extends Credential implements SchemeProvider<'m
   constructor(options: MutualTlsOptions) {
     super();
     const pem = (value: unknown) => typeof value === 'string' || value instanceof Uint8Array;
-    if (options === null || typeof options !== 'object' || !pem(options.cert) || !pem(options.key)) {
-      throw new InvalidArgumentError(40003, 'MutualTlsCredential needs "cert" and "key" as PEM strings or bytes');
-    }
+    const cert = refuseUnset(options?.cert, 'MutualTlsCredential "cert"');
+    const key = refuseUnset(options.key, 'MutualTlsCredential "key"');
+    if (!pem(cert) || !pem(key)) throw new InvalidArgumentError(40003, 'MutualTlsCredential needs "cert" and "key" as PEM strings or bytes');
     const toBuffer = (value: string | Uint8Array) => (typeof value === 'string' ? value : Buffer.from(value));
     const ca = options.ca === undefined ? undefined : (Array.isArray(options.ca) ? options.ca : [options.ca]).map(toBuffer);
-    const tlsOptions = { cert: toBuffer(options.cert), key: toBuffer(options.key), ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }), ...(ca ? { ca } : {}) };
+    const tlsOptions = withoutUndefined({ cert: toBuffer(cert), key: toBuffer(key), passphrase: options.passphrase, ca });
     try {
       // Reads the PEM now, so a bad certificate or key fails here rather than on the first call.
       createSecureContext(tlsOptions);

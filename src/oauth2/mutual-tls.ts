@@ -2,16 +2,19 @@ import { ConfigurationError } from '../core/errors';
 import { Credential } from '../core/spec-auth/credential';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from '../core/spec-auth/types';
 
-/** Options of {@link MutualTlsCredential}: the client certificate, PEM. */
+/**
+ * Options of {@link MutualTlsCredential}: the client certificate, PEM. `cert` and `key` accept
+ * `undefined` (`process.env.X` as is) and refuse it with 40106 naming the option.
+ */
 export interface MutualTlsOptions {
   /** The client certificate (PEM), with any intermediates after it. */
-  cert: string | Uint8Array;
+  cert: string | Uint8Array | undefined;
   /** Its private key (PEM). Kept private; never printed. */
-  key: string | Uint8Array;
+  key: string | Uint8Array | undefined;
   /** The key's passphrase, if it is encrypted. */
-  passphrase?: string;
+  passphrase?: string | undefined;
   /** CA certificates to trust for the server, replacing the default roots (a private CA). */
-  ca?: string | Uint8Array | readonly (string | Uint8Array)[];
+  ca?: string | Uint8Array | readonly (string | Uint8Array)[] | undefined;
 }
 
 /** Where a mutualTLS client certificate can be presented: only the Node entry's transport. */

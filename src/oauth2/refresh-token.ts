@@ -1,5 +1,6 @@
 import { ConfigurationError, InvalidArgumentError } from '../core/errors';
 import { credentialIdentity } from '../core/identity';
+import { refuseUnset, withoutUndefined } from '../core/options';
 import { Credential } from '../core/spec-auth/credential';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from '../core/spec-auth/types';
 import type { TokenStore } from '../core/store';
@@ -13,21 +14,21 @@ import type { OAuth2Token } from './types';
 
 /** Options of {@link OAuth2RefreshToken}. */
 export interface OAuth2RefreshTokenOptions extends OAuth2ClientOptions {
-  /** The refresh token the user obtained (an authorization-code or password flow). Kept private; replaced when the server rotates it. */
-  refreshToken: string;
+  /** The refresh token the user obtained (an authorization-code or password flow). Kept private; replaced when the server rotates it. `undefined` is refused with 40106. */
+  refreshToken: string | undefined;
   /** The client secret, for a confidential client. Absent: a public client (`client_id` in the body). */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /** Hears every new refresh token the server rotates in, to persist it (it replaces the old one, which the server may now refuse). */
-  onRefreshToken?: (refreshToken: string) => void;
+  onRefreshToken?: ((refreshToken: string) => void) | undefined;
   /**
    * Shares the access token and the current refresh token across a fleet. Needs `subject`: one
    * chain of refresh tokens belongs to one user, and the store keys it by that name.
    */
-  store?: TokenStore;
+  store?: TokenStore | undefined;
   /** A public name for whose refresh token this is (a user id); needed with `store`. */
-  subject?: string;
+  subject?: string | undefined;
   /** How long the store keeps the current refresh token, in ms. Default 30 days. */
-  refreshTokenTtlMs?: number;
+  refreshTokenTtlMs?: number | undefined;
 }
 
 const KINDS = /* @__PURE__ */ Object.freeze({ oauth2: true, openIdConnect: true } as const);
@@ -56,7 +57,7 @@ const DEFAULT_REFRESH_TTL_MS = 30 * 24 * 3600_000;
 export class OAuth2RefreshToken extends Credential implements SchemeProvider<'oauth2' | 'openIdConnect'> {
   readonly label = 'OAuth2RefreshToken';
   readonly kinds: SchemeKinds<'oauth2' | 'openIdConnect'> = KINDS;
-  readonly #options: OAuth2RefreshTokenOptions;
+  readonly #options: OAuth2RefreshTokenOptions & { clientId: string };
   readonly #secret: string | undefined;
   #refreshToken: string;
   #slot: BearerSlot | undefined;
@@ -66,6 +67,7 @@ export class OAuth2RefreshToken extends Credential implements SchemeProvider<'oa
   constructor(options: OAuth2RefreshTokenOptions) {
     super();
     checkClientOptions(options, 'OAuth2RefreshToken');
+    refuseUnset(options.refreshToken, 'OAuth2RefreshToken "refreshToken"');
     if (typeof options.refreshToken !== 'string' || options.refreshToken === '') throw new InvalidArgumentError(40003, 'OAuth2RefreshToken "refreshToken" must be a non-empty string');
     if (options.clientSecret !== undefined && (typeof options.clientSecret !== 'string' || options.clientSecret === '')) {
       throw new InvalidArgumentError(40003, 'OAuth2RefreshToken "clientSecret" must be a non-empty string when given');
@@ -137,7 +139,7 @@ export class OAuth2RefreshToken extends Credential implements SchemeProvider<'oa
     const manager = new TokenManager<OAuth2Token>({
       // Names the provider in token events (onTokenEvent); tokenManager may rename it.
       provider: 'oauth2',
-      ...tokenManager,
+      ...withoutUndefined(tokenManager),
       secrets: [secret, this.#refreshToken].filter((s): s is string => s !== undefined),
       ...(store && storeKey ? { store, storeKey } : {}),
       fetchToken: async (signal, { sentAt }) => {

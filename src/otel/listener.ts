@@ -18,11 +18,11 @@ export const DEFAULT_OTEL_NAMES = /* @__PURE__ */ Object.freeze({
 /** Options of {@link otelTokenListener}. */
 export interface OtelTokenListenerOptions {
   /** Meter to record on. Default: `metrics.getMeter('tokensmith')` from the global provider. */
-  meter?: Meter;
+  meter?: Meter | undefined;
   /** Tracer to start spans on. Default: `trace.getTracer('tokensmith')` from the global provider. */
-  tracer?: Tracer;
+  tracer?: Tracer | undefined;
   /** Set false to record metrics only. Default true. */
-  spans?: boolean;
+  spans?: boolean | undefined;
 }
 
 /** The events that end a token fetch: they get a span and a duration. */

@@ -18,34 +18,34 @@ export interface RedisTokenStoreOptions {
    * `enableOfflineQueue: false` and a `commandTimeout` (for a `Cluster`: in `redisOptions`) so an
    * outage fails fast there too; the store also enforces `commandTimeoutMs` itself.
    */
-  client?: Redis | Cluster;
+  client?: Redis | Cluster | undefined;
   /** Prepended to every key and to the update channel, e.g. `myapp:`. Default `''`. */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * How long one Redis command may take before the call rejects (and the caller falls back to
    * its in-process cache). Default 500.
    */
-  commandTimeoutMs?: number;
+  commandTimeoutMs?: number | undefined;
   /**
    * How long a fresh store waits for its first connection before commands reject. After the
    * first connection, a disconnected store rejects at once. Default 1000.
    */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /**
    * After a command times out, further commands reject at once, unsent, for this long before
    * Redis is tried again; a reconnect ends the pause early. Default 2000.
    */
-  slowRetryMs?: number;
+  slowRetryMs?: number | undefined;
   /** Longest pause between reconnect attempts (capped exponential backoff). Default 2000. */
-  reconnectMaxDelayMs?: number;
+  reconnectMaxDelayMs?: number | undefined;
   /**
    * 32 bytes (AES-256-GCM key). When set, every value is encrypted with a fresh random IV and
    * bound to its Redis key; values not encrypted under this key read as absent. Every process
    * sharing the tokens needs the same key.
    */
-  encryptionKey?: Uint8Array;
+  encryptionKey?: Uint8Array | undefined;
   /** Pino-shaped logger: one `warn` when Redis becomes unavailable, one `info` when it is back. */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }
 
 /** Defaults merged under {@link RedisTokenStoreOptions}. */

@@ -165,6 +165,19 @@ describe('refused before the network', () => {
     expect(server.seen).toEqual([]);
   });
 
+  // The whole message, so the refusal rules living apart from the plans (refuse.ts) cannot drift.
+  const unavailable: SchemeProvider<'bearer'> = { kinds: { bearer: true }, available: () => false, apply() {} };
+  test.each([
+    ['an unsupported scheme', { credentials }, '/digest', 'cannot authenticate GET /digest: scheme "digestAuth": http scheme "digest" is not supported (only basic and bearer)'],
+    ['a scheme with no credential (partial)', { credentials: { bearerAuth: 'static-token' }, partial: true }, '/header-key', 'cannot authenticate GET /header-key: scheme "headerKey": no credential is configured for it'],
+    ['an operation missing from the map', { credentials }, '/not-in-the-map', 'cannot authenticate GET /not-in-the-map: scheme "(none)": the operation is missing from operationSecurity; regenerate the security map'],
+    ['a provider not available now', { credentials: { bearerAuth: unavailable }, partial: true }, '/bearer', 'cannot authenticate GET /bearer: scheme "bearerAuth": no configured credential is available now'],
+  ])('40106 for %s says which scheme and why', async (_name, options, path, message) => {
+    const auth = createSpecAuth(security, options as never);
+    await expect(client(auth.middleware).GET(path)).rejects.toMatchObject({ name: 'ConfigurationError', code: 40106, message });
+    expect(server.seen).toEqual([]);
+  });
+
   test('Basic over plain http to a non-loopback host: 40103, nothing sent', async () => {
     const sent: string[] = [];
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -184,6 +197,11 @@ describe('construction', () => {
   ])('refuses %s, naming the scheme', (_name, given, code, named) => {
     const run = () => createSpecAuth(security, { credentials: { ...credentials, ...(given as object) } as never });
     expect(run).toThrow(expect.objectContaining({ code, message: expect.stringContaining(named) }));
+  });
+
+  test('a provider of the wrong kind: 40003 saying what it serves', () => {
+    const run = () => createSpecAuth(security, { credentials: { ...credentials, headerKey: { kinds: { oauth2: true }, apply() {} } } as never });
+    expect(run).toThrow(expect.objectContaining({ code: 40003, message: 'the credential for scheme "headerKey" serves oauth2, not apiKey' }));
   });
 
   test('an operation none of whose alternatives is configured: 40003 naming operation and scheme', () => {

@@ -4,10 +4,9 @@ import {
   createSpecAuth,
   InvalidCredentialsError,
   MemoryTokenStore,
-  OAuth2ClientCredentials,
   SystemClock,
-  type OAuth2ClientCredentialsOptions,
 } from '../../src';
+import { OAuth2ClientCredentials, type OAuth2ClientCredentialsOptions } from '../../src/oauth2';
 import type { paths } from './api-paths';
 import { ALL_CLIENT_SECRETS, startOidcProvider, startTokensmithServer, type TokenServer } from './token-servers';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createApiClient, createSpecAuth, OAuth2ClientCredentials, OAuth2RefreshToken, SystemClock } from '../../src';
+import { createApiClient, createSpecAuth, SystemClock } from '../../src';
+import { OAuth2ClientCredentials, OAuth2RefreshToken } from '../../src/oauth2';
 import { RedisTokenStore } from '../../src/redis';
 import type { paths } from '../oauth2/api-paths';
 import { ROTATING, SERVICE, startOAuth2TestApp, type OAuth2TestApp } from '../oauth2/oauth2-app';

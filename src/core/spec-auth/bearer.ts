@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import type { TokenLike } from '../store';
 import type { TokenManager } from '../token-manager';
 import { Credential, isTokenManager } from './credential';
+import { ManagerBearer } from './manager-bearer';
 import { isHeaderValue } from './placement';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from './types';
 
@@ -24,10 +25,8 @@ export class BearerCredential extends Credential implements SchemeProvider<'bear
   readonly isRejection?: (response: Response, use: SchemeUse) => boolean;
   readonly renew?: (use: SchemeUse, sent: Request) => Promise<void>;
   readonly #static: string | undefined;
-  readonly #manager: TokenManager<TokenLike> | undefined;
+  readonly #managed: ManagerBearer | undefined;
   readonly #source: (() => string | Promise<string>) | undefined;
-  #lastToken: TokenLike | undefined;
-  #lastHeader = '';
 
   constructor(source: BearerSource, name = 'credentials') {
     super();
@@ -37,14 +36,10 @@ export class BearerCredential extends Credential implements SchemeProvider<'bear
     } else if (typeof source === 'function') {
       this.#source = source;
     } else if (isTokenManager(source)) {
-      const manager = source;
-      this.#manager = manager;
-      this.isRejection = (response) => response.status === 401;
-      this.renew = async (_use, sent) => {
-        const header = sent.headers.get('authorization');
-        if (header !== null) manager.invalidate(header.replace(/^Bearer\s+/i, ''));
-        await manager.getToken();
-      };
+      const managed = new ManagerBearer(source);
+      this.#managed = managed;
+      this.isRejection = (response) => managed.isRejection(response);
+      this.renew = (use, sent) => managed.renew(use, sent);
     } else {
       throw new InvalidArgumentError(40003, `${name} must be a token string, a TokenManager or a function returning a token`);
     }
@@ -55,31 +50,9 @@ export class BearerCredential extends Credential implements SchemeProvider<'bear
       request.headers.set('Authorization', this.#static);
       return;
     }
-    const manager = this.#manager;
-    if (manager !== undefined) {
-      const warm = manager.peek();
-      if (warm !== undefined) {
-        request.headers.set('Authorization', this.#header(warm));
-        return;
-      }
-      return this.#authorizeLater(request, manager.getToken());
-    }
+    if (this.#managed !== undefined) return this.#managed.apply(request);
     const token = this.#source!();
     return typeof token === 'string' ? setBearer(request, token) : setBearerLater(request, token);
-  }
-
-  /** Apart from `apply`, so its warm path makes no closure. */
-  async #authorizeLater(request: Request, pending: Promise<TokenLike>): Promise<void> {
-    request.headers.set('Authorization', this.#header(await pending));
-  }
-
-  #header(token: TokenLike): string {
-    if (token !== this.#lastToken) {
-      if (!isHeaderValue(token.token)) throw new InvalidArgumentError(40003, 'the TokenManager gave a token with characters a header cannot carry');
-      this.#lastToken = token;
-      this.#lastHeader = `Bearer ${token.token}`;
-    }
-    return this.#lastHeader;
   }
 }
 

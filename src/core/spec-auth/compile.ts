@@ -1,14 +1,19 @@
-import { ConfigurationError, InvalidArgumentError } from '../errors';
-import { requirementsOf, schemeKind, splitOperation, unsupportedReason, type UnmetRequirement } from './requirements';
+import { InvalidArgumentError } from '../errors';
+import { requirementsOf, schemeKind, splitOperation } from './requirements';
 import type { AnySchemeProvider, SchemeKind, SchemeUse, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';
 
 /**
  * Compiles a security map and the configured providers into a per-operation plan, once: a
  * two-level lookup (method, then schema path) of plans, so a request costs two Map reads
- * and allocates nothing.
+ * and allocates nothing. Why an operation cannot be authenticated is worked out only by the
+ * refusing engine (./refuse.ts), so AblyAuth and MetquayAuth, which send such calls as they are,
+ * do not bundle those rules and messages.
  */
 
-/** Finds the provider for a scheme, or undefined when none is configured for it. */
+/**
+ * Finds the provider for a scheme, or undefined when none is configured for it or the scheme
+ * cannot be sent; throws (40003) for a provider that does not serve the scheme's kind.
+ */
 export type ProviderResolver = (schemeName: string, scheme: SecuritySchemeObject, kind: SchemeKind) => AnySchemeProvider | undefined;
 
 /** One alternative (AND of schemes) with a provider for every scheme; parallel arrays. */
@@ -24,8 +29,16 @@ export interface OperationPlan {
   readonly alternatives: readonly PlannedAlternative[];
   /** True when `{}` is one of the alternatives: no auth is acceptable too. */
   readonly optional: boolean;
-  /** Why no alternative can be met, when none can and auth is not optional: the call is refused before the network. */
-  readonly unmet: UnmetRequirement | undefined;
+  /** The scheme that blocked the first unmet alternative, when none can be met and auth is not optional (`scheme` undefined: none was declared). */
+  readonly blocked: BlockedScheme | undefined;
+}
+
+/** The first scheme, in spec order, that kept an operation's alternatives from being met. */
+export interface BlockedScheme {
+  readonly schemeName: string;
+  readonly scheme: SecuritySchemeObject | undefined;
+  /** Why, when fixed as the plan was made (else worked out from `scheme` when refused). */
+  readonly reason?: string;
 }
 
 /** Options of {@link compilePlans}. */
@@ -33,8 +46,8 @@ export interface CompileOptions {
   resolve: ProviderResolver;
   /** Relative scheme URLs resolve against this; default the map's `defaultServerUrl`. */
   serverUrl?: string | undefined;
-  /** An operation missing from the map: `refuse` (40106 at call time) or `http` (any basic/bearer scheme the map declares, required: the pre-0.x default). */
-  unlisted: 'refuse' | 'http';
+  /** An operation missing from the map: its plan (./refuse.ts: refused at call time), or `http` (any basic/bearer scheme the map declares, required: the pre-0.x default). */
+  unlisted: 'http' | ((method: string, schemaPath: string) => OperationPlan);
 }
 
 /** Returns the plan of an operation, or null for `security: []`. */
@@ -53,10 +66,7 @@ export function compilePlans(security: SpecSecurityMap, options: CompileOptions)
   const providerFor = (schemeName: string, scheme: SecuritySchemeObject): AnySchemeProvider | undefined => {
     if (resolved.has(schemeName)) return resolved.get(schemeName);
     const kind = schemeKind(scheme);
-    const provider = kind === undefined || unsupportedReason(scheme) !== undefined ? undefined : options.resolve(schemeName, scheme, kind);
-    if (provider !== undefined && kind !== undefined && !(kind in provider.kinds)) {
-      throw invalid(`the credential for scheme "${schemeName}" serves ${Object.keys(provider.kinds).join(', ')}, not ${kind}`);
-    }
+    const provider = kind === undefined ? undefined : options.resolve(schemeName, scheme, kind);
     resolved.set(schemeName, provider);
     return provider;
   };
@@ -68,11 +78,11 @@ export function compilePlans(security: SpecSecurityMap, options: CompileOptions)
     if (!paths) byMethod.set(method, (paths = new Map()));
     paths.set(path, planOperation(operation, alternatives, securitySchemes, serverUrl, providerFor));
   }
-  const unlisted = options.unlisted === 'http' ? anyHttpPlan(securitySchemes, serverUrl, providerFor) : undefined;
+  const unlisted = options.unlisted === 'http' ? anyHttpPlan(securitySchemes, serverUrl, providerFor) : options.unlisted;
   return (method, schemaPath) => {
     const plan = byMethod.get(method)?.get(schemaPath);
     if (plan !== undefined) return plan;
-    return unlisted ?? unlistedPlan(method, schemaPath);
+    return typeof unlisted === 'function' ? unlisted(method, schemaPath) : unlisted;
   };
 }
 
@@ -87,7 +97,7 @@ function planOperation(
   if (requirements.length === 0) return null;
   const planned: PlannedAlternative[] = [];
   let optional = false;
-  let unmet: UnmetRequirement | undefined;
+  let blocked: BlockedScheme | undefined;
   for (const requirement of requirements) {
     const names = Object.keys(requirement);
     if (names.length === 0) {
@@ -101,7 +111,7 @@ function planOperation(
       if (!scheme) throw invalid(`operationSecurity "${operation}" names scheme "${schemeName}", missing from securitySchemes`);
       const provider = providerFor(schemeName, scheme);
       if (provider === undefined) {
-        unmet ??= { operation, schemeName, reason: unsupportedReason(scheme) ?? 'no credential is configured for it' };
+        blocked ??= { schemeName, scheme };
         break;
       }
       const use: SchemeUse = Object.freeze({
@@ -120,8 +130,8 @@ function planOperation(
     // a request here). Nothing outside this module holds them.
     if (uses.length === names.length) planned.push({ uses, providers });
   }
-  if (planned.length > 0 || optional) unmet = undefined;
-  return { operation, alternatives: planned, optional, unmet };
+  if (planned.length > 0 || optional) blocked = undefined;
+  return { operation, alternatives: planned, optional, blocked };
 }
 
 /** The plan for an operation the map does not list, under `unlisted: 'http'`: any bearer, else basic, scheme with a provider. */
@@ -133,26 +143,8 @@ function anyHttpPlan(
   const operation = '(an operation missing from operationSecurity)';
   const names = Object.keys(schemes);
   const ordered = [...names.filter((n) => schemeKind(schemes[n]!) === 'bearer'), ...names.filter((n) => schemeKind(schemes[n]!) === 'basic')];
-  if (ordered.length === 0) {
-    return Object.freeze({ operation, alternatives: [], optional: false, unmet: { operation, schemeName: '(none)', reason: 'the map declares no basic or bearer scheme' } });
-  }
+  if (ordered.length === 0) return Object.freeze({ operation, alternatives: [], optional: false, blocked: { schemeName: '(none)', scheme: undefined } });
   return planOperation(operation, ordered.map((name) => ({ [name]: [] as string[] })), schemes, serverUrl, providerFor)!;
-}
-
-const unlistedPlans = new Map<string, OperationPlan>();
-function unlistedPlan(method: string, schemaPath: string): OperationPlan {
-  const operation = `${method} ${schemaPath}`;
-  let plan = unlistedPlans.get(operation);
-  if (!plan) {
-    plan = Object.freeze({ operation, alternatives: [], optional: false, unmet: { operation, schemeName: '(none)', reason: 'the operation is missing from operationSecurity; regenerate the security map' } });
-    if (unlistedPlans.size < 256) unlistedPlans.set(operation, plan);
-  }
-  return plan;
-}
-
-/** The call-time refusal of an operation whose requirement cannot be met (40106), before any network. */
-export function unmetError(unmet: UnmetRequirement): ConfigurationError {
-  return new ConfigurationError(40106, `cannot authenticate ${unmet.operation}: scheme "${unmet.schemeName}": ${unmet.reason}`);
 }
 
 function invalid(message: string): InvalidArgumentError {

@@ -1,11 +1,13 @@
 import type { Middleware } from 'openapi-fetch';
-import { ConfigurationError, InvalidArgumentError } from '../errors';
+import { InvalidArgumentError } from '../errors';
+import { refuseUnset } from '../options';
 import type { Logger } from '../logger';
 import { ApiKeyCredential, type ApiKeySource } from './api-key';
 import { BasicCredential, type BasicCredentials } from './basic';
 import { BearerCredential, type BearerSource } from './bearer';
 import { isSchemeProvider, isTokenManager } from './credential';
 import { createSchemeMiddleware } from './middleware';
+import { checkedResolver, refuseUnmet, unlistedPlan } from './refuse';
 import { requirementsOf, schemeKind, unsupportedReason } from './requirements';
 import type { MissingCredentials } from './complete';
 import type { AnySchemeProvider, SchemeKind, SchemeProvider, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';
@@ -118,14 +120,14 @@ export function createSpecAuth<const M extends SpecSecurityMap, const C extends 
   for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
     const scheme = Object.hasOwn(schemes, name) ? schemes[name] : undefined;
     if (!scheme) throw new InvalidArgumentError(40003, `credentials."${name}" names no scheme of securitySchemes (${Object.keys(schemes).join(', ') || 'none'})`);
-    if (value === undefined) throw new ConfigurationError(40106, `credentials."${name}" is undefined (an unset environment variable?); give a value or leave the scheme out`);
-    providers.set(name, toProvider(name, scheme, value));
+    providers.set(name, toProvider(name, scheme, refuseUnset(value, `credentials."${name}"`)));
   }
   if (options.partial !== true) refuseUnconfigured(security, providers);
   const middleware = createSchemeMiddleware(security, {
-    resolve: (name) => providers.get(name),
+    resolve: checkedResolver((name) => providers.get(name)),
     serverUrl: options.serverUrl,
-    unlisted: 'refuse',
+    unlisted: unlistedPlan,
+    onUnmet: refuseUnmet,
     logger: options.logger,
   });
   const names = [...providers.keys()];

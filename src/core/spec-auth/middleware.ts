@@ -2,7 +2,7 @@ import type { Middleware } from 'openapi-fetch';
 import { createRedactingLogger, type Logger } from '../logger';
 import { keepReplayCopy } from '../replay';
 import { resendOnce } from '../resend';
-import { compilePlans, unmetError, type CompileOptions, type OperationPlan, type PlannedAlternative } from './compile';
+import { compilePlans, type CompileOptions, type OperationPlan, type PlannedAlternative } from './compile';
 import type { SpecSecurityMap } from './types';
 
 /** Options of {@link createSchemeMiddleware}. */
@@ -10,11 +10,12 @@ export interface SchemeMiddlewareOptions extends CompileOptions {
   /** Pino-shaped logger; silent by default. Never sees a credential or a URL. */
   logger?: Logger | undefined;
   /**
-   * An operation no alternative of which can be applied (and no `{}`): `refuse` (40106 naming
-   * operation and scheme, before the network; `createSpecAuth`), or `send` it without credentials
-   * and let the API answer (what `AblyAuth`/`MetquayAuth.middlewareFor` always did). Default `refuse`.
+   * Called for an operation no alternative of which can be applied (and no `{}`): throw to refuse
+   * it before the network (`createSpecAuth`: 40106 naming operation and scheme, ./refuse.ts).
+   * Absent, it is sent without credentials and the API answers (what `AblyAuth` and
+   * `MetquayAuth.middlewareFor` always did).
    */
-  whenUnmet?: 'refuse' | 'send' | undefined;
+  onUnmet?: ((plan: OperationPlan) => void) | undefined;
 }
 
 /**
@@ -22,7 +23,7 @@ export interface SchemeMiddlewareOptions extends CompileOptions {
  *
  * - `security: []`: nothing is sent. Otherwise the first alternative, in spec order, whose every
  *   scheme has a provider that is available; each of its schemes is applied (AND). None: `{}`
- *   sends nothing, else the call is refused before the network (40106, naming operation and scheme).
+ *   sends nothing, else `onUnmet` may refuse the call before the network.
  * - A scheme the chosen alternative does not list is never applied.
  * - After a response a provider calls a rejection: that provider renews, every scheme of the
  *   alternative is applied again to the copy taken before the first send, and it is sent once
@@ -33,7 +34,7 @@ export interface SchemeMiddlewareOptions extends CompileOptions {
 export function createSchemeMiddleware(security: SpecSecurityMap, options: SchemeMiddlewareOptions): Middleware {
   const lookup = compilePlans(security, options);
   const log = createRedactingLogger(options.logger, () => []);
-  const refuseUnmet = options.whenUnmet !== 'send';
+  const { onUnmet } = options;
 
   const retry = async (request: Request, response: Response, alternative: PlannedAlternative, rejected: readonly boolean[], schemaPath: string, fetch: typeof globalThis.fetch) => {
     for (let i = 0; i < rejected.length; i++) {
@@ -60,7 +61,7 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
       const plan = lookup(request.method, schemaPath);
       const alternative = plan === null ? undefined : choose(plan);
       if (alternative === undefined) {
-        if (plan !== null && !plan.optional && refuseUnmet) throw unmetError(plan.unmet ?? { operation: plan.operation, schemeName: plan.alternatives[0]?.uses[0]?.schemeName ?? '(none)', reason: 'no configured credential is available now' });
+        if (plan !== null && !plan.optional) onUnmet?.(plan);
         // No auth, but a 429 retry (core's replay) may still need to send the body again.
         keepReplayCopy(request);
         return undefined;

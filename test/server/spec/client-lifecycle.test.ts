@@ -1,4 +1,5 @@
-import { createApiClient, createSpecAuth, OAuth2ClientCredentials, SystemClock } from '../../../src';
+import { createApiClient, createSpecAuth, SystemClock } from '../../../src';
+import { OAuth2ClientCredentials } from '../../../src/oauth2';
 import { startSpecServer, type SpecServer } from '../../../tokensmith-server/src/server/spec/start';
 import { METQUAY_LIKE } from './helpers';
 

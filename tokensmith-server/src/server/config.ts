@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseCapability, type CapabilityInput, TokensmithError } from 'tokensmith';
+import { parseCapability, type CapabilityInput, type PartialOrUndefined, TokensmithError, withoutUndefined } from 'tokensmith';
 import { assertValidCapability, type CapabilityMap } from './ably/capability-rules';
 import { DEFAULT_CORS_CONFIG, resolveCorsConfig, type CorsConfig } from './lib/cors';
 import { DEFAULT_ALLOWED_HOSTS, resolveAllowedHosts, type AllowedHosts } from './lib/host-check';
@@ -23,9 +23,9 @@ export interface AblyKeyConfig {
   /** The full key, `<appId>.<keyId>:<keySecret>`. */
   key: string;
   /** What the key may do, as an object or JSON text. Default `{"*":["*"]}`. */
-  capability?: CapabilityInput;
+  capability?: CapabilityInput | undefined;
   /** Lets `revokeTokens` revoke the tokens this key issues (as Ably's key setting). Default false. */
-  revocableTokens?: boolean;
+  revocableTokens?: boolean | undefined;
 }
 
 /** The Ably side. */
@@ -100,17 +100,17 @@ export interface ServerConfig {
 /** What callers pass: any part of {@link ServerConfig}. */
 export interface ServerConfigInput {
   /** The Ably side; unset fields take their defaults. */
-  ably?: Partial<AblyServerConfig>;
+  ably?: PartialOrUndefined<AblyServerConfig> | undefined;
   /** The Metquay side; unset fields take their defaults. */
-  metquay?: Partial<MetquayServerConfig>;
+  metquay?: PartialOrUndefined<MetquayServerConfig> | undefined;
   /** The OAuth2 side; unset fields take their defaults. */
-  oauth2?: Partial<OAuth2ServerConfig>;
+  oauth2?: PartialOrUndefined<OAuth2ServerConfig> | undefined;
   /** Shared limits; unset fields take their defaults. */
-  limits?: Partial<ServerLimitsConfig>;
+  limits?: PartialOrUndefined<ServerLimitsConfig> | undefined;
   /** Allowed browser origins. Default any (`'*'`), as Ably's public REST. */
-  cors?: Partial<CorsConfig>;
+  cors?: PartialOrUndefined<CorsConfig> | undefined;
   /** Host names answered besides the server's own. Default none. */
-  allowedHosts?: AllowedHosts;
+  allowedHosts?: AllowedHosts | undefined;
 }
 
 /** Every default. It has no credentials: without keys or clients nothing authenticates. */
@@ -185,8 +185,8 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ResolvedServ
   const limitsInput = section(input.limits, 'limits');
   rejectUnknown(ablyInput, ['keys', ...ABLY_NUMBERS], 'ably');
   rejectUnknown(limitsInput, LIMIT_NUMBERS, 'limits');
-  const ably = { ...DEFAULT_SERVER_CONFIG.ably, ...defined(ablyInput) };
-  const limits = { ...DEFAULT_SERVER_CONFIG.limits, ...defined(limitsInput) };
+  const ably = { ...DEFAULT_SERVER_CONFIG.ably, ...withoutUndefined(ablyInput) };
+  const limits = { ...DEFAULT_SERVER_CONFIG.limits, ...withoutUndefined(limitsInput) };
   for (const name of ABLY_NUMBERS) positiveInteger(`ably.${name}`, ably[name]);
   for (const name of LIMIT_NUMBERS) positiveInteger(`limits.${name}`, limits[name]);
   if (ably.defaultTtlMs > ably.maxTtlMs) throw invalidOption('ably.defaultTtlMs must not exceed ably.maxTtlMs');
@@ -286,10 +286,6 @@ function section(value: unknown, name: string): Record<string, unknown> {
 function rejectUnknown(value: Record<string, unknown>, known: readonly string[], where: string): void {
   const unknown = Object.keys(value).find((name) => !known.includes(name));
   if (unknown !== undefined) throw invalidOption(`${where}.${unknown.slice(0, 64)} is not a known option`);
-}
-
-function defined(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -22,11 +22,11 @@ export type ServerLogFormat = 'text' | 'json';
 /** Options of {@link streamLogger}. */
 export interface StreamLoggerOptions {
   /** Least severe level written. Default `warn`: errors and warnings, no per-request lines. */
-  level?: ServerLogLevel;
+  level?: ServerLogLevel | undefined;
   /** Line format. Default `text`. */
-  format?: ServerLogFormat;
+  format?: ServerLogFormat | undefined;
   /** Receives batches of whole lines, each ending in `\n`. Default: process.stderr. */
-  write?: (chunk: string) => void;
+  write?: ((chunk: string) => void) | undefined;
 }
 
 /** A {@link ServerLogger} that batches its output (up to 50 ms); call `flush()` before the process exits. */

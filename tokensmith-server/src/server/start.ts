@@ -24,16 +24,16 @@ import { OAuth2Authority, oauth2AdminRoutes, oauth2Routes } from './oauth2';
 /** Options of {@link startAuthServer}. */
 export interface AuthServerOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Port; 0 (the default) picks a free one — read it from `url`. */
-  port?: number;
+  port?: number | undefined;
   /**
    * The configuration: an object (partial; see {@link DEFAULT_SERVER_CONFIG}) or the path of a
    * JSON file holding one. Default: the demo config with {@link DEMO_CREDENTIALS}.
    */
-  config?: ServerConfigInput | string;
+  config?: ServerConfigInput | string | undefined;
   /** Base clock; the `/_admin/clock` control skews it. Default `Date.now`. */
-  clock?: ServerClock;
+  clock?: ServerClock | undefined;
   /**
    * Where log lines go, pino-shaped `(fields, message)`; every string is redacted first. Each
    * request gets an `info` line (method, path, status, durationMs) unless the logger has pino's
@@ -41,11 +41,11 @@ export interface AuthServerOptions {
    * go at `error`. The server logs no lifecycle lines: the caller has `url` and awaits `close()`.
    * Default: nowhere. See {@link streamLogger}.
    */
-  logger?: ServerLogger;
+  logger?: ServerLogger | undefined;
   /** Mounts the test controls under `/_admin`. Default false. */
-  admin?: boolean;
+  admin?: boolean | undefined;
   /** Host names answered besides the server's own, added to the config's `allowedHosts`. */
-  allowedHosts?: readonly string[];
+  allowedHosts?: readonly string[] | undefined;
 }
 
 /** A running local auth server. */

@@ -4,7 +4,7 @@ import type { ClockState, FaultSpec, PendingFault, RequestLogEntry, ServerStats 
 /** Options of {@link adminClient}. */
 export interface AdminClientOptions {
   /** The fetch to use; default the global one. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 /** Typed calls to a local server's test controls (see `startAuthServer({ admin: true })`). */

@@ -1,3 +1,4 @@
+import { withoutUndefined } from 'tokensmith';
 import { invalidOption, positiveInteger } from '../lib/checks';
 
 /**
@@ -26,9 +27,9 @@ export interface MetquayServerConfig {
    * this endpoint; the local server does, to make credential guessing slow. Defaults to
    * `rateLimitPerMinute`.
    */
-  authenticateRateLimitPerMinute?: number;
+  authenticateRateLimitPerMinute?: number | undefined;
   /** HS256 signing secret for access tokens. Default: 32 random bytes per server start. */
-  jwtSecret?: string;
+  jwtSecret?: string | undefined;
   /** How many customers `GET /customers` serves (generated deterministically). */
   customerCount: number;
 }
@@ -54,7 +55,7 @@ export type ResolvedMetquayServerConfig = Required<Omit<MetquayServerConfig, 'jw
  * @throws {ConfigurationError} 40003 naming the field when it has the wrong type or range.
  */
 export function resolveMetquayServerConfig(config: Partial<MetquayServerConfig> = {}): ResolvedMetquayServerConfig {
-  const merged = { ...DEFAULT_METQUAY_SERVER_CONFIG, ...stripUndefined(config) };
+  const merged = { ...DEFAULT_METQUAY_SERVER_CONFIG, ...withoutUndefined(config) };
   if (!Array.isArray(merged.clients)) throw invalidOption('metquay.clients must be an array');
   merged.clients.forEach((client, index) => {
     for (const field of ['accessKey', 'secretKey'] as const) {
@@ -73,8 +74,4 @@ export function resolveMetquayServerConfig(config: Partial<MetquayServerConfig> 
     throw invalidOption('metquay.jwtSecret must be a string of at least 16 characters');
   }
   return { ...merged, clients: merged.clients.map((c) => ({ ...c })), authenticateRateLimitPerMinute };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

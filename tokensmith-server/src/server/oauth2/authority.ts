@@ -42,9 +42,9 @@ export interface OAuth2TokenResponse {
 /** Options of {@link OAuth2Authority}. */
 export interface OAuth2AuthorityOptions {
   /** Server time (the test controls skew it). Default `Date.now`. */
-  clock?: ServerClock;
+  clock?: ServerClock | undefined;
   /** The `iss` of issued tokens; normally the server URL plus the routes' prefix. Settable later with {@link OAuth2Authority.setIssuer}. */
-  issuer?: string;
+  issuer?: string | undefined;
 }
 
 const REFRESH_PREFIX = 'r:';

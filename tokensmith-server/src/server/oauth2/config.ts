@@ -1,3 +1,4 @@
+import { withoutUndefined } from 'tokensmith';
 import { invalidOption, positiveInteger } from '../lib/checks';
 
 /**
@@ -14,13 +15,13 @@ export interface OAuth2ClientConfig {
   /** Scopes the client may ask for; a request without `scope` gets all of them. */
   scopes: string[];
   /** Access-token lifetime for this client, in seconds. Default: `oauth2.tokenTtlSeconds`. */
-  tokenTtlSeconds?: number;
+  tokenTtlSeconds?: number | undefined;
   /**
    * Also answer `client_credentials` with a refresh token (RFC 6749 §4.4.3 says a server should
    * not; this lets tests exercise the `refresh_token` grant without an authorization-code flow).
    * Default false.
    */
-  issueRefreshTokens?: boolean;
+  issueRefreshTokens?: boolean | undefined;
 }
 
 /** The OAuth2 side; see {@link DEFAULT_OAUTH2_SERVER_CONFIG}. */
@@ -40,7 +41,7 @@ export interface OAuth2ServerConfig {
    */
   maxVerifiedCacheBytes: number;
   /** HS256 signing secret for access tokens, at least 32 characters. Default: 32 random bytes per server start. */
-  signingSecret?: string;
+  signingSecret?: string | undefined;
 }
 
 /** Defaults merged under a partial config. Without clients nobody gets a token. */
@@ -83,7 +84,7 @@ export function isScopeToken(value: string): boolean {
  */
 export function resolveOAuth2ServerConfig(input: unknown = {}): ResolvedOAuth2ServerConfig {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalidOption('oauth2 must be an object');
-  const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const given = withoutUndefined(input);
   const unknown = Object.keys(given).find((name) => !FIELDS.includes(name));
   if (unknown !== undefined) throw invalidOption(`oauth2.${unknown.slice(0, 64)} is not a known option`);
   const merged = { ...DEFAULT_OAUTH2_SERVER_CONFIG, ...given } as OAuth2ServerConfig;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { withoutUndefined, type PartialOrUndefined } from 'tokensmith';
 import { invalidOption, positiveInteger } from '../lib/checks';
 import type { OAuth2ServerConfig } from '../oauth2';
 
@@ -7,9 +8,9 @@ export interface ConfiguredToken {
   /** The token, exactly as clients send it after `Bearer `. */
   token: string;
   /** Scopes it carries. Default none. */
-  scopes?: string[];
+  scopes?: string[] | undefined;
   /** When it stops being valid, ms since the epoch. Default never. */
-  expiresAt?: number;
+  expiresAt?: number | undefined;
 }
 
 /** An apiKey value the spec server accepts. */
@@ -17,7 +18,7 @@ export interface ConfiguredApiKey {
   /** The key's value. */
   key: string;
   /** Only for this security scheme (by its name in the spec); any apiKey scheme when absent. */
-  scheme?: string;
+  scheme?: string | undefined;
 }
 
 /** A user for `http` `basic` schemes. */
@@ -25,7 +26,7 @@ export interface ConfiguredBasicUser {
   username: string;
   password: string;
   /** Only for this security scheme; any basic scheme when absent. */
-  scheme?: string;
+  scheme?: string | undefined;
 }
 
 /** The configuration of `tokensmith serve --spec` (`--config FILE`, JSON). */
@@ -38,7 +39,7 @@ export interface SpecServerConfig {
    * The OAuth2 token endpoint's clients (`POST /oauth2/token`, also under the path of each spec's
    * `tokenUrl` that ends in `/oauth2/token`); the tokens it issues are accepted as bearer tokens.
    */
-  oauth2: Partial<OAuth2ServerConfig>;
+  oauth2: PartialOrUndefined<OAuth2ServerConfig>;
   limits: SpecServerLimits;
 }
 
@@ -62,7 +63,7 @@ export const DEFAULT_SPEC_SERVER_CONFIG: SpecServerConfig = {
 };
 
 /** What the spec server accepts as configuration: a partial object, limits partial too. */
-export type SpecServerConfigInput = Partial<Omit<SpecServerConfig, 'limits'>> & { limits?: Partial<SpecServerLimits> };
+export type SpecServerConfigInput = PartialOrUndefined<Omit<SpecServerConfig, 'limits'>> & { limits?: PartialOrUndefined<SpecServerLimits> | undefined };
 
 /**
  * Checks a config and merges it over {@link DEFAULT_SPEC_SERVER_CONFIG}.
@@ -74,7 +75,7 @@ export function resolveSpecServerConfig(input: SpecServerConfigInput = {}): Spec
     apiKeys: input.apiKeys ?? [],
     basicUsers: input.basicUsers ?? [],
     oauth2: input.oauth2 ?? {},
-    limits: { ...DEFAULT_SPEC_SERVER_CONFIG.limits, ...input.limits },
+    limits: { ...DEFAULT_SPEC_SERVER_CONFIG.limits, ...withoutUndefined(input.limits) },
   };
   for (const [name, list] of [['tokens', config.tokens], ['apiKeys', config.apiKeys], ['basicUsers', config.basicUsers]] as const) {
     if (!Array.isArray(list)) throw invalidOption(`${name} must be a list`);

@@ -23,25 +23,25 @@ export interface SpecServerOptions {
   /** The OpenAPI 3.0/3.1 files to serve (YAML or JSON), each under the path of its first server URL. */
   specs: readonly string[];
   /** Credentials and limits: an object or the path of a JSON file. Default: no credentials. */
-  config?: SpecServerConfigInput | string;
+  config?: SpecServerConfigInput | string | undefined;
   /** Keep resources: `POST` creates, `GET` reads and lists, `PUT`/`PATCH` update, `DELETE` removes. Default false. */
-  stateful?: boolean;
+  stateful?: boolean | undefined;
   /** Seed of the generated data; the same seed gives the same answers. Default 1. */
-  seed?: number;
+  seed?: number | undefined;
   /** More bearer-token authorities (e.g. an OAuth2 token endpoint's issued tokens), asked after the config's tokens. */
-  authorities?: readonly TokenAuthority[];
+  authorities?: readonly TokenAuthority[] | undefined;
   /** Mounts the test controls under `/_admin`. Default false. */
-  admin?: boolean;
+  admin?: boolean | undefined;
   /** Interface to listen on. Default `127.0.0.1`. */
-  host?: string;
+  host?: string | undefined;
   /** Port; 0 (the default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
   /** Base clock that token expiry is judged by. Default `Date.now`. */
-  clock?: ServerClock;
+  clock?: ServerClock | undefined;
   /** Where log lines go; every string is redacted first. Default: nowhere. */
-  logger?: ServerLogger;
+  logger?: ServerLogger | undefined;
   /** Host names answered besides loopback names, IP literals and `host` (see docs/server.md, "Host names"); others get 403. */
-  allowedHosts?: readonly string[];
+  allowedHosts?: readonly string[] | undefined;
 }
 
 /** A running spec server. */
