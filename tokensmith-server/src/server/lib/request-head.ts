@@ -76,10 +76,15 @@ function noteRead(parser: NodeParser, state: HeadState): void {
     state.head = undefined;
     return;
   }
-  if (state.head === undefined) state.head = (parser.getCurrentBuffer as () => Buffer)();
+  if (state.head === undefined) state.head = upToMax((parser.getCurrentBuffer as () => Buffer)());
   else if (state.head.length < MAX_HEAD_BYTES && !state.head.includes(NEWLINE)) {
-    state.head = Buffer.concat([state.head, (parser.getCurrentBuffer as () => Buffer)()]).subarray(0, MAX_HEAD_BYTES);
+    state.head = upToMax(Buffer.concat([state.head, (parser.getCurrentBuffer as () => Buffer)()]));
   }
+}
+
+// A copy of at most MAX_HEAD_BYTES, so a long read is not held whole per connection.
+function upToMax(bytes: Buffer): Buffer {
+  return bytes.length <= MAX_HEAD_BYTES ? bytes : Buffer.from(bytes.subarray(0, MAX_HEAD_BYTES));
 }
 
 /**
