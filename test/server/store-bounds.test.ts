@@ -14,6 +14,8 @@ interface Stats {
   requestLogBytes: number;
   pendingFaults: number;
   pendingFaultBytes: number;
+  presenceBytes: number;
+  statsBytes: number;
 }
 const stats = async () => (await suite().call('GET', '/_admin/stats')).body as Stats;
 const asKey = { authorization: basic(FULL_KEY) };
@@ -78,4 +80,28 @@ test('faults: the largest faults the schema takes keep to 100 pending and 1 MiB'
   const { pendingFaults, pendingFaultBytes } = await stats();
   expect(pendingFaults).toBe(100);
   expect(pendingFaultBytes).toBeLessThanOrEqual(1024 * 1024);
+});
+
+test('presence: members seeded by POST /apps keep to the message bound per app (members and their history)', async () => {
+  const members = Array.from({ length: 20 }, (_, i) => ({ clientId: `client-${i}`, data: 'p'.repeat(1_000) }));
+  const channels = Array.from({ length: 3 }, (_, i) => ({ name: `seeded-${i}`, presence: members }));
+  const created = await suite().call('POST', '/apps', { json: { keys: [{}], channels }, headers: { accept: 'application/json' } });
+  expect(created.status).toBe(201);
+  const { presenceBytes } = await stats();
+  expect(presenceBytes).toBeGreaterThan(MESSAGE_BYTES / 2);
+  expect(presenceBytes).toBeLessThanOrEqual(2 * MESSAGE_BYTES);
+});
+
+test('stats: counters named by POST /stats fixtures keep to 4 MiB per app', async () => {
+  const app = (await suite().call('POST', '/apps', { json: { keys: [{}] }, headers: { accept: 'application/json' } })).body as { keys: Array<{ keyStr: string }> };
+  const year = new Date(suite().clock.now()).getUTCFullYear() - 1;
+  for (let post = 0; post < 40; post++) {
+    const counters = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`c${post}-${i}`.padEnd(40, 'n'), 1]));
+    const fixtures = [{ intervalId: `${year}-02-03:15:${String(post % 60).padStart(2, '0')}`, custom: counters }];
+    const posted = await suite().call('POST', '/stats', { json: fixtures, headers: { authorization: basic(app.keys[0]!.keyStr) } });
+    expect(posted.status).toBe(201);
+  }
+  const { statsBytes } = await stats();
+  expect(statsBytes).toBeGreaterThan(3 * 1024 * 1024);
+  expect(statsBytes).toBeLessThanOrEqual(4 * 1024 * 1024);
 });
