@@ -67,3 +67,31 @@ describe.each(protectedOps.map(([operation]) => [operation]))('%s', (operation) 
     });
   }
 });
+
+// The sandbox's own controls (`POST /stats`, `DELETE /apps/{appId}`) go through the same rules,
+// judged against the app their Basic key name belongs to; the kind and app checks stay in handlers.
+describe('sandbox controls', () => {
+  async function provision(): Promise<{ appId: string; keyStr: string }> {
+    const response = await suite().call('POST', '/apps', { json: {} });
+    expect(response.status).toBe(201);
+    const body = response.body as { appId: string; keys: Array<{ keyStr: string }> };
+    return { appId: body.appId, keyStr: body.keys[0]!.keyStr };
+  }
+
+  test('DELETE /apps/{appId}: no credentials 401 40101, wrong secret 40101, unknown key 40400, a key of another app 40100', async () => {
+    const { appId, keyStr } = await provision();
+    const path = `/apps/${appId}`;
+    expectAblyError(await suite().call('DELETE', path), 40101, 401);
+    expectAblyError(await suite().call('DELETE', path, { headers: { authorization: basic(`${keyName(keyStr)}:wrong`) } }), 40101, 401);
+    expectAblyError(await suite().call('DELETE', path, { headers: { authorization: basic(`${appId}.nokey:secret`) } }), 40400, 401);
+    expectAblyError(await suite().call('DELETE', path, { headers: { authorization: basic(FULL_KEY) } }), 40100, 401);
+    expect((await suite().call('DELETE', path, { headers: { authorization: basic(keyStr) } })).status).toBe(204);
+  });
+
+  test('POST /stats: a body the schema refuses is 400 before credentials are looked at; then the app key is checked', async () => {
+    const { keyStr } = await provision();
+    expect((await suite().call('POST', '/stats', { json: { not: 'a list' } })).status).toBe(400);
+    expectAblyError(await suite().call('POST', '/stats', { json: [] }), 40101, 401);
+    expect((await suite().call('POST', '/stats', { json: [], headers: { authorization: basic(keyStr) } })).status).toBe(201);
+  });
+});

@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { TokensmithError } from 'tokensmith';
-import type { AblyApps } from './apps';
+import type { AuthRules, SchemeCheck } from '../operations/security';
 import { authenticate } from './authenticate';
 import type { Principal } from './principal';
 import type { AblyServerState } from './state';
@@ -15,30 +15,34 @@ export interface AblyRequestAuth {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the Ably auth hook on routes whose operation needs credentials; null elsewhere. */
+    /** Set by the Ably auth rules on routes whose operation needs credentials; null elsewhere. */
     ablyAuth: AblyRequestAuth | null;
   }
 }
 
-// An operation needs credentials when the spec lists requirements and none of them is empty
-// (`{}` makes auth optional: `requestToken` checks its own Basic header or signed body).
-function needsCredentials(security: ReadonlyArray<Readonly<Record<string, unknown>>> | undefined): boolean {
-  return security !== undefined && security.length > 0 && security.every((alternative) => Object.keys(alternative).length > 0);
-}
-
 /**
- * Authenticates every Ably route whose operation needs credentials (its spec `security`, carried
- * in the route's `config.securityRequirements`), once, before the handler, and puts the principal
- * and its app on `request.ablyAuth`. A `preHandler`, so a request the route schema refuses gets its
- * 400 first, as when handlers authenticated themselves.
+ * Ably's auth rules (see operations/security.ts): `basicAuth` and `bearerAuth` are checked alike, by
+ * Ably's own reading of the `Authorization` header ({@link authenticate}), so whichever credential
+ * came is judged and a refusal is Ably's error for it (no header 40101, unknown key 40400 as 401,
+ * revoked token 40141, …), thrown to the server's error handler. What a principal may do (its
+ * kind, its capability) is for the handlers. Checks run as a `preHandler`: a request the route
+ * schema refuses gets its 400 first. `appOf` picks the app whose keys judge the request.
  */
-export function installAblyAuth(app: FastifyInstance, apps: AblyApps): void {
-  app.decorateRequest('ablyAuth', null);
-  app.addHook('preHandler', async (request) => {
-    if (!needsCredentials(request.routeOptions.config.securityRequirements)) return;
-    const state = apps.forRequest(request);
+export function ablyAuthRules(appOf: (request: FastifyRequest) => AblyServerState): AuthRules<never> {
+  const check: SchemeCheck<never> = async (request) => {
+    const state = appOf(request);
     request.ablyAuth = { state, principal: await authenticate(request, state) };
-  });
+    return undefined;
+  };
+  const verifier = (): SchemeCheck<never> => check;
+  return {
+    phase: 'preHandler',
+    schemes: { basicAuth: verifier, bearerAuth: verifier },
+    rank: () => 0,
+    refuse: () => {
+      throw new TokensmithError(50000, 'the Ably auth rules refuse by throwing');
+    },
+  };
 }
 
 /** The principal and app the hook set; only on routes whose operation needs credentials. */

@@ -2,10 +2,12 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ablySecurity, TokensmithError, type AblyPaths } from 'tokensmith';
 import { ablyOperationSchemas as operationSchemas } from 'tokensmith/schemas';
 import { pageQuery, setPageLinks } from '../lib/paging';
-import { specRoutes } from '../lib/routes';
+import { operationHandlers } from '../lib/routes';
+import { serveOperations } from '../operations/serve';
+import { bundledSource } from '../operations/source';
 import { responseFormat, sendWire } from '../lib/wire';
 import type { AblyApps } from './apps';
-import { ablyAuthOf, installAblyAuth } from './auth-hook';
+import { ablyAuthOf, ablyAuthRules } from './auth-hook';
 import { batchPresence, batchPublish } from './batch';
 import { permits } from './capability-rules';
 import { issueToken } from './issue-token';
@@ -45,143 +47,148 @@ function refuseForcedNack(request: FastifyRequest): void {
  * /keys/{keyName}/revokeTokens`, `GET /channels/{channelId}`, `POST`/`GET
  * /channels/{channelId}/messages`, `GET /channels/{channelId}/presence` and its `/history`,
  * `POST /messages` and `GET /presence` (batches) and `GET /stats`, each against the app its
- * credentials name. One hook authenticates every operation the spec's `security` protects
- * (auth-hook.ts); handlers read `request.ablyAuth`. Paged routes share one set of rules and `Link`
+ * credentials name. The routes are the bundled spec's operations, served by the common machinery
+ * (operations/serve.ts) with Ably's auth rules (auth-hook.ts) checking every operation the spec's
+ * `security` protects; handlers read `request.ablyAuth`. Paged routes share one set of rules and `Link`
  * headers (lib/paging.ts). Errors reach the server's error handler, which answers in Ably's envelope.
  */
 export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { apps }) => {
-  installAblyAuth(app, apps);
-  const route = specRoutes<AblyPaths>(app, operationSchemas, ablySecurity.operationSecurity);
-  route('GET /time', async (request, reply) =>
-    sendWire(reply, 200, [apps.main.clock.now()], responseFormat(request)),
-  );
+  app.decorateRequest('ablyAuth', null);
+  const handlerFor = operationHandlers<AblyPaths>({
+    'GET /time': async (request, reply) => sendWire(reply, 200, [apps.main.clock.now()], responseFormat(request)),
 
-  route('POST /keys/{keyName}/requestToken', async (request, reply) => {
-    const { keyName } = request.params;
-    const details = issueToken(request, keyName, request.body, apps.forKeyName(keyName));
-    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    return sendWire(reply, 200, details, responseFormat(request));
+    'POST /keys/{keyName}/requestToken': async (request, reply) => {
+      const { keyName } = request.params;
+      const details = issueToken(request, keyName, request.body, apps.forKeyName(keyName));
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      return sendWire(reply, 200, details, responseFormat(request));
+    },
+
+    'POST /keys/{keyName}/revokeTokens': async (request, reply) => {
+      const { keyName } = request.params;
+      const { state, principal } = ablyAuthOf(request);
+      const result = revokeTokens(state, principal, keyName, request.body);
+      return sendWire(reply, 201, result, responseFormat(request));
+    },
+
+    'GET /channels/{channelId}': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channelId } = request.params;
+      return sendWire(reply, 200, channelDetails(state, principal, channelId), responseFormat(request));
+    },
+
+    'POST /channels/{channelId}/messages': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channelId } = request.params;
+      refuseForcedNack(request);
+      const result = publish(state, principal, channelId, request.body);
+      return sendWire(reply, 201, result, responseFormat(request));
+    },
+
+    'GET /channels/{channelId}/messages/{serial}': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channelId, serial } = request.params;
+      const format = responseFormat(request);
+      return sendWire(reply, 200, getMessage(state, principal, channelId, serial, format), format, { mayHoldBinary: true });
+    },
+
+    'PATCH /channels/{channelId}/messages/{serial}': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channelId, serial } = request.params;
+      const result = changeMessage(state, principal, channelId, serial, request.body);
+      return sendWire(reply, 200, result, responseFormat(request));
+    },
+
+    'GET /channels/{channelId}/messages/{serial}/versions': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channelId, serial } = request.params;
+      const query = pageQuery(request.query);
+      const format = responseFormat(request);
+      const page = messageVersions(state, principal, channelId, serial, query, format);
+      setPageLinks(reply, 'versions', query, page.nextCursor);
+      return sendWire(reply, 200, page.items, format, { mayHoldBinary: true });
+    },
+
+    'POST /channels/{channelId}/messages/{serial}/annotations': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channelId, serial } = request.params;
+      publishAnnotations(state, principal, channelId, serial, request.body);
+      return sendWire(reply, 201, {}, responseFormat(request));
+    },
+
+    'GET /channels/{channelId}/messages/{serial}/annotations': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channelId, serial } = request.params;
+      const query = pageQuery(request.query);
+      const page = listAnnotations(state, principal, channelId, serial, query);
+      setPageLinks(reply, 'annotations', query, page.nextCursor);
+      return sendWire(reply, 200, page.items, responseFormat(request), { mayHoldBinary: true });
+    },
+
+    'GET /channels/{channelId}/presence': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channelId } = request.params;
+      requirePresenceRead(principal, channelId);
+      const raw = request.query;
+      const query = pageQuery({ ...raw, direction: 'forwards' });
+      const filter = { ...(raw.clientId === undefined ? {} : { clientId: raw.clientId }), ...(raw.connectionId === undefined ? {} : { connectionId: raw.connectionId }) };
+      const page = state.presence.present(channelId, query, filter);
+      setPageLinks(reply, 'presence', query, page.nextCursor, filter);
+      return sendWire(reply, 200, page.items, responseFormat(request));
+    },
+
+    'GET /channels/{channelId}/presence/history': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channelId } = request.params;
+      if (!permits(principal.capability, channelId, 'history')) {
+        throw new TokensmithError(40160, 'operation not permitted: history on this channel is outside the capability');
+      }
+      const query = pageQuery(request.query);
+      const page = state.presence.history.history(channelId, query);
+      setPageLinks(reply, 'history', query, page.nextCursor);
+      return sendWire(reply, 200, page.items, responseFormat(request));
+    },
+
+    'POST /messages': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const body = request.body;
+      const results = batchPublish(state, principal, Array.isArray(body) ? body : [body]);
+      // Protocol versions before 3 answer each spec with its bare list of channel results (a single
+      // spec: one flat list), as `request('POST', '/messages', 2, …)` expects; later ones a batch result.
+      if (protocolVersion(request) < 3) {
+        const flat = results.map((result) => result.results);
+        return sendWire(reply, 201, Array.isArray(body) ? flat : flat[0], responseFormat(request));
+      }
+      return sendWire(reply, 201, results, responseFormat(request));
+    },
+
+    'GET /presence': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channels } = request.query;
+      const names = channels.split(',').filter((name) => name !== '');
+      if (names.length === 0 || names.length > MAX_BATCH_CHANNELS) {
+        throw new TokensmithError(40003, `query.channels must name between 1 and ${MAX_BATCH_CHANNELS} channels, separated by commas`);
+      }
+      return sendWire(reply, 200, batchPresence(state, principal, names), responseFormat(request));
+    },
+
+    'GET /channels/{channelId}/messages': async (request, reply) => {
+      const { state, principal } = ablyAuthOf(request);
+      const { channelId } = request.params;
+      const query = pageQuery(request.query);
+      const format = responseFormat(request);
+      const page = history(state, principal, channelId, query, format);
+      setPageLinks(reply, 'messages', query, page.nextCursor);
+      return sendWire(reply, 200, page.items, format, { mayHoldBinary: true });
+    },
+
+    'GET /stats': async (request, reply) => statsPage(request, reply),
   });
-
-  route('POST /keys/{keyName}/revokeTokens', async (request, reply) => {
-    const { keyName } = request.params;
-    const { state, principal } = ablyAuthOf(request);
-    const result = revokeTokens(state, principal, keyName, request.body);
-    return sendWire(reply, 201, result, responseFormat(request));
+  serveOperations(app, {
+    source: bundledSource('the Ably spec', operationSchemas, ablySecurity.operationSecurity),
+    handlerFor,
+    rules: ablyAuthRules((request) => apps.forRequest(request)),
   });
-
-  route('GET /channels/{channelId}', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channelId } = request.params;
-    return sendWire(reply, 200, channelDetails(state, principal, channelId), responseFormat(request));
-  });
-
-  route('POST /channels/{channelId}/messages', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channelId } = request.params;
-    refuseForcedNack(request);
-    const result = publish(state, principal, channelId, request.body);
-    return sendWire(reply, 201, result, responseFormat(request));
-  });
-
-  route('GET /channels/{channelId}/messages/{serial}', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channelId, serial } = request.params;
-    const format = responseFormat(request);
-    return sendWire(reply, 200, getMessage(state, principal, channelId, serial, format), format, { mayHoldBinary: true });
-  });
-
-  route('PATCH /channels/{channelId}/messages/{serial}', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channelId, serial } = request.params;
-    const result = changeMessage(state, principal, channelId, serial, request.body);
-    return sendWire(reply, 200, result, responseFormat(request));
-  });
-
-  route('GET /channels/{channelId}/messages/{serial}/versions', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channelId, serial } = request.params;
-    const query = pageQuery(request.query);
-    const format = responseFormat(request);
-    const page = messageVersions(state, principal, channelId, serial, query, format);
-    setPageLinks(reply, 'versions', query, page.nextCursor);
-    return sendWire(reply, 200, page.items, format, { mayHoldBinary: true });
-  });
-
-  route('POST /channels/{channelId}/messages/{serial}/annotations', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channelId, serial } = request.params;
-    publishAnnotations(state, principal, channelId, serial, request.body);
-    return sendWire(reply, 201, {}, responseFormat(request));
-  });
-
-  route('GET /channels/{channelId}/messages/{serial}/annotations', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channelId, serial } = request.params;
-    const query = pageQuery(request.query);
-    const page = listAnnotations(state, principal, channelId, serial, query);
-    setPageLinks(reply, 'annotations', query, page.nextCursor);
-    return sendWire(reply, 200, page.items, responseFormat(request), { mayHoldBinary: true });
-  });
-
-  route('GET /channels/{channelId}/presence', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channelId } = request.params;
-    requirePresenceRead(principal, channelId);
-    const raw = request.query;
-    const query = pageQuery({ ...raw, direction: 'forwards' });
-    const filter = { ...(raw.clientId === undefined ? {} : { clientId: raw.clientId }), ...(raw.connectionId === undefined ? {} : { connectionId: raw.connectionId }) };
-    const page = state.presence.present(channelId, query, filter);
-    setPageLinks(reply, 'presence', query, page.nextCursor, filter);
-    return sendWire(reply, 200, page.items, responseFormat(request));
-  });
-
-  route('GET /channels/{channelId}/presence/history', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channelId } = request.params;
-    if (!permits(principal.capability, channelId, 'history')) {
-      throw new TokensmithError(40160, 'operation not permitted: history on this channel is outside the capability');
-    }
-    const query = pageQuery(request.query);
-    const page = state.presence.history.history(channelId, query);
-    setPageLinks(reply, 'history', query, page.nextCursor);
-    return sendWire(reply, 200, page.items, responseFormat(request));
-  });
-
-  route('POST /messages', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const body = request.body;
-    const results = batchPublish(state, principal, Array.isArray(body) ? body : [body]);
-    // Protocol versions before 3 answer each spec with its bare list of channel results (a single
-    // spec: one flat list), as `request('POST', '/messages', 2, …)` expects; later ones a batch result.
-    if (protocolVersion(request) < 3) {
-      const flat = results.map((result) => result.results);
-      return sendWire(reply, 201, Array.isArray(body) ? flat : flat[0], responseFormat(request));
-    }
-    return sendWire(reply, 201, results, responseFormat(request));
-  });
-
-  route('GET /presence', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channels } = request.query;
-    const names = channels.split(',').filter((name) => name !== '');
-    if (names.length === 0 || names.length > MAX_BATCH_CHANNELS) {
-      throw new TokensmithError(40003, `query.channels must name between 1 and ${MAX_BATCH_CHANNELS} channels, separated by commas`);
-    }
-    return sendWire(reply, 200, batchPresence(state, principal, names), responseFormat(request));
-  });
-
-  route('GET /channels/{channelId}/messages', async (request, reply) => {
-    const { state, principal } = ablyAuthOf(request);
-    const { channelId } = request.params;
-    const query = pageQuery(request.query);
-    const format = responseFormat(request);
-    const page = history(state, principal, channelId, query, format);
-    setPageLinks(reply, 'messages', query, page.nextCursor);
-    return sendWire(reply, 200, page.items, format, { mayHoldBinary: true });
-  });
-
-  route('GET /stats', async (request, reply) => statsPage(request, reply));
 
   // Stats count what the routes above answered, against the app the request belongs to.
   // Callback style, not async: it runs on every response.

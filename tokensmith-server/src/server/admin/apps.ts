@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { canonicalCapability, parseCapability, TokensmithError } from 'tokensmith';
 import type { AblyApps } from '../ably/apps';
-import { authenticate, basicKeyName } from '../ably/authenticate';
+import { ablyAuthOf, ablyAuthRules } from '../ably/auth-hook';
+import { basicKeyName } from '../ably/authenticate';
 import { assertValidCapability, type CapabilityMap } from '../ably/capability-rules';
 import { responseFormat, sendWire } from '../lib/wire';
+import { authHook, type SecurityRequirements } from '../operations/security';
 import { fixtureEntries } from './stats-fixtures';
 
 /** Options of {@link appsRoutes}. */
@@ -29,6 +31,13 @@ interface NamespaceSpec {
 interface ChannelSpec {
   name: string;
   presence?: Array<{ clientId: string; data?: string; encoding?: string }>;
+}
+
+/** A `POST /apps` body, as its schema admits it. */
+interface ProvisionBody {
+  keys?: AppKeySpec[];
+  namespaces?: NamespaceSpec[];
+  channels?: ChannelSpec[];
 }
 
 const MAX_KEYS = 32;
@@ -84,6 +93,9 @@ const provisionSchema = {
   },
 } as const;
 
+// The sandbox's own controls take Basic auth with a key of the app they act on.
+const SANDBOX_KEY: SecurityRequirements = [{ basicAuth: [] }];
+
 const statsFixturesSchema = { body: { type: 'array', maxItems: 1000, items: { type: 'object' } } } as const;
 
 /**
@@ -94,11 +106,15 @@ const statsFixturesSchema = { body: { type: 'array', maxItems: 1000, items: { ty
  * become members present on that channel; a body without keys gets one full-access key. The answer
  * (201) is the sandbox's shape: `appId`, `accountId` and `keys` with `keyName`, `keySecret`,
  * `keyStr`, `capability`, plus the `endpoint`, `port` and `tls` a local-sandbox harness routes
- * clients to. Deleting needs Basic auth with one of the app's keys (as the harnesses send it).
+ * clients to. Deleting needs Basic auth with one of the app's keys (as the harnesses send it);
+ * the Ably auth rules check it before the handler, against the app the Basic key name belongs to.
  */
 export const appsRoutes: FastifyPluginAsync<AppsRoutesOptions> = async (app, { apps }) => {
-  app.post('/apps', { schema: provisionSchema }, async (request, reply) => {
-    const body = (request.body ?? {}) as { keys?: AppKeySpec[]; namespaces?: NamespaceSpec[]; channels?: ChannelSpec[] };
+  app.decorateRequest('ablyAuth', null);
+  authHook(app, ablyAuthRules((request) => apps.forKeyName(basicKeyName(request.headers.authorization) ?? '')));
+
+  app.post<{ Body: ProvisionBody | undefined }>('/apps', { schema: provisionSchema }, async (request, reply) => {
+    const body = request.body ?? {};
     const keys = (body.keys ?? [{}]).map((key, index) => ({
       capability: keyCapability(key.capability, index),
       revocableTokens: key.revocableTokens === true,
@@ -142,21 +158,20 @@ export const appsRoutes: FastifyPluginAsync<AppsRoutesOptions> = async (app, { a
   });
 
   // The sandbox's stats fixtures: each entry's counters are added to its minute.
-  app.post('/stats', { schema: statsFixturesSchema }, async (request, reply) => {
-    const state = apps.forKeyName(basicKeyName(request.headers.authorization) ?? '');
-    const principal = await authenticate(request, state);
+  app.post<{ Body: Array<Record<string, unknown>> }>('/stats', { schema: statsFixturesSchema, config: { securityRequirements: SANDBOX_KEY } }, async (request, reply) => {
+    const { state, principal } = ablyAuthOf(request);
     if (principal.kind !== 'basic' || state === apps.main) {
       throw new TokensmithError(40100, 'stats fixtures need Basic auth with a key of a provisioned app', { statusCode: 401 });
     }
-    const fixtures = (request.body as Array<Record<string, unknown>>).map(fixtureEntries);
+    const fixtures = request.body.map(fixtureEntries);
     for (const { at, entries } of fixtures) state.stats.add(entries, at);
     return reply.code(201).send();
   });
 
-  app.delete('/apps/:appId', { schema: { params: { type: 'object', properties: { appId: { type: 'string', maxLength: 64 } } } } }, async (request, reply) => {
-    const { appId } = request.params as { appId: string };
-    const state = apps.forKeyName(basicKeyName(request.headers.authorization) ?? '');
-    const principal = await authenticate(request, state);
+  const appIdSchema = { params: { type: 'object', properties: { appId: { type: 'string', maxLength: 64 } } } } as const;
+  app.delete<{ Params: { appId: string } }>('/apps/:appId', { schema: appIdSchema, config: { securityRequirements: SANDBOX_KEY } }, async (request, reply) => {
+    const { appId } = request.params;
+    const { state, principal } = ablyAuthOf(request);
     if (principal.kind !== 'basic' || state === apps.main || state.appId !== appId) {
       throw new TokensmithError(40100, 'deleting an app needs Basic auth with one of its own keys', { statusCode: 401 });
     }

@@ -1,14 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
-
-/** A spec's security requirement alternatives for one operation (OR of ANDs), as the generated map holds them. */
-export type SecurityAlternatives = ReadonlyArray<Readonly<Record<string, readonly string[]>>>;
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The operation's `security` from the spec, for the auth hook of the routes' plugin. */
-    securityRequirements?: SecurityAlternatives;
-  }
-}
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { OperationRecord } from '../operations/source';
 
 type Method = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 
@@ -58,30 +49,22 @@ export interface RouteOf<Op> {
 /** A handler of one generated operation: request typed from the operation. */
 export type OperationHandler<Op> = (request: FastifyRequest<RouteOf<Op>>, reply: FastifyReply) => Promise<FastifyReply>;
 
+/** A handler for every operation of a generated `paths` type, by key, each typed from its operation. */
+export type OperationHandlers<Paths> = { [K in OperationKey<Paths>]: OperationHandler<OperationAt<Paths, K>> };
+
 /**
- * Registers handlers for a spec's operations, each by its key (`"POST /keys/{keyName}/requestToken"`)
- * with the operation's generated route schema, and its requirements from the generated security
- * map in the route's `config.securityRequirements` (an auth hook reads them); the `{param}`
- * template becomes Fastify's `:param`. The request a handler gets is typed from the spec's generated `paths`.
+ * The `handlerFor` of an {@link OperationPlugin} from a complete map of typed handlers: the map's
+ * type makes a missing operation, or a handler reading a field the spec does not give, a compile error.
  *
  * @example
  * ```ts fragment
- * const route = specRoutes<AblyPaths>(app, ablyOperationSchemas, ablySecurity.operationSecurity);
- * route('GET /channels/{channelId}', async (request, reply) => reply.send(request.params.channelId));
+ * const handlerFor = operationHandlers<AblyPaths>({
+ *   'GET /channels/{channelId}': async (request, reply) => reply.send(request.params.channelId),
+ *   // … every other operation of the spec
+ * });
  * ```
  */
-export function specRoutes<Paths>(
-  app: FastifyInstance,
-  schemas: Readonly<Record<string, unknown>>,
-  security: Readonly<Record<string, SecurityAlternatives>>,
-) {
-  return function route<K extends OperationKey<Paths>>(operation: K, handler: OperationHandler<OperationAt<Paths, K>>): void {
-    const space = operation.indexOf(' ');
-    const method = operation.slice(0, space) as HTTPMethods;
-    const url = operation.slice(space + 1).replace(/\{([^}]+)\}/g, ':$1');
-    const schema = schemas[operation] as FastifySchema | undefined;
-    const requirements = security[operation];
-    if (!schema || !requirements) throw new Error(`no generated schema or security for ${operation}`);
-    app.route<RouteOf<OperationAt<Paths, K>>>({ method, url, schema, handler, config: { securityRequirements: requirements } });
-  };
+export function operationHandlers<Paths>(handlers: OperationHandlers<Paths>): (operation: OperationRecord) => RouteHandlerMethod | undefined {
+  const byKey = handlers as unknown as Readonly<Record<string, RouteHandlerMethod | undefined>>;
+  return (operation) => byKey[operation.key];
 }

@@ -1,10 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Logger } from 'tokensmith';
+import { metquaySecurity, type Logger, type MetquayPaths } from 'tokensmith';
 import { metquayOperationSchemas as operationSchemas } from 'tokensmith/schemas';
 import { metquayAdminRoutes } from './admin';
-import { registerAuthenticateRoute } from './authenticate';
+import { operationHandlers } from '../lib/routes';
+import { serveOperations } from '../operations/serve';
+import { bundledSource } from '../operations/source';
+import { authenticateHandler, authenticateRouteOptions } from './authenticate';
+import { metquayAuthRules } from './auth-rules';
 import type { MetquayServerConfig } from './config';
-import { registerCustomersRoute } from './customers-route';
+import { customersHandler } from './customers-route';
 import { installMetquayErrorHandling } from './envelope';
 import { type MetquayServerClock, MetquayServerState } from './state';
 
@@ -38,8 +42,9 @@ export interface MetquayPluginOptions {
  * The Metquay side of the local auth server, as a Fastify 5 plugin. Register it with the API's
  * base path as prefix; every error under that prefix answers `{ code, message }`.
  *
- * Routes: `POST /authenticate`, `GET /customers?first&limit` (bearer), and with `admin` the test
- * controls of {@link metquayAdminRoutes} under `/_admin/metquay`.
+ * Routes: the bundled spec's operations, `POST /authenticate` and `GET /customers?first&limit`
+ * (bearer, checked by the Metquay auth rules), served by the same machinery as Ably's and
+ * `serve --spec`'s; with `admin`, the test controls of {@link metquayAdminRoutes} under `/_admin/metquay`.
  *
  * @example
  * ```ts
@@ -57,7 +62,14 @@ export const metquayPlugin: FastifyPluginAsync<MetquayPluginOptions> = async (ap
     (options.logger ?? app.log).warn({}, 'metquay: no clients configured; every authenticate call will be refused');
   }
   installMetquayErrorHandling(app);
-  registerAuthenticateRoute(app, state, operationSchemas['POST /authenticate'].body);
-  registerCustomersRoute(app, state, operationSchemas['GET /customers'].querystring);
+  serveOperations(app, {
+    source: bundledSource('the Metquay spec', operationSchemas, metquaySecurity.operationSecurity),
+    handlerFor: operationHandlers<MetquayPaths>({
+      'POST /authenticate': authenticateHandler(state),
+      'GET /customers': customersHandler(state),
+    }),
+    rules: metquayAuthRules(state),
+    routeExtras: (operation) => (operation.key === 'POST /authenticate' ? authenticateRouteOptions(state) : {}),
+  });
   if (options.admin) await app.register(metquayAdminRoutes, { prefix: '/_admin/metquay', state });
 };

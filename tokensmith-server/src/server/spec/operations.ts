@@ -2,28 +2,20 @@ import { loadSpecDocument, type OpenApiDocument, type SecuritySchemeObject } fro
 import { GenerateError } from '../../generate/errors';
 import { listOperations, type OperationEntry, type ParameterObject } from '../../generate/operations';
 import { resolveRef } from '../../generate/refs';
+import type { Requirement } from '../operations/security';
+import type { OperationRecord } from '../operations/source';
 
-/** A security requirement as the spec writes it: scheme name to scopes (AND); a list of them is OR. */
-export type Requirement = Readonly<Record<string, readonly string[]>>;
+export type { Requirement } from '../operations/security';
 
-/** One operation of a served spec, ready to route. */
-export interface ServedOperation {
-  /** `"METHOD /template"` as in the spec (without the server's base path). */
-  key: string;
-  /** `operationId`, or the key when the spec gives none. */
-  name: string;
-  method: string;
+/** One operation of a served spec, ready to route (its request schema is made when it is routed). */
+export interface ServedOperation extends OperationRecord {
   /** Path template as the spec writes it, e.g. `/customers/{customerId}`. */
   template: string;
-  /** The route as Fastify writes it, base path included, e.g. `/api/v1/customers/:customerId`. */
-  route: string;
   /** Fastify param name to the spec's own name, where they differ. */
   paramNames: Readonly<Record<string, string>>;
   parameters: readonly ParameterObject[];
   /** The operation object, `$ref`s of its parameters resolved. */
   operation: Record<string, unknown>;
-  /** Effective security: the operation's own, else the document's; `[]` is open. */
-  security: readonly Requirement[];
   /** Index of the spec in the list served. */
   specIndex: number;
   doc: OpenApiDocument;

@@ -6,13 +6,13 @@ import type { ServedOperation, ServedSpec } from './operations';
 import { requestSchemaOf } from './request-schema';
 import { answerFor, NotServable, parsePrefer, type MockAnswer } from './respond';
 import type { ResourceStore } from './resource-store';
-import { compileSecurity, refuseUnauthorized, type CompiledSecurity, type SecurityContext } from './security';
+import { serveOperations } from '../operations/serve';
+import { specAuthRules, type SecurityContext } from './security';
 import { applyState, planState, type StatePlan } from './stateful';
 
 /** What each spec route carries in its Fastify config, for the hooks. */
 export interface SpecRouteConfig {
   operation: ServedOperation;
-  security: CompiledSecurity;
   /** The names a fault may give the operation by: its `operationId` and its `"METHOD /template"`. */
   names: readonly string[];
 }
@@ -27,62 +27,53 @@ export interface SpecRoutesOptions {
 }
 
 /**
- * Routes every operation of every spec and installs the one auth hook: an `onRequest` hook that
- * judges the request against the operation's compiled security before anything is parsed.
+ * Routes every operation of every spec through the common machinery (operations/serve.ts): each
+ * spec is one plugin whose handlers answer with its examples or generated data (and `--stateful`
+ * state), and whose auth rules are the spec's own security schemes, checked on request before
+ * anything is parsed.
+ *
+ * @throws {GenerateError} (spec-invalid) naming the file and the operation the router cannot take.
  */
 export function registerSpecRoutes(app: FastifyInstance, options: SpecRoutesOptions): void {
   const { seed, store } = options;
   const operations = options.specs.flatMap((spec) => spec.operations);
   const plans = store ? planState(operations) : new Map<ServedOperation, StatePlan>();
 
-  app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config as Partial<SpecRouteConfig>;
-    if (config.security !== undefined && (await refuseUnauthorized(config.security, request, reply))) return reply;
-    return undefined;
-  });
-
   for (const spec of options.specs) {
-    for (const operation of spec.operations) {
-      const config: SpecRouteConfig = {
-        operation,
-        security: compileSecurity(operation.security, spec.securitySchemes, options.security),
-        names: [...new Set([operation.name, operation.key])],
-      };
-      const plan = plans.get(operation);
-      const plain = cachedAnswer(operation, seed);
-      routeOrRefuse(spec, operation, () => app.route({
-        method: operation.method,
-        url: operation.route,
-        schema: requestSchemaOf(operation),
-        config,
-        handler: async (request, reply) => {
-          const preference = request.headers.prefer === undefined ? undefined : parsePrefer(request.headers.prefer);
-          let answer: MockAnswer;
-          try {
-            answer = preference === undefined ? plain() : answerFor(operation, preference, seed);
-          } catch (error) {
-            if (error instanceof NotServable && error.byPreference) return reply.code(400).send({ code: 400, message: error.message, field: 'header.prefer' });
-            // The spec cannot answer this operation; the server says which and keeps running.
-            const message = error instanceof NotServable ? error.message : `cannot make an answer for ${operation.name}: ${error instanceof Error ? error.message : String(error)}`;
-            return reply.code(501).send({ code: 501, message });
-          }
-          if (plan !== undefined && store !== undefined && answer.status < 300) {
-            answer = applyState(plan, store, stateRequest(operation, request), answer);
-          }
-          return send(reply, answer);
-        },
-      }));
+    try {
+      serveOperations(app, {
+        source: { name: spec.file, operations: spec.operations },
+        rules: specAuthRules(spec.securitySchemes, options.security),
+        routeExtras: (operation) => ({
+          schema: requestSchemaOf(operation),
+          config: { operation, names: [...new Set([operation.name, operation.key])] } satisfies SpecRouteConfig,
+        }),
+        handlerFor: (operation) => mockHandler(operation, seed, plans.get(operation), store),
+      });
+    } catch (error) {
+      throw new GenerateError('spec-invalid', error instanceof Error ? error.message : String(error), { cause: error });
     }
   }
 }
 
-/** Registers a route; a path the router cannot take is a refusal of the spec naming the operation. */
-function routeOrRefuse(spec: ServedSpec, operation: ServedOperation, register: () => unknown): void {
-  try {
-    register();
-  } catch (error) {
-    throw new GenerateError('spec-invalid', `${spec.file}: ${operation.key} cannot be routed (${firstLine(error)})`, { cause: error });
-  }
+function mockHandler(operation: ServedOperation, seed: number, plan: StatePlan | undefined, store: ResourceStore | undefined) {
+  const plain = cachedAnswer(operation, seed);
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const preference = request.headers.prefer === undefined ? undefined : parsePrefer(request.headers.prefer);
+    let answer: MockAnswer;
+    try {
+      answer = preference === undefined ? plain() : answerFor(operation, preference, seed);
+    } catch (error) {
+      if (error instanceof NotServable && error.byPreference) return reply.code(400).send({ code: 400, message: error.message, field: 'header.prefer' });
+      // The spec cannot answer this operation; the server says which and keeps running.
+      const message = error instanceof NotServable ? error.message : `cannot make an answer for ${operation.name}: ${error instanceof Error ? error.message : String(error)}`;
+      return reply.code(501).send({ code: 501, message });
+    }
+    if (plan !== undefined && store !== undefined && answer.status < 300) {
+      answer = applyState(plan, store, stateRequest(operation, request), answer);
+    }
+    return send(reply, answer);
+  };
 }
 
 /** The first line of an error's message. */

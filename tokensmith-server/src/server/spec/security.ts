@@ -1,16 +1,15 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthRules, SchemeCheck } from '../operations/security';
 import type { SecuritySchemeObject } from '../../generate/document';
 import type { ServerClock } from '../clock';
 import { constantTimeEqual } from '../lib/constant-time';
 import { verifyWith, type TokenAuthority, type TokenVerdict } from './authority';
 import type { SpecServerConfig } from './config';
-import type { Requirement } from './operations';
 
 /** How one scheme of a requirement judged a request. */
-type Outcome = undefined | Refusal;
+type Outcome = undefined | SpecRefusal;
 
 /** Why a request was refused, most serious last: no credential < a bad one < one lacking scope. */
-interface Refusal {
+export interface SpecRefusal {
   rank: 1 | 2 | 3;
   status: 401 | 403;
   error: 'unauthorized' | 'invalid_token' | 'insufficient_scope';
@@ -19,14 +18,7 @@ interface Refusal {
   challenge?: string;
 }
 
-type Check = (request: FastifyRequest) => Outcome | Promise<Outcome>;
-
-/** An operation's security, compiled once: alternatives (OR) of checks (AND). Empty is open. */
-export interface CompiledSecurity {
-  alternatives: Check[][];
-  /** Bare challenges, one per HTTP-auth scheme the operation accepts, for a request with no credentials. */
-  challenges: string[];
-}
+type Check = SchemeCheck<SpecRefusal>;
 
 /** What the checks read: the config, the token authorities and the server clock. */
 export interface SecurityContext {
@@ -38,50 +30,37 @@ export interface SecurityContext {
 const BASIC_CHALLENGE = 'Basic realm="tokensmith", charset="UTF-8"';
 
 /**
- * Compiles the spec's requirements of one operation. A scheme tokensmith cannot check
- * (`mutualTLS`, an `http` scheme other than basic or bearer) never passes, so only the
- * alternatives without it can.
+ * The auth rules of one served spec, for every scheme it declares: bearer tokens (`http bearer`,
+ * `oauth2`, `openIdConnect`) must be ones an authority issued, unexpired, unrevoked and carrying
+ * the requirement's scopes; Basic users and API keys come from the config. A scheme tokensmith
+ * cannot check (`mutualTLS`, an `http` scheme other than basic or bearer) never passes, so only
+ * the alternatives without it can. Checked on request, before anything is parsed.
+ *
+ * A refusal is answered as RFC 6750 §3 says: 401 with a bare challenge per scheme the operation
+ * accepts when no credential was sent, 401 `invalid_token` for a bad, expired or revoked token,
+ * 403 `insufficient_scope` with the `scope` needed.
  */
-export function compileSecurity(requirements: readonly Requirement[], schemes: Readonly<Record<string, SecuritySchemeObject>>, context: SecurityContext): CompiledSecurity {
-  const challenges = new Set<string>();
-  const alternatives = requirements.map((requirement) =>
-    Object.entries(requirement ?? {}).map(([name, scopes]) => {
-      const scheme = schemes[name]!;
-      const check = checkFor(name, scheme, scopes ?? [], context);
-      if (check.challenge) challenges.add(check.challenge);
-      return check.run;
-    }),
-  );
-  return { alternatives, challenges: [...challenges] };
-}
-
-/**
- * Judges a request against its operation's security and answers the refusal itself (RFC 6750 §3:
- * 401 with a bare challenge when no credential was sent, 401 `invalid_token` for a bad, expired
- * or revoked token, 403 `insufficient_scope` with the `scope` needed). Returns true when refused.
- */
-export async function refuseUnauthorized(security: CompiledSecurity, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
-  const { alternatives } = security;
-  if (alternatives.length === 0) return false;
-  let worst: Refusal | undefined;
-  for (const checks of alternatives) {
-    let failed: Refusal | undefined;
-    for (const check of checks) {
-      let outcome = check(request);
-      if (outcome instanceof Promise) outcome = await outcome;
-      if (outcome !== undefined && (failed === undefined || outcome.rank > failed.rank)) failed = outcome;
-    }
-    if (failed === undefined) return false;
-    if (worst === undefined || failed.rank > worst.rank) worst = failed;
+export function specAuthRules(schemes: Readonly<Record<string, SecuritySchemeObject>>, context: SecurityContext): AuthRules<SpecRefusal> {
+  const verifiers: Record<string, (scopes: readonly string[]) => Check> = {};
+  const challenges: Record<string, string | undefined> = {};
+  for (const [name, scheme] of Object.entries(schemes)) {
+    verifiers[name] = (scopes) => checkFor(name, scheme, scopes, context).run;
+    challenges[name] = checkFor(name, scheme, [], context).challenge;
   }
-  const refusal = worst!;
-  const challenges = refusal.rank === 1 ? security.challenges : refusal.challenge ? [refusal.challenge] : [];
-  if (challenges.length > 0) reply.header('www-authenticate', challenges.length === 1 ? challenges[0] : challenges);
-  void reply.code(refusal.status).send({ code: refusal.status, error: refusal.error, message: refusal.message });
-  return true;
+  return {
+    phase: 'onRequest',
+    schemes: verifiers,
+    challengeOf: (name) => challenges[name],
+    rank: (refusal) => refusal.rank,
+    refuse: (refusal, reply, bare) => {
+      const sent = refusal.rank === 1 ? bare : refusal.challenge ? [refusal.challenge] : [];
+      if (sent.length > 0) reply.header('www-authenticate', sent.length === 1 ? sent[0] : sent);
+      return reply.code(refusal.status).send({ code: refusal.status, error: refusal.error, message: refusal.message });
+    },
+  };
 }
 
-function missing(message: string): Refusal {
+function missing(message: string): SpecRefusal {
   return { rank: 1, status: 401, error: 'unauthorized', message };
 }
 
@@ -101,7 +80,7 @@ function checkFor(name: string, scheme: SecuritySchemeObject, scopes: readonly s
 
 function bearerCheck(name: string, scopes: readonly string[], context: SecurityContext): Check {
   const needed = [...scopes];
-  const lacking: Refusal = {
+  const lacking: SpecRefusal = {
     rank: 3,
     status: 403,
     error: 'insufficient_scope',
@@ -134,7 +113,7 @@ function bearerToken(header: string | undefined): string | undefined {
 function basicCheck(name: string, context: SecurityContext): Check {
   const users = context.config.basicUsers.filter((user) => user.scheme === undefined || user.scheme === name);
   const noCredentials = missing(`HTTP Basic credentials are required ("${name}")`);
-  const wrong: Refusal = { rank: 2, status: 401, error: 'unauthorized', message: `the Basic credentials are not valid ("${name}")`, challenge: BASIC_CHALLENGE };
+  const wrong: SpecRefusal = { rank: 2, status: 401, error: 'unauthorized', message: `the Basic credentials are not valid ("${name}")`, challenge: BASIC_CHALLENGE };
   return (request) => {
     const header = request.headers.authorization;
     if (header === undefined || header.slice(0, 6).toLowerCase() !== 'basic ') return noCredentials;
@@ -153,7 +132,7 @@ function apiKeyCheck(name: string, parameter: string, location: 'header' | 'quer
   const keys = context.config.apiKeys.filter((key) => key.scheme === undefined || key.scheme === name).map((key) => key.key);
   const where = `${location} "${parameter}"`;
   const noKey = missing(`an API key is required in the ${where} ("${name}")`);
-  const wrong: Refusal = { rank: 2, status: 401, error: 'unauthorized', message: `the API key in the ${where} is not valid ("${name}")` };
+  const wrong: SpecRefusal = { rank: 2, status: 401, error: 'unauthorized', message: `the API key in the ${where} is not valid ("${name}")` };
   const header = parameter.toLowerCase();
   return (request) => {
     const value = location === 'header'
