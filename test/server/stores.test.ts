@@ -371,6 +371,17 @@ describe('GrantCache', () => {
     for (let i = 0; i < 2; i++) expect(() => cache.grant(key, requested)).toThrow(expect.objectContaining({ code }));
   });
 
+  test('one byte budget for every key: a key whose grants fill it does not stop grants of another key being remembered', () => {
+    const other = { ...key, keyName: 'app.other' };
+    const cache = new GrantCache(512, 8_000);
+    const texts = Array.from({ length: 20 }, (_, i) => `{"chat:${i}":["publish"]}`);
+    for (const text of texts) cache.grant(key, text);
+    expect(cache.bytes).toBeLessThanOrEqual(8_000);
+    const first = cache.grant(other, texts[0]);
+    expect(cache.grant(other, texts[0])).toBe(first);
+    expect(cache.bytes).toBeLessThanOrEqual(8_000);
+  });
+
   test('is bounded: past its size the oldest grants go, and grants stay correct', () => {
     const cache = new GrantCache(4);
     const texts = Array.from({ length: 10 }, (_, i) => `{"chat:${i}":["publish"]}`);
