@@ -7,7 +7,7 @@ import { isMetquayPath } from '../admin/faults';
 import type { ServerLogger } from '../logger';
 import { isOAuth2Path } from '../oauth2/routes';
 import { clientErrorOf, sendAblyError } from './ably-errors';
-import { refusedRequestPath, requestLinePath, trackRequestHeads } from './request-head';
+import { refusedRequestPath, trackRequestHeads } from './request-head';
 import type { Scrubber } from './scrub';
 import { sendWire } from './wire';
 
@@ -109,8 +109,6 @@ function answerOnSocket(socket: Socket, error: Error & { code?: string }, status
   );
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
-
-export { requestLinePath };
 
 /**
  * Fastify's `frameworkErrors` option: URLs the router refuses before any route runs (malformed
