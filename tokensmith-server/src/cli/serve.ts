@@ -67,10 +67,11 @@ export function registerServeCommand(program: Command): void {
       const exposed = exposureWarning(options);
       if (exposed !== undefined) process.stderr.write(exposed);
       const server = await startServer(options, logger);
+      // Before the listening line: whoever waits for it may signal at once.
+      stopOnSignals(server.close);
       process.stdout.write(`listening on ${server.url}\n`);
       if (options.config === undefined) process.stdout.write(demoCredentialsText(server.url));
       if (options.admin) process.stdout.write(`test controls: ${server.url}/_admin\n`);
-      stopOnSignals(server.close);
     });
 }
 
@@ -81,10 +82,10 @@ async function serveSpecs(options: ServeOptions, logger: StreamLogger): Promise<
   const server = await withListenHint(() =>
     startSpecServer({ ...listenOptions(options, logger), specs: options.spec, stateful: options.stateful, seed: options.seed }),
   );
+  stopOnSignals(server.close);
   process.stdout.write(`listening on ${server.url}\n`);
   for (const spec of server.specs) process.stdout.write(`  ${spec.file}: ${spec.operations.length} operations under ${server.url}${spec.basePath}\n`);
   if (options.admin) process.stdout.write(`test controls: ${server.url}/_admin\n`);
-  stopOnSignals(server.close);
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -56,7 +56,7 @@ export class NonceStore {
     if (this.seen.has(id)) return 'replayed';
     if (timestamp <= this.floor) return 'evicted-window';
     // Not held means it cannot be proven unused later: refuse it as not current.
-    return this.seen.set(id, timestamp, now) ? 'fresh' : 'evicted-window';
+    return this.seen.addAbsent(id, timestamp, now) ? 'fresh' : 'evicted-window';
   }
 
   /** Forgets every nonce. */

@@ -16,6 +16,7 @@ import { changeMessage, getMessage, listAnnotations, messageVersions, publishAnn
 import { requirePresenceRead } from './presence';
 import { revokeTokens } from './revoke-tokens';
 import { statsPage } from './stats-page';
+import { installStatsCounting } from './stats-hook';
 
 /** Options of {@link ablyRoutes}. */
 export interface AblyRoutesOptions {
@@ -23,7 +24,6 @@ export interface AblyRoutesOptions {
   apps: AblyApps;
 }
 
-const TOKEN_REQUEST = /^\/keys\/[^/]+\/requestToken$/;
 const MAX_BATCH_CHANNELS = 100;
 
 // The `X-Ably-Version` a request declares; the newest when it declares none or an unreadable one.
@@ -54,6 +54,8 @@ function refuseForcedNack(request: FastifyRequest): void {
  */
 export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { apps }) => {
   app.decorateRequest('ablyAuth', null);
+  // Stats count what the routes below answer, against the app each request belongs to.
+  installStatsCounting(app, apps);
   const handlerFor = operationHandlers<AblyPaths>({
     'GET /time': async (request, reply) => sendWire(reply, 200, [apps.main.clock.now()], responseFormat(request)),
 
@@ -188,19 +190,5 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
     source: bundledSource('the Ably spec', operationSchemas, ablySecurity.operationSecurity),
     handlerFor,
     rules: ablyAuthRules((request) => apps.forRequest(request)),
-  });
-
-  // Stats count what the routes above answered, against the app the request belongs to.
-  // Callback style, not async: it runs on every response.
-  app.addHook('onResponse', (request, reply, done) => {
-    if (request.url.startsWith('/time')) return done();
-    const state = apps.forRequest(request);
-    const succeeded = reply.statusCode < 400;
-    const path = request.url.split('?')[0] ?? '';
-    const counter = TOKEN_REQUEST.test(path)
-      ? (succeeded ? 'apiRequests.tokenRequests.succeeded' : 'apiRequests.tokenRequests.failed')
-      : (succeeded ? 'apiRequests.all.succeeded' : 'apiRequests.all.failed');
-    state.stats.count(counter, 1, state.clock.now());
-    done();
   });
 };

@@ -54,9 +54,12 @@ export class TokenRegistry {
     return this.tokens.budget.held;
   }
 
-  /** Remembers a freshly issued token (one alone over the byte bound is not remembered: it answers 40143). */
+  /**
+   * Remembers a freshly issued token (one alone over the byte bound is not remembered: it answers
+   * 40143). The token must be new (issued from fresh random bytes): it is not looked up first.
+   */
   add(token: string, details: IssuedToken, now: number): void {
-    this.tokens.set(token, details, now);
+    this.tokens.addAbsent(token, details, now);
   }
 
   /** The details of an issued token, if still remembered. */
@@ -90,11 +93,24 @@ export class TokenRegistry {
   }
 }
 
+// Tokens share their capability object with every token of the same grant (GrantCache), so its
+// size is worked out once per object, not once per issued token.
+const capabilitySizes = new WeakMap<CapabilityMap, number>();
+
 function tokenBytes(token: string, details: IssuedToken): number {
-  let bytes = ENTRY_OVERHEAD_BYTES + 2 * (token.length + details.keyName.length + (details.clientId?.length ?? 0));
-  for (const [resource, operations] of Object.entries(details.capability)) {
+  return ENTRY_OVERHEAD_BYTES + 2 * (token.length + details.keyName.length + (details.clientId?.length ?? 0)) + capabilityBytes(details.capability);
+}
+
+function capabilityBytes(capability: CapabilityMap): number {
+  let bytes = capabilitySizes.get(capability);
+  if (bytes !== undefined) return bytes;
+  bytes = 0;
+  for (const [resource, operations] of Object.entries(capability)) {
     bytes += 2 * resource.length + 16;
     for (const operation of operations) bytes += 2 * operation.length + 16;
   }
+  // Only frozen objects can be remembered: a capability changed after its size was taken would
+  // be undercounted.
+  if (Object.isFrozen(capability)) capabilitySizes.set(capability, bytes);
   return bytes;
 }

@@ -32,10 +32,17 @@ export class FifoMap<K, V> {
   set(key: K, value: V): void {
     const old = this.entries.get(key);
     if (old) old.live = false;
-    const slot: Slot<K, V> = { key, value, live: true };
-    this.entries.set(key, slot);
-    this.queue.push(slot);
-    if (this.queue.length - this.head > 2 * this.entries.size + 1024) this.compact();
+    this.push(key, value);
+  }
+
+  /**
+   * Stores `value` for a `key` the caller knows is absent (a fresh random token, a key just
+   * looked up), as the newest entry, without looking it up first: one Map operation, not two, in
+   * a map of 100 000 entries where each lookup is a cache miss. Adding a key that is present
+   * leaves its older entry behind in the queue: use {@link set} unless absence is certain.
+   */
+  add(key: K, value: V): void {
+    this.push(key, value);
   }
 
   /** Every key, oldest first. */
@@ -52,8 +59,7 @@ export class FifoMap<K, V> {
   delete(key: K): boolean {
     const slot = this.entries.get(key);
     if (!slot) return false;
-    slot.live = false;
-    return this.entries.delete(key);
+    return this.remove(slot);
   }
 
   /**
@@ -61,14 +67,42 @@ export class FifoMap<K, V> {
    * removed. Walks the queue in place, allocating nothing.
    */
   removeFirst(scan: number, test: (value: V) => boolean): boolean {
+    return this.takeFirst(scan, test) !== undefined;
+  }
+
+  /**
+   * Removes and returns the oldest entry among the `scan` oldest whose value passes `test`.
+   * Walks the queue in place; the entry returned is the map's own (read-only) record of it.
+   */
+  takeFirst(scan: number, test: (value: V) => boolean): { readonly key: K; readonly value: V } | undefined {
     let seen = 0;
     for (let i = this.head; i < this.queue.length && seen < scan; i++) {
       const slot = this.queue[i] as Slot<K, V>;
       if (!slot.live) continue;
       seen++;
-      if (test(slot.value)) return this.delete(slot.key);
+      if (test(slot.value)) {
+        this.remove(slot);
+        return slot;
+      }
     }
-    return false;
+    return undefined;
+  }
+
+  /**
+   * Removes every entry whose value passes `test`, oldest first, telling `removed` of each;
+   * returns how many. Allocates nothing.
+   */
+  removeEach(test: (value: V) => boolean, removed: (key: K, value: V) => void): number {
+    let count = 0;
+    const end = this.queue.length;
+    for (let i = this.head; i < end; i++) {
+      const slot = this.queue[i] as Slot<K, V>;
+      if (!slot.live || !test(slot.value)) continue;
+      this.remove(slot);
+      count++;
+      removed(slot.key, slot.value);
+    }
+    return count;
   }
 
   /** Calls `visit` with each live entry, oldest first, allocating nothing; `visit` may delete the entry it is given. */
@@ -92,12 +126,17 @@ export class FifoMap<K, V> {
 
   /** Removes and returns the oldest key. */
   evictOldest(): K | undefined {
+    return this.shiftOldest()?.key;
+  }
+
+  /** Removes and returns the oldest entry (the map's own read-only record of it). */
+  shiftOldest(): { readonly key: K; readonly value: V } | undefined {
     while (this.head < this.queue.length) {
       const slot = this.queue[this.head++] as Slot<K, V>;
       if (!slot.live) continue;
-      this.delete(slot.key);
+      this.remove(slot);
       if (this.head > 1024 && this.head * 2 > this.queue.length) this.compact();
-      return slot.key;
+      return slot;
     }
     return undefined;
   }
@@ -108,6 +147,19 @@ export class FifoMap<K, V> {
     this.entries.clear();
     this.queue = [];
     this.head = 0;
+  }
+
+  private push(key: K, value: V): void {
+    const slot: Slot<K, V> = { key, value, live: true };
+    this.entries.set(key, slot);
+    this.queue.push(slot);
+    if (this.queue.length - this.head > 2 * this.entries.size + 1024) this.compact();
+  }
+
+  // The slot is at hand (walking the queue): one Map operation instead of a lookup and a delete.
+  private remove(slot: Slot<K, V>): boolean {
+    slot.live = false;
+    return this.entries.delete(slot.key);
   }
 
   private live(count: number): Array<[K, V]> {
