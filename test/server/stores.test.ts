@@ -9,6 +9,10 @@ import { RevocationList, type RevocationRule } from '../../tokensmith-server/src
 import { BoundedStore, ByteBudget } from '../../tokensmith-server/src/server/lib/bounded-store';
 import { RequestLog } from '../../tokensmith-server/src/server/admin/request-log';
 import { FaultInjector } from '../../tokensmith-server/src/server/admin/faults';
+import { PresenceStore } from '../../tokensmith-server/src/server/ably/presence';
+import { FixedWindowRateLimiter } from '../../tokensmith-server/src/server/metquay/rate-limit';
+import { StatsLog } from '../../tokensmith-server/src/server/ably/stats';
+import { hostMatcher } from '../../tokensmith-server/src/server/lib/host-check';
 import { randomBase64UrlSource } from '../../tokensmith-server/src/server/lib/random-pool';
 
 const WINDOW = 10_000;
@@ -82,6 +86,56 @@ describe('MessageLog paging', () => {
     expect(second.items.map((m) => m.n)).toEqual([6, 5, 4]);
     for (let n = 0; n < 100; n++) log.append('c', [{ timestamp: n, n }], [100]);
     expect(log.bytes).toBeLessThanOrEqual(4_000);
+  });
+});
+
+describe('PresenceStore and FixedWindowRateLimiter', () => {
+  test('presence members are bounded in bytes: the channel seeded least recently goes', () => {
+    const presence = new PresenceStore(10, 100, 4_000);
+    const members = (n: number) => Array.from({ length: n }, (_, i) => ({ clientId: `client-${i}`, data: 'x'.repeat(100) }));
+    presence.seed('first', members(5), 0);
+    presence.seed('second', members(5), 0);
+    presence.seed('third', members(5), 0);
+    expect(presence.bytes).toBeLessThanOrEqual(4_000);
+    expect([presence.count('first'), presence.count('third')]).toEqual([0, 5]);
+  });
+
+  test('rate-limit counts are bounded in keys and bytes; the key first seen in the window goes first', () => {
+    const limiter = new FixedWindowRateLimiter(2, 60_000, 3, 1_000);
+    for (const key of ['a', 'b', 'a', 'c']) expect(limiter.take(key, 0).allowed).toBe(true);
+    expect(limiter.take('a', 0).allowed).toBe(false);
+    expect(limiter.take('d', 0).allowed).toBe(true);
+    expect(limiter.take('a', 0).allowed).toBe(true); // forgotten when d came: a fresh budget
+    for (let i = 0; i < 50; i++) limiter.take(`long-${i}`.padEnd(300, 'k'), 0);
+    expect(limiter.bytes).toBeLessThanOrEqual(1_000);
+  });
+});
+
+describe('StatsLog', () => {
+  test('counters are bounded in bytes (their names come from stats fixtures); names such as constructor count like any other', () => {
+    const stats = new StatsLog('app', 1_440, 8_000);
+    for (let i = 0; i < 500; i++) stats.count(`fixture.counter.${i}`.padEnd(40, 'n'), 1, 60_000 * (i % 5));
+    expect(stats.bytes).toBeLessThanOrEqual(8_000);
+    stats.count('constructor', 2, 10 * 60_000);
+    stats.count('constructor', 3, 10 * 60_000);
+    stats.count('__proto__', 4, 10 * 60_000);
+    const [minute] = stats.read({ limit: 1, direction: 'backwards' }, 'minute', 10 * 60_000).items;
+    expect(JSON.parse(JSON.stringify(minute?.entries))).toEqual(Object.fromEntries([['constructor', 5], ['__proto__', 4]]));
+  });
+
+  test('past maxMinutes the minute counted first goes', () => {
+    const stats = new StatsLog('app', 3);
+    for (let minute = 0; minute < 5; minute++) stats.count('messages.all.all.count', 1, minute * 60_000);
+    const page = stats.read({ limit: 10, direction: 'forwards', start: 0 }, 'minute', 5 * 60_000);
+    expect(page.items.map((item) => item.intervalId.slice(-2))).toEqual(['02', '03', '04']);
+  });
+});
+
+describe('hostMatcher', () => {
+  test('remembers verdicts for any number of distinct 8 KB Host values and still judges each right', () => {
+    const isOwn = hostMatcher('127.0.0.1', ['.example.test']);
+    for (let i = 0; i < 1_000; i++) expect(isOwn(`${'h'.repeat(8 * 1024)}${i}.evil.example`)).toBe(false);
+    expect([isOwn('a.example.test'), isOwn('localhost:3000'), isOwn('evil.example')]).toEqual([true, true, false]);
   });
 });
 
@@ -164,6 +218,52 @@ describe('BoundedStore', () => {
     expect(second.set('d', 'xxxxxxxxx')).toBe(false);
     first.clear();
     expect([budget.held, second.bytes]).toEqual([0, 0]);
+  });
+
+  test('an entry alone over maxBytes is refused before anything goes; the value it would replace stays', () => {
+    const store = new BoundedStore<string, string>({ maxEntries: 100, maxBytes: 10, sizeOf });
+    store.set('a', 'xx');
+    store.set('b', 'xx');
+    expect(store.set('a', 'x'.repeat(20))).toBe(false);
+    expect([store.all(), store.bytes]).toEqual([[['a', 'xx'], ['b', 'xx']], 6]);
+  });
+
+  test('update re-measures in place: the entry keeps its age, and growth makes room from the oldest (itself included)', () => {
+    const evicted: string[] = [];
+    const store = new BoundedStore<string, string>({ maxEntries: 100, maxBytes: 11, sizeOf, onEvict: (key) => evicted.push(key) });
+    for (const key of ['a', 'b', 'c']) store.set(key, 'x');
+    expect(store.update('b', 'xxxxx')).toBe(true);
+    expect([store.keys(), store.bytes]).toEqual([['a', 'b', 'c'], 10]);
+    expect(store.update('c', 'xxx')).toBe(true);
+    expect([store.keys(), evicted, store.bytes]).toEqual([['b', 'c'], ['a'], 10]);
+    expect(store.update('b', 'x'.repeat(9))).toBe(false);
+    expect([store.keys(), evicted]).toEqual([['c'], ['a', 'b']]);
+    expect(store.update('missing', 'x')).toBe(false);
+  });
+
+  test('pruneOldest evicts from the front while the oldest passes; values and find read oldest first', () => {
+    const store = new BoundedStore<string, number>({ maxEntries: 100, sizeOf: () => 1 });
+    for (const [key, value] of [['a', 1], ['b', 2], ['c', 1], ['d', 3]] as const) store.set(key, value);
+    expect(store.pruneOldest((value) => value < 3)).toBe(3);
+    store.set('e', 4);
+    expect([store.values(), store.find((value) => value > 3), store.find((value) => value > 9)]).toEqual([[3, 4], 4, undefined]);
+  });
+
+  test('reclaim: when only bytes are short the oldest entry is shrunk in place before it is evicted whole', () => {
+    const store = new BoundedStore<string, number[]>({
+      maxEntries: 2,
+      maxBytes: 10,
+      sizeOf: (_key, items) => items.length,
+      policy: {
+        reclaim: (_key, items, excess) => items.splice(0, Math.min(excess, items.length)).length,
+      },
+    });
+    store.set('old', [1, 2, 3, 4, 5, 6]);
+    store.set('new', [7, 8, 9, 10, 11, 12]);
+    expect([store.get('old'), store.bytes]).toEqual([[3, 4, 5, 6], 10]);
+    // Over the entry bound the oldest goes whole, never shrunk.
+    store.set('third', [13]);
+    expect([store.keys(), store.bytes]).toEqual([['new', 'third'], 7]);
   });
 });
 
@@ -271,7 +371,18 @@ describe('GrantCache', () => {
     for (let i = 0; i < 2; i++) expect(() => cache.grant(key, requested)).toThrow(expect.objectContaining({ code }));
   });
 
-  test('is bounded: past its size it starts over, and grants stay correct', () => {
+  test('one byte budget for every key: a key whose grants fill it does not stop grants of another key being remembered', () => {
+    const other = { ...key, keyName: 'app.other' };
+    const cache = new GrantCache(512, 8_000);
+    const texts = Array.from({ length: 20 }, (_, i) => `{"chat:${i}":["publish"]}`);
+    for (const text of texts) cache.grant(key, text);
+    expect(cache.bytes).toBeLessThanOrEqual(8_000);
+    const first = cache.grant(other, texts[0]);
+    expect(cache.grant(other, texts[0])).toBe(first);
+    expect(cache.bytes).toBeLessThanOrEqual(8_000);
+  });
+
+  test('is bounded: past its size the oldest grants go, and grants stay correct', () => {
     const cache = new GrantCache(4);
     const texts = Array.from({ length: 10 }, (_, i) => `{"chat:${i}":["publish"]}`);
     const grants = texts.map((text) => cache.grant(key, text));

@@ -214,6 +214,29 @@ paths:
     expect(names.at(-1)).toMatch(/^c99x/);
     expect(names[0]).not.toMatch(/^c0x/);
   });
+
+  test('a resource alone over limits.maxStateBytes is 413, and the one it would replace is kept', async () => {
+    const specs = [METQUAY_LIKE];
+    const server = await startSpecServer({ specs, config: { ...(await specTestConfig(specs, Date.now())), limits: { maxStateBytes: 20_000 } }, admin: true, stateful: true });
+    open.push(server);
+    const created = (await call(server, 'POST', '/api/v1/customers', { json: { name: 'kept' } })).body as { id: number };
+    const tooLarge = await call(server, 'PUT', `/api/v1/customers/${created.id}`, { json: { name: 'replaced', phone: 'x'.repeat(30_000) } });
+    expect([tooLarge.status, tooLarge.body.code]).toEqual([413, 413]);
+    expect((await call(server, 'GET', `/api/v1/customers/${created.id}`)).body.name).toBe('kept');
+    expect((await call(server, 'GET', '/_admin/stats')).body.resources).toBe(1);
+  });
+
+  test('pending faults keep to 100 and 1 MiB on the spec server too', async () => {
+    const server = await start();
+    for (let i = 0; i < 120; i++) {
+      const fault = { operation: `${i}`.padEnd(2_048, 'o'), path: `/${i}`.padEnd(2_048, 'p'), message: 'm'.repeat(500), status: 503 };
+      expect((await call(server, 'POST', '/_admin/faults', { json: fault })).status).toBe(201);
+    }
+    const stats = (await call(server, 'GET', '/_admin/stats')).body;
+    expect(stats.pendingFaults).toBe(100);
+    expect(stats.pendingFaultBytes).toBeGreaterThan(512 * 1024);
+    expect(stats.pendingFaultBytes).toBeLessThanOrEqual(1024 * 1024);
+  });
 });
 
 describe('test controls', () => {

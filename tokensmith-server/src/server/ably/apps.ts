@@ -32,6 +32,11 @@ export class AblyApps {
     return this.provisioned.size;
   }
 
+  /** The configured app, then every provisioned one. */
+  all(): AblyServerState[] {
+    return [this.main, ...this.provisioned.values()];
+  }
+
   /** The app with this id; the configured app for any other. */
   forAppId(appId: string): AblyServerState {
     return this.provisioned.get(appId) ?? this.main;

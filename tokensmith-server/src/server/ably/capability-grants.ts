@@ -1,5 +1,6 @@
 import { canonicalCapability, parseCapability, TokensmithError } from 'tokensmith';
 import { assertValidCapability, intersectCapabilities, type CapabilityMap } from './capability-rules';
+import { BoundedStore, ByteBudget } from '../lib/bounded-store';
 import type { ServerKey } from './keys';
 
 /** What a token gets: its capability, and that capability's canonical JSON text (as answered). */
@@ -11,18 +12,43 @@ export interface Grant {
 
 /** Requested capability texts longer than this are intersected every time, never remembered. */
 const MAX_CACHED_TEXT = 1024;
+// Per-grant bookkeeping beyond its texts (map entry, slot, frozen capability object), estimated.
+const ENTRY_OVERHEAD_BYTES = 256;
 
 /**
  * The capability each (key, requested capability text) pair grants, computed once: clients ask
  * for the same few capabilities over and over, and parsing, checking and intersecting them was a
- * tenth of a token request's CPU. Bounded: past `maxEntries` the cache starts over. Refusals (an
- * invalid or empty capability) are not remembered; they throw each time.
+ * tenth of a token request's CPU. Bounded in entries per key and in estimated bytes for all keys:
+ * past either the oldest grants are forgotten (the key's own first) and computed again when asked
+ * for. Refusals (an invalid or empty capability) are not remembered; they throw each time.
  */
 export class GrantCache {
-  private readonly grants = new Map<string, Map<string, Grant>>();
-  private entries = 0;
+  /** Per key name (the app's own keys only), on one byte budget. */
+  private readonly byKey = new Map<string, BoundedStore<string, Grant>>();
+  private readonly budget: ByteBudget;
 
-  constructor(private readonly maxEntries = 512) {}
+  /**
+   * @param maxEntries most grants remembered per key.
+   * @param maxBytes most estimated bytes remembered, all keys together.
+   */
+  constructor(
+    private readonly maxEntries = 512,
+    maxBytes = 2 * 1024 * 1024,
+  ) {
+    this.budget = new ByteBudget(maxBytes);
+  }
+
+  /** Grants remembered. */
+  get size(): number {
+    let size = 0;
+    for (const grants of this.byKey.values()) size += grants.size;
+    return size;
+  }
+
+  /** Estimated bytes held; at most `maxBytes`. */
+  get bytes(): number {
+    return this.budget.held;
+  }
 
   /**
    * The grant for `requested` (the request's capability text; absent or empty means the key's
@@ -33,26 +59,37 @@ export class GrantCache {
    */
   grant(key: ServerKey, requested: string | undefined): Grant {
     const text = requested ?? '';
-    let byText = this.grants.get(key.keyName);
-    const cached = byText?.get(text);
+    // Looked up by key name, then by the text: no combined key string to build and hash per request.
+    let grants = this.byKey.get(key.keyName);
+    const cached = grants?.get(text);
     if (cached) return cached;
     const grant = computeGrant(key, text);
     if (text.length > MAX_CACHED_TEXT) return grant;
-    if (this.entries >= this.maxEntries) this.clear();
-    if (!byText || this.entries === 0) {
-      byText = new Map();
-      this.grants.set(key.keyName, byText);
+    if (grants === undefined) {
+      grants = new BoundedStore<string, Grant>({ maxEntries: this.maxEntries, budget: this.budget, sizeOf: grantBytes });
+      this.byKey.set(key.keyName, grants);
     }
-    byText.set(text, grant);
-    this.entries++;
+    // The budget may be full of other keys' grants: the oldest of the largest key's go then.
+    while (!grants.set(text, grant)) if (!this.largestBut(grants)?.evictOldest()) break;
     return grant;
   }
 
   /** Forgets every grant. */
   clear(): void {
-    this.grants.clear();
-    this.entries = 0;
+    for (const grants of this.byKey.values()) grants.clear();
+    this.byKey.clear();
   }
+
+  private largestBut(grants: BoundedStore<string, Grant>): BoundedStore<string, Grant> | undefined {
+    let largest: BoundedStore<string, Grant> | undefined;
+    for (const other of this.byKey.values()) if (other !== grants && other.bytes > (largest?.bytes ?? 0)) largest = other;
+    return largest;
+  }
+}
+
+// The requested text, and the capability object counted as its canonical text.
+function grantBytes(text: string, grant: Grant): number {
+  return ENTRY_OVERHEAD_BYTES + 2 * (text.length + 2 * grant.text.length);
 }
 
 function computeGrant(key: ServerKey, requested: string): Grant {

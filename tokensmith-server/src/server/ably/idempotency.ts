@@ -1,4 +1,4 @@
-import { FifoMap } from '../lib/fifo-map';
+import { BoundedStore } from '../lib/bounded-store';
 
 /**
  * Remembers published message ids so a retried publish is stored once (RSL1k). An id counts for
@@ -14,8 +14,7 @@ const ENTRY_OVERHEAD_BYTES = 96;
 export const IDEMPOTENCY_WINDOW_MS = 2 * 60_000;
 
 export class IdempotencyStore {
-  private readonly seen = new FifoMap<string, number>();
-  private heldBytes = 0;
+  private readonly seen: BoundedStore<string, number>;
 
   /**
    * @param maxBytes most estimated bytes held (keys at 2 bytes a character plus a fixed overhead);
@@ -23,9 +22,15 @@ export class IdempotencyStore {
    * @param windowMs how long an id is remembered.
    */
   constructor(
-    private readonly maxBytes: number,
+    maxBytes: number,
     private readonly windowMs = IDEMPOTENCY_WINDOW_MS,
-  ) {}
+  ) {
+    this.seen = new BoundedStore<string, number>({
+      maxEntries: Number.POSITIVE_INFINITY,
+      maxBytes,
+      sizeOf: (entry) => 2 * entry.length + ENTRY_OVERHEAD_BYTES,
+    });
+  }
 
   /** Ids remembered. */
   get size(): number {
@@ -34,51 +39,33 @@ export class IdempotencyStore {
 
   /** Estimated bytes held; at most `maxBytes`. */
   get bytes(): number {
-    return this.heldBytes;
+    return this.seen.bytes;
   }
 
   /** True when `id` was published on `channel` within the window (as of `now`). */
   has(channel: string, id: string, now: number): boolean {
     this.expire(now);
-    return this.seen.get(key(channel, id)) !== undefined;
+    return this.seen.has(key(channel, id));
   }
 
-  /** Remembers `id` on `channel` from `now`. */
+  /** Remembers `id` on `channel` from `now` (not when the id alone is over the byte bound). */
   remember(channel: string, id: string, now: number): void {
     this.expire(now);
     const entry = key(channel, id);
-    if (this.seen.get(entry) !== undefined) return;
-    const bytes = entryBytes(entry);
-    if (bytes > this.maxBytes) return;
-    while (this.heldBytes + bytes > this.maxBytes) this.dropOldest();
-    this.seen.set(entry, now);
-    this.heldBytes += bytes;
+    if (!this.seen.has(entry)) this.seen.set(entry, now);
   }
 
   /** Forgets every id. */
   clear(): void {
     this.seen.clear();
-    this.heldBytes = 0;
   }
 
   private expire(now: number): void {
-    for (;;) {
-      const [oldest] = this.seen.oldest(1);
-      if (!oldest || oldest[1] > now - this.windowMs) return;
-      this.dropOldest();
-    }
-  }
-
-  private dropOldest(): void {
-    const dropped = this.seen.evictOldest();
-    if (dropped !== undefined) this.heldBytes -= entryBytes(dropped);
+    const oldestKept = now - this.windowMs;
+    this.seen.pruneOldest((seenAt) => seenAt <= oldestKept);
   }
 }
 
 function key(channel: string, id: string): string {
   return `${channel}\n${id}`;
-}
-
-function entryBytes(entry: string): number {
-  return 2 * entry.length + ENTRY_OVERHEAD_BYTES;
 }

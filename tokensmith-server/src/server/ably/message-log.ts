@@ -1,3 +1,4 @@
+import { BoundedStore } from '../lib/bounded-store';
 import { pageOf, type Keyed, type Page, type PageQuery } from '../lib/paging';
 
 /** A message as stored and served back by history. */
@@ -41,6 +42,12 @@ export interface Timed {
   timestamp: number;
 }
 
+/** One channel's messages, oldest first, and their estimated bytes. */
+interface ChannelLog<T> {
+  readonly items: Array<Held<T>>;
+  bytes: number;
+}
+
 /**
  * Per-channel message logs. Bounded three ways: each channel keeps its newest `maxPerChannel`
  * messages; past `maxChannels` the channel written least recently is dropped; and past `maxBytes`
@@ -48,15 +55,22 @@ export interface Timed {
  * written least recently go first.
  */
 export class MessageLog<T extends Timed = StoredMessage> {
-  private readonly channels = new Map<string, Array<Held<T>>>();
-  private heldBytes = 0;
+  /** In write order: writing to a channel makes it the newest. */
+  private readonly channels: BoundedStore<string, ChannelLog<T>>;
   private lastKey = 0;
 
   constructor(
-    private readonly maxChannels: number,
+    maxChannels: number,
     private readonly maxPerChannel: number,
     private readonly maxBytes = Number.POSITIVE_INFINITY,
-  ) {}
+  ) {
+    this.channels = new BoundedStore<string, ChannelLog<T>>({
+      maxEntries: maxChannels,
+      maxBytes,
+      sizeOf: (_channel, log) => log.bytes,
+      policy: { reclaim: (_channel, log, excess) => dropOldest(log, (freed) => freed < excess) },
+    });
+  }
 
   /** Number of channels holding messages. */
   get channelCount(): number {
@@ -65,7 +79,7 @@ export class MessageLog<T extends Timed = StoredMessage> {
 
   /** Estimated bytes held; at most `maxBytes`. */
   get bytes(): number {
-    return this.heldBytes;
+    return this.channels.bytes;
   }
 
   /** True when the channel holds messages. */
@@ -86,40 +100,23 @@ export class MessageLog<T extends Timed = StoredMessage> {
    * and `keys[i]` its serial number from {@link reserve}.
    */
   append(channel: string, messages: readonly T[], sizes: readonly number[], keys: readonly number[] = this.reserve(messages.length)): void {
-    const log = this.channels.get(channel) ?? [];
-    this.channels.delete(channel);
-    if (this.channels.size >= this.maxChannels) {
-      const leastRecent = this.channels.entries().next();
-      if (!leastRecent.done) this.dropChannel(leastRecent.value[0], leastRecent.value[1]);
-    }
+    const log = this.channels.get(channel) ?? { items: [], bytes: 0 };
     messages.forEach((message, index) => {
       const bytes = (sizes[index] ?? 0) + MESSAGE_OVERHEAD_BYTES;
-      log.push({ item: message, key: keys[index] ?? ++this.lastKey, time: message.timestamp, bytes });
-      this.heldBytes += bytes;
+      log.items.push({ item: message, key: keys[index] ?? ++this.lastKey, time: message.timestamp, bytes });
+      log.bytes += bytes;
     });
-    if (log.length > this.maxPerChannel) {
-      for (const dropped of log.splice(0, log.length - this.maxPerChannel)) this.heldBytes -= dropped.bytes;
-    }
-    this.channels.set(channel, log);
-    this.trimToBytes();
-  }
-
-  private trimToBytes(): void {
-    for (const [channel, log] of this.channels) {
-      if (this.heldBytes <= this.maxBytes) return;
-      while (log.length > 0 && this.heldBytes > this.maxBytes) this.heldBytes -= (log.shift() as Held<T>).bytes;
-      if (log.length === 0) this.channels.delete(channel);
-    }
-  }
-
-  private dropChannel(channel: string, log: ReadonlyArray<Held<T>>): void {
-    for (const held of log) this.heldBytes -= held.bytes;
-    this.channels.delete(channel);
+    const excess = log.items.length - this.maxPerChannel;
+    if (excess > 0) dropOldest(log, (_freed, dropped) => dropped < excess);
+    this.fitAlone(log);
+    // Re-set: the channel becomes the newest, and others make room, least recently written first.
+    if (log.items.length === 0) this.channels.delete(channel);
+    else this.channels.set(channel, log);
   }
 
   /** One page of a channel's history. */
   history(channel: string, query: PageQuery): Page<T> {
-    return pageOf(this.channels.get(channel) ?? [], query);
+    return pageOf(this.channels.get(channel)?.items ?? [], query);
   }
 
   /** The latest version of the message with serial number `key` on `channel`. */
@@ -145,13 +142,22 @@ export class MessageLog<T extends Timed = StoredMessage> {
     held.item = next;
     const bytes = size + MESSAGE_OVERHEAD_BYTES;
     held.bytes += bytes;
-    this.heldBytes += bytes;
-    this.trimToBytes();
+    const log = this.channels.get(channel) as ChannelLog<T>;
+    log.bytes += bytes;
+    this.fitAlone(log);
+    // In place: revising does not make the channel recently written.
+    if (log.items.length === 0) this.channels.delete(channel);
+    else this.channels.update(channel, log);
     return true;
   }
 
+  // A channel over the whole byte bound on its own drops its own oldest messages first.
+  private fitAlone(log: ChannelLog<T>): void {
+    if (log.bytes > this.maxBytes) dropOldest(log, (freed) => log.bytes - freed > this.maxBytes);
+  }
+
   private held(channel: string, key: number): Held<T> | undefined {
-    const log = this.channels.get(channel);
+    const log = this.channels.get(channel)?.items;
     if (!log) return undefined;
     let low = 0;
     let high = log.length - 1;
@@ -168,6 +174,21 @@ export class MessageLog<T extends Timed = StoredMessage> {
   /** Drops every channel. */
   clear(): void {
     this.channels.clear();
-    this.heldBytes = 0;
   }
+}
+
+/**
+ * Drops a log's oldest messages while `more(freedSoFar, droppedSoFar)` holds and any are left;
+ * answers the bytes freed.
+ */
+function dropOldest<T>(log: ChannelLog<T>, more: (freed: number, dropped: number) => boolean): number {
+  let freed = 0;
+  let dropped = 0;
+  while (dropped < log.items.length && more(freed, dropped)) {
+    freed += (log.items[dropped] as Held<T>).bytes;
+    dropped += 1;
+  }
+  log.items.splice(0, dropped);
+  log.bytes -= freed;
+  return freed;
 }

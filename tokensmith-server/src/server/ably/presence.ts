@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TokensmithError } from 'tokensmith';
+import { BoundedStore } from '../lib/bounded-store';
 import { pageOf, type Page, type PageQuery } from '../lib/paging';
 import { permits } from './capability-rules';
 import { MessageLog } from './message-log';
@@ -34,16 +35,23 @@ export interface PresenceFilter {
 
 /**
  * The presence a REST-only server can hold: members seeded by `POST /apps` fixtures (there is no
- * realtime connection to enter with), and the history of their entering. Bounded by the body that
- * seeded them; the history log has the message log's bounds.
+ * realtime connection to enter with), and the history of their entering. Members and history each
+ * have the message log's bounds: past `maxChannels` or `maxBytes` the members of the channel
+ * seeded least recently are forgotten.
  */
 export class PresenceStore {
-  private readonly members = new Map<string, PresenceMessage[]>();
+  private readonly members: BoundedStore<string, PresenceMessage[]>;
   /** The `enter` events that made the members present. */
   readonly history: MessageLog<PresenceMessage>;
 
   constructor(maxChannels: number, maxPerChannel: number, maxBytes: number) {
+    this.members = new BoundedStore<string, PresenceMessage[]>({ maxEntries: maxChannels, maxBytes, sizeOf: membersBytes });
     this.history = new MessageLog<PresenceMessage>(maxChannels, maxPerChannel, maxBytes);
+  }
+
+  /** Estimated bytes held by the members (the history's are `history.bytes`). */
+  get bytes(): number {
+    return this.members.bytes;
   }
 
   /** Makes `fixtures` present on `channel` from `now`, all on one connection, as the sandbox does. */
@@ -58,8 +66,7 @@ export class PresenceStore {
       ...(fixture.data === undefined ? {} : { data: fixture.data }),
       ...(fixture.encoding === undefined ? {} : { encoding: fixture.encoding }),
     }));
-    const present = this.members.get(channel) ?? [];
-    present.push(...entered.map((message) => ({ ...message, action: PRESENCE_ACTION.present })));
+    const present = [...(this.members.get(channel) ?? []), ...entered.map((message) => ({ ...message, action: PRESENCE_ACTION.present }))];
     this.members.set(channel, present);
     this.history.append(channel, entered, entered.map((message) => JSON.stringify(message).length));
   }
@@ -82,6 +89,15 @@ export class PresenceStore {
     this.members.clear();
     this.history.clear();
   }
+}
+
+// Per-member bookkeeping beyond its JSON text, estimated.
+const MEMBER_OVERHEAD_BYTES = 200;
+
+function membersBytes(channel: string, members: readonly PresenceMessage[]): number {
+  let bytes = 2 * channel.length;
+  for (const member of members) bytes += MEMBER_OVERHEAD_BYTES + JSON.stringify(member).length;
+  return bytes;
 }
 
 /** Refuses (40160) a presence read without `presence` or `subscribe` on the channel. */

@@ -1,4 +1,5 @@
 import type { AblyComponents } from 'tokensmith';
+import { BoundedStore } from '../lib/bounded-store';
 import { pageOf, type Page, type PageQuery } from '../lib/paging';
 
 type Stats = AblyComponents['schemas']['Stats'];
@@ -18,28 +19,56 @@ export const STATS_SCHEMA = 'https://schemas.ably.com/json/app-stats-0.0.5.json'
 
 const MINUTE_MS = 60_000;
 
+/** One minute's counters and their estimated bytes. */
+interface Minute {
+  /** Null prototype: counter names come from the network (stats fixtures). */
+  readonly counts: Record<string, number>;
+  bytes: number;
+}
+
+// Per-minute and per-counter bookkeeping beyond the names, estimated.
+const MINUTE_OVERHEAD_BYTES = 128;
+const COUNTER_OVERHEAD_BYTES = 32;
+/** Default byte bound of the counters (names from stats fixtures included). */
+export const DEFAULT_STATS_BYTES = 4 * 1024 * 1024;
+
 /**
- * Per-minute counters, aggregated to hours, days and months when read. Bounded: the newest
- * `maxMinutes` minutes with any count are kept (default a day: about 1 440 small objects).
+ * Per-minute counters, aggregated to hours, days and months when read. Bounded: the `maxMinutes`
+ * minutes counted last (default a day: about 1 440 small objects) and `maxBytes` of counters
+ * (their names estimated at 2 bytes a character); past either the minute counted first goes.
  */
 export class StatsLog {
-  private readonly minutes = new Map<number, Record<string, number>>();
+  private readonly minutes: BoundedStore<number, Minute>;
 
   constructor(
     private readonly appId: string,
-    private readonly maxMinutes = 1_440,
-  ) {}
+    maxMinutes = 1_440,
+    maxBytes = DEFAULT_STATS_BYTES,
+  ) {
+    this.minutes = new BoundedStore<number, Minute>({ maxEntries: maxMinutes, maxBytes, sizeOf: (_minute, held) => held.bytes });
+  }
+
+  /** Estimated bytes held; at most `maxBytes`. */
+  get bytes(): number {
+    return this.minutes.bytes;
+  }
 
   /** Adds `amount` to `counter` in the minute holding `now`. */
   count(counter: StatsCounter | (string & {}), amount: number, now: number): void {
     const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
-    let entries = this.minutes.get(minute);
-    if (!entries) {
-      entries = {};
-      this.minutes.set(minute, entries);
-      if (this.minutes.size > this.maxMinutes) this.minutes.delete(Math.min(...this.minutes.keys()));
+    const held = this.minutes.get(minute);
+    if (held !== undefined && counter in held.counts) {
+      held.counts[counter] = (held.counts[counter] as number) + amount;
+      return;
     }
-    entries[counter] = (entries[counter] ?? 0) + amount;
+    const counts = held?.counts ?? (Object.create(null) as Record<string, number>);
+    counts[counter] = amount;
+    const bytes = (held?.bytes ?? MINUTE_OVERHEAD_BYTES) + COUNTER_OVERHEAD_BYTES + 2 * counter.length;
+    if (held === undefined) this.minutes.set(minute, { counts, bytes });
+    else {
+      held.bytes = bytes;
+      this.minutes.update(minute, held);
+    }
   }
 
   /**
@@ -48,10 +77,10 @@ export class StatsLog {
    */
   read(query: PageQuery, unit: StatsUnit, now: number): Page<Stats> {
     const byInterval = new Map<number, Record<string, number>>();
-    for (const [minute, entries] of this.minutes) {
+    for (const [minute, { counts }] of this.minutes.all()) {
       const start = intervalStart(minute, unit);
-      const total = byInterval.get(start) ?? {};
-      for (const [name, value] of Object.entries(entries)) total[name] = (total[name] ?? 0) + value;
+      const total = byInterval.get(start) ?? (Object.create(null) as Record<string, number>);
+      for (const name in counts) total[name] = (total[name] ?? 0) + (counts[name] as number);
       byInterval.set(start, total);
     }
     const keyed = [...byInterval.keys()].sort((a, b) => a - b).map((start) => ({ key: start, time: start, item: start }));

@@ -2,27 +2,40 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { codeForStatus, errorForCode } from 'tokensmith';
 import { sendAblyError } from '../lib/ably-errors';
+import { BoundedStore } from '../lib/bounded-store';
 import { sendWire } from '../lib/wire';
 import { isAdminPath, pathOf } from './request-log';
 import type { FaultSpec, PendingFault } from './types';
 
 const MAX_PENDING = 100;
+/** Default byte bound of the pending faults (their strings come from the network). */
+export const DEFAULT_FAULT_BYTES = 1024 * 1024;
+// Per-fault bookkeeping beyond its strings (record, numbers, slot), estimated.
+const FAULT_OVERHEAD_BYTES = 200;
 
 /** Faults waiting to be applied, first added first. */
 export class FaultInjector {
-  private readonly pending: PendingFault[] = [];
+  private readonly pending: BoundedStore<string, PendingFault>;
   private nextId = 1;
+
+  constructor(maxBytes = DEFAULT_FAULT_BYTES) {
+    this.pending = new BoundedStore<string, PendingFault>({ maxEntries: MAX_PENDING, maxBytes, sizeOf: faultBytes });
+  }
 
   /** Number of faults still pending. */
   get size(): number {
-    return this.pending.length;
+    return this.pending.size;
   }
 
-  /** Queues a fault; returns its id. Past 100 pending faults the oldest is dropped. */
+  /** Estimated bytes held; at most `maxBytes`. */
+  get bytes(): number {
+    return this.pending.bytes;
+  }
+
+  /** Queues a fault; returns its id. Past 100 pending faults (or the byte bound) the oldest are dropped. */
   add(spec: FaultSpec): string {
     const id = `fault-${this.nextId++}`;
-    this.pending.push({ ...spec, id, remaining: spec.count ?? 1 });
-    if (this.pending.length > MAX_PENDING) this.pending.shift();
+    this.pending.set(id, { ...spec, id, remaining: spec.count ?? 1 });
     return id;
   }
 
@@ -32,23 +45,28 @@ export class FaultInjector {
    * faults given by operation.
    */
   take(method: string, path: string, operation?: readonly string[]): PendingFault | undefined {
-    const index = this.pending.findIndex((fault) => matches(fault, method, path, operation));
-    const fault = this.pending[index];
+    const fault = this.pending.find((candidate) => matches(candidate, method, path, operation));
     if (!fault) return undefined;
     fault.remaining -= 1;
-    if (fault.remaining <= 0) this.pending.splice(index, 1);
+    if (fault.remaining <= 0) this.pending.delete(fault.id);
     return fault;
   }
 
   /** Copies of the pending faults. */
   list(): PendingFault[] {
-    return this.pending.map((fault) => ({ ...fault }));
+    return this.pending.values().map((fault) => ({ ...fault }));
   }
 
   /** Drops every pending fault. */
   clear(): void {
-    this.pending.length = 0;
+    this.pending.clear();
   }
+}
+
+function faultBytes(id: string, fault: PendingFault): number {
+  let chars = id.length;
+  for (const text of [fault.path, fault.operation, fault.method, fault.message]) chars += text?.length ?? 0;
+  return FAULT_OVERHEAD_BYTES + 2 * chars;
 }
 
 function matches(fault: FaultSpec, method: string, path: string, operation: readonly string[] | undefined): boolean {

@@ -1,34 +1,52 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerClock } from '../clock';
+import { BoundedStore } from '../lib/bounded-store';
 import type { Scrubber } from '../lib/scrub';
 import type { ServerLogger } from '../logger';
 import type { RequestLogEntry } from './types';
 
-/** The newest `capacity` requests, oldest first. */
-export class RequestLog {
-  private readonly entries: RequestLogEntry[] = [];
+// Per-entry bookkeeping beyond its strings (record, numbers, slot), estimated.
+const ENTRY_OVERHEAD_BYTES = 120;
 
-  constructor(private readonly capacity: number) {}
+/** Default byte bound of the request log: paths come from the network, up to Node's header limit each. */
+export const DEFAULT_REQUEST_LOG_BYTES = 4 * 1024 * 1024;
+
+/** The newest `capacity` requests (and at most `maxBytes`, estimated), oldest first. */
+export class RequestLog {
+  private readonly entries: BoundedStore<number, RequestLogEntry>;
+  private nextId = 0;
+
+  constructor(capacity: number, maxBytes = DEFAULT_REQUEST_LOG_BYTES) {
+    this.entries = new BoundedStore<number, RequestLogEntry>({
+      maxEntries: capacity,
+      maxBytes,
+      sizeOf: (_id, entry) => ENTRY_OVERHEAD_BYTES + 2 * (entry.method.length + entry.path.length),
+    });
+  }
 
   /** Number of entries held. */
   get size(): number {
-    return this.entries.length;
+    return this.entries.size;
   }
 
-  /** Appends an entry, dropping the oldest past capacity. */
+  /** Estimated bytes held; at most `maxBytes`. */
+  get bytes(): number {
+    return this.entries.bytes;
+  }
+
+  /** Appends an entry, dropping the oldest past either bound. */
   add(entry: RequestLogEntry): void {
-    this.entries.push(entry);
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    this.entries.set(this.nextId++, entry);
   }
 
   /** A copy of the entries, oldest first. */
   list(): RequestLogEntry[] {
-    return this.entries.map((entry) => ({ ...entry }));
+    return this.entries.values().map((entry) => ({ ...entry }));
   }
 
   /** Drops every entry. */
   clear(): void {
-    this.entries.length = 0;
+    this.entries.clear();
   }
 }
 

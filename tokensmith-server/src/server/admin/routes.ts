@@ -89,7 +89,12 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
     idempotencyBytes: ably.idempotency.bytes,
     apps: options.apps.size,
     requestLog: requestLog.size,
+    requestLogBytes: requestLog.bytes,
     pendingFaults: faults.size,
+    pendingFaultBytes: faults.bytes,
+    grantBytes: ably.grants.bytes,
+    presenceBytes: sum(options.apps.all(), (app) => app.presence.bytes + app.presence.history.bytes),
+    statsBytes: sum(options.apps.all(), (app) => app.stats.bytes),
   }));
 
   app.post('/reset', async (_request, reply) => {
@@ -101,3 +106,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, o
     return reply.code(204).send();
   });
 };
+
+function sum<T>(items: readonly T[], of: (item: T) => number): number {
+  return items.reduce((total, item) => total + of(item), 0);
+}

@@ -76,5 +76,18 @@ export interface ServerStats {
   /** Apps provisioned with `POST /apps`. */
   apps: number;
   requestLog: number;
+  /** Estimated bytes of the request log; at most 4 MiB (paths come from the network). */
+  requestLogBytes: number;
   pendingFaults: number;
+  /** Estimated bytes of the pending faults; at most 1 MiB. */
+  pendingFaultBytes: number;
+  /** Estimated bytes of the grants remembered per requested capability text; at most 2 MiB. */
+  grantBytes: number;
+  /**
+   * Estimated bytes of the presence members and their history, summed over every app (members
+   * come from `POST /apps` fixtures); each app's at most twice `ably.maxMessageStoreBytes`.
+   */
+  presenceBytes: number;
+  /** Estimated bytes of the stats counters, summed over every app (names come from `POST /stats` fixtures); each app's at most 4 MiB. */
+  statsBytes: number;
 }

@@ -5,7 +5,9 @@ import { TokensmithError } from 'tokensmith';
 import { isAdminPath, pathOf } from '../admin/request-log';
 import { isMetquayPath } from '../admin/faults';
 import type { ServerLogger } from '../logger';
+import { isOAuth2Path } from '../oauth2/routes';
 import { clientErrorOf, sendAblyError } from './ably-errors';
+import { refusedRequestPath, trackRequestHeads } from './request-head';
 import type { Scrubber } from './scrub';
 import { sendWire } from './wire';
 
@@ -20,6 +22,7 @@ export function installErrorHandling(
   scrub: Scrubber,
   authenticateFirst: (request: FastifyRequest) => Promise<unknown> = async () => undefined,
 ): void {
+  trackRequestHeads(app.server);
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const path = pathOf(request.url);
     let clientError = clientErrorOf(error);
@@ -59,12 +62,14 @@ export function installErrorHandling(
  * unknown method, a malformed header, a missing Host, headers over the size limit, a request not
  * finished within the request timeout) is answered with a code — 40000, 43100 (header overflow)
  * or 40800 (timeout) — in the envelope of the API the request's path belongs to (Metquay's
- * `{ code, message }` under `/api/v1`, else Ably's), and the connection is closed. The path is read
- * from the bytes the parser refused, when they hold the request line; else Ably's envelope.
+ * `{ code, message }` under `/api/v1`, OAuth2's `{ error, error_description }` at its endpoints,
+ * else Ably's), and the connection is closed. The path comes from {@link refusedRequestPath},
+ * with {@link trackRequestHeads} installed on the server (by {@link installErrorHandling}); when
+ * no request line came, Ably's envelope.
  */
 export function clientErrorHandler(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
-  const path = requestLinePath(error.rawPacket);
-  if (path !== undefined && isMetquayPath(path)) {
+  const path = refusedRequestPath(error, socket);
+  if (path !== undefined && (isMetquayPath(path) || isOAuth2Path(path))) {
     plainClientErrorHandler(error, socket);
     return;
   }
@@ -75,11 +80,14 @@ export function clientErrorHandler(error: Error & { code?: string; rawPacket?: u
 
 /**
  * The same for servers whose errors are `{ code, message }` with the HTTP status as `code`
- * (`tokensmith serve --spec`).
+ * (`tokensmith serve --spec`, and Metquay's paths), but OAuth2's `{ error, error_description }`
+ * at the OAuth2 endpoints mounted there.
  */
-export function plainClientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+export function plainClientErrorHandler(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
   const { status, message } = parserRefusal(error);
-  answerOnSocket(socket, error, status, JSON.stringify({ code: status, message }), '');
+  const path = refusedRequestPath(error, socket);
+  const body = path !== undefined && isOAuth2Path(path) ? { error: 'invalid_request', error_description: message } : { code: status, message };
+  answerOnSocket(socket, error, status, JSON.stringify(body), '');
 }
 
 function parserRefusal(error: Error & { code?: string }): { status: number; code: number; message: string } {
@@ -100,17 +108,6 @@ function answerOnSocket(socket: Socket, error: Error & { code?: string }, status
       `${extraHeaders}Connection: close\r\n\r\n${body}`,
   );
   setTimeout(() => socket.destroy(), 1_000).unref();
-}
-
-/** Longest request line read for its path; a longer one is answered in the default envelope. */
-const MAX_REQUEST_LINE_BYTES = 8 * 1024;
-
-/** The path of the request line at the start of `packet` (the bytes Node's parser refused), if one is there. */
-export function requestLinePath(packet: unknown): string | undefined {
-  if (!Buffer.isBuffer(packet)) return undefined;
-  const head = packet.subarray(0, MAX_REQUEST_LINE_BYTES).toString('latin1');
-  const match = /^[!-~]+ (\/[^ ?#\r\n]*)/.exec(head);
-  return match?.[1];
 }
 
 /**

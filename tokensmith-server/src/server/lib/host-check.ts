@@ -3,8 +3,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokensmithError } from 'tokensmith';
 import { isMetquayPath } from '../admin/faults';
 import { pathOf } from '../admin/request-log';
-import { OAUTH2_DISCOVERY_PATH, OAUTH2_TOKEN_PATH } from '../oauth2/routes';
+import { isOAuth2Path } from '../oauth2/routes';
 import { sendAblyError } from './ably-errors';
+import { BoundedStore } from './bounded-store';
 import { sendWire } from './wire';
 
 /**
@@ -23,8 +24,9 @@ export type AllowedHosts = true | readonly string[];
 export const DEFAULT_ALLOWED_HOSTS: readonly string[] = Object.freeze([]);
 
 const HOST_NAME = /^\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i;
-/** Distinct Host values remembered; past this the verdicts are worked out afresh. */
+/** Distinct Host values remembered, and their estimated bytes; past either the oldest verdict goes. */
 const MAX_REMEMBERED = 256;
+const MAX_REMEMBERED_BYTES = 256 * 1024;
 
 /**
  * Checks the `allowedHosts` config field: `true` or an array of host names (no scheme, port or
@@ -45,13 +47,14 @@ export function resolveAllowedHosts(input: unknown): AllowedHosts {
 
 /**
  * A predicate over `Host` header values: true when the name (port dropped) is one of the
- * server's own. Verdicts are remembered per value, so the check costs a Map lookup per request.
+ * server's own. Verdicts are remembered per value (bounded in number and bytes: Host values come
+ * from the network), so the check costs a Map lookup per request.
  */
 export function hostMatcher(listenHost: string, allowed: AllowedHosts): (host: string) => boolean {
   if (allowed === true) return () => true;
   const exact = new Set([normalise(listenHost), ...allowed.filter((name) => !name.startsWith('.'))]);
   const suffixes = ['.localhost', ...allowed.filter((name) => name.startsWith('.'))];
-  const verdicts = new Map<string, boolean>();
+  const verdicts = new BoundedStore<string, boolean>({ maxEntries: MAX_REMEMBERED, maxBytes: MAX_REMEMBERED_BYTES, sizeOf: (host) => 64 + 2 * host.length });
   const judge = (host: string): boolean => {
     const name = hostName(host);
     if (name === 'localhost' || exact.has(name) || isIP(name) !== 0) return true;
@@ -60,7 +63,6 @@ export function hostMatcher(listenHost: string, allowed: AllowedHosts): (host: s
   return (host) => {
     let verdict = verdicts.get(host);
     if (verdict === undefined) {
-      if (verdicts.size >= MAX_REMEMBERED) verdicts.clear();
       verdict = judge(host);
       verdicts.set(host, verdict);
     }
@@ -97,12 +99,12 @@ const REFUSAL =
 
 /** The auth server's envelopes: Metquay's under /api/v1, OAuth2's at its endpoints, Ably's elsewhere. */
 function answerByPath(request: FastifyRequest, reply: FastifyReply, status: 400 | 403, message: string): FastifyReply {
-  if (status === 400) return sendAblyError(request, reply, new TokensmithError(40000, message));
   const path = pathOf(request.url);
-  if (isMetquayPath(path)) return sendWire(reply, 403, { code: 403, message }, 'json');
-  if (path.endsWith(OAUTH2_TOKEN_PATH) || path.endsWith(OAUTH2_DISCOVERY_PATH)) {
-    return sendWire(reply, 403, { error: 'access_denied', error_description: message }, 'json');
+  if (isMetquayPath(path)) return sendWire(reply, status, { code: status, message }, 'json');
+  if (isOAuth2Path(path)) {
+    return sendWire(reply, status, { error: status === 403 ? 'access_denied' : 'invalid_request', error_description: message }, 'json');
   }
+  if (status === 400) return sendAblyError(request, reply, new TokensmithError(40000, message));
   return sendAblyError(request, reply, new TokensmithError(40300, message, { statusCode: 403 }));
 }
 

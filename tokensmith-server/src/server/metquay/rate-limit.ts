@@ -1,21 +1,40 @@
+import { BoundedStore } from '../lib/bounded-store';
+
 /**
  * Fixed one-minute windows per key (client or IP address). Memory stays bounded: only keys seen in
- * the current window are kept, and at most `maxKeys` of them.
+ * the current window are kept, at most `maxKeys` of them and `maxBytes` (estimated) in all.
  */
 
 /** Outcome of {@link FixedWindowRateLimiter.take}. */
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
+// Per-key bookkeeping beyond the key text (map entry, slot, number), estimated.
+const ENTRY_OVERHEAD_BYTES = 64;
+
 /** Counts requests per key in fixed windows of `windowMs`. */
 export class FixedWindowRateLimiter {
   private windowStart = Number.NEGATIVE_INFINITY;
-  private readonly counts = new Map<string, number>();
+  private readonly counts: BoundedStore<string, number>;
 
   constructor(
     private readonly limit: number,
     private readonly windowMs = 60_000,
-    private readonly maxKeys = 10_000,
-  ) {}
+    maxKeys = 10_000,
+    maxBytes = 2 * 1024 * 1024,
+  ) {
+    // When full, the oldest key is forgotten rather than the store grown: it merely gets a fresh budget.
+    this.counts = new BoundedStore<string, number>({ maxEntries: maxKeys, maxBytes, sizeOf: (key) => 2 * key.length + ENTRY_OVERHEAD_BYTES });
+  }
+
+  /** Keys counted in the current window. */
+  get size(): number {
+    return this.counts.size;
+  }
+
+  /** Estimated bytes held; at most `maxBytes`. */
+  get bytes(): number {
+    return this.counts.bytes;
+  }
 
   /** Counts one request for `key` at `nowMs`; refuses it when the window's budget is spent. */
   take(key: string, nowMs: number): RateLimitDecision {
@@ -28,12 +47,9 @@ export class FixedWindowRateLimiter {
     if (used >= this.limit) {
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((start + this.windowMs - nowMs) / 1000)) };
     }
-    // When full, forget the oldest key rather than grow: it merely gets a fresh budget.
-    if (used === 0 && this.counts.size >= this.maxKeys) {
-      const oldest = this.counts.keys().next();
-      if (!oldest.done) this.counts.delete(oldest.value);
-    }
-    this.counts.set(key, used + 1);
+    // A key keeps its age while counted (Map order), so the first seen in the window goes first.
+    if (used === 0) this.counts.set(key, 1);
+    else this.counts.update(key, used + 1);
     return { allowed: true };
   }
 

@@ -18,6 +18,11 @@ export const OAUTH2_TOKEN_PATH = '/oauth2/token';
 /** Path of the discovery document, under the plugin's prefix. */
 export const OAUTH2_DISCOVERY_PATH = '/.well-known/openid-configuration';
 
+/** True for the token endpoint and discovery document, at the root or under a prefix: their errors are OAuth2's `{ error, error_description }`. */
+export function isOAuth2Path(path: string): boolean {
+  return path.endsWith(OAUTH2_TOKEN_PATH) || path.endsWith(OAUTH2_DISCOVERY_PATH);
+}
+
 const FORM = 'application/x-www-form-urlencoded';
 const TOKEN_BODY_LIMIT = 8 * 1024;
 const SINGLE_VALUED = ['grant_type', 'scope', 'client_id', 'client_secret', 'refresh_token'];

@@ -1,4 +1,4 @@
-import { FifoMap } from '../lib/fifo-map';
+import { BoundedStore } from '../lib/bounded-store';
 
 /**
  * Access tokens whose signature and fixed claims {@link OAuth2Authority.verify} has already
@@ -30,10 +30,11 @@ function estimate(token: string, entry: VerifiedToken): number {
 
 /** The bounded cache; past the budget the oldest-verified tokens are forgotten (and re-verified on their next use). */
 export class VerifiedTokenCache {
-  private readonly entries = new FifoMap<string, VerifiedToken>();
-  private ledger = 0;
+  private readonly entries: BoundedStore<string, VerifiedToken>;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(maxBytes: number) {
+    this.entries = new BoundedStore<string, VerifiedToken>({ maxEntries: Number.POSITIVE_INFINITY, maxBytes, sizeOf: estimate });
+  }
 
   /** Tokens held. */
   get size(): number {
@@ -42,7 +43,7 @@ export class VerifiedTokenCache {
 
   /** Estimated bytes held; never more than the budget. */
   get bytes(): number {
-    return this.ledger;
+    return this.entries.bytes;
   }
 
   /** The entry for exactly `token`. */
@@ -50,31 +51,18 @@ export class VerifiedTokenCache {
     return this.entries.get(token);
   }
 
-  /** Remembers a token that passed the full check, dropping the oldest entries past the budget. */
+  /** Remembers a token that passed the full check, dropping the oldest entries past the budget (not one alone over it). */
   remember(token: string, entry: VerifiedToken): void {
-    const size = estimate(token, entry);
-    if (size > this.maxBytes) return;
-    this.forget(token);
-    while (this.ledger + size > this.maxBytes) {
-      const oldest = this.entries.oldest(1)[0];
-      if (!oldest) break;
-      this.forget(oldest[0]);
-    }
     this.entries.set(token, entry);
-    this.ledger += size;
   }
 
   /** Forgets `token`; true if it was held. */
   forget(token: string): boolean {
-    const entry = this.entries.get(token);
-    if (!entry) return false;
-    this.ledger -= estimate(token, entry);
     return this.entries.delete(token);
   }
 
   /** Forgets everything. */
   clear(): void {
     this.entries.clear();
-    this.ledger = 0;
   }
 }

@@ -22,7 +22,7 @@ export interface SpecAdminOptions {
  * - `POST /faults` {@link FaultSpec} (by `operation` — its `operationId` or `"GET /path/{id}"` —
  *   or by `path`), `GET /faults`, `DELETE /faults`: a 429 with `Retry-After`, a 5xx, a slow answer.
  * - `GET /clock`, `POST /clock` `{ offsetMs }` or `{ advanceMs }`: skew the clock tokens expire by.
- * - `GET /stats`: the `--stateful` store's size; `POST /reset`: marks, faults, clock and store back to start.
+ * - `GET /stats`: the `--stateful` store's size and the pending faults'; `POST /reset`: marks, faults, clock and store back to start.
  */
 export const specAdminRoutes: FastifyPluginAsync<SpecAdminOptions> = async (app, options) => {
   const { authorities, clock, faults, store } = options;
@@ -48,7 +48,7 @@ export const specAdminRoutes: FastifyPluginAsync<SpecAdminOptions> = async (app,
     clock.setOffset(body.offsetMs ?? clock.offsetMs + (body.advanceMs ?? 0));
     return clockState();
   });
-  app.get('/stats', async () => ({ resources: store?.size ?? 0, stateBytes: store?.bytes ?? 0, pendingFaults: faults.size }));
+  app.get('/stats', async () => ({ resources: store?.size ?? 0, stateBytes: store?.bytes ?? 0, pendingFaults: faults.size, pendingFaultBytes: faults.bytes }));
   app.post('/reset', async (_request, reply) => {
     for (const authority of authorities) authority.reset();
     faults.clear();

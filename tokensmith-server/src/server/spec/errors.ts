@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pathOf } from '../admin/request-log';
+import { isOAuth2Path } from '../oauth2/routes';
+import { trackRequestHeads } from '../lib/request-head';
 import type { ServerLogger } from '../logger';
 import type { Scrubber } from '../lib/scrub';
 import type { SpecRouteConfig } from './routes';
@@ -12,6 +14,8 @@ const WHERE: Record<string, string> = { body: 'body', querystring: 'query parame
  * client mistakes keep their 4xx, anything else is a 500 whose redacted detail goes to the log.
  */
 export function installSpecErrorHandling(app: FastifyInstance, logger: ServerLogger, scrub: Scrubber): void {
+  // For the envelope of what Node's parser refuses (plainClientErrorHandler).
+  trackRequestHeads(app.server);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       const first = error.validation[0];
@@ -35,6 +39,16 @@ export function installSpecErrorHandling(app: FastifyInstance, logger: ServerLog
     const message = scrub(`no operation for ${request.method} ${pathOf(request.url).slice(0, 200)}`);
     return reply.code(404).send({ code: 404, message });
   });
+}
+
+/**
+ * The Host check's refusals (400: no Host; 403: not one of the server's names): `{ code, message }`,
+ * but OAuth2's `{ error, error_description }` at the OAuth2 endpoints.
+ */
+export function answerSpecHostCheck(request: FastifyRequest, reply: FastifyReply, status: 400 | 403, message: string): FastifyReply {
+  if (status === 400) reply.header('connection', 'close');
+  if (isOAuth2Path(pathOf(request.url))) return reply.code(status).send({ error: status === 403 ? 'access_denied' : 'invalid_request', error_description: message });
+  return reply.code(status).send({ code: status, message });
 }
 
 /** Fastify's `frameworkErrors`: a URL the router refuses (bad percent-encoding, an over-long segment), without quoting it. */

@@ -1,7 +1,17 @@
-import { FifoMap } from '../lib/fifo-map';
+import { BoundedStore } from '../lib/bounded-store';
 import type { Json } from './json-schema';
 
 type Resource = { [key: string]: Json };
+
+/** A held resource and where it lives. */
+interface Placed {
+  readonly collection: string;
+  readonly id: string;
+  readonly resource: Resource;
+}
+
+// Per-resource bookkeeping beyond its JSON text and names, estimated.
+const ENTRY_OVERHEAD_BYTES = 64;
 
 /**
  * The `--stateful` store: resources by collection (the concrete collection path, so nested
@@ -9,22 +19,29 @@ type Resource = { [key: string]: Json };
  * its keys); past the bound the oldest resources go first, across all collections.
  */
 export class ResourceStore {
+  private readonly held: BoundedStore<string, Placed>;
+  /** The same resources by collection, each in insertion order, for listing. */
   private readonly collections = new Map<string, Map<string, Resource>>();
-  private readonly order = new FifoMap<string, number>();
-  private total = 0;
   private nextId = 1;
 
   /** @param maxBytes the most the store may hold. */
-  constructor(private readonly maxBytes: number) {}
+  constructor(maxBytes: number) {
+    this.held = new BoundedStore<string, Placed>({
+      maxEntries: Number.POSITIVE_INFINITY,
+      maxBytes,
+      sizeOf: (_key, placed) => JSON.stringify(placed.resource).length + placed.collection.length + placed.id.length + ENTRY_OVERHEAD_BYTES,
+      onEvict: (_key, placed) => this.unindex(placed.collection, placed.id),
+    });
+  }
 
   /** Estimated bytes held. */
   get bytes(): number {
-    return this.total;
+    return this.held.bytes;
   }
 
   /** Resources held. */
   get size(): number {
-    return this.order.size;
+    return this.held.size;
   }
 
   /** A fresh id, unique for this store's life. */
@@ -41,53 +58,43 @@ export class ResourceStore {
     return [...(this.collections.get(collection)?.values() ?? [])];
   }
 
-  /** Stores (or replaces) a resource; false, and nothing stored, when it alone is over the bound. */
+  /** Stores (or replaces) a resource; false, and nothing changed, when it alone is over the bound. */
   put(collection: string, id: string, resource: Resource): boolean {
-    const size = JSON.stringify(resource).length + collection.length + id.length + 64;
-    if (size > this.maxBytes) return false;
-    this.delete(collection, id);
+    if (!this.held.set(keyOf(collection, id), { collection, id, resource })) return false;
+    // A replaced resource becomes the newest, in the store and in its collection's list.
+    this.unindex(collection, id);
+    this.index(collection, id, resource);
+    return true;
+  }
+
+  /** Removes a resource; true if it was there. */
+  delete(collection: string, id: string): boolean {
+    if (!this.held.delete(keyOf(collection, id))) return false;
+    this.unindex(collection, id);
+    return true;
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.held.clear();
+    this.collections.clear();
+    this.nextId = 1;
+  }
+
+  private index(collection: string, id: string, resource: Resource): void {
     let items = this.collections.get(collection);
     if (!items) {
       items = new Map();
       this.collections.set(collection, items);
     }
     items.set(id, resource);
-    this.order.set(keyOf(collection, id), size);
-    this.total += size;
-    while (this.total > this.maxBytes) {
-      const oldest = this.order.oldest(1)[0];
-      if (!oldest) break;
-      const [collectionOf, idOf] = splitKey(oldest[0]);
-      this.delete(collectionOf, idOf);
-    }
-    return true;
   }
 
-  /** Removes a resource; true if it was there. */
-  delete(collection: string, id: string): boolean {
-    const key = keyOf(collection, id);
-    const size = this.order.get(key);
-    if (size === undefined) return false;
-    this.order.delete(key);
-    this.total -= size;
-    const items = this.collections.get(collection)!;
-    items.delete(id);
-    if (items.size === 0) this.collections.delete(collection);
-    return true;
-  }
-
-  /** Drops everything. */
-  clear(): void {
-    this.collections.clear();
-    this.order.clear();
-    this.total = 0;
-    this.nextId = 1;
+  private unindex(collection: string, id: string): void {
+    const items = this.collections.get(collection);
+    items?.delete(id);
+    if (items?.size === 0) this.collections.delete(collection);
   }
 }
 
-const SEPARATOR = '\u0000';
-const keyOf = (collection: string, id: string) => `${collection}${SEPARATOR}${id}`;
-function splitKey(key: string): [string, string] {
-  const index = key.indexOf(SEPARATOR);
-  return [key.slice(0, index), key.slice(index + 1)];
-}
+const keyOf = (collection: string, id: string) => `${collection}\u0000${id}`;

@@ -11,7 +11,7 @@ import { specAdminRoutes } from './admin';
 import { OAuth2Authority, oauth2AdminRoutes, oauth2Routes, OAUTH2_TOKEN_PATH } from '../oauth2';
 import { ConfiguredTokens, oauth2TokenAuthority, type TokenAuthority } from './authority';
 import { configSecrets, loadSpecServerConfig, resolveSpecServerConfig, type SpecServerConfig, type SpecServerConfigInput } from './config';
-import { installSpecErrorHandling, specFrameworkErrorHandler } from './errors';
+import { answerSpecHostCheck, installSpecErrorHandling, specFrameworkErrorHandler } from './errors';
 import { hostMatcher, installHostCheck } from '../lib/host-check';
 import { loadServedSpecs, type ServedSpec } from './operations';
 import { ResourceStore } from './resource-store';
@@ -94,11 +94,8 @@ export async function startSpecServer(options: SpecServerOptions): Promise<SpecS
   installSpecValidators(app);
   installSpecErrorHandling(app, logger, scrub);
   const host = options.host ?? '127.0.0.1';
-  // Its `{ code, message }` envelope for the Host refusals.
-  installHostCheck(app, hostMatcher(host, [...(options.allowedHosts ?? [])]), (_request, reply, status, message) => {
-    if (status === 400) reply.header('connection', 'close');
-    return reply.code(status).send({ code: status, message });
-  });
+  // Its `{ code, message }` envelope for the Host refusals (OAuth2's at the token endpoint).
+  installHostCheck(app, hostMatcher(host, [...(options.allowedHosts ?? [])]), answerSpecHostCheck);
   // Bodies of media types other than JSON and text are kept as bytes; the spec's JSON schemas do not apply to them.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   if (options.admin) {
