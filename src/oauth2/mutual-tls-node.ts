@@ -34,9 +34,11 @@ export class MutualTlsCredential extends Credential implements SchemeProvider<'m
   constructor(options: MutualTlsOptions) {
     super();
     const pem = (value: unknown) => typeof value === 'string' || value instanceof Uint8Array;
-    const cert = refuseUnset(options?.cert, 'MutualTlsCredential "cert"');
+    const shape = () => new InvalidArgumentError(40003, 'MutualTlsCredential needs "cert" and "key" as PEM strings or bytes');
+    if (options === null || typeof options !== 'object') throw shape();
+    const cert = refuseUnset(options.cert, 'MutualTlsCredential "cert"');
     const key = refuseUnset(options.key, 'MutualTlsCredential "key"');
-    if (!pem(cert) || !pem(key)) throw new InvalidArgumentError(40003, 'MutualTlsCredential needs "cert" and "key" as PEM strings or bytes');
+    if (!pem(cert) || !pem(key)) throw shape();
     const toBuffer = (value: string | Uint8Array) => (typeof value === 'string' ? value : Buffer.from(value));
     const ca = options.ca === undefined ? undefined : (Array.isArray(options.ca) ? options.ca : [options.ca]).map(toBuffer);
     const tlsOptions = withoutUndefined({ cert: toBuffer(cert), key: toBuffer(key), passphrase: options.passphrase, ca });
