@@ -52,10 +52,14 @@ export function serveOperations<Operation extends OperationRecord, Refusal>(app:
     try {
       app.route(route);
     } catch (error) {
-      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
-      throw new Error(`${where} cannot be routed (${reason})`, { cause: error });
+      throw new Error(`${where} cannot be routed (${firstLine(error)})`, { cause: error });
     }
   }
+}
+
+/** The first line of an error's message, at most 300 characters. */
+export function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
 }
 
 function refuseUnlessOpen(operation: OperationRecord, where: string): void {

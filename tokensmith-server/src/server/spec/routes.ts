@@ -76,11 +76,6 @@ function mockHandler(operation: ServedOperation, seed: number, plan: StatePlan |
   };
 }
 
-/** The first line of an error's message. */
-export function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
-}
-
 /** The answer without a `Prefer` header, made once (it is the same every time for a seed). */
 function cachedAnswer(operation: ServedOperation, seed: number): () => MockAnswer {
   let cached: MockAnswer | undefined;

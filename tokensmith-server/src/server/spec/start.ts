@@ -15,7 +15,8 @@ import { answerSpecHostCheck, installSpecErrorHandling, specFrameworkErrorHandle
 import { hostMatcher, installHostCheck } from '../lib/host-check';
 import { loadServedSpecs, type ServedSpec } from './operations';
 import { ResourceStore } from './resource-store';
-import { firstLine, registerSpecRoutes, type SpecRouteConfig } from './routes';
+import { firstLine } from '../operations/serve';
+import { registerSpecRoutes, type SpecRouteConfig } from './routes';
 import { installSpecValidators } from './validator';
 
 /** Options of {@link startSpecServer}. */
