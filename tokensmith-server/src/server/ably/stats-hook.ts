@@ -1,4 +1,5 @@
 import type { FastifyInstance, onResponseHookHandler } from 'fastify';
+import { hooksOf } from '../operations/security';
 import type { AblyApps } from './apps';
 import type { StatsCounter } from './stats';
 
@@ -23,7 +24,6 @@ export function installStatsCounting(app: FastifyInstance, apps: AblyApps): void
       state.stats.count(reply.statusCode < 400 ? succeeded : failed, 1, state.clock.now());
       done();
     };
-    const existing = route.onResponse;
-    route.onResponse = existing === undefined ? [count] : [...(Array.isArray(existing) ? existing : [existing]), count];
+    route.onResponse = [...hooksOf(route.onResponse), count];
   });
 }

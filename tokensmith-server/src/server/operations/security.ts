@@ -125,6 +125,7 @@ export function attachCheck(route: RouteOptions, check: AuthCheck, phase: AuthRu
   else route.preHandler = [check, ...hooksOf(route.preHandler)];
 }
 
-function hooksOf<Hook>(hooks: Hook | Hook[] | undefined): Hook[] {
+/** A route's hooks of one kind as an array (Fastify takes one, an array or none). */
+export function hooksOf<Hook>(hooks: Hook | Hook[] | undefined): Hook[] {
   return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
