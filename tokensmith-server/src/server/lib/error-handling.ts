@@ -5,7 +5,7 @@ import { TokensmithError } from 'tokensmith';
 import { isAdminPath, pathOf } from '../admin/request-log';
 import { isMetquayPath } from '../admin/faults';
 import type { ServerLogger } from '../logger';
-import { isOAuth2Path } from '../oauth2/routes';
+import { isOAuth2Path, oauth2RefusalBody } from '../oauth2/routes';
 import { clientErrorOf, sendAblyError } from './ably-errors';
 import { refusedRequestPath, trackRequestHeads } from './request-head';
 import type { Scrubber } from './scrub';
@@ -70,7 +70,7 @@ export function installErrorHandling(
 export function clientErrorHandler(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
   const path = refusedRequestPath(error, socket);
   if (path !== undefined && (isMetquayPath(path) || isOAuth2Path(path))) {
-    plainClientErrorHandler(error, socket);
+    plainClientErrorHandler(error, socket, path);
     return;
   }
   const { status, code, message } = parserRefusal(error);
@@ -83,10 +83,9 @@ export function clientErrorHandler(error: Error & { code?: string; rawPacket?: u
  * (`tokensmith serve --spec`, and Metquay's paths), but OAuth2's `{ error, error_description }`
  * at the OAuth2 endpoints mounted there.
  */
-export function plainClientErrorHandler(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+export function plainClientErrorHandler(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket, path = refusedRequestPath(error, socket)): void {
   const { status, message } = parserRefusal(error);
-  const path = refusedRequestPath(error, socket);
-  const body = path !== undefined && isOAuth2Path(path) ? { error: 'invalid_request', error_description: message } : { code: status, message };
+  const body = path !== undefined && isOAuth2Path(path) ? oauth2RefusalBody(status, message) : { code: status, message };
   answerOnSocket(socket, error, status, JSON.stringify(body), '');
 }
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokensmithError } from 'tokensmith';
 import { isMetquayPath } from '../admin/faults';
 import { pathOf } from '../admin/request-log';
-import { isOAuth2Path } from '../oauth2/routes';
+import { isOAuth2Path, oauth2RefusalBody } from '../oauth2/routes';
 import { sendAblyError } from './ably-errors';
 import { BoundedStore } from './bounded-store';
 import { sendWire } from './wire';
@@ -102,7 +102,7 @@ function answerByPath(request: FastifyRequest, reply: FastifyReply, status: 400 
   const path = pathOf(request.url);
   if (isMetquayPath(path)) return sendWire(reply, status, { code: status, message }, 'json');
   if (isOAuth2Path(path)) {
-    return sendWire(reply, status, { error: status === 403 ? 'access_denied' : 'invalid_request', error_description: message }, 'json');
+    return sendWire(reply, status, oauth2RefusalBody(status, message), 'json');
   }
   if (status === 400) return sendAblyError(request, reply, new TokensmithError(40000, message));
   return sendAblyError(request, reply, new TokensmithError(40300, message, { statusCode: 403 }));

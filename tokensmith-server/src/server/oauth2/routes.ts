@@ -23,6 +23,14 @@ export function isOAuth2Path(path: string): boolean {
   return path.endsWith(OAUTH2_TOKEN_PATH) || path.endsWith(OAUTH2_DISCOVERY_PATH);
 }
 
+/**
+ * The body of a refusal made before the OAuth2 routes run (Host check, parser): RFC 6749 §5.2's
+ * shape, `access_denied` for a 403 and `invalid_request` for anything else.
+ */
+export function oauth2RefusalBody(status: number, message: string): { error: string; error_description: string } {
+  return { error: status === 403 ? 'access_denied' : 'invalid_request', error_description: message };
+}
+
 const FORM = 'application/x-www-form-urlencoded';
 const TOKEN_BODY_LIMIT = 8 * 1024;
 const SINGLE_VALUED = ['grant_type', 'scope', 'client_id', 'client_secret', 'refresh_token'];

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pathOf } from '../admin/request-log';
-import { isOAuth2Path } from '../oauth2/routes';
+import { isOAuth2Path, oauth2RefusalBody } from '../oauth2/routes';
 import { trackRequestHeads } from '../lib/request-head';
 import type { ServerLogger } from '../logger';
 import type { Scrubber } from '../lib/scrub';
@@ -47,7 +47,7 @@ export function installSpecErrorHandling(app: FastifyInstance, logger: ServerLog
  */
 export function answerSpecHostCheck(request: FastifyRequest, reply: FastifyReply, status: 400 | 403, message: string): FastifyReply {
   if (status === 400) reply.header('connection', 'close');
-  if (isOAuth2Path(pathOf(request.url))) return reply.code(status).send({ error: status === 403 ? 'access_denied' : 'invalid_request', error_description: message });
+  if (isOAuth2Path(pathOf(request.url))) return reply.code(status).send(oauth2RefusalBody(status, message));
   return reply.code(status).send({ code: status, message });
 }
 
