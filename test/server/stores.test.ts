@@ -324,18 +324,18 @@ describe('FifoMap', () => {
     map.delete('b');
     expect(map.keys()).toEqual(['c', 'd', 'a']);
     expect(map.oldest(2)).toEqual([['c', 99], ['d', 100]]);
-    expect(map.evictOldest()).toBe('c');
+    expect(map.shiftOldest()?.key).toBe('c');
     expect(map.size).toBe(2);
     expect(map.get('a')).toBe(1);
   });
 
-  test('removeFirst removes the oldest passing entry among the first few live ones only', async () => {
+  test('takeFirst scans only the first few live entries, skipping deleted ones', async () => {
     const { FifoMap } = await import('../../tokensmith-server/src/server/lib/fifo-map');
     const map = new FifoMap<string, number>();
     for (const [key, value] of [['a', 1], ['b', 2], ['c', 3], ['d', 4]] as const) map.set(key, value);
     map.delete('a');
-    expect(map.removeFirst(2, (value) => value === 4)).toBe(false);
-    expect(map.removeFirst(2, (value) => value >= 3)).toBe(true);
+    expect(map.takeFirst(2, (value) => value === 4)).toBeUndefined();
+    expect(map.takeFirst(2, (value) => value >= 3)).toBeDefined();
     expect(map.keys()).toEqual(['b', 'd']);
   });
 
@@ -344,7 +344,7 @@ describe('FifoMap', () => {
     const map = new FifoMap<number, number>();
     for (let i = 0; i < 20_000; i++) {
       map.set(i, i);
-      if (map.size > 100) map.evictOldest();
+      if (map.size > 100) map.shiftOldest();
     }
     expect(map.keys()).toEqual(Array.from({ length: 100 }, (_, i) => 19_900 + i));
   });

@@ -63,14 +63,6 @@ export class FifoMap<K, V> {
   }
 
   /**
-   * Removes the oldest entry among the `scan` oldest whose value passes `test`; true if one was
-   * removed. Walks the queue in place, allocating nothing.
-   */
-  removeFirst(scan: number, test: (value: V) => boolean): boolean {
-    return this.takeFirst(scan, test) !== undefined;
-  }
-
-  /**
    * Removes and returns the oldest entry among the `scan` oldest whose value passes `test`.
    * Walks the queue in place; the entry returned is the map's own (read-only) record of it.
    */
@@ -122,11 +114,6 @@ export class FifoMap<K, V> {
       this.head++;
     }
     return undefined;
-  }
-
-  /** Removes and returns the oldest key. */
-  evictOldest(): K | undefined {
-    return this.shiftOldest()?.key;
   }
 
   /** Removes and returns the oldest entry (the map's own read-only record of it). */
