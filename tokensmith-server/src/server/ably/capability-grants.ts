@@ -70,7 +70,7 @@ export class GrantCache {
       this.byKey.set(key.keyName, grants);
     }
     // The budget may be full of other keys' grants: the oldest of the largest key's go then.
-    while (!grants.set(text, grant)) if (!this.largestBut(grants)?.evictOldest()) break;
+    while (!grants.addAbsent(text, grant)) if (!this.largestBut(grants)?.evictOldest()) break;
     return grant;
   }
 

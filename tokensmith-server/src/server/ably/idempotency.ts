@@ -52,7 +52,7 @@ export class IdempotencyStore {
   remember(channel: string, id: string, now: number): void {
     this.expire(now);
     const entry = key(channel, id);
-    if (!this.seen.has(entry)) this.seen.set(entry, now);
+    if (!this.seen.has(entry)) this.seen.addAbsent(entry, now);
   }
 
   /** Forgets every id. */

@@ -64,7 +64,7 @@ export class StatsLog {
     const counts = held?.counts ?? (Object.create(null) as Record<string, number>);
     counts[counter] = amount;
     const bytes = (held?.bytes ?? MINUTE_OVERHEAD_BYTES) + COUNTER_OVERHEAD_BYTES + 2 * counter.length;
-    if (held === undefined) this.minutes.set(minute, { counts, bytes });
+    if (held === undefined) this.minutes.addAbsent(minute, { counts, bytes });
     else {
       held.bytes = bytes;
       this.minutes.update(minute, held);

@@ -64,7 +64,7 @@ export function hostMatcher(listenHost: string, allowed: AllowedHosts): (host: s
     let verdict = verdicts.get(host);
     if (verdict === undefined) {
       verdict = judge(host);
-      verdicts.set(host, verdict);
+      verdicts.addAbsent(host, verdict);
     }
     return verdict;
   };

@@ -48,7 +48,7 @@ export class FixedWindowRateLimiter {
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((start + this.windowMs - nowMs) / 1000)) };
     }
     // A key keeps its age while counted (Map order), so the first seen in the window goes first.
-    if (used === 0) this.counts.set(key, 1);
+    if (used === 0) this.counts.addAbsent(key, 1);
     else this.counts.update(key, used + 1);
     return { allowed: true };
   }
