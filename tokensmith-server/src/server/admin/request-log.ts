@@ -36,7 +36,7 @@ export class RequestLog {
 
   /** Appends an entry, dropping the oldest past either bound. */
   add(entry: RequestLogEntry): void {
-    this.entries.set(this.nextId++, entry);
+    this.entries.addAbsent(this.nextId++, entry);
   }
 
   /** A copy of the entries, oldest first. */
