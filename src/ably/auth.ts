@@ -72,8 +72,8 @@ export class AblyAuth extends PrintsSafely {
     this.#http = Object.freeze({ baseUrl: this.baseUrl, fetch: options.fetch, secrets: Object.freeze(this.#key?.secrets() ?? []) });
     this.#time = new ServerTime(new SystemClock(), this.#http);
     this.#authTimeoutMs = options.authTimeoutMs ?? DEFAULT_ABLY_AUTH_OPTIONS.authTimeoutMs;
-    const { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs } = options;
-    this.#managerOptions = { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs };
+    // The constructor's copy of the options; authorize() replaces #authOptions, never changes this object.
+    this.#managerOptions = this.#authOptions as AblyAuthOptions;
     this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
     this.#provider = new AblyAuthProvider(this.#session, this.#libraryClientId);
     this.middleware = this.#middleware({ operationSecurity, securitySchemes });
@@ -140,12 +140,9 @@ export class AblyAuth extends PrintsSafely {
     const key = this.#keyFor(authOptions);
     if (!key) throw new InvalidCredentialsError('createTokenRequest needs a key; none was given');
     const params = tokenParams === undefined ? this.#tokenParams : normaliseTokenParams(tokenParams);
-    if (params.timestamp === undefined && (authOptions ?? this.#authOptions).queryTime !== true) {
-      // The common case, without a closure: the timestamp is the clock's reading now.
-      return signTokenRequest(key, this.#signer, params, this.#time.clock.now());
-    }
-    const queryTime = (authOptions ?? this.#authOptions).queryTime === true;
-    return signTokenRequest(key, this.#signer, params, () => this.#timestamp(queryTime));
+    // The common case, without a closure: the timestamp is the clock's reading now.
+    const now = (authOptions ?? this.#authOptions).queryTime === true ? () => this.#timestamp(true) : this.#time.clock.now();
+    return signTokenRequest(key, this.#signer, params, now);
   }
 
   /**
@@ -193,8 +190,7 @@ export class AblyAuth extends PrintsSafely {
     }
     if (given !== undefined) this.#tokenParams = savedParams(given, undefined);
     if (authOptions === undefined && given === undefined) {
-      if (this.#session.method === 'token') return (await this.#session.manager.getToken({ force: true })).details;
-      this.#switchTo(this.#newSession('token', undefined, undefined));
+      if (this.#session.method !== 'token') this.#switchTo(this.#newSession('token', undefined, undefined));
       return (await this.#session.manager.getToken({ force: true })).details;
     }
     const literal = authOptions === undefined ? undefined : literalToken(authOptions);

@@ -1,8 +1,8 @@
 import { AuthProviderError, type TokensmithError } from '../core/errors';
-import { readBodyBytes, readBodyText, send } from '../core/http';
+import { readBodyText, send } from '../core/http';
 import { errorFromResponse } from '../core/response-error';
 import { decodeMsgpack } from './msgpack-decode';
-import type { AblyErrorInfo, TokenDetails, TokenRequest } from './types';
+import type { TokenDetails, TokenRequest } from './types';
 
 /**
  * The HTTP auth itself makes to Ably: `GET /time`, exchanging a signed TokenRequest at `POST
@@ -68,36 +68,6 @@ export function tokenDetailsFrom(record: Record<string, unknown>): TokenDetails 
  */
 export function errorFromAblyResponse(response: Response, what: string, secrets: readonly string[]): Promise<TokensmithError> {
   return errorFromResponse(response, { what: `Ably ${what}`, secrets, refused: 'credentials', decodeMsgpack });
-}
-
-/**
- * Reads the `error` object of an Ably error body, JSON or msgpack (by Content-Type), at most 64
- * KiB of it. Consumes `response`'s body: pass a clone when the response is still needed.
- * Undefined when the body is not an envelope with a numeric code.
- */
-export async function readAblyErrorInfo(response: Response): Promise<(Partial<AblyErrorInfo> & { code: number }) | undefined> {
-  const contentType = response.headers.get('content-type') ?? '';
-  let body: unknown;
-  try {
-    if (contentType.includes('msgpack')) body = decodeMsgpack(await readBodyBytes(response, 'Ably error answer'));
-    else if (contentType.includes('json')) body = JSON.parse(await readBodyText(response, 'Ably error answer'));
-    else {
-      await response.body?.cancel().catch(() => undefined);
-      return undefined;
-    }
-  } catch {
-    return undefined;
-  }
-  const info = (body as { error?: unknown } | null)?.error;
-  if (typeof info !== 'object' || info === null) return undefined;
-  const { code, statusCode, message, href } = info as Record<string, unknown>;
-  if (typeof code !== 'number') return undefined;
-  return {
-    code,
-    ...(typeof statusCode === 'number' ? { statusCode } : {}),
-    ...(typeof message === 'string' ? { message } : {}),
-    ...(typeof href === 'string' ? { href } : {}),
-  };
 }
 
 /** `JSON.parse`, or `undefined` for text that is not JSON (the caller says what it expected). */
