@@ -1,7 +1,6 @@
 import { AuthProviderError, InvalidArgumentError } from '../core/errors';
-import { readBodyText, send } from '../core/http';
 import { refuseInClear } from '../core/spec-auth/placement';
-import { ABLY_PROTOCOL_VERSION, errorFromAblyResponse, parseJson, type AblyHttp } from './http';
+import { ablyRequest, type AblyHttp } from './http';
 import type { AblyKey } from './key';
 import type { AblySchemas } from './types';
 
@@ -51,18 +50,10 @@ export async function revokeTokens(
   options: TokenRevocationOptions,
   signal: AbortSignal,
 ): Promise<TokenRevocationResult> {
-  const body = JSON.stringify(requestBody(targets, options));
-  const url = new URL(`${http.baseUrl}/keys/${encodeURIComponent(key.keyName)}/revokeTokens`);
-  refuseInClear(url.href, 'revokeTokens (Basic auth with the Ably key)');
-  const headers = {
-    accept: 'application/json',
-    'content-type': 'application/json',
-    'x-ably-version': ABLY_PROTOCOL_VERSION,
-    authorization: key.basicAuthorization(),
-  };
-  const response = await send(http.fetch, url.href, { method: 'POST', headers, body, signal }, 'revokeTokens', http.secrets);
-  if (!response.ok) throw await errorFromAblyResponse(response, 'revokeTokens', http.secrets);
-  return batchResult(parseJson(await readBodyText(response, 'revokeTokens answer')));
+  const body = requestBody(targets, options);
+  const path = `/keys/${encodeURIComponent(key.keyName)}/revokeTokens`;
+  refuseInClear(http.baseUrl + path, 'revokeTokens (Basic auth with the Ably key)');
+  return batchResult(await ablyRequest(http, path, 'revokeTokens', signal, body, key.basicAuthorization()));
 }
 
 function requestBody(targets: readonly TokenRevocationTargetSpecifier[], options: TokenRevocationOptions): AblySchemas['RevokeTokensRequest'] {
