@@ -196,12 +196,6 @@ export class AblyTokenSource {
     }
     return credentialIdentityAsync({ provider: 'ably', baseUrl: http.baseUrl, source, ttl: params.ttl, capability: params.capability, clientId: params.clientId });
   }
-
-  /** Only public facts. */
-  toJSON(): { method: string } {
-    const { authOptions, key } = this.#setup;
-    return { method: authOptions.authCallback ? 'authCallback' : authOptions.authUrl ? 'authUrl' : key ? 'key' : 'none' };
-  }
 }
 
 /**
