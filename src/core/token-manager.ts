@@ -5,7 +5,7 @@ import { isAuthFailure, typedFetchFailure } from './fetch-failure';
 import { createRedactingLogger, type Logger } from './logger';
 import { retryDelayMs, sleep } from './retry';
 import type { TokenLike, TokenState } from './store';
-import { acquireThroughStore, type StoreSync } from './store-sync';
+import { kitOf } from './store-key';
 import { withTimeout } from './timeout';
 import { monotonicMs, type TokenEvent, type TokenEventListener } from './telemetry';
 import { toEntry, toState, type Entry } from './token-entry';
@@ -50,7 +50,8 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
   readonly #secrets: readonly string[];
   readonly #random: () => number;
   readonly #log: Logger;
-  readonly #sync: StoreSync<T> | undefined;
+  /** Gets a token through the shared store, when one is configured. */
+  readonly #viaStore: (() => Promise<TokenState<T>>) | undefined;
   readonly #provider: string;
   readonly #onEvent: TokenEventListener | undefined;
   #current: Entry<T> | undefined;
@@ -76,22 +77,17 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
     this.clock = options.clock ?? new SystemClock();
     this.#log = createRedactingLogger(options.logger, () => [...this.#secrets, this.#current?.state.value.token, this.#rejected]);
     if (options.store && options.storeKey) {
-      const lock = this.#options.lock;
-      this.#sync = {
+      this.#viaStore = kitOf(options.store).share<T>({
         store: options.store,
-        key: handled(options.storeKey),
-        owner: lockOwnerId(),
-        lockTtlMs: lock.ttlMs,
-        maxWaitMs: lock.maxWaitMs,
-        pollMinMs: lock.pollMinMs,
-        pollMaxMs: lock.pollMaxMs,
+        key: options.storeKey,
+        lock: this.#options.lock,
         log: this.#log,
         now: () => this.clock.now(),
         fetch: () => this.#fetchWithRetry(),
         accept: (state) => this.#acceptStored(state),
         active: () => !this.#stopped,
         waited: (durationMs, lock) => this.#emit({ type: 'lock-waited', durationMs, outcome: 'ok', lock }),
-      };
+      });
     }
     if (options.initialState) {
       this.#current = this.#entry(options.initialState, 0);
@@ -201,7 +197,7 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
     const startedAt = monotonicMs();
     let state: TokenState<T>;
     try {
-      state = this.#sync ? await acquireThroughStore(this.#sync) : await this.#fetchWithRetry();
+      state = this.#viaStore ? await this.#viaStore() : await this.#fetchWithRetry();
     } catch (error) {
       if (background) this.#emit({ type: 'renewed-ahead', durationMs: monotonicMs() - startedAt, ...outcomeOf(error) });
       throw error;
@@ -315,15 +311,4 @@ function outcomeOf(error: unknown): { outcome: 'error'; errorCode?: number; erro
 
 function entryValue<T extends TokenLike>(entry: Entry<T>): T {
   return entry.state.value;
-}
-
-/** The key as given; a promise of it is marked handled, so a rejection surfaces on first use rather than as an unhandled rejection. */
-function handled(key: string | Promise<string>): string | Promise<string> {
-  if (typeof key !== 'string') key.catch(() => undefined);
-  return key;
-}
-
-function lockOwnerId(): string {
-  const webCrypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  return webCrypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
