@@ -80,6 +80,7 @@ export class OAuth2ClientCredentials extends Credential implements SchemeProvide
         throw new InvalidArgumentError(40003, `OAuth2ClientCredentials "extraParams.${name}" must be a string and not a parameter tokensmith sets`);
       }
     }
+    if (options.store !== undefined) kitOf(options.store);
     this.#secret = options.clientSecret;
     this.#options = { ...options, clientSecret: '' };
     this.#discovery = new DiscoveryCache(options.fetch, options.tokenManager?.fetchTimeoutMs ?? 10_000);

@@ -74,6 +74,7 @@ export class OAuth2RefreshToken extends Credential implements SchemeProvider<'oa
     if (options.store !== undefined && (typeof options.subject !== 'string' || options.subject === '')) {
       throw new InvalidArgumentError(40003, 'OAuth2RefreshToken "subject" must name whose refresh token this is when a "store" is given');
     }
+    if (options.store !== undefined) kitOf(options.store);
     this.#secret = options.clientSecret;
     this.#refreshToken = options.refreshToken;
     this.#options = { ...options, refreshToken: '', clientSecret: undefined };
