@@ -38,7 +38,7 @@ export interface TokenState<T extends TokenLike = TokenLike> {
 }
 
 /**
- * Shared token state, keyed by a credential identity ({@link credentialIdentity}) that never
+ * Shared token state, keyed by a credential identity (`credentialIdentity()` from `tokensmith/store`) that never
  * contains a secret.
  *
  * Fleet single-flight (optional `acquireLock`/`releaseLock`): a manager that needs a token reads
