@@ -44,11 +44,11 @@ export type { FetchContext, LockOptions, TokenManagerOptions } from './token-man
 export class TokenManager<T extends TokenLike> extends PrintsSafely {
   /** The clock tokens are measured against; call `clock.setOffset()` once server time is known. */
   readonly clock: Clock;
-  readonly #options: ResolvedOptions;
+  /** The resolved options and the jitter source; {@link toEntry} reads the refresh window from them. */
+  readonly #options: ResolvedOptions & { random: () => number };
   readonly #fetchToken: TokenManagerOptions<T>['fetchToken'];
   readonly #onAuthError: ((error: TokensmithError) => void) | undefined;
   readonly #secrets: readonly string[];
-  readonly #random: () => number;
   readonly #log: Logger;
   /** Gets a token through the shared store, when one is configured. */
   readonly #viaStore: (() => Promise<TokenState<T>>) | undefined;
@@ -67,15 +67,14 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
 
   constructor(options: TokenManagerOptions<T>) {
     super();
-    this.#options = resolveOptions(options);
+    this.#options = { ...resolveOptions(options), random: options.random ?? Math.random };
     this.#fetchToken = options.fetchToken;
     this.#onAuthError = options.onAuthError;
     this.#secrets = [...(options.secrets ?? [])];
-    this.#random = options.random ?? Math.random;
     this.#provider = options.provider ?? 'custom';
     this.#onEvent = options.onTokenEvent;
     this.clock = options.clock ?? new SystemClock();
-    this.#log = createRedactingLogger(options.logger, () => [...this.#secrets, this.#current?.state.value.token, this.#rejected]);
+    this.#log = createRedactingLogger(options.logger, () => this.#scrubbed());
     if (options.store && options.storeKey) {
       this.#viaStore = kitOf(options.store).share<T>({
         store: options.store,
@@ -251,7 +250,7 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
       } catch (caught) {
         if (signal.aborted) throw signal.reason;
         const error = typedFetchFailure(caught, this.#scrubbed());
-        const delayMs = this.#stopped ? undefined : retryDelayMs(error, attempt, retry, this.#random);
+        const delayMs = this.#stopped ? undefined : retryDelayMs(error, attempt, retry, this.#options.random);
         if (delayMs === undefined || monotonicMs() + delayMs - startedAt >= acquireTimeoutMs) throw error;
         this.#emit({ type: 'retried', durationMs: monotonicMs() - attemptStartedAt, attempts: attempt + 1, ...outcomeOf(error) });
         this.#log.warn({ err: error, attempt: attempt + 1, delayMs }, 'token fetch failed; retrying');
@@ -299,8 +298,7 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
   }
 
   #entry(state: TokenState<T>, seq: number): Entry<T> {
-    const { refreshMarginMs, refreshJitterRatio, forcedRefreshWindowMs } = this.#options;
-    return toEntry(state, seq, { refreshMarginMs, refreshJitterRatio, forcedRefreshWindowMs, random: this.#random });
+    return toEntry(state, seq, this.#options);
   }
 }
 
