@@ -60,8 +60,8 @@ export const revocationAccess = /* @__PURE__ */ new WeakMap<AblyAuth, () => Revo
  * `ResponseTooLargeError` past it), and a network failure is a `TransportError` 80000 naming
  * where, its cause kept.
  *
- * @throws {TokensmithError} 40162 on token auth; {@link InvalidArgumentError} 40003 naming the bad
- * argument; {@link ConfigurationError} 40103 for Basic auth over plain http to a host other than
+ * @throws {TokensmithError} 40162 on token auth; `InvalidArgumentError` 40003 naming the bad
+ * argument; `ConfigurationError` 40103 for Basic auth over plain http to a host other than
  * loopback; Ably's code when the whole request is refused (e.g. 40164 revocation not enabled).
  * @example
  * ```ts

@@ -92,16 +92,13 @@ export function describeNetworkCause(error: unknown): string {
   let current = error as SystemErrorFields | undefined;
   let innermost = current;
   for (let depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
-    if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) {
-      if (typeof current.address === 'string') {
-        return `${current.code} ${current.address}${typeof current.port === 'number' ? `:${current.port}` : ''}`;
-      }
-      if (typeof current.hostname === 'string') return `${current.code} ${current.hostname}`;
-      return current.code;
+    const { code, address, port, hostname, cause, errors } = current;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) {
+      if (typeof address === 'string') return `${code} ${address}${typeof port === 'number' ? `:${port}` : ''}`;
+      return typeof hostname === 'string' ? `${code} ${hostname}` : code;
     }
     innermost = current;
-    const nested = Array.isArray(current.errors) ? current.errors[0] : undefined;
-    current = (current.cause ?? nested) as SystemErrorFields | undefined;
+    current = (cause ?? (Array.isArray(errors) ? errors[0] : undefined)) as SystemErrorFields | undefined;
   }
   const message = innermost?.message;
   return typeof message === 'string' && message !== '' ? message : String(error);
