@@ -15,6 +15,9 @@ export const securitySchemes = {
   }
 } as const;
 
+// Requirement lists that several operations declare, written once (see `operationSecurity`).
+const security_basicAuth_or_bearerAuth = [{"basicAuth":[]},{"bearerAuth":[]}] as const;
+
 /**
  * For every operation, keyed `"METHOD /path/template"`, the security requirements the spec
  * declares: any one of the objects will do, and every scheme an object names is needed together,
@@ -24,19 +27,19 @@ export const operationSecurity = {
   "POST /keys/{keyName}/requestToken": [{"basicAuth":[]},{}],
   "POST /keys/{keyName}/revokeTokens": [{"basicAuth":[]}],
   "GET /time": [],
-  "GET /channels/{channelId}": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "GET /channels/{channelId}/messages": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "POST /channels/{channelId}/messages": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "GET /channels/{channelId}/messages/{serial}": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "PATCH /channels/{channelId}/messages/{serial}": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "GET /channels/{channelId}/messages/{serial}/versions": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "GET /channels/{channelId}/messages/{serial}/annotations": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "POST /channels/{channelId}/messages/{serial}/annotations": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "GET /channels/{channelId}/presence": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "GET /channels/{channelId}/presence/history": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "POST /messages": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "GET /presence": [{"basicAuth":[]},{"bearerAuth":[]}],
-  "GET /stats": [{"basicAuth":[]},{"bearerAuth":[]}],
+  "GET /channels/{channelId}": security_basicAuth_or_bearerAuth,
+  "GET /channels/{channelId}/messages": security_basicAuth_or_bearerAuth,
+  "POST /channels/{channelId}/messages": security_basicAuth_or_bearerAuth,
+  "GET /channels/{channelId}/messages/{serial}": security_basicAuth_or_bearerAuth,
+  "PATCH /channels/{channelId}/messages/{serial}": security_basicAuth_or_bearerAuth,
+  "GET /channels/{channelId}/messages/{serial}/versions": security_basicAuth_or_bearerAuth,
+  "GET /channels/{channelId}/messages/{serial}/annotations": security_basicAuth_or_bearerAuth,
+  "POST /channels/{channelId}/messages/{serial}/annotations": security_basicAuth_or_bearerAuth,
+  "GET /channels/{channelId}/presence": security_basicAuth_or_bearerAuth,
+  "GET /channels/{channelId}/presence/history": security_basicAuth_or_bearerAuth,
+  "POST /messages": security_basicAuth_or_bearerAuth,
+  "GET /presence": security_basicAuth_or_bearerAuth,
+  "GET /stats": security_basicAuth_or_bearerAuth,
 } as const;
 
 /** The name of a security scheme of this spec: what credentials are keyed by. */

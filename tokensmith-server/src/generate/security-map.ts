@@ -36,7 +36,11 @@ export function securityMapOf(doc: OpenApiDocument): SecurityMapData {
  */
 export function renderSecurityMap(doc: OpenApiDocument, header: string, unsupported: readonly UnsupportedOperation[] = []): string {
   const { defaultServerUrl: serverUrl, securitySchemes: schemes, operationSecurity } = securityMapOf(doc);
-  const operations = Object.entries(operationSecurity).map(([key, requirements]) => `  ${JSON.stringify(key)}: ${JSON.stringify(requirements)},`);
+  const shared = sharedRequirementLists(Object.values(operationSecurity));
+  const operations = Object.entries(operationSecurity).map(([key, requirements]) => {
+    const written = JSON.stringify(requirements);
+    return `  ${JSON.stringify(key)}: ${shared.get(written) ?? written},`;
+  });
   return [
     `// ${header}`,
     '',
@@ -47,6 +51,7 @@ export function renderSecurityMap(doc: OpenApiDocument, header: string, unsuppor
     '/** The security schemes the spec declares, by name, as declared (relative URLs resolve against the server URL). */',
     `export const securitySchemes = ${JSON.stringify(schemes, null, 2)} as const;`,
     '',
+    ...sharedDeclarations(shared),
     '/**',
     ' * For every operation, keyed `"METHOD /path/template"`, the security requirements the spec',
     ' * declares: any one of the objects will do, and every scheme an object names is needed together,',
@@ -61,6 +66,37 @@ export function renderSecurityMap(doc: OpenApiDocument, header: string, unsuppor
     'export type OperationKey = keyof typeof operationSecurity;',
     '',
   ].join('\n');
+}
+
+/**
+ * Names for the requirement lists more than one operation declares (JSON text -> const name), in
+ * order of first use: each is written once and referenced, so a bundle carries it once. The name
+ * says which schemes the list accepts; `security_` keeps it clear of keywords and the exports.
+ */
+function sharedRequirementLists(lists: readonly Record<string, string[]>[][]): Map<string, string> {
+  const uses = new Map<string, number>();
+  for (const list of lists) uses.set(JSON.stringify(list), (uses.get(JSON.stringify(list)) ?? 0) + 1);
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const list of lists) {
+    const written = JSON.stringify(list);
+    if (uses.get(written)! < 2 || names.has(written)) continue;
+    const base = `security_${list.length === 0 ? 'none' : list.map((requirement) => Object.keys(requirement).join('_and_') || 'anonymous').join('_or_')}`.replace(/[^\w$]/g, '_');
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    taken.add(name);
+    names.set(written, name);
+  }
+  return names;
+}
+
+function sharedDeclarations(shared: ReadonlyMap<string, string>): string[] {
+  if (shared.size === 0) return [];
+  return [
+    '// Requirement lists that several operations declare, written once (see `operationSecurity`).',
+    ...[...shared].map(([written, name]) => `const ${name} = ${written} as const;`),
+    '',
+  ];
 }
 
 function schemeEntry(scheme: SecuritySchemeObject): Record<string, unknown> {
