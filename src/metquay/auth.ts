@@ -124,8 +124,8 @@ export class MetquayAuth extends PrintsSafely {
     const bearer = this.#bearer;
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'bearer' ? bearer : undefined),
-      unlisted: 'http',
-      // No onUnmet: as before the engine, an operation this auth cannot serve now is sent without credentials.
+      // No onUnmet: as before the engine, an operation this auth cannot serve now is sent without
+      // credentials, and one the map does not list gets any http bearer or basic scheme.
       logger: this.#logger,
     });
   }

@@ -41,22 +41,21 @@ export function unsupportedReason(scheme: SecuritySchemeObject): string | undefi
  * legacy shape `[["basicAuth"], []]` is read as `[{ basicAuth: [] }, {}]`.
  */
 export function requirementsOf(operation: string, alternatives: OperationRequirements[string]): readonly SecurityRequirement[] {
-  if (!Array.isArray(alternatives)) throw invalid(`operationSecurity "${operation}" must be an array of alternatives`);
+  if (!Array.isArray(alternatives)) throw invalidEntry(operation, 'must be an array of alternatives');
   return alternatives.map((alternative): SecurityRequirement => {
     if (Array.isArray(alternative)) {
-      const names = alternative as readonly unknown[];
-      if (!names.every((name) => typeof name === 'string')) throw invalid(`operationSecurity "${operation}" lists a scheme name that is not a string`);
-      return Object.fromEntries(names.map((name) => [name, []]));
+      if (!alternative.every(isString)) throw invalidEntry(operation, 'lists a scheme name that is not a string');
+      return Object.fromEntries(alternative.map((name) => [name, []]));
     }
-    if (typeof alternative !== 'object' || alternative === null) throw invalid(`operationSecurity "${operation}" must list requirement objects`);
+    if (typeof alternative !== 'object' || alternative === null) throw invalidEntry(operation, 'must list requirement objects');
     for (const [name, scopes] of Object.entries(alternative)) {
-      if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string')) {
-        throw invalid(`operationSecurity "${operation}" gives scheme "${name}" scopes that are not a list of strings`);
-      }
+      if (!Array.isArray(scopes) || !scopes.every(isString)) throw invalidEntry(operation, `gives scheme "${name}" scopes that are not a list of strings`);
     }
     return alternative as SecurityRequirement;
   });
 }
+
+const isString = (value: unknown): boolean => typeof value === 'string';
 
 /** An operation's requirement tokensmith cannot meet: the scheme that blocks it and why. */
 export interface UnmetRequirement {
@@ -116,12 +115,16 @@ export function splitOperation(operation: string): { method: string; path: strin
   const space = operation.indexOf(' ');
   const method = operation.slice(0, space);
   const path = operation.slice(space + 1);
-  if (space < 1 || !/^[A-Z]+$/.test(method) || !path.startsWith('/')) {
-    throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
-  }
+  if (space < 1 || !/^[A-Z]+$/.test(method) || !path.startsWith('/')) throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
   return { method, path };
 }
 
-function invalid(message: string): InvalidArgumentError {
+/** 40003 for the `operationSecurity` entry of `operation`: `operationSecurity "<operation>" <what>`. */
+export function invalidEntry(operation: string, what: string): InvalidArgumentError {
+  return invalid(`operationSecurity "${operation}" ${what}`);
+}
+
+/** 40003 (InvalidArgumentError) with `message`: a security map that cannot be used. */
+export function invalid(message: string): InvalidArgumentError {
   return new InvalidArgumentError(40003, message);
 }
