@@ -1,4 +1,4 @@
-import { invalid, invalidEntry, requirementsOf, schemeKind, splitOperation } from './requirements';
+import { invalid, invalidEntry, requirementsOf, schemeKind } from './requirements';
 import type { AnySchemeProvider, SchemeKind, SchemeUse, SecurityRequirement, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';
 
 /**
@@ -49,12 +49,16 @@ export function compileMap<T>(
   compile: (operation: string, requirements: readonly SecurityRequirement[], schemes: SecuritySchemeMap) => T,
   unlisted: (schemes: SecuritySchemeMap) => T,
 ): (method: string, schemaPath: string) => T {
-  const { operationSecurity, securitySchemes } = security ?? {};
-  if (!operationSecurity || typeof operationSecurity !== 'object') throw invalid('"operationSecurity" must be an object');
-  if (!securitySchemes || typeof securitySchemes !== 'object') throw invalid('"securitySchemes" must be an object');
+  for (const part of ['operationSecurity', 'securitySchemes'] as const) {
+    if (!security?.[part] || typeof security[part] !== 'object') throw invalid(`"${part}" must be an object`);
+  }
+  const { operationSecurity, securitySchemes } = security;
   const byMethod = new Map<string, Map<string, T>>();
   for (const [operation, alternatives] of Object.entries(operationSecurity)) {
-    const { method, path } = splitOperation(operation);
+    const space = operation.indexOf(' ');
+    const method = operation.slice(0, space);
+    const path = operation.slice(space + 1);
+    if (space < 1 || !/^[A-Z]+$/.test(method) || !path.startsWith('/')) throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
     let paths = byMethod.get(method);
     if (!paths) byMethod.set(method, (paths = new Map()));
     paths.set(path, compile(operation, requirementsOf(operation, alternatives), securitySchemes));
@@ -73,7 +77,6 @@ export function compileMap<T>(
  * map or a requirement naming an undeclared scheme (and whatever `resolve` throws).
  */
 export function compilePlans(security: MapParts, resolve: ProviderResolver, serverUrl: string | undefined, anyHttp: boolean): PlanLookup {
-  const resolved = new Map<string, AnySchemeProvider | undefined>();
   const plan = (operation: string, requirements: readonly SecurityRequirement[], schemes: SecuritySchemeMap): OperationPlan | null => {
     if (requirements.length === 0) return null;
     const alternatives: PlannedAlternative[] = [];
@@ -87,11 +90,9 @@ export function compilePlans(security: MapParts, resolve: ProviderResolver, serv
         const scheme = schemes[schemeName];
         if (!scheme) throw invalidEntry(operation, `names scheme "${schemeName}", missing from securitySchemes`);
         const kind = schemeKind(scheme);
-        // One resolution per scheme, the first time an operation needs it.
-        if (!resolved.has(schemeName)) resolved.set(schemeName, kind && resolve(schemeName, scheme, kind));
-        const provider = resolved.get(schemeName);
+        const provider = kind && resolve(schemeName, scheme, kind);
         if (!provider) break;
-        const use: SchemeUse = Object.freeze({ operation, schemeName, scheme, kind: kind!, scopes: Object.freeze([...(requirement[schemeName] ?? [])]), serverUrl });
+        const use: SchemeUse = Object.freeze({ operation, schemeName, scheme, kind: kind!, scopes: Object.freeze([...requirement[schemeName]!]), serverUrl });
         provider.prepare?.(use);
         uses.push(use);
         providers.push(provider);
@@ -104,8 +105,7 @@ export function compilePlans(security: MapParts, resolve: ProviderResolver, serv
   };
   return compileMap<OperationPlan | null | undefined>(security, plan, (schemes) => {
     if (!anyHttp) return undefined;
-    const names = Object.keys(schemes);
-    const ofKind = (kind: SchemeKind) => names.filter((name) => schemeKind(schemes[name]!) === kind).map((name) => ({ [name]: [] }));
-    return plan('(an operation missing from operationSecurity)', [...ofKind('bearer'), ...ofKind('basic')], schemes);
+    const ofKind = (kind: SchemeKind) => Object.keys(schemes).filter((name) => schemeKind(schemes[name]!) === kind);
+    return plan('(an operation missing from operationSecurity)', [...ofKind('bearer'), ...ofKind('basic')].map((name) => ({ [name]: [] })), schemes);
   });
 }

@@ -25,11 +25,9 @@ export class ManagerBearer implements SchemeProvider<'bearer' | 'oauth2' | 'open
 
   apply(request: Request): void | Promise<void> {
     const warm = this.#manager.peek();
-    if (warm !== undefined) {
-      request.headers.set('Authorization', this.#header(warm));
-      return;
-    }
-    return this.#authorizeLater(request, this.#manager.getToken());
+    // Warm: no closure is made. Cold: set once the shared fetch gives a token.
+    if (warm === undefined) return this.#manager.getToken().then((token) => this.#authorize(request, token));
+    this.#authorize(request, warm);
   }
 
   isRejection(response: Response): boolean {
@@ -42,17 +40,12 @@ export class ManagerBearer implements SchemeProvider<'bearer' | 'oauth2' | 'open
     await this.#manager.getToken();
   }
 
-  /** Apart from `apply`, so its warm path makes no closure. */
-  async #authorizeLater(request: Request, pending: Promise<TokenLike>): Promise<void> {
-    request.headers.set('Authorization', this.#header(await pending));
-  }
-
-  #header(token: TokenLike): string {
+  #authorize(request: Request, token: TokenLike): void {
     if (token !== this.#lastToken) {
       if (!isHeaderValue(token.token)) throw new InvalidArgumentError(40003, 'the TokenManager gave a token with characters a header cannot carry');
       this.#lastToken = token;
       this.#lastHeader = `Bearer ${token.token}`;
     }
-    return this.#lastHeader;
+    request.headers.set('Authorization', this.#lastHeader);
   }
 }

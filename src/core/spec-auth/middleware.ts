@@ -1,5 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
-import { createRedactingLogger, type Logger } from '../logger';
+import { silentLogger, type Logger } from '../logger';
 import { keepReplayCopy } from '../replay';
 import { resendOnce } from '../resend';
 import { compilePlans, type OperationPlan, type PlannedAlternative, type ProviderResolver } from './compile';
@@ -7,7 +7,7 @@ import type { SpecSecurityMap } from './types';
 
 /** Options of {@link createSchemeMiddleware}. */
 export interface SchemeMiddlewareOptions {
-  /** The provider of each scheme, asked once per scheme an operation needs. */
+  /** The provider of a scheme, asked for each scheme use an operation's requirement lists, at construction. */
   resolve: ProviderResolver;
   /** What {@link SchemeUse.serverUrl} carries (relative scheme URLs resolve against it). */
   serverUrl?: string | undefined;
@@ -40,7 +40,8 @@ export interface SchemeMiddlewareOptions {
 export function createSchemeMiddleware(security: SpecSecurityMap, options: SchemeMiddlewareOptions): Middleware {
   const { onUnmet } = options;
   const lookup = compilePlans(security, options.resolve, options.serverUrl, !onUnmet);
-  const log = createRedactingLogger(options.logger, () => []);
+  // Its messages and fields (method, schema path, status) carry no secret to redact.
+  const log = options.logger ?? silentLogger;
 
   /** Apart from `onResponse`, so an answer no provider rejects makes no closure. */
   const retryIfRejected = async (

@@ -75,16 +75,10 @@ export function placeApiKey(request: Request, placement: string, name: string, v
  * replacing a pair of the same name (RFC 6265 §5.4 sends one header, pairs joined by `; `).
  */
 export function setCookie(headers: Headers, name: string, value: string): void {
-  const pair = `${name}=${value}`;
-  const existing = headers.get('cookie');
-  if (existing === null || existing.trim() === '') {
-    headers.set('cookie', pair);
-    return;
-  }
-  const kept = existing
+  const kept = (headers.get('cookie') ?? '')
     .split(';')
     .map((part) => part.trim())
-    .filter((part) => part !== '' && part.slice(0, part.indexOf('=') === -1 ? part.length : part.indexOf('=')).trim() !== name);
-  kept.push(pair);
+    .filter((part) => part !== '' && part.split('=', 1)[0]!.trim() !== name);
+  kept.push(`${name}=${value}`);
   headers.set('cookie', kept.join('; '));
 }

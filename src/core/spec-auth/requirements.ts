@@ -9,20 +9,13 @@ import type { OperationRequirements, SchemeKind, SecurityRequirement, SecuritySc
 
 /** The kind of `scheme`, or undefined for a `type` OpenAPI does not define. */
 export function schemeKind(scheme: SecuritySchemeObject): SchemeKind | undefined {
-  switch (scheme.type) {
-    case 'http': {
-      const kind = scheme.scheme?.toLowerCase();
-      return kind === 'basic' || kind === 'bearer' ? kind : 'http';
-    }
-    case 'apiKey':
-    case 'oauth2':
-    case 'openIdConnect':
-    case 'mutualTLS':
-      return scheme.type;
-    default:
-      return undefined;
-  }
+  const { type } = scheme;
+  if (type !== 'http') return OTHER_KINDS.includes(type as SchemeKind) ? (type as SchemeKind) : undefined;
+  const kind = scheme.scheme?.toLowerCase();
+  return kind === 'basic' || kind === 'bearer' ? kind : 'http';
 }
+
+const OTHER_KINDS: readonly SchemeKind[] = ['apiKey', 'oauth2', 'openIdConnect', 'mutualTLS'];
 
 /** Why tokensmith cannot send a scheme, or undefined when it can (given a credential). */
 export function unsupportedReason(scheme: SecuritySchemeObject): string | undefined {
@@ -83,10 +76,8 @@ export function unmetRequirement(
   schemes: SecuritySchemeMap,
   configured?: (schemeName: string, scheme: SecuritySchemeObject) => boolean,
 ): UnmetRequirement | undefined {
-  const requirements = requirementsOf(operation, alternatives);
-  if (requirements.length === 0) return undefined;
   let first: UnmetRequirement | undefined;
-  for (const requirement of requirements) {
+  for (const requirement of requirementsOf(operation, alternatives)) {
     const blocked = blockingScheme(operation, requirement, schemes, configured);
     if (blocked === undefined) return undefined;
     first ??= blocked;
@@ -102,21 +93,12 @@ function blockingScheme(
 ): UnmetRequirement | undefined {
   for (const schemeName of Object.keys(requirement)) {
     const scheme = schemes[schemeName];
-    if (!scheme) return { operation, schemeName, reason: 'missing from securitySchemes' };
-    const unsupported = unsupportedReason(scheme);
-    if (unsupported !== undefined) return { operation, schemeName, reason: unsupported };
-    if (configured && !configured(schemeName, scheme)) return { operation, schemeName, reason: 'no credential is configured for it' };
+    const reason = !scheme
+      ? 'missing from securitySchemes'
+      : (unsupportedReason(scheme) ?? (configured && !configured(schemeName, scheme) ? 'no credential is configured for it' : undefined));
+    if (reason !== undefined) return { operation, schemeName, reason };
   }
   return undefined;
-}
-
-/** Splits `"GET /path"` into method and path, refusing anything else (40003). */
-export function splitOperation(operation: string): { method: string; path: string } {
-  const space = operation.indexOf(' ');
-  const method = operation.slice(0, space);
-  const path = operation.slice(space + 1);
-  if (space < 1 || !/^[A-Z]+$/.test(method) || !path.startsWith('/')) throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
-  return { method, path };
 }
 
 /** 40003 for the `operationSecurity` entry of `operation`: `operationSecurity "<operation>" <what>`. */
