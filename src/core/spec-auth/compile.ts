@@ -13,12 +13,15 @@ import type { AnySchemeProvider, SchemeKind, SchemeUse, SecurityRequirement, Sec
  * Finds the provider for a scheme, or undefined when none is configured for it or the scheme
  * cannot be sent; throws (40003) for a provider that does not serve the scheme's kind.
  */
-export type ProviderResolver = (schemeName: string, scheme: SecuritySchemeObject, kind: SchemeKind) => AnySchemeProvider | undefined;
+export type ProviderResolver = (schemeName: string, scheme: SecuritySchemeObject, kind: SchemeKind) => EngineProvider | undefined;
+
+/** What the engine calls: a {@link SchemeProvider} less its `kinds`, which only `createSpecAuth` checks (./refuse.ts). */
+export type EngineProvider = Omit<AnySchemeProvider, 'kinds'>;
 
 /** One alternative (AND of schemes) with a provider for every scheme; parallel arrays. */
 export interface PlannedAlternative {
   readonly uses: readonly SchemeUse[];
-  readonly providers: readonly AnySchemeProvider[];
+  readonly providers: readonly EngineProvider[];
 }
 
 /** How one operation is authenticated. */
@@ -55,10 +58,8 @@ export function compileMap<T>(
   const { operationSecurity, securitySchemes } = security;
   const byMethod = new Map<string, Map<string, T>>();
   for (const [operation, alternatives] of Object.entries(operationSecurity)) {
-    const space = operation.indexOf(' ');
-    const method = operation.slice(0, space);
-    const path = operation.slice(space + 1);
-    if (space < 1 || !/^[A-Z]+$/.test(method) || !path.startsWith('/')) throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
+    const [, method, path] = /^([A-Z]+) (\/.*)$/s.exec(operation) ?? [];
+    if (!method || !path) throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
     let paths = byMethod.get(method);
     if (!paths) byMethod.set(method, (paths = new Map()));
     paths.set(path, compile(operation, requirementsOf(operation, alternatives), securitySchemes));
@@ -85,7 +86,7 @@ export function compilePlans(security: MapParts, resolve: ProviderResolver, serv
       const names = Object.keys(requirement);
       if (names.length === 0) optional = true;
       const uses: SchemeUse[] = [];
-      const providers: AnySchemeProvider[] = [];
+      const providers: EngineProvider[] = [];
       for (const schemeName of names) {
         const scheme = schemes[schemeName];
         if (!scheme) throw invalidEntry(operation, `names scheme "${schemeName}", missing from securitySchemes`);

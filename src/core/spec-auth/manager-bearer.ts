@@ -2,19 +2,17 @@ import { InvalidArgumentError } from '../errors';
 import type { TokenLike } from '../store';
 import type { TokenManager } from '../token-manager';
 import { isHeaderValue } from './placement';
-import type { SchemeKinds, SchemeProvider } from './types';
-
-const KINDS: SchemeKinds<'bearer' | 'oauth2' | 'openIdConnect'> = /* @__PURE__ */ Object.freeze({ bearer: true, oauth2: true, openIdConnect: true } as const);
+import type { EngineProvider } from './compile';
 
 /**
  * `Authorization: Bearer <token>` from a {@link TokenManager}: its cached token while warm (the
  * header string built once per token, so the warm path allocates nothing), the shared fetch
  * otherwise; on a 401 the rejected token is dropped (only if still current) and the next is
  * fetched, and the call retried once. `BearerCredential` uses it for a manager; `MetquayAuth`
- * uses it alone, so its bundle carries none of the other bearer sources.
+ * uses it alone, so its bundle carries none of the other bearer sources. It has no `kinds`: it is
+ * never checked as a `createSpecAuth` credential (BearerCredential, which wraps it, is).
  */
-export class ManagerBearer implements SchemeProvider<'bearer' | 'oauth2' | 'openIdConnect'> {
-  readonly kinds = KINDS;
+export class ManagerBearer implements EngineProvider {
   readonly #manager: TokenManager<TokenLike>;
   #lastToken: TokenLike | undefined;
   #lastHeader = '';
@@ -25,8 +23,7 @@ export class ManagerBearer implements SchemeProvider<'bearer' | 'oauth2' | 'open
 
   apply(request: Request): void | Promise<void> {
     const warm = this.#manager.peek();
-    // Warm: no closure is made. Cold: set once the shared fetch gives a token.
-    if (warm === undefined) return this.#manager.getToken().then((token) => this.#authorize(request, token));
+    if (warm === undefined) return this.#authorizeLater(request, this.#manager.getToken());
     this.#authorize(request, warm);
   }
 
@@ -38,6 +35,11 @@ export class ManagerBearer implements SchemeProvider<'bearer' | 'oauth2' | 'open
     const header = sent.headers.get('authorization');
     if (header !== null) this.#manager.invalidate(header.replace(/^Bearer\s+/i, ''));
     await this.#manager.getToken();
+  }
+
+  /** Apart from `apply`, so its warm path makes no closure. */
+  async #authorizeLater(request: Request, pending: Promise<TokenLike>): Promise<void> {
+    this.#authorize(request, await pending);
   }
 
   #authorize(request: Request, token: TokenLike): void {

@@ -72,7 +72,7 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
         return undefined;
       }
       const applied = applyAll(request, alternative, 0);
-      return applied instanceof Promise ? applied.then((next) => kept(request, next)) : kept(request, applied);
+      return applied instanceof Promise ? keptLater(request, applied) : kept(request, applied);
     },
     onResponse({ request, response, schemaPath, options: clientOptions }) {
       const plan = lookup(request.method, schemaPath);
@@ -114,14 +114,25 @@ function applyAll(request: Request, alternative: PlannedAlternative, from: numbe
     const result = providers[i]!.apply(request, uses[i]!);
     // Most providers set a header and return nothing: no class checks on that path.
     if (result === undefined) continue;
-    if (result instanceof Promise) return result.then((next) => applyAll(next instanceof Request ? next : request, alternative, i + 1));
+    if (result instanceof Promise) return continueAfter(result, request, alternative, i + 1);
     if (result instanceof Request) request = result;
   }
   return request;
+}
+
+/** Apart from `applyAll`, so its synchronous path makes no closure. */
+async function continueAfter(pending: Promise<void | Request>, request: Request, alternative: PlannedAlternative, next: number): Promise<Request> {
+  const result = await pending;
+  return applyAll(result instanceof Request ? result : request, alternative, next);
 }
 
 /** Keeps the replay copy of `next`, what will be sent; returns it when it replaced `original`. */
 function kept(original: Request, next: Request): Request | undefined {
   keepReplayCopy(next);
   return next === original ? undefined : next;
+}
+
+/** Apart from `onRequest`, so it makes no closure. */
+async function keptLater(original: Request, pending: Promise<Request>): Promise<Request | undefined> {
+  return kept(original, await pending);
 }

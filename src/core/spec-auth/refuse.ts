@@ -1,7 +1,7 @@
 import { ConfigurationError, InvalidArgumentError } from '../errors';
 import type { OperationPlan, ProviderResolver } from './compile';
 import { unmetRequirement, unsupportedReason, type UnmetRequirement } from './requirements';
-import type { SpecSecurityMap } from './types';
+import type { AnySchemeProvider, SpecSecurityMap } from './types';
 
 /**
  * What the refusing engine (`createSpecAuth`) adds to the plans of ./compile.ts: only configured
@@ -11,7 +11,7 @@ import type { SpecSecurityMap } from './types';
  */
 
 /** `resolve`, except that a scheme tokensmith cannot send gets no provider, and a provider of the wrong kind is refused (40003). */
-export function checkedResolver(resolve: ProviderResolver): ProviderResolver {
+export function checkedResolver(resolve: (...args: Parameters<ProviderResolver>) => AnySchemeProvider | undefined): ProviderResolver {
   return (schemeName, scheme, kind) => {
     if (unsupportedReason(scheme) !== undefined) return undefined;
     const provider = resolve(schemeName, scheme, kind);
