@@ -32,8 +32,8 @@ export class ManagerBearer implements EngineProvider {
   }
 
   async renew(_use: unknown, sent: Request): Promise<void> {
-    const header = sent.headers.get('authorization');
-    if (header !== null) this.#manager.invalidate(header.replace(/^Bearer\s+/i, ''));
+    // A header this provider did not build last carries an older token, never the current one.
+    if (sent.headers.get('authorization') === this.#lastHeader) this.#manager.invalidate(this.#lastToken!.token);
     await this.#manager.getToken();
   }
 

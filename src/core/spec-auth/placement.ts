@@ -9,8 +9,7 @@ import { relocated } from '../replay';
 
 /** True for hosts where a credential sent over plain http cannot be overheard off the machine. */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  return /^(?:(?:.*\.)?localhost|::1|127(?:\.\d{1,3}){3})$/is.test(hostname.replace(/^\[|\]$/g, ''));
 }
 
 /** True when a request to `url` would carry its credentials in the clear past this machine. */
@@ -57,17 +56,14 @@ export function canPlace(placement: string, value: string): boolean {
  * Request, returned), or the `name` cookie (merged into any Cookie header already set).
  */
 export function placeApiKey(request: Request, placement: string, name: string, value: string): Request | undefined {
-  if (placement === 'header') {
-    request.headers.set(name, value);
-    return undefined;
+  if (placement === 'header') request.headers.set(name, value);
+  else if (placement === 'cookie') setCookie(request.headers, name, value);
+  else {
+    const url = new URL(request.url);
+    url.searchParams.set(name, value);
+    return relocated(request, url);
   }
-  if (placement === 'cookie') {
-    setCookie(request.headers, name, value);
-    return undefined;
-  }
-  const url = new URL(request.url);
-  url.searchParams.set(name, value);
-  return relocated(request, url);
+  return undefined;
 }
 
 /**
