@@ -59,9 +59,9 @@ export function compileMap<T>(
   const byMethod = new Map<string, Map<string, T>>();
   for (const [operation, alternatives] of Object.entries(operationSecurity)) {
     const [, method, path] = /^([A-Z]+) (\/.*)$/s.exec(operation) ?? [];
-    if (!method || !path) throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
-    let paths = byMethod.get(method);
-    if (!paths) byMethod.set(method, (paths = new Map()));
+    if (!path) throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
+    let paths = byMethod.get(method!);
+    if (!paths) byMethod.set(method!, (paths = new Map()));
     paths.set(path, compile(operation, requirementsOf(operation, alternatives), securitySchemes));
   }
   const fallback = unlisted(securitySchemes);

@@ -68,11 +68,9 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
       if (!alternative) {
         if (plan !== null && !plan?.optional) onUnmet?.(request.method, schemaPath, plan);
         // No auth, but a 429 retry (core's replay) may still need to send the body again.
-        keepReplayCopy(request);
-        return undefined;
+        return kept(request, request);
       }
-      const applied = applyAll(request, alternative, 0);
-      return applied instanceof Promise ? keptLater(request, applied) : kept(request, applied);
+      return applyAll(request, alternative, 0, request);
     },
     onResponse({ request, response, schemaPath, options: clientOptions }) {
       const plan = lookup(request.method, schemaPath);
@@ -105,34 +103,30 @@ function choose(plan: OperationPlan): PlannedAlternative | undefined {
 
 /**
  * Applies schemes `from`… of `alternative` in order to `request`; the Request to send (`request`,
- * or the last one a provider returned). Synchronous while every provider is; no closure is made
- * on the synchronous path, so the warm path allocates nothing.
+ * or the last one a provider returned). Given the `original` request of `onRequest`, keeps its
+ * replay copy and answers as `onRequest` does ({@link kept}). Synchronous while every provider is;
+ * no closure is made on the synchronous path, so the warm path allocates nothing.
  */
-function applyAll(request: Request, alternative: PlannedAlternative, from: number): Request | Promise<Request> {
+function applyAll(request: Request, alternative: PlannedAlternative, from: number, original?: Request): Request | undefined | Promise<Request | undefined> {
   const { providers, uses } = alternative;
   for (let i = from; i < providers.length; i++) {
     const result = providers[i]!.apply(request, uses[i]!);
     // Most providers set a header and return nothing: no class checks on that path.
     if (result === undefined) continue;
-    if (result instanceof Promise) return continueAfter(result, request, alternative, i + 1);
+    if (result instanceof Promise) return continueAfter(result, request, alternative, i + 1, original);
     if (result instanceof Request) request = result;
   }
-  return request;
+  return original ? kept(original, request) : request;
 }
 
 /** Apart from `applyAll`, so its synchronous path makes no closure. */
-async function continueAfter(pending: Promise<void | Request>, request: Request, alternative: PlannedAlternative, next: number): Promise<Request> {
+async function continueAfter(pending: Promise<void | Request>, request: Request, alternative: PlannedAlternative, next: number, original: Request | undefined): Promise<Request | undefined> {
   const result = await pending;
-  return applyAll(result instanceof Request ? result : request, alternative, next);
+  return applyAll(result instanceof Request ? result : request, alternative, next, original);
 }
 
-/** Keeps the replay copy of `next`, what will be sent; returns it when it replaced `original`. */
+/** Keeps the replay copy of `next`, what will be sent; `onRequest`'s answer: `next` when it replaced `original`. */
 function kept(original: Request, next: Request): Request | undefined {
   keepReplayCopy(next);
   return next === original ? undefined : next;
-}
-
-/** Apart from `onRequest`, so it makes no closure. */
-async function keptLater(original: Request, pending: Promise<Request>): Promise<Request | undefined> {
-  return kept(original, await pending);
 }

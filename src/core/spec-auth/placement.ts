@@ -12,13 +12,6 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^(?:(?:.*\.)?localhost|::1|127(?:\.\d{1,3}){3})$/is.test(hostname.replace(/^\[|\]$/g, ''));
 }
 
-/** True when a request to `url` would carry its credentials in the clear past this machine. */
-export function sentInClear(url: string): boolean {
-  // Cheap first test: https URLs (the usual case) never build a URL object.
-  if (!url.startsWith('http:')) return false;
-  return !isLoopbackHost(new URL(url).hostname);
-}
-
 /**
  * Refuses (40103) to send a long-lived secret (a Basic password, an Ably key) over plain http to a
  * host other than loopback, judged by the request's own URL. `what` names the sender; `instead`
@@ -27,7 +20,8 @@ export function sentInClear(url: string): boolean {
  * @throws {ConfigurationError} 40103 naming `what`, never the URL or the secret.
  */
 export function refuseInClear(url: string, what: string, instead?: string): void {
-  if (sentInClear(url)) {
+  // Cheap first test: https URLs (the usual case) never build a URL object.
+  if (url.startsWith('http:') && !isLoopbackHost(new URL(url).hostname)) {
     throw new ConfigurationError(40103, `${what} sends the secret itself; refused over plain http to a non-loopback host. Use https${instead ? ` or ${instead}` : ''}`);
   }
 }
