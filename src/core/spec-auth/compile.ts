@@ -107,6 +107,6 @@ export function compilePlans(security: MapParts, resolve: ProviderResolver, serv
   return compileMap<OperationPlan | null | undefined>(security, plan, (schemes) => {
     if (!anyHttp) return undefined;
     const ofKind = (kind: SchemeKind) => Object.keys(schemes).filter((name) => schemeKind(schemes[name]!) === kind);
-    return plan('(an operation missing from operationSecurity)', [...ofKind('bearer'), ...ofKind('basic')].map((name) => ({ [name]: [] })), schemes);
+    return plan('(not in operationSecurity)', [...ofKind('bearer'), ...ofKind('basic')].map((name) => ({ [name]: [] })), schemes);
   });
 }
