@@ -100,8 +100,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
         return undefined;
       }
       const value = provider.authorization(auth.allowed, auth.optional);
-      if (value === undefined || typeof value === 'string') return attach(request, value);
-      return value.then((resolved) => attach(request, resolved));
+      return typeof value === 'object' ? value.then((resolved) => attach(request, resolved)) : attach(request, value);
     },
     onResponse({ request, response, schemaPath, options: clientOptions }) {
       const auth = lookup(request.method, schemaPath);

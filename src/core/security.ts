@@ -53,7 +53,6 @@ export type SecurityLookup = (method: string, schemaPath: string) => OperationAu
 
 /** Builds the lookup; throws a ConfigurationError naming the operation or scheme that is unusable. */
 export function compileSecurity(operationSecurity: OperationSecurity, securitySchemes: SecuritySchemes): SecurityLookup {
-  const shared = new Map<string, OperationAuth>();
   return compileMap<OperationAuth | null>(
     { operationSecurity, securitySchemes },
     (operation, requirements, schemes) => {
@@ -71,10 +70,7 @@ export function compileSecurity(operationSecurity: OperationSecurity, securitySc
         if ((kind === 'basic' || kind === 'bearer') && !allowed.includes(kind)) allowed.push(kind);
       }
       if (allowed.length === 0 && !optional) throw invalidEntry(operation, 'allows no scheme tokensmith supports (http basic or bearer)');
-      const id = `${allowed.join(',')}|${optional}`;
-      let auth = shared.get(id);
-      if (!auth) shared.set(id, (auth = Object.freeze({ allowed: Object.freeze(allowed), optional })));
-      return auth;
+      return Object.freeze({ allowed: Object.freeze(allowed), optional });
     },
     () => ANY_SCHEME,
   );
