@@ -64,11 +64,11 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
   return {
     onRequest({ request, schemaPath }) {
       const plan = lookup(request.method, schemaPath);
-      const alternative = plan && choose(plan);
-      if (!alternative) {
+      const alternative = plan === null || plan === undefined ? undefined : choose(plan);
+      if (alternative === undefined) {
         if (plan !== null && !plan?.optional) onUnmet?.(request.method, schemaPath, plan);
-        // No auth, but a 429 retry (core's replay) may still need to send the body again.
-        return kept(request, request);
+        keepReplayCopy(request);
+        return undefined;
       }
       return applyAll(request, alternative, 0, request);
     },
