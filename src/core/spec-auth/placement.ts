@@ -9,7 +9,8 @@ import { relocated } from '../replay';
 
 /** True for hosts where a credential sent over plain http cannot be overheard off the machine. */
 export function isLoopbackHost(hostname: string): boolean {
-  return /^(?:(?:.*\.)?localhost|::1|127(?:\.\d{1,3}){3})$/is.test(hostname.replace(/^\[|\]$/g, ''));
+  // Brackets: an IPv6 hostname as URL gives it, `[::1]`.
+  return /^\[?(?:(?:.*\.)?localhost|::1|127(?:\.\d{1,3}){3})\]?$/is.test(hostname);
 }
 
 /**
