@@ -25,14 +25,11 @@ export class ReplayableRequest extends Request {
   constructor(input: RequestInfo | URL, init?: RequestInit) {
     super(input, init);
     // A Request passed as `init` (a copy at another URL) carries its own mark, not its body's type.
-    if (init instanceof Request) {
-      if (streamBodies.has(init)) streamBodies.add(this);
-      return;
-    }
-    const body = init?.body;
-    if (body instanceof ReadableStream || (body === undefined && input instanceof Request && streamBodies.has(input))) {
-      streamBodies.add(this);
-    }
+    const stream =
+      init instanceof Request
+        ? streamBodies.has(init)
+        : init?.body instanceof ReadableStream || (init?.body === undefined && input instanceof Request && streamBodies.has(input));
+    if (stream) streamBodies.add(this);
   }
 }
 

@@ -1,6 +1,6 @@
 import { ConfigurationError, InvalidArgumentError } from '../errors';
 import type { OperationPlan, ProviderResolver } from './compile';
-import { unmetRequirement, unsupportedReason, type UnmetRequirement } from './requirements';
+import { unmetRequirement, unsupportedReason } from './requirements';
 import type { AnySchemeProvider, SpecSecurityMap } from './types';
 
 /**
@@ -24,31 +24,19 @@ export function checkedResolver(resolve: (...args: Parameters<ProviderResolver>)
 
 /**
  * `onUnmet` of the refusing engine over `security`, whose configured schemes `configured` tells:
- * throws the call-time refusal (40106) naming the scheme that blocks the operation and why.
+ * throws the call-time refusal (40106) naming the scheme that blocks the operation and why: the
+ * first, in spec order, that is unsupported or has no credential, else (every scheme configured)
+ * its first, unavailable one.
  */
 export function unmetRefusal(security: SpecSecurityMap, configured: (schemeName: string) => boolean) {
   return (method: string, schemaPath: string, plan: OperationPlan | undefined): never => {
-    throw unmetError(
-      plan
-        ? unmetOf(plan, security, configured)
-        : { operation: `${method} ${schemaPath}`, schemeName: '(none)', reason: 'the operation is missing from operationSecurity; regenerate the security map' },
-    );
+    const operation = plan?.operation ?? `${method} ${schemaPath}`;
+    const { schemeName, reason } = plan
+      ? (unmetRequirement(operation, security.operationSecurity[operation]!, security.securitySchemes, configured) ?? {
+          schemeName: plan.alternatives[0]?.uses[0]?.schemeName ?? '(none)',
+          reason: 'no configured credential is available now',
+        })
+      : { schemeName: '(none)', reason: 'the operation is missing from operationSecurity; regenerate the security map' };
+    throw new ConfigurationError(40106, `cannot authenticate ${operation}: scheme "${schemeName}": ${reason}`);
   };
-}
-
-/** Why `plan` cannot be authenticated now: the first scheme, in spec order, that blocks it, else (every scheme configured) its first, unavailable one. */
-function unmetOf(plan: OperationPlan, security: SpecSecurityMap, configured: (schemeName: string) => boolean): UnmetRequirement {
-  const { operation } = plan;
-  return (
-    unmetRequirement(operation, security.operationSecurity[operation]!, security.securitySchemes, configured) ?? {
-      operation,
-      schemeName: plan.alternatives[0]?.uses[0]?.schemeName ?? '(none)',
-      reason: 'no configured credential is available now',
-    }
-  );
-}
-
-/** The call-time refusal of an operation whose requirement cannot be met (40106), before any network. */
-export function unmetError(unmet: UnmetRequirement): ConfigurationError {
-  return new ConfigurationError(40106, `cannot authenticate ${unmet.operation}: scheme "${unmet.schemeName}": ${unmet.reason}`);
 }

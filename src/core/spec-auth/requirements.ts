@@ -23,7 +23,7 @@ export function unsupportedReason(scheme: SecuritySchemeObject): string | undefi
   if (kind === undefined) return `type "${String(scheme.type)}" is not an OpenAPI security scheme type`;
   if (kind === 'http') return `http scheme "${String(scheme.scheme)}" is not supported (only basic and bearer)`;
   if (kind === 'apiKey') {
-    if (scheme.in !== 'header' && scheme.in !== 'query' && scheme.in !== 'cookie') return `apiKey "in" must be header, query or cookie`;
+    if (!['header', 'query', 'cookie'].includes(scheme.in!)) return `apiKey "in" must be header, query or cookie`;
     if (typeof scheme.name !== 'string' || scheme.name === '') return 'apiKey has no "name"';
   }
   return undefined;
