@@ -1,7 +1,8 @@
 import { base64FromUtf8 } from '../core/base64';
 import { isTokenErrorCode } from '../core/errors';
 import { refuseInClear } from '../core/spec-auth/placement';
-import type { SchemeKinds, SchemeProvider, SchemeUse } from '../core/spec-auth/types';
+import type { EngineProvider } from '../core/spec-auth/compile';
+import type { SchemeUse } from '../core/spec-auth/types';
 import type { TokenManager } from '../core/token-manager';
 import { readErrorBody } from '../core/response-error';
 import type { AblyKey } from './key';
@@ -20,8 +21,6 @@ export interface AblySession {
   readonly manager: TokenManager<AblyToken>;
 }
 
-const KINDS: SchemeKinds<'basic' | 'bearer'> = /* @__PURE__ */ Object.freeze({ basic: true, bearer: true } as const);
-
 /**
  * The scheme provider behind `AblyAuth.middleware` and `middlewareFor`: it serves any http basic
  * or bearer scheme of a spec, whichever the current session uses. `AblyAuth` hands it each new
@@ -36,8 +35,7 @@ const KINDS: SchemeKinds<'basic' | 'bearer'> = /* @__PURE__ */ Object.freeze({ b
  *   at most 64 KiB); other 401s are returned to the caller as they are [RSC10b].
  * - Renewal drops the rejected token only if it is still current, then gets the next one [RSA4b].
  */
-export class AblyAuthProvider implements SchemeProvider<'basic' | 'bearer'> {
-  readonly kinds = KINDS;
+export class AblyAuthProvider implements EngineProvider {
   readonly #clientIdHeader: string | undefined;
   #session: AblySession;
 

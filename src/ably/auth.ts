@@ -108,8 +108,8 @@ export class AblyAuth extends PrintsSafely {
     // operation missing from the map gets either, as before.
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'basic' || kind === 'bearer' ? provider : undefined),
-      unlisted: 'http',
-      // No onUnmet: as before the engine, an operation this auth cannot serve now is sent without credentials.
+      // No onUnmet: as before the engine, an operation this auth cannot serve now is sent without
+      // credentials, and one the map does not list gets any http bearer or basic scheme.
       logger: this.#managerOptions.logger,
     });
   }

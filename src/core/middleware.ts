@@ -1,6 +1,6 @@
 import type { Middleware } from 'openapi-fetch';
 import { InvalidArgumentError, type RequestNotReplayableError } from './errors';
-import { createRedactingLogger, type Logger } from './logger';
+import { silentLogger, type Logger } from './logger';
 import { keepReplayCopy } from './replay';
 import { resendOnce } from './resend';
 import { compileSecurity, type AuthScheme, type OperationAuth, type OperationSecurity, type SecuritySchemes } from './security';
@@ -69,7 +69,8 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
     if (typeof provider?.[method] !== 'function') throw new InvalidArgumentError(40003, `"provider.${method}" must be a function`);
   }
   const lookup = compileSecurity(options.operationSecurity, options.securitySchemes);
-  const log = createRedactingLogger(options.logger, () => []);
+  // Its log lines (method, schema path, status, fixed messages) carry no secret to redact.
+  const log = options.logger ?? silentLogger;
 
   const attach = (request: Request, value: string | undefined): undefined => {
     if (value === undefined) return undefined;
@@ -78,9 +79,9 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
     return undefined;
   };
 
-  const retry = async (request: Request, response: Response, auth: OperationAuth, schemaPath: string, fetch: typeof globalThis.fetch) => {
+  const retryIfRejected = async (rejected: boolean | Promise<boolean>, request: Request, response: Response, auth: OperationAuth, schemaPath: string, fetch: typeof globalThis.fetch) => {
     const sent = request.headers.get('Authorization');
-    if (sent === null) return undefined;
+    if (!(await rejected) || sent === null) return undefined;
     await provider.renew(sent);
     return resendOnce(request, response, schemaPath, fetch, log, async (copy) => {
       const renewed = await provider.authorization(auth.allowed, auth.optional);
@@ -99,16 +100,13 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
         return undefined;
       }
       const value = provider.authorization(auth.allowed, auth.optional);
-      if (value === undefined || typeof value === 'string') return attach(request, value);
-      return value.then((resolved) => attach(request, resolved));
+      return typeof value === 'object' ? value.then((resolved) => attach(request, resolved)) : attach(request, value);
     },
     onResponse({ request, response, schemaPath, options: clientOptions }) {
       const auth = lookup(request.method, schemaPath);
       if (auth === null) return undefined;
       const rejected = provider.isTokenRejection(response);
-      if (rejected === false) return undefined;
-      if (rejected === true) return retry(request, response, auth, schemaPath, clientOptions.fetch);
-      return rejected.then((yes) => (yes ? retry(request, response, auth, schemaPath, clientOptions.fetch) : undefined));
+      return rejected === false ? undefined : retryIfRejected(rejected, request, response, auth, schemaPath, clientOptions.fetch);
     },
   };
 }

@@ -25,14 +25,11 @@ export class ReplayableRequest extends Request {
   constructor(input: RequestInfo | URL, init?: RequestInit) {
     super(input, init);
     // A Request passed as `init` (a copy at another URL) carries its own mark, not its body's type.
-    if (init instanceof Request) {
-      if (streamBodies.has(init)) streamBodies.add(this);
-      return;
-    }
-    const body = init?.body;
-    if (body instanceof ReadableStream || (body === undefined && input instanceof Request && streamBodies.has(input))) {
-      streamBodies.add(this);
-    }
+    const stream =
+      init instanceof Request
+        ? streamBodies.has(init)
+        : init?.body instanceof ReadableStream || (init?.body === undefined && input instanceof Request && streamBodies.has(input));
+    if (stream) streamBodies.add(this);
   }
 }
 
@@ -42,29 +39,15 @@ export function keepReplayCopy(request: Request): void {
   copies.set(request, copyOf(request));
 }
 
-/** Whether `request` can be sent again: `ready`, `stream` (never replayed) or `missing` (no copy was kept). */
-export function replayState(request: Request): 'ready' | 'stream' | 'missing' {
-  if (request.body === null) return 'ready';
-  const copy = copies.get(request);
-  return copy === undefined ? 'missing' : copy === NOT_REPLAYABLE ? 'stream' : 'ready';
-}
-
 /**
- * A fresh request to send again in place of `request` (already sent), with `authorization` when
- * given (also kept for later retries): a new Request for a bodiless one, a clone of the kept copy
- * otherwise. {@link NOT_REPLAYABLE} for a stream body; `undefined` when no copy was kept (a
- * middleware replaced the request after auth took its copy).
+ * A fresh request to send again in place of `request` (already sent): a new Request for a bodiless
+ * one, a clone of the kept copy otherwise. {@link NOT_REPLAYABLE} for a stream body; `undefined`
+ * when no copy was kept (a middleware replaced the request after auth took its copy).
  */
-export function replayOf(request: Request, authorization?: string): Request | typeof NOT_REPLAYABLE | undefined {
-  if (request.body === null && !copies.has(request)) {
-    const fresh = new Request(request);
-    if (authorization !== undefined) fresh.headers.set('Authorization', authorization);
-    return fresh;
-  }
+export function replayOf(request: Request): Request | typeof NOT_REPLAYABLE | undefined {
   const copy = copies.get(request);
-  if (copy === undefined || copy === NOT_REPLAYABLE) return copy;
-  if (authorization !== undefined) copy.headers.set('Authorization', authorization);
-  return copy.clone();
+  if (copy === undefined && request.body === null) return new Request(request);
+  return copy === NOT_REPLAYABLE ? copy : copy?.clone();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { RequestNotReplayableError } from './errors';
 import type { Logger } from './logger';
-import { keepAsReplayCopy, replayOf, replayState } from './replay';
+import { keepAsReplayCopy, NOT_REPLAYABLE, replayOf } from './replay';
 
 /**
  * Sends a request once more after its credentials were rejected and renewed: the one retry both
@@ -22,26 +22,27 @@ export async function resendOnce(
   reauthenticate: (copy: Request) => Request | undefined | Promise<Request | undefined>,
 ): Promise<Response | undefined> {
   const where = { method: request.method, schemaPath, status: response.status };
-  const state = replayState(request);
-  if (state === 'stream') {
-    await response.body?.cancel().catch(() => {});
+  const drain = () => response.body?.cancel().catch(() => {});
+  const copy = replayOf(request);
+  if (copy === NOT_REPLAYABLE) {
+    await drain();
     throw new RequestNotReplayableError(
       `credentials rejected on ${request.method} ${schemaPath}; not retried because the request body is a stream that cannot be sent twice. They were renewed: send the request again`,
       response,
     );
   }
-  const copy = replayOf(request);
-  if (state === 'missing' || copy === undefined || typeof copy === 'symbol') {
-    log.warn(where, 'credentials rejected; not retried because another middleware replaced the request after auth (register auth last)');
-    return undefined;
-  }
-  const authenticated = await reauthenticate(copy);
-  if (authenticated === undefined) {
-    log.warn(where, 'credentials rejected; renewal gave no new credentials, not retrying');
+  const authenticated = copy && (await reauthenticate(copy));
+  if (!authenticated) {
+    log.warn(
+      where,
+      copy
+        ? 'credentials rejected; renewal gave no new credentials, not retrying'
+        : 'credentials rejected; not retried because another middleware replaced the request after auth (register auth last)',
+    );
     return undefined;
   }
   keepAsReplayCopy(request, authenticated);
-  await response.body?.cancel().catch(() => {});
+  await drain();
   log.debug(where, 'credentials rejected; retrying once with renewed ones');
   return fetch(authenticated);
 }

@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from './errors';
-import { requirementsOf } from './spec-auth/requirements';
+import { compileMap } from './spec-auth/compile';
+import { invalidEntry, schemeKind } from './spec-auth/requirements';
 import type { OperationRequirements, SecuritySchemeMap } from './spec-auth/types';
 
 /**
@@ -53,61 +53,25 @@ export type SecurityLookup = (method: string, schemaPath: string) => OperationAu
 
 /** Builds the lookup; throws a ConfigurationError naming the operation or scheme that is unusable. */
 export function compileSecurity(operationSecurity: OperationSecurity, securitySchemes: SecuritySchemes): SecurityLookup {
-  if (!operationSecurity || typeof operationSecurity !== 'object') throw invalid('"operationSecurity" must be an object');
-  if (!securitySchemes || typeof securitySchemes !== 'object') throw invalid('"securitySchemes" must be an object');
-  const shared = new Map<string, OperationAuth>();
-  const byMethod = new Map<string, Map<string, OperationAuth | null>>();
-  for (const [operation, alternatives] of Object.entries(operationSecurity)) {
-    const space = operation.indexOf(' ');
-    const method = operation.slice(0, space);
-    const path = operation.slice(space + 1);
-    if (space < 1 || !/^[A-Z]+$/.test(method) || !path.startsWith('/')) {
-      throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
-    }
-    let paths = byMethod.get(method);
-    if (!paths) byMethod.set(method, (paths = new Map()));
-    paths.set(path, compileOperation(operation, alternatives, securitySchemes, shared));
-  }
-  return (method, schemaPath) => {
-    const auth = byMethod.get(method)?.get(schemaPath);
-    return auth === undefined ? ANY_SCHEME : auth;
-  };
-}
-
-function compileOperation(
-  operation: string,
-  requirements: OperationSecurity[string],
-  schemes: SecuritySchemes,
-  shared: Map<string, OperationAuth>,
-): OperationAuth | null {
-  const alternatives = requirementsOf(operation, requirements).map((requirement) => Object.keys(requirement));
-  if (alternatives.length === 0) return NO_AUTH;
-  const allowed: AuthScheme[] = [];
-  let optional = false;
-  for (const alternative of alternatives) {
-    if (alternative.length === 0) optional = true;
-    // An alternative needing two schemes at once cannot fit one Authorization header.
-    if (alternative.length !== 1) continue;
-    const scheme = httpScheme(operation, alternative[0] as string, schemes);
-    if (scheme && !allowed.includes(scheme)) allowed.push(scheme);
-  }
-  if (allowed.length === 0 && !optional) {
-    throw invalid(`operationSecurity "${operation}" allows no scheme tokensmith supports (http basic or bearer)`);
-  }
-  const id = `${allowed.join(',')}|${optional}`;
-  let auth = shared.get(id);
-  if (!auth) shared.set(id, (auth = Object.freeze({ allowed: Object.freeze(allowed), optional })));
-  return auth;
-}
-
-function httpScheme(operation: string, name: string, schemes: SecuritySchemes): AuthScheme | undefined {
-  const scheme = schemes[name];
-  if (!scheme) throw invalid(`operationSecurity "${operation}" names scheme "${name}", missing from securitySchemes`);
-  if (scheme.type !== 'http') return undefined;
-  const kind = scheme.scheme?.toLowerCase();
-  return kind === 'basic' || kind === 'bearer' ? kind : undefined;
-}
-
-function invalid(message: string): InvalidArgumentError {
-  return new InvalidArgumentError(40003, message);
+  return compileMap<OperationAuth | null>(
+    { operationSecurity, securitySchemes },
+    (operation, requirements, schemes) => {
+      if (requirements.length === 0) return NO_AUTH;
+      const allowed: AuthScheme[] = [];
+      let optional = false;
+      for (const requirement of requirements) {
+        const names = Object.keys(requirement);
+        if (names.length === 0) optional = true;
+        // An alternative needing two schemes at once cannot fit one Authorization header.
+        if (names.length !== 1) continue;
+        const scheme = schemes[names[0]!];
+        if (!scheme) throw invalidEntry(operation, `names scheme "${names[0]}", missing from securitySchemes`);
+        const kind = schemeKind(scheme);
+        if ((kind === 'basic' || kind === 'bearer') && !allowed.includes(kind)) allowed.push(kind);
+      }
+      if (allowed.length === 0 && !optional) throw invalidEntry(operation, 'allows no scheme tokensmith supports (http basic or bearer)');
+      return Object.freeze({ allowed: Object.freeze(allowed), optional });
+    },
+    () => ANY_SCHEME,
+  );
 }

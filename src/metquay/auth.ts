@@ -7,7 +7,7 @@ import { send } from '../core/http';
 import { kitOf } from '../core/store-key';
 import { withoutUndefined } from '../core/options';
 import type { Logger } from '../core/logger';
-import { ManagerBearer } from '../core/spec-auth/manager-bearer';
+import { managerBearer, type ManagerBearer } from '../core/spec-auth/manager-bearer';
 import { createSchemeMiddleware } from '../core/spec-auth/middleware';
 import type { SpecSecurityMap } from '../core/spec-auth/types';
 import { TokenManager } from '../core/token-manager';
@@ -95,7 +95,7 @@ export class MetquayAuth extends PrintsSafely {
       onAuthError,
       logger,
     });
-    this.#bearer = new ManagerBearer(this.#manager);
+    this.#bearer = managerBearer(this.#manager);
     KNOWN_SECRETS.set(this, () => {
       const token = this.#manager.lastObtained();
       return token ? [secretKey, token.token] : [secretKey];
@@ -124,8 +124,8 @@ export class MetquayAuth extends PrintsSafely {
     const bearer = this.#bearer;
     return createSchemeMiddleware(security, {
       resolve: (_name, _scheme, kind) => (kind === 'bearer' ? bearer : undefined),
-      unlisted: 'http',
-      // No onUnmet: as before the engine, an operation this auth cannot serve now is sent without credentials.
+      // No onUnmet: as before the engine, an operation this auth cannot serve now is sent without
+      // credentials, and one the map does not list gets any http bearer or basic scheme.
       logger: this.#logger,
     });
   }

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import type { TokenLike } from '../store';
 import type { TokenManager } from '../token-manager';
 import { Credential, isTokenManager } from './credential';
-import { ManagerBearer } from './manager-bearer';
+import { managerBearer, type ManagerBearer } from './manager-bearer';
 import { isHeaderValue } from './placement';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from './types';
 
@@ -36,7 +36,7 @@ export class BearerCredential extends Credential implements SchemeProvider<'bear
     } else if (typeof source === 'function') {
       this.#source = source;
     } else if (isTokenManager(source)) {
-      const managed = new ManagerBearer(source);
+      const managed = managerBearer(source);
       this.#managed = managed;
       this.isRejection = (response) => managed.isRejection(response);
       this.renew = (use, sent) => managed.renew(use, sent);

@@ -1,11 +1,10 @@
-import { InvalidArgumentError } from '../errors';
-import { requirementsOf, schemeKind, splitOperation } from './requirements';
-import type { AnySchemeProvider, SchemeKind, SchemeUse, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';
+import { invalid, invalidEntry, requirementsOf, schemeKind } from './requirements';
+import type { AnySchemeProvider, SchemeKind, SchemeUse, SecurityRequirement, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';
 
 /**
  * Compiles a security map and the configured providers into a per-operation plan, once: a
- * two-level lookup (method, then schema path) of plans, so a request costs two Map reads
- * and allocates nothing. Why an operation cannot be authenticated is worked out only by the
+ * two-level lookup (method, then schema path) of plans, so a request costs two Map reads and
+ * allocates nothing. Why an operation cannot be authenticated is worked out only by the
  * refusing engine (./refuse.ts), so AblyAuth and MetquayAuth, which send such calls as they are,
  * do not bundle those rules and messages.
  */
@@ -14,12 +13,15 @@ import type { AnySchemeProvider, SchemeKind, SchemeUse, SecuritySchemeMap, Secur
  * Finds the provider for a scheme, or undefined when none is configured for it or the scheme
  * cannot be sent; throws (40003) for a provider that does not serve the scheme's kind.
  */
-export type ProviderResolver = (schemeName: string, scheme: SecuritySchemeObject, kind: SchemeKind) => AnySchemeProvider | undefined;
+export type ProviderResolver = (schemeName: string, scheme: SecuritySchemeObject, kind: SchemeKind) => EngineProvider | undefined;
+
+/** What the engine calls: a {@link SchemeProvider} less its `kinds`, which only `createSpecAuth` checks (./refuse.ts). */
+export type EngineProvider = Omit<AnySchemeProvider, 'kinds'>;
 
 /** One alternative (AND of schemes) with a provider for every scheme; parallel arrays. */
 export interface PlannedAlternative {
   readonly uses: readonly SchemeUse[];
-  readonly providers: readonly AnySchemeProvider[];
+  readonly providers: readonly EngineProvider[];
 }
 
 /** How one operation is authenticated. */
@@ -29,124 +31,82 @@ export interface OperationPlan {
   readonly alternatives: readonly PlannedAlternative[];
   /** True when `{}` is one of the alternatives: no auth is acceptable too. */
   readonly optional: boolean;
-  /** The scheme that blocked the first unmet alternative, when none can be met and auth is not optional (`scheme` undefined: none was declared). */
-  readonly blocked: BlockedScheme | undefined;
 }
-
-/** The first scheme, in spec order, that kept an operation's alternatives from being met. */
-export interface BlockedScheme {
-  readonly schemeName: string;
-  readonly scheme: SecuritySchemeObject | undefined;
-  /** Why, when fixed as the plan was made (else worked out from `scheme` when refused). */
-  readonly reason?: string;
-}
-
-/** Options of {@link compilePlans}. */
-export interface CompileOptions {
-  resolve: ProviderResolver;
-  /** Relative scheme URLs resolve against this; default the map's `defaultServerUrl`. */
-  serverUrl?: string | undefined;
-  /** An operation missing from the map: its plan (./refuse.ts: refused at call time), or `http` (any basic/bearer scheme the map declares, required: the pre-0.x default). */
-  unlisted: 'http' | ((method: string, schemaPath: string) => OperationPlan);
-}
-
-/** Returns the plan of an operation, or null for `security: []`. */
-export type PlanLookup = (method: string, schemaPath: string) => OperationPlan | null;
 
 /**
- * Builds the lookup. Throws 40003 for a malformed map, a requirement naming an undeclared scheme,
- * or a provider configured for a scheme of a kind it does not serve.
+ * Returns the plan of an operation; null for `security: []`; undefined for one the map does not
+ * list, unless the lookup was built with `anyHttp`.
  */
-export function compilePlans(security: SpecSecurityMap, options: CompileOptions): PlanLookup {
-  const { operationSecurity, securitySchemes } = security ?? {};
-  if (!operationSecurity || typeof operationSecurity !== 'object') throw invalid('"operationSecurity" must be an object');
-  if (!securitySchemes || typeof securitySchemes !== 'object') throw invalid('"securitySchemes" must be an object');
-  const serverUrl = options.serverUrl ?? (typeof security.defaultServerUrl === 'string' ? security.defaultServerUrl : undefined);
-  const resolved = new Map<string, AnySchemeProvider | undefined>();
-  const providerFor = (schemeName: string, scheme: SecuritySchemeObject): AnySchemeProvider | undefined => {
-    if (resolved.has(schemeName)) return resolved.get(schemeName);
-    const kind = schemeKind(scheme);
-    const provider = kind === undefined ? undefined : options.resolve(schemeName, scheme, kind);
-    resolved.set(schemeName, provider);
-    return provider;
-  };
+export type PlanLookup = (method: string, schemaPath: string) => OperationPlan | null | undefined;
 
-  const byMethod = new Map<string, Map<string, OperationPlan | null>>();
+/** A security map's two parts, as both auth middlewares take them. */
+type MapParts = Pick<SpecSecurityMap, 'operationSecurity' | 'securitySchemes'>;
+
+/**
+ * The two-level lookup both auth middlewares compile a map into. Checks the map's shape and
+ * operation keys (40003); `compile` gets each operation's requirements, and `unlisted` (called
+ * after every operation is compiled) the answer for an operation the map does not list.
+ */
+export function compileMap<T>(
+  security: MapParts,
+  compile: (operation: string, requirements: readonly SecurityRequirement[], schemes: SecuritySchemeMap) => T,
+  unlisted: (schemes: SecuritySchemeMap) => T,
+): (method: string, schemaPath: string) => T {
+  for (const part of ['operationSecurity', 'securitySchemes'] as const) {
+    if (!security?.[part] || typeof security[part] !== 'object') throw invalid(`"${part}" must be an object`);
+  }
+  const { operationSecurity, securitySchemes } = security;
+  const byMethod = new Map<string, Map<string, T>>();
   for (const [operation, alternatives] of Object.entries(operationSecurity)) {
-    const { method, path } = splitOperation(operation);
-    let paths = byMethod.get(method);
-    if (!paths) byMethod.set(method, (paths = new Map()));
-    paths.set(path, planOperation(operation, alternatives, securitySchemes, serverUrl, providerFor));
+    const [, method, path] = /^([A-Z]+) (\/.*)$/s.exec(operation) ?? [];
+    if (!path) throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
+    let paths = byMethod.get(method!);
+    if (!paths) byMethod.set(method!, (paths = new Map()));
+    paths.set(path, compile(operation, requirementsOf(operation, alternatives), securitySchemes));
   }
-  const unlisted = options.unlisted === 'http' ? anyHttpPlan(securitySchemes, serverUrl, providerFor) : options.unlisted;
+  const fallback = unlisted(securitySchemes);
   return (method, schemaPath) => {
-    const plan = byMethod.get(method)?.get(schemaPath);
-    if (plan !== undefined) return plan;
-    return typeof unlisted === 'function' ? unlisted(method, schemaPath) : unlisted;
+    const found = byMethod.get(method)?.get(schemaPath);
+    return found === undefined ? fallback : found;
   };
 }
 
-function planOperation(
-  operation: string,
-  alternatives: SpecSecurityMap['operationSecurity'][string],
-  schemes: SecuritySchemeMap,
-  serverUrl: string | undefined,
-  providerFor: (schemeName: string, scheme: SecuritySchemeObject) => AnySchemeProvider | undefined,
-): OperationPlan | null {
-  const requirements = requirementsOf(operation, alternatives);
-  if (requirements.length === 0) return null;
-  const planned: PlannedAlternative[] = [];
-  let optional = false;
-  let blocked: BlockedScheme | undefined;
-  for (const requirement of requirements) {
-    const names = Object.keys(requirement);
-    if (names.length === 0) {
-      optional = true;
-      continue;
-    }
-    const uses: SchemeUse[] = [];
-    const providers: AnySchemeProvider[] = [];
-    for (const schemeName of names) {
-      const scheme = schemes[schemeName];
-      if (!scheme) throw invalid(`operationSecurity "${operation}" names scheme "${schemeName}", missing from securitySchemes`);
-      const provider = providerFor(schemeName, scheme);
-      if (provider === undefined) {
-        blocked ??= { schemeName, scheme };
-        break;
+/**
+ * Builds the plan lookup. `serverUrl` goes into every {@link SchemeUse}. `anyHttp`: an operation
+ * missing from the map is planned as needing any bearer, else basic, scheme the map declares (the
+ * pre-0.x default); otherwise the lookup answers undefined for it. Throws 40003 for a malformed
+ * map or a requirement naming an undeclared scheme (and whatever `resolve` throws).
+ */
+export function compilePlans(security: MapParts, resolve: ProviderResolver, serverUrl: string | undefined, anyHttp: boolean): PlanLookup {
+  const plan = (operation: string, requirements: readonly SecurityRequirement[], schemes: SecuritySchemeMap): OperationPlan | null => {
+    if (requirements.length === 0) return null;
+    const alternatives: PlannedAlternative[] = [];
+    let optional = false;
+    for (const requirement of requirements) {
+      const names = Object.keys(requirement);
+      if (names.length === 0) optional = true;
+      const uses: SchemeUse[] = [];
+      const providers: EngineProvider[] = [];
+      for (const schemeName of names) {
+        const scheme = schemes[schemeName];
+        if (!scheme) throw invalidEntry(operation, `names scheme "${schemeName}", missing from securitySchemes`);
+        const kind = schemeKind(scheme);
+        const provider = kind && resolve(schemeName, scheme, kind);
+        if (!provider) break;
+        const use: SchemeUse = Object.freeze({ operation, schemeName, scheme, kind: kind!, scopes: Object.freeze([...requirement[schemeName]!]), serverUrl });
+        provider.prepare?.(use);
+        uses.push(use);
+        providers.push(provider);
       }
-      const use: SchemeUse = Object.freeze({
-        operation,
-        schemeName,
-        scheme,
-        kind: schemeKind(scheme) as SchemeKind,
-        scopes: Object.freeze([...(requirement[schemeName] ?? [])]),
-        serverUrl,
-      });
-      provider.prepare?.(use);
-      uses.push(use);
-      providers.push(provider);
+      // Plans are not frozen: V8 reads frozen arrays on the warm path measurably slower (about 90 ns
+      // a request here). Nothing outside this module holds them.
+      if (names.length > 0 && uses.length === names.length) alternatives.push({ uses, providers });
     }
-    // Plans are not frozen: V8 reads frozen arrays on the warm path measurably slower (about 90 ns
-    // a request here). Nothing outside this module holds them.
-    if (uses.length === names.length) planned.push({ uses, providers });
-  }
-  if (planned.length > 0 || optional) blocked = undefined;
-  return { operation, alternatives: planned, optional, blocked };
-}
-
-/** The plan for an operation the map does not list, under `unlisted: 'http'`: any bearer, else basic, scheme with a provider. */
-function anyHttpPlan(
-  schemes: SecuritySchemeMap,
-  serverUrl: string | undefined,
-  providerFor: (schemeName: string, scheme: SecuritySchemeObject) => AnySchemeProvider | undefined,
-): OperationPlan {
-  const operation = '(an operation missing from operationSecurity)';
-  const names = Object.keys(schemes);
-  const ordered = [...names.filter((n) => schemeKind(schemes[n]!) === 'bearer'), ...names.filter((n) => schemeKind(schemes[n]!) === 'basic')];
-  if (ordered.length === 0) return Object.freeze({ operation, alternatives: [], optional: false, blocked: { schemeName: '(none)', scheme: undefined } });
-  return planOperation(operation, ordered.map((name) => ({ [name]: [] as string[] })), schemes, serverUrl, providerFor)!;
-}
-
-function invalid(message: string): InvalidArgumentError {
-  return new InvalidArgumentError(40003, message);
+    return { operation, alternatives, optional };
+  };
+  return compileMap<OperationPlan | null | undefined>(security, plan, (schemes) => {
+    if (!anyHttp) return undefined;
+    const ofKind = (kind: SchemeKind) => Object.keys(schemes).filter((name) => schemeKind(schemes[name]!) === kind);
+    return plan('(not in operationSecurity)', [...ofKind('bearer'), ...ofKind('basic')].map((name) => ({ [name]: [] })), schemes);
+  });
 }

@@ -7,7 +7,7 @@ import { BasicCredential, type BasicCredentials } from './basic';
 import { BearerCredential, type BearerSource } from './bearer';
 import { isSchemeProvider, isTokenManager } from './credential';
 import { createSchemeMiddleware } from './middleware';
-import { checkedResolver, refuseUnmet, unlistedPlan } from './refuse';
+import { checkedResolver, unmetRefusal } from './refuse';
 import { requirementsOf, schemeKind, unsupportedReason } from './requirements';
 import type { MissingCredentials } from './complete';
 import type { AnySchemeProvider, SchemeKind, SchemeProvider, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';
@@ -125,9 +125,8 @@ export function createSpecAuth<const M extends SpecSecurityMap, const C extends 
   if (options.partial !== true) refuseUnconfigured(security, providers);
   const middleware = createSchemeMiddleware(security, {
     resolve: checkedResolver((name) => providers.get(name)),
-    serverUrl: options.serverUrl,
-    unlisted: unlistedPlan,
-    onUnmet: refuseUnmet,
+    serverUrl: options.serverUrl ?? (typeof security.defaultServerUrl === 'string' ? security.defaultServerUrl : undefined),
+    onUnmet: unmetRefusal(security, (name) => providers.has(name)),
     logger: options.logger,
   });
   const names = [...providers.keys()];

@@ -1,21 +1,27 @@
 import type { Middleware } from 'openapi-fetch';
-import { createRedactingLogger, type Logger } from '../logger';
+import { silentLogger, type Logger } from '../logger';
 import { keepReplayCopy } from '../replay';
 import { resendOnce } from '../resend';
-import { compilePlans, type CompileOptions, type OperationPlan, type PlannedAlternative } from './compile';
+import { compilePlans, type OperationPlan, type PlannedAlternative, type ProviderResolver } from './compile';
 import type { SpecSecurityMap } from './types';
 
 /** Options of {@link createSchemeMiddleware}. */
-export interface SchemeMiddlewareOptions extends CompileOptions {
+export interface SchemeMiddlewareOptions {
+  /** The provider of a scheme, asked for each scheme use an operation's requirement lists, at construction. */
+  resolve: ProviderResolver;
+  /** What {@link SchemeUse.serverUrl} carries (relative scheme URLs resolve against it). */
+  serverUrl?: string | undefined;
   /** Pino-shaped logger; silent by default. Never sees a credential or a URL. */
   logger?: Logger | undefined;
   /**
-   * Called for an operation no alternative of which can be applied (and no `{}`): throw to refuse
-   * it before the network (`createSpecAuth`: 40106 naming operation and scheme, ./refuse.ts).
-   * Absent, it is sent without credentials and the API answers (what `AblyAuth` and
-   * `MetquayAuth.middlewareFor` always did).
+   * Called for an operation no alternative of which can be applied (and no `{}`), and for one the
+   * map does not list (`plan` undefined): throw to refuse it before the network (`createSpecAuth`:
+   * 40106 naming operation and scheme, ./refuse.ts). Absent, such a call is sent without
+   * credentials and the API answers, and an operation the map does not list needs any bearer,
+   * else basic, scheme the map declares (what `AblyAuth` and `MetquayAuth.middlewareFor` always
+   * did).
    */
-  onUnmet?: ((plan: OperationPlan) => void) | undefined;
+  onUnmet?: ((method: string, schemaPath: string, plan: OperationPlan | undefined) => void) | undefined;
 }
 
 /**
@@ -32,16 +38,10 @@ export interface SchemeMiddlewareOptions extends CompileOptions {
  * Register it last, as {@link createAuthMiddleware}.
  */
 export function createSchemeMiddleware(security: SpecSecurityMap, options: SchemeMiddlewareOptions): Middleware {
-  const lookup = compilePlans(security, options);
-  const log = createRedactingLogger(options.logger, () => []);
   const { onUnmet } = options;
-
-  const retry = async (request: Request, response: Response, alternative: PlannedAlternative, rejected: readonly boolean[], schemaPath: string, fetch: typeof globalThis.fetch) => {
-    for (let i = 0; i < rejected.length; i++) {
-      if (rejected[i]) await alternative.providers[i]!.renew?.(alternative.uses[i]!, request);
-    }
-    return resendOnce(request, response, schemaPath, fetch, log, async (copy) => (await applyAll(copy, alternative, 0, false)) ?? copy);
-  };
+  const lookup = compilePlans(security, options.resolve, options.serverUrl, !onUnmet);
+  // Its messages and fields (method, schema path, status) carry no secret to redact.
+  const log = options.logger ?? silentLogger;
 
   /** Apart from `onResponse`, so an answer no provider rejects makes no closure. */
   const retryIfRejected = async (
@@ -53,40 +53,37 @@ export function createSchemeMiddleware(security: SpecSecurityMap, options: Schem
     fetch: typeof globalThis.fetch,
   ) => {
     const rejected = await Promise.all(answers);
-    return rejected.some(Boolean) ? retry(request, response, alternative, rejected, schemaPath, fetch) : undefined;
+    if (!rejected.some(Boolean)) return undefined;
+    const { providers, uses } = alternative;
+    for (let i = 0; i < rejected.length; i++) {
+      if (rejected[i]) await providers[i]!.renew?.(uses[i]!, request);
+    }
+    return resendOnce(request, response, schemaPath, fetch, log, (copy) => applyAll(copy, alternative, 0));
   };
 
   return {
     onRequest({ request, schemaPath }) {
       const plan = lookup(request.method, schemaPath);
-      const alternative = plan === null ? undefined : choose(plan);
+      const alternative = plan === null || plan === undefined ? undefined : choose(plan);
       if (alternative === undefined) {
-        if (plan !== null && !plan.optional) onUnmet?.(plan);
-        // No auth, but a 429 retry (core's replay) may still need to send the body again.
+        if (plan !== null && !plan?.optional) onUnmet?.(request.method, schemaPath, plan);
         keepReplayCopy(request);
         return undefined;
       }
-      const applied = applyAll(request, alternative, 0, false);
-      if (applied === undefined) {
-        keepReplayCopy(request);
-        return undefined;
-      }
-      return applied instanceof Promise ? keptLater(request, applied) : kept(request, applied);
+      return applyAll(request, alternative, 0, request);
     },
     onResponse({ request, response, schemaPath, options: clientOptions }) {
       const plan = lookup(request.method, schemaPath);
-      const alternative = plan === null ? undefined : choose(plan);
-      if (alternative === undefined) return undefined;
+      const alternative = plan && choose(plan);
+      if (!alternative) return undefined;
       const { providers, uses } = alternative;
-      if (providers.length === 1) {
-        // The common case: one scheme; nothing is allocated unless it was rejected.
-        const answer = providers[0]!.isRejection?.(response, uses[0]!) ?? false;
-        if (answer === false) return undefined;
-        return retryIfRejected([answer], request, response, alternative, schemaPath, clientOptions.fetch);
+      // Nothing is allocated unless a provider calls the answer a rejection.
+      let answers: (boolean | Promise<boolean>)[] | undefined;
+      for (let i = 0; i < providers.length; i++) {
+        const answer = providers[i]!.isRejection?.(response, uses[i]!) ?? false;
+        if (answer !== false) (answers ??= providers.map(() => false))[i] = answer;
       }
-      const answers = providers.map((provider, i) => provider.isRejection?.(response, uses[i]!) ?? false);
-      if (answers.every((answer) => answer === false)) return undefined;
-      return retryIfRejected(answers, request, response, alternative, schemaPath, clientOptions.fetch);
+      return answers && retryIfRejected(answers, request, response, alternative, schemaPath, clientOptions.fetch);
     },
   };
 }
@@ -105,36 +102,31 @@ function choose(plan: OperationPlan): PlannedAlternative | undefined {
 }
 
 /**
- * Applies schemes `from`… of `alternative` in order to `request`; the last Request any of them
- * returned (or undefined). Synchronous while every provider is. No closure is made on the
- * synchronous path, so the warm path allocates nothing.
+ * Applies schemes `from`… of `alternative` in order to `request`; the Request to send (`request`,
+ * or the last one a provider returned). Given the `original` request of `onRequest`, keeps its
+ * replay copy and answers as `onRequest` does ({@link kept}). Synchronous while every provider is;
+ * no closure is made on the synchronous path, so the warm path allocates nothing.
  */
-function applyAll(request: Request, alternative: PlannedAlternative, from: number, replaced: boolean): Request | undefined | Promise<Request | undefined> {
+function applyAll(request: Request, alternative: PlannedAlternative, from: number, original?: Request): Request | undefined | Promise<Request | undefined> {
   const { providers, uses } = alternative;
-  let current = request;
   for (let i = from; i < providers.length; i++) {
-    const result = providers[i]!.apply(current, uses[i]!);
+    const result = providers[i]!.apply(request, uses[i]!);
     // Most providers set a header and return nothing: no class checks on that path.
     if (result === undefined) continue;
-    if (result instanceof Promise) return continueAfter(result, current, alternative, i + 1, replaced);
-    if (result instanceof Request) {
-      current = result;
-      replaced = true;
-    }
+    if (result instanceof Promise) return continueAfter(result, request, alternative, i + 1, original);
+    if (result instanceof Request) request = result;
   }
-  return replaced ? current : undefined;
+  return original ? kept(original, request) : request;
 }
 
-async function continueAfter(pending: Promise<void | Request>, current: Request, alternative: PlannedAlternative, next: number, replaced: boolean): Promise<Request | undefined> {
+/** Apart from `applyAll`, so its synchronous path makes no closure. */
+async function continueAfter(pending: Promise<void | Request>, request: Request, alternative: PlannedAlternative, next: number, original: Request | undefined): Promise<Request | undefined> {
   const result = await pending;
-  return result instanceof Request ? applyAll(result, alternative, next, true) : applyAll(current, alternative, next, replaced);
+  return applyAll(result instanceof Request ? result : request, alternative, next, original);
 }
 
-function kept(original: Request, next: Request | undefined): Request | undefined {
-  keepReplayCopy(next ?? original);
-  return next;
-}
-
-async function keptLater(original: Request, pending: Promise<Request | undefined>): Promise<Request | undefined> {
-  return kept(original, await pending);
+/** Keeps the replay copy of `next`, what will be sent; `onRequest`'s answer: `next` when it replaced `original`. */
+function kept(original: Request, next: Request): Request | undefined {
+  keepReplayCopy(next);
+  return next === original ? undefined : next;
 }

@@ -9,15 +9,8 @@ import { relocated } from '../replay';
 
 /** True for hosts where a credential sent over plain http cannot be overheard off the machine. */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-/** True when a request to `url` would carry its credentials in the clear past this machine. */
-export function sentInClear(url: string): boolean {
-  // Cheap first test: https URLs (the usual case) never build a URL object.
-  if (!url.startsWith('http:')) return false;
-  return !isLoopbackHost(new URL(url).hostname);
+  // Brackets: an IPv6 hostname as URL gives it, `[::1]`.
+  return /^\[?(?:(?:.*\.)?localhost|::1|127(?:\.\d{1,3}){3})\]?$/is.test(hostname);
 }
 
 /**
@@ -28,7 +21,8 @@ export function sentInClear(url: string): boolean {
  * @throws {ConfigurationError} 40103 naming `what`, never the URL or the secret.
  */
 export function refuseInClear(url: string, what: string, instead?: string): void {
-  if (sentInClear(url)) {
+  // Cheap first test: https URLs (the usual case) never build a URL object.
+  if (url.startsWith('http:') && !isLoopbackHost(new URL(url).hostname)) {
     throw new ConfigurationError(40103, `${what} sends the secret itself; refused over plain http to a non-loopback host. Use https${instead ? ` or ${instead}` : ''}`);
   }
 }
@@ -57,17 +51,14 @@ export function canPlace(placement: string, value: string): boolean {
  * Request, returned), or the `name` cookie (merged into any Cookie header already set).
  */
 export function placeApiKey(request: Request, placement: string, name: string, value: string): Request | undefined {
-  if (placement === 'header') {
-    request.headers.set(name, value);
-    return undefined;
+  if (placement === 'header') request.headers.set(name, value);
+  else if (placement === 'cookie') setCookie(request.headers, name, value);
+  else {
+    const url = new URL(request.url);
+    url.searchParams.set(name, value);
+    return relocated(request, url);
   }
-  if (placement === 'cookie') {
-    setCookie(request.headers, name, value);
-    return undefined;
-  }
-  const url = new URL(request.url);
-  url.searchParams.set(name, value);
-  return relocated(request, url);
+  return undefined;
 }
 
 /**
@@ -75,16 +66,10 @@ export function placeApiKey(request: Request, placement: string, name: string, v
  * replacing a pair of the same name (RFC 6265 §5.4 sends one header, pairs joined by `; `).
  */
 export function setCookie(headers: Headers, name: string, value: string): void {
-  const pair = `${name}=${value}`;
-  const existing = headers.get('cookie');
-  if (existing === null || existing.trim() === '') {
-    headers.set('cookie', pair);
-    return;
-  }
-  const kept = existing
+  const kept = (headers.get('cookie') ?? '')
     .split(';')
     .map((part) => part.trim())
-    .filter((part) => part !== '' && part.slice(0, part.indexOf('=') === -1 ? part.length : part.indexOf('=')).trim() !== name);
-  kept.push(pair);
+    .filter((part) => part !== '' && part.split('=', 1)[0]!.trim() !== name);
+  kept.push(`${name}=${value}`);
   headers.set('cookie', kept.join('; '));
 }

@@ -9,20 +9,13 @@ import type { OperationRequirements, SchemeKind, SecurityRequirement, SecuritySc
 
 /** The kind of `scheme`, or undefined for a `type` OpenAPI does not define. */
 export function schemeKind(scheme: SecuritySchemeObject): SchemeKind | undefined {
-  switch (scheme.type) {
-    case 'http': {
-      const kind = scheme.scheme?.toLowerCase();
-      return kind === 'basic' || kind === 'bearer' ? kind : 'http';
-    }
-    case 'apiKey':
-    case 'oauth2':
-    case 'openIdConnect':
-    case 'mutualTLS':
-      return scheme.type;
-    default:
-      return undefined;
-  }
+  const { type } = scheme;
+  if (type !== 'http') return OTHER_KINDS.includes(type as SchemeKind) ? (type as SchemeKind) : undefined;
+  const kind = scheme.scheme?.toLowerCase();
+  return kind === 'basic' || kind === 'bearer' ? kind : 'http';
 }
+
+const OTHER_KINDS: readonly SchemeKind[] = ['apiKey', 'oauth2', 'openIdConnect', 'mutualTLS'];
 
 /** Why tokensmith cannot send a scheme, or undefined when it can (given a credential). */
 export function unsupportedReason(scheme: SecuritySchemeObject): string | undefined {
@@ -30,7 +23,7 @@ export function unsupportedReason(scheme: SecuritySchemeObject): string | undefi
   if (kind === undefined) return `type "${String(scheme.type)}" is not an OpenAPI security scheme type`;
   if (kind === 'http') return `http scheme "${String(scheme.scheme)}" is not supported (only basic and bearer)`;
   if (kind === 'apiKey') {
-    if (scheme.in !== 'header' && scheme.in !== 'query' && scheme.in !== 'cookie') return `apiKey "in" must be header, query or cookie`;
+    if (!['header', 'query', 'cookie'].includes(scheme.in!)) return `apiKey "in" must be header, query or cookie`;
     if (typeof scheme.name !== 'string' || scheme.name === '') return 'apiKey has no "name"';
   }
   return undefined;
@@ -41,22 +34,21 @@ export function unsupportedReason(scheme: SecuritySchemeObject): string | undefi
  * legacy shape `[["basicAuth"], []]` is read as `[{ basicAuth: [] }, {}]`.
  */
 export function requirementsOf(operation: string, alternatives: OperationRequirements[string]): readonly SecurityRequirement[] {
-  if (!Array.isArray(alternatives)) throw invalid(`operationSecurity "${operation}" must be an array of alternatives`);
+  if (!Array.isArray(alternatives)) throw invalidEntry(operation, 'must be an array of alternatives');
   return alternatives.map((alternative): SecurityRequirement => {
     if (Array.isArray(alternative)) {
-      const names = alternative as readonly unknown[];
-      if (!names.every((name) => typeof name === 'string')) throw invalid(`operationSecurity "${operation}" lists a scheme name that is not a string`);
-      return Object.fromEntries(names.map((name) => [name, []]));
+      if (!alternative.every(isString)) throw invalidEntry(operation, 'lists a scheme name that is not a string');
+      return Object.fromEntries(alternative.map((name) => [name, []]));
     }
-    if (typeof alternative !== 'object' || alternative === null) throw invalid(`operationSecurity "${operation}" must list requirement objects`);
+    if (typeof alternative !== 'object' || alternative === null) throw invalidEntry(operation, 'must list requirement objects');
     for (const [name, scopes] of Object.entries(alternative)) {
-      if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string')) {
-        throw invalid(`operationSecurity "${operation}" gives scheme "${name}" scopes that are not a list of strings`);
-      }
+      if (!Array.isArray(scopes) || !scopes.every(isString)) throw invalidEntry(operation, `gives scheme "${name}" scopes that are not a list of strings`);
     }
     return alternative as SecurityRequirement;
   });
 }
+
+const isString = (value: unknown): boolean => typeof value === 'string';
 
 /** An operation's requirement tokensmith cannot meet: the scheme that blocks it and why. */
 export interface UnmetRequirement {
@@ -84,10 +76,8 @@ export function unmetRequirement(
   schemes: SecuritySchemeMap,
   configured?: (schemeName: string, scheme: SecuritySchemeObject) => boolean,
 ): UnmetRequirement | undefined {
-  const requirements = requirementsOf(operation, alternatives);
-  if (requirements.length === 0) return undefined;
   let first: UnmetRequirement | undefined;
-  for (const requirement of requirements) {
+  for (const requirement of requirementsOf(operation, alternatives)) {
     const blocked = blockingScheme(operation, requirement, schemes, configured);
     if (blocked === undefined) return undefined;
     first ??= blocked;
@@ -103,25 +93,20 @@ function blockingScheme(
 ): UnmetRequirement | undefined {
   for (const schemeName of Object.keys(requirement)) {
     const scheme = schemes[schemeName];
-    if (!scheme) return { operation, schemeName, reason: 'missing from securitySchemes' };
-    const unsupported = unsupportedReason(scheme);
-    if (unsupported !== undefined) return { operation, schemeName, reason: unsupported };
-    if (configured && !configured(schemeName, scheme)) return { operation, schemeName, reason: 'no credential is configured for it' };
+    const reason = !scheme
+      ? 'missing from securitySchemes'
+      : (unsupportedReason(scheme) ?? (configured && !configured(schemeName, scheme) ? 'no credential is configured for it' : undefined));
+    if (reason !== undefined) return { operation, schemeName, reason };
   }
   return undefined;
 }
 
-/** Splits `"GET /path"` into method and path, refusing anything else (40003). */
-export function splitOperation(operation: string): { method: string; path: string } {
-  const space = operation.indexOf(' ');
-  const method = operation.slice(0, space);
-  const path = operation.slice(space + 1);
-  if (space < 1 || !/^[A-Z]+$/.test(method) || !path.startsWith('/')) {
-    throw invalid(`operationSecurity key "${operation}" must look like "METHOD /path"`);
-  }
-  return { method, path };
+/** 40003 for the `operationSecurity` entry of `operation`: `operationSecurity "<operation>" <what>`. */
+export function invalidEntry(operation: string, what: string): InvalidArgumentError {
+  return invalid(`operationSecurity "${operation}" ${what}`);
 }
 
-function invalid(message: string): InvalidArgumentError {
+/** 40003 (InvalidArgumentError) with `message`: a security map that cannot be used. */
+export function invalid(message: string): InvalidArgumentError {
   return new InvalidArgumentError(40003, message);
 }
