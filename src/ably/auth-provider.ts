@@ -2,7 +2,6 @@ import { base64FromUtf8 } from '../core/base64';
 import { isTokenErrorCode } from '../core/errors';
 import { refuseInClear } from '../core/spec-auth/placement';
 import type { EngineProvider } from '../core/spec-auth/compile';
-import type { SchemeUse } from '../core/spec-auth/types';
 import type { TokenManager } from '../core/token-manager';
 import { readErrorBody } from '../core/response-error';
 import type { AblyKey } from './key';
@@ -21,10 +20,19 @@ export interface AblySession {
   readonly manager: TokenManager<AblyToken>;
 }
 
+/** The scheme provider behind AblyAuth's middleware, with `use` to hand it each new session. */
+export interface AblyAuthProvider extends EngineProvider {
+  /** Authenticates every later request with `session`. */
+  use(session: AblySession): void;
+  /** Only public facts. */
+  toJSON(): { method: AuthMethod };
+}
+
 /**
  * The scheme provider behind `AblyAuth.middleware` and `middlewareFor`: it serves any http basic
  * or bearer scheme of a spec, whichever the current session uses. `AblyAuth` hands it each new
- * session ({@link AblyAuthProvider.use}); it never calls back into `AblyAuth`.
+ * session (`use`); it never calls back into `AblyAuth`. A closure rather than a class with
+ * private fields: the same state, fewer bytes in the bundle.
  *
  * - Basic (available while the session is Basic): `Basic base64(key)`, refused with 40103 on a
  *   request to plain http other than loopback, and, with a library `clientId`, `X-Ably-ClientId`
@@ -35,61 +43,50 @@ export interface AblySession {
  *   at most 64 KiB); other 401s are returned to the caller as they are [RSC10b].
  * - Renewal drops the rejected token only if it is still current, then gets the next one [RSA4b].
  */
-export class AblyAuthProvider implements EngineProvider {
-  readonly #clientIdHeader: string | undefined;
-  #session: AblySession;
+export function ablyAuthProvider(first: AblySession, clientId: string | undefined): AblyAuthProvider {
+  let session = first;
+  const clientIdHeader = clientId === undefined ? undefined : base64FromUtf8(clientId);
+  return {
+    use(next) {
+      session = next;
+    },
 
-  constructor(session: AblySession, clientId: string | undefined) {
-    this.#session = session;
-    this.#clientIdHeader = clientId === undefined ? undefined : base64FromUtf8(clientId);
-  }
+    available: (use) => (use.kind === 'basic' ? session.method === 'basic' && session.key !== undefined : session.method === 'token'),
 
-  /** Authenticates every later request with `session`. */
-  use(session: AblySession): void {
-    this.#session = session;
-  }
+    apply(request, use) {
+      const headers = request.headers;
+      if (use.kind === 'basic') {
+        refuseInClear(request.url, 'Basic auth (the Ably key)', 'token auth');
+        headers.set('Authorization', session.key!.basicAuthorization());
+        if (clientIdHeader !== undefined) headers.set(CLIENT_ID_HEADER, clientIdHeader);
+        return;
+      }
+      const warm = session.manager.peek();
+      if (warm !== undefined) {
+        headers.set('Authorization', warm.authorization);
+        return;
+      }
+      return authorizeLater(request, session.manager.getToken());
+    },
 
-  available(use: SchemeUse): boolean {
-    const session = this.#session;
-    return use.kind === 'basic' ? session.method === 'basic' && session.key !== undefined : session.method === 'token';
-  }
+    isRejection(response, use) {
+      if (response.status !== 401 || use.kind !== 'bearer' || session.method !== 'token') return false;
+      // Ably's envelope is `{ error: { code } }`; an unreadable body is no rejection.
+      return readErrorBody(response.clone(), 'Ably', decodeMsgpack).then(
+        (body) => isTokenErrorCode((body as { error?: { code?: unknown } } | null | undefined)?.error?.code),
+        () => false,
+      );
+    },
 
-  apply(request: Request, use: SchemeUse): void | Promise<void> {
-    const session = this.#session;
-    if (use.kind === 'basic') {
-      refuseInClear(request.url, 'Basic auth (the Ably key)', 'token auth');
-      request.headers.set('Authorization', session.key!.basicAuthorization());
-      if (this.#clientIdHeader !== undefined) request.headers.set(CLIENT_ID_HEADER, this.#clientIdHeader);
-      return;
-    }
-    const warm = session.manager.peek();
-    if (warm !== undefined) {
-      request.headers.set('Authorization', warm.authorization);
-      return;
-    }
-    return authorizeLater(request, session.manager.getToken());
-  }
+    async renew(_use, sent) {
+      const manager = session.manager;
+      const current = manager.peek();
+      if (current !== undefined && current.authorization === sent.headers.get('authorization')) manager.invalidate(current.token);
+      await manager.getToken();
+    },
 
-  isRejection(response: Response, use: SchemeUse): boolean | Promise<boolean> {
-    if (response.status !== 401 || use.kind !== 'bearer' || this.#session.method !== 'token') return false;
-    // Ably's envelope is `{ error: { code } }`; an unreadable body is no rejection.
-    return readErrorBody(response.clone(), 'Ably', decodeMsgpack).then(
-      (body) => isTokenErrorCode((body as { error?: { code?: unknown } } | null | undefined)?.error?.code),
-      () => false,
-    );
-  }
-
-  async renew(_use: SchemeUse, sent: Request): Promise<void> {
-    const manager = this.#session.manager;
-    const current = manager.peek();
-    if (current !== undefined && current.authorization === sent.headers.get('authorization')) manager.invalidate(current.token);
-    await manager.getToken();
-  }
-
-  /** Only public facts. */
-  toJSON(): { method: AuthMethod } {
-    return { method: this.#session.method };
-  }
+    toJSON: () => ({ method: session.method }),
+  };
 }
 
 /** Sets the token's header once it arrives; apart from `apply` so its warm path makes no closure. */
