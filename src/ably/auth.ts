@@ -19,7 +19,7 @@ import { ServerTime } from './server-time';
 import { checkAuthOptions, checkLibraryClientId, chooseMethod, literalToken, type AuthMethod } from './settings';
 import { signTokenRequest } from './token-request-signing';
 import { normaliseTokenParams, type NormalisedTokenParams } from './token-params';
-import { AUTH_TIMEOUT_MARGIN_MS, AblyTokenSource, checkClientIdMatch, type SourceManagerOptions } from './token-source';
+import { AUTH_TIMEOUT_MARGIN_MS, ablyTokenSource, checkClientIdMatch, type AblyTokenSource, type SourceManagerOptions } from './token-source';
 import type { TokenDetails, TokenParams, TokenRequest } from './types';
 
 /**
@@ -230,7 +230,7 @@ export class AblyAuth extends PrintsSafely {
 
 
   #source(authOptions: Readonly<AuthOptions>, params: NormalisedTokenParams, firstParams: NormalisedTokenParams | undefined, key = this.#key): AblyTokenSource {
-    return new AblyTokenSource({
+    return ablyTokenSource({
       http: this.#http,
       signer: this.#signer,
       time: this.#time,

@@ -60,77 +60,12 @@ export type SourceManagerOptions = Pick<
 >;
 
 /** An immutable token source: one configuration's options and params. */
-export class AblyTokenSource {
-  readonly #setup: Readonly<TokenSourceSetup>;
-  /** The key secret plus the authUrl's query values, authParams and authHeaders: scrubbed from every message. */
-  readonly #secrets: readonly string[];
-  /** authorize's params, used by the first fetch only (a timestamp and nonce are single use). */
-  #firstParams: NormalisedTokenParams | undefined;
-
-  constructor(setup: TokenSourceSetup) {
-    this.#setup = Object.freeze({ ...setup, authOptions: Object.freeze({ ...setup.authOptions }) });
-    this.#firstParams = setup.firstParams;
-    this.#secrets = Object.freeze([...setup.http.secrets, ...authUrlSecrets(setup.authOptions)]);
-  }
-
+export interface AblyTokenSource {
   /**
    * A manager fetching through this source, serving `literal` (option `token`/`tokenDetails`)
    * until it expires or is rejected.
    */
-  createManager(options: SourceManagerOptions, literal?: TokenDetails): TokenManager<AblyToken> {
-    const clock = this.#setup.time.clock;
-    // Every manager option accepts undefined as absent: picked by name, never spread, so no other option slips in.
-    const { lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs } = options;
-    return new TokenManager<AblyToken>({
-      fetchToken: (signal) => this.fetchToken(signal),
-      clock,
-      fetchTimeoutMs: this.#setup.authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS,
-      secrets: this.#secrets,
-      provider: 'ably',
-      lock,
-      refreshMarginMs,
-      forcedRefreshWindowMs,
-      onAuthError,
-      logger,
-      onTokenEvent,
-      acquireTimeoutMs,
-      ...(options.store ? { store: options.store, storeKey: this.#storeKey(options.store) } : {}),
-      ...(literal
-        ? {
-            initialState: {
-              value: toAblyToken(literal, 'absolute'),
-              obtainedAt: clock.now(),
-              ...(literal.expires !== undefined ? { expiresAt: literal.expires } : {}),
-            },
-          }
-        : {}),
-    });
-  }
-
-  /**
-   * The manager's `fetchToken`: obtains a token, checks its clientId [RSA15], and decides how its
-   * expiry is tracked. A token Ably has just issued counts its lifetime (`expires - issued`) from
-   * the send, so host clock skew does not matter; one handed over by an authCallback or authUrl
-   * may be old, so its `expires` is taken as is, and one already expired by a clock that is not
-   * known to be right is tried and left to Ably to judge [RSA4b].
-   */
-  async fetchToken(signal: AbortSignal): Promise<AblyToken> {
-    const params = this.#firstParams ?? this.#setup.params;
-    this.#firstParams = undefined;
-    const obtained = await this.obtain(signal, params);
-    const { details } = obtained;
-    checkClientIdMatch(this.#setup.libraryClientId, details.clientId);
-    if (obtained.fresh || details.expires === undefined) return toAblyToken(details, obtained.fresh ? 'lifetime' : 'absolute');
-    const { time, authOptions } = this.#setup;
-    if (details.expires > time.clock.now()) return toAblyToken(details, 'absolute');
-    if (!time.known && authOptions.queryTime) await time.resync(signal);
-    // With server time known, an expired token is refused before use [RSA4b1].
-    if (time.known && details.expires <= time.clock.now()) {
-      throw new TokenError(40142, 'the authCallback or authUrl gave a token that has already expired', { statusCode: 401 });
-    }
-    return toAblyToken(details, 'unknown');
-  }
-
+  createManager(options: SourceManagerOptions, literal?: TokenDetails): TokenManager<AblyToken>;
   /**
    * Obtains a token with `params`. With the key, a 40104 (timestamp not current) from Ably is
    * healed once: the clock offset is re-read from `/time` and the request re-signed, unless the
@@ -140,9 +75,22 @@ export class AblyTokenSource {
    * {@link AuthProviderError} 40170 for an authCallback or authUrl that fails, hangs past
    * `authTimeoutMs` or answers something unusable; Ably's code when the exchange is refused.
    */
-  async obtain(signal: AbortSignal, params: NormalisedTokenParams = this.#setup.params): Promise<ObtainedToken> {
-    const { authOptions, key, http, authTimeoutMs } = this.#setup;
-    const secrets = this.#secrets;
+  obtain(signal: AbortSignal, params?: NormalisedTokenParams): Promise<ObtainedToken>;
+}
+
+/**
+ * The source of one configuration. A closure rather than a class with private fields: the same
+ * immutable state (`setup` is read once, `authOptions` copied and frozen), fewer bytes.
+ */
+export function ablyTokenSource(setup: TokenSourceSetup): AblyTokenSource {
+  const { http, signer, time, key, params: savedParams, libraryClientId, authTimeoutMs } = setup;
+  const authOptions: Readonly<AuthOptions> = Object.freeze({ ...setup.authOptions });
+  /** The key secret plus the authUrl's query values, authParams and authHeaders: scrubbed from every message. */
+  const secrets: readonly string[] = Object.freeze([...http.secrets, ...authUrlSecrets(authOptions)]);
+  /** authorize's params, used by the first fetch only (a timestamp and nonce are single use). */
+  let firstParams = setup.firstParams;
+
+  async function obtain(signal: AbortSignal, params: NormalisedTokenParams = savedParams): Promise<ObtainedToken> {
     let result: TokenSourceResult;
     if (authOptions.authCallback) {
       const callback = authOptions.authCallback;
@@ -158,7 +106,7 @@ export class AblyTokenSource {
         timeoutError: sourceTimeout,
       });
     } else if (key) {
-      return { details: await this.#exchangeSignedLocally(key, params, signal), fresh: true };
+      return { details: await exchangeSignedLocally(key, params, signal), fresh: true };
     } else {
       throw new ConfigurationError(40171, 'a new token is needed but there is no key, authCallback or authUrl to obtain one');
     }
@@ -166,8 +114,30 @@ export class AblyTokenSource {
     return { details: await exchangeTokenRequest(http, result.request, signal), fresh: true };
   }
 
-  async #exchangeSignedLocally(key: AblyKey, params: NormalisedTokenParams, signal: AbortSignal): Promise<TokenDetails> {
-    const { http, signer, time, authOptions } = this.#setup;
+  /**
+   * The manager's `fetchToken`: obtains a token, checks its clientId [RSA15], and decides how its
+   * expiry is tracked. A token Ably has just issued counts its lifetime (`expires - issued`) from
+   * the send, so host clock skew does not matter; one handed over by an authCallback or authUrl
+   * may be old, so its `expires` is taken as is, and one already expired by a clock that is not
+   * known to be right is tried and left to Ably to judge [RSA4b].
+   */
+  async function fetchToken(signal: AbortSignal): Promise<AblyToken> {
+    const params = firstParams ?? savedParams;
+    firstParams = undefined;
+    const obtained = await obtain(signal, params);
+    const { details } = obtained;
+    checkClientIdMatch(libraryClientId, details.clientId);
+    if (obtained.fresh || details.expires === undefined) return toAblyToken(details, obtained.fresh ? 'lifetime' : 'absolute');
+    if (details.expires > time.clock.now()) return toAblyToken(details, 'absolute');
+    if (!time.known && authOptions.queryTime) await time.resync(signal);
+    // With server time known, an expired token is refused before use [RSA4b1].
+    if (time.known && details.expires <= time.clock.now()) {
+      throw new TokenError(40142, 'the authCallback or authUrl gave a token that has already expired', { statusCode: 401 });
+    }
+    return toAblyToken(details, 'unknown');
+  }
+
+  async function exchangeSignedLocally(key: AblyKey, params: NormalisedTokenParams, signal: AbortSignal): Promise<TokenDetails> {
     const queryTime = authOptions.queryTime === true;
     const now = queryTime ? () => time.timestamp(true, signal) : () => time.clock.now();
     const sign = () => signTokenRequest(key, signer, params, now);
@@ -181,8 +151,7 @@ export class AblyTokenSource {
   }
 
   /** The store identity: public parts only (keyName, the authUrl without its query, token params). */
-  #storeKey(store: unknown): string {
-    const { authOptions, key, params, http } = this.#setup;
+  function storeKey(store: unknown): string {
     let source: string;
     if (authOptions.authCallback) {
       throw new ConfigurationError(40003, '"store" needs a key or authUrl to identify the credential; an authCallback has no stable identity');
@@ -194,8 +163,41 @@ export class AblyTokenSource {
     } else {
       throw new ConfigurationError(40003, '"store" needs a key or authUrl to identify the credential');
     }
-    return kitOf(store).identity({ provider: 'ably', baseUrl: http.baseUrl, source, ttl: params.ttl, capability: params.capability, clientId: params.clientId });
+    return kitOf(store).identity({ provider: 'ably', baseUrl: http.baseUrl, source, ttl: savedParams.ttl, capability: savedParams.capability, clientId: savedParams.clientId });
   }
+
+  return {
+    createManager(options, literal) {
+      const clock = time.clock;
+      // Every manager option accepts undefined as absent: picked by name, never spread, so no other option slips in.
+      const { lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs } = options;
+      return new TokenManager<AblyToken>({
+        fetchToken,
+        clock,
+        fetchTimeoutMs: authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS,
+        secrets,
+        provider: 'ably',
+        lock,
+        refreshMarginMs,
+        forcedRefreshWindowMs,
+        onAuthError,
+        logger,
+        onTokenEvent,
+        acquireTimeoutMs,
+        ...(options.store ? { store: options.store, storeKey: storeKey(options.store) } : {}),
+        ...(literal
+          ? {
+              initialState: {
+                value: toAblyToken(literal, 'absolute'),
+                obtainedAt: clock.now(),
+                ...(literal.expires !== undefined ? { expiresAt: literal.expires } : {}),
+              },
+            }
+          : {}),
+      });
+    },
+    obtain,
+  };
 }
 
 /**
