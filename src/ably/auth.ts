@@ -63,23 +63,20 @@ export class AblyAuth extends PrintsSafely {
   constructor(options: AblyAuthOptions) {
     super();
     this.#signer = (new.target as unknown as { signer: Signer }).signer;
-    this.#key = checkAuthOptions(options);
-    this.#libraryClientId = checkLibraryClientId(options.clientId);
-    const method = chooseMethod(options, this.#key !== undefined);
-    this.#authOptions = { ...options };
-    this.#tokenParams = savedParams(normaliseTokenParams(options.defaultTokenParams), this.#libraryClientId);
-    this.baseUrl = checkHttpUrl(options.baseUrl ?? DEFAULT_ABLY_AUTH_OPTIONS.baseUrl, 'baseUrl');
-    this.#http = Object.freeze({ baseUrl: this.baseUrl, fetch: options.fetch, secrets: Object.freeze(this.#key?.secrets() ?? []) });
-    this.#time = new ServerTime(new SystemClock(), this.#http);
-    this.#authTimeoutMs = options.authTimeoutMs ?? DEFAULT_ABLY_AUTH_OPTIONS.authTimeoutMs;
+    const key = (this.#key = checkAuthOptions(options));
+    const clientId = (this.#libraryClientId = checkLibraryClientId(options.clientId));
+    const method = chooseMethod(options, key !== undefined);
     // The constructor's copy of the options; authorize() replaces #authOptions, never changes this object.
-    this.#managerOptions = this.#authOptions as AblyAuthOptions;
-    this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
-    this.#provider = ablyAuthProvider(this.#session, this.#libraryClientId);
+    const copy = (this.#managerOptions = this.#authOptions = { ...options });
+    this.#tokenParams = savedParams(normaliseTokenParams(options.defaultTokenParams), clientId);
+    this.baseUrl = checkHttpUrl(options.baseUrl ?? DEFAULT_ABLY_AUTH_OPTIONS.baseUrl, 'baseUrl');
+    const http = (this.#http = Object.freeze({ baseUrl: this.baseUrl, fetch: options.fetch, secrets: Object.freeze(key?.secrets() ?? []) }));
+    this.#time = new ServerTime(new SystemClock(), http);
+    const timeoutMs = (this.#authTimeoutMs = options.authTimeoutMs ?? DEFAULT_ABLY_AUTH_OPTIONS.authTimeoutMs) + AUTH_TIMEOUT_MARGIN_MS;
+    const session = (this.#session = this.#newSession(method, method === 'token' ? literalToken(copy) : undefined, undefined));
+    this.#provider = ablyAuthProvider(session, clientId);
     this.middleware = this.#middleware({ operationSecurity, securitySchemes });
-    revocationAccess.set(this, () =>
-      this.#session.method === 'basic' && this.#key ? { http: this.#http, key: this.#key, timeoutMs: this.#authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS } : undefined,
-    );
+    revocationAccess.set(this, () => (this.#session.method === 'basic' && key ? { http, key, timeoutMs } : undefined));
   }
 
   /**
@@ -212,15 +209,16 @@ export class AblyAuth extends PrintsSafely {
    * ```
    */
   async createJwt(params?: TokenParams): Promise<string> {
-    if (!this.#key) throw new InvalidCredentialsError('createJwt needs a key; none was given');
     const key = this.#key;
+    if (!key) throw new InvalidCredentialsError('createJwt needs a key; none was given');
     const normalised = params === undefined ? this.#tokenParams : normaliseTokenParams(params);
     return signAblyJwt(key, this.#signer, normalised, await this.#timestamp(this.#authOptions.queryTime === true));
   }
 
   /** Only public facts: never the key secret or a token. */
   toJSON(): { keyName?: string; clientId: string | null; method: AuthMethod; baseUrl: string } {
-    return { ...(this.#key ? { keyName: this.#key.keyName } : {}), clientId: this.clientId, method: this.#session.method, baseUrl: this.baseUrl };
+    const key = this.#key;
+    return { ...(key ? { keyName: key.keyName } : {}), clientId: this.clientId, method: this.#session.method, baseUrl: this.baseUrl };
   }
 
   /** `AblyAuth {…}`: what {@link AblyAuth.toJSON} shows. */
