@@ -31,13 +31,13 @@ export function toEntry<T extends TokenLike>(
  */
 export function toState<T extends TokenLike>(value: T, sentAt: number, now: number): TokenState<T> {
   if (typeof value?.token !== 'string' || value.token === '') {
-    throw new AuthProviderError(50002, 'fetchToken resolved without a token string');
+    throw unusable('without a token string');
   }
   if (value.expiresAt === undefined) return { value, obtainedAt: sentAt };
-  if (!Number.isFinite(value.expiresAt)) throw new AuthProviderError(50002, 'fetchToken resolved a non-numeric expiresAt');
+  if (!Number.isFinite(value.expiresAt)) throw unusable('a non-numeric expiresAt');
   const expiresAt = Number.isFinite(value.issuedAt) ? sentAt + value.expiresAt - (value.issuedAt as number) : value.expiresAt;
   if (expiresAt <= now) {
-    throw new AuthProviderError(50002, 'fetchToken resolved a token that has already expired; is the clock offset set?');
+    throw unusable('a token that has already expired; is the clock offset set?');
   }
   return { value, obtainedAt: sentAt, expiresAt };
 }
@@ -91,4 +91,8 @@ export const DEFAULT_FORCED_REFRESH_WINDOW_MS = 3_000;
  */
 export function forcedWindow(lifetimeMs: number, forcedRefreshWindowMs: number): number {
   return Math.min(forcedRefreshWindowMs, Math.max(0, lifetimeMs) * DEFAULT_REFRESH_MARGIN_RATIO);
+}
+
+function unusable(what: string): AuthProviderError {
+  return new AuthProviderError(50002, `fetchToken resolved ${what}`);
 }

@@ -141,6 +141,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
   let refreshPausedUntil = -Infinity;
   let stopped = false;
 
+  const now = (): number => clock.now();
   const scrubbed = (): (string | undefined)[] => [...secrets, current?.state.value.token, rejected];
   const log: Logger = createRedactingLogger(options.logger, scrubbed);
   const entryOf = (state: TokenState<T>, seq: number): Entry<T> => toEntry(state, seq, settings);
@@ -157,7 +158,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
 
   const acceptStored = (state: TokenState<T>): boolean => {
     const expiresAt = state.expiresAt ?? Infinity;
-    if (state.value.token === rejected || clock.now() >= entryOf(state, 0).usableUntil) return false;
+    if (state.value.token === rejected || now() >= entryOf(state, 0).usableUntil) return false;
     const old = replacing;
     return old === undefined || (state.value.token !== old.state.value.token && expiresAt >= old.expiresAt);
   };
@@ -179,7 +180,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
     const { retry, fetchTimeoutMs, acquireTimeoutMs } = settings;
     for (let attempt = 0; ; attempt++) {
       progress.attempts = attempt + 1;
-      const sentAt = clock.now();
+      const sentAt = now();
       const attemptStartedAt = monotonicMs();
       let value: T;
       try {
@@ -195,7 +196,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
         if (signal.aborted) throw signal.reason;
         continue;
       }
-      return toState(value, sentAt, clock.now());
+      return toState(value, sentAt, now());
     }
   };
 
@@ -226,7 +227,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
           key: options.storeKey,
           lock: settings.lock,
           log,
-          now: () => clock.now(),
+          now,
           fetch: fetchWithRetry,
           accept: acceptStored,
           active: () => !stopped,
@@ -266,7 +267,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
   const refreshInBackground = (): void => {
     log.debug({}, 'refreshing token ahead of expiry');
     shared(true).catch((err: unknown) => {
-      refreshPausedUntil = clock.now() + settings.retry.maxDelayMs;
+      refreshPausedUntil = now() + settings.retry.maxDelayMs;
       log.warn({ err }, 'background token refresh failed; serving the cached token until it expires');
     });
   };
@@ -274,9 +275,9 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
   const peek = (): T | undefined => {
     const entry = current;
     if (entry === undefined) return undefined;
-    const now = clock.now();
-    if (now >= entry.usableUntil) return undefined;
-    if (now >= entry.refreshAt && inflight === undefined && now >= refreshPausedUntil && !stopped) refreshInBackground();
+    const at = now();
+    if (at >= entry.usableUntil) return undefined;
+    if (at >= entry.refreshAt && inflight === undefined && at >= refreshPausedUntil && !stopped) refreshInBackground();
     if (onEvent !== undefined) emit({ type: 'cached', durationMs: 0, outcome: 'ok' });
     return entry.state.value;
   };
@@ -305,7 +306,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
     },
     exportState() {
       const entry = current;
-      return entry && clock.now() < entry.expiresAt ? { ...entry.state } : undefined;
+      return entry && now() < entry.expiresAt ? { ...entry.state } : undefined;
     },
     lastObtained: () => latest,
     stop() {
