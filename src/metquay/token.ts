@@ -20,13 +20,14 @@ export interface MetquayToken extends TokenLike {
  * as an absolute time); else `defaultLifetimeSeconds`.
  */
 export function toMetquayToken(response: AuthenticationResponse, sentAt: number, defaultLifetimeSeconds: number): MetquayToken {
-  const base = { token: response.accessToken, response };
-  if (response.expiresIn !== undefined) return { ...base, expiresAt: sentAt + response.expiresIn * 1000 };
-  const claims = readJwtTimeClaims(response.accessToken);
-  if (claims?.exp !== undefined) {
-    return claims.iat !== undefined && claims.iat < claims.exp
-      ? { ...base, expiresAt: claims.exp * 1000, issuedAt: claims.iat * 1000 }
-      : { ...base, expiresAt: claims.exp * 1000 };
-  }
-  return { ...base, expiresAt: sentAt + defaultLifetimeSeconds * 1000 };
+  const { accessToken: token, expiresIn } = response;
+  const claims = expiresIn === undefined ? readJwtTimeClaims(token) : undefined;
+  const exp = claims?.exp;
+  const iat = claims?.iat;
+  return {
+    token,
+    response,
+    expiresAt: exp === undefined ? sentAt + (expiresIn ?? defaultLifetimeSeconds) * 1000 : exp * 1000,
+    ...(exp !== undefined && iat !== undefined && iat < exp ? { issuedAt: iat * 1000 } : {}),
+  };
 }
