@@ -4,6 +4,7 @@ import { kitOf } from '../core/store-key';
 import type { TokenLike } from '../core/store';
 import { withTimeout } from '../core/timeout';
 import { TokenManager } from '../core/token-manager';
+import { passedThrough } from '../core/token-manager-options';
 import { fetchFromAuthUrl } from './auth-url';
 import type { Signer } from './crypto/signer';
 import { exchangeTokenRequest, type AblyHttp } from './http';
@@ -169,21 +170,14 @@ export function ablyTokenSource(setup: TokenSourceSetup): AblyTokenSource {
   return {
     createManager(options, literal) {
       const clock = time.clock;
-      // Every manager option accepts undefined as absent: picked by name, never spread, so no other option slips in.
-      const { lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs } = options;
       return new TokenManager<AblyToken>({
+        // Picked by name, never spread, so no other option slips in; fetchTimeoutMs is this source's own.
+        ...passedThrough(options),
         fetchToken,
         clock,
         fetchTimeoutMs: authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS,
         secrets,
         provider: 'ably',
-        lock,
-        refreshMarginMs,
-        forcedRefreshWindowMs,
-        onAuthError,
-        logger,
-        onTokenEvent,
-        acquireTimeoutMs,
         ...(options.store ? { store: options.store, storeKey: storeKey(options.store) } : {}),
         ...(literal
           ? {

@@ -191,3 +191,15 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
 function invalid(message: string): InvalidArgumentError {
   return new InvalidArgumentError(40003, message);
 }
+
+/** The options a provider hands its TokenManager as the user gave them. */
+const PASSED_THROUGH = ['lock', 'refreshMarginMs', 'forcedRefreshWindowMs', 'fetchTimeoutMs', 'acquireTimeoutMs', 'onTokenEvent', 'onAuthError', 'logger'] as const;
+type PassedThrough = (typeof PASSED_THROUGH)[number];
+
+/**
+ * {@link PASSED_THROUGH} from a provider's options, picked by name, never spread, so no other option
+ * (a secret, the fetch) reaches the manager; an absent one is `undefined`, which the manager takes as absent.
+ */
+export function passedThrough<O extends Partial<Record<PassedThrough, unknown>>>(options: O): Pick<O, PassedThrough & keyof O> {
+  return Object.fromEntries(PASSED_THROUGH.map((name) => [name, options[name]])) as Pick<O, PassedThrough & keyof O>;
+}

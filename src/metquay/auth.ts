@@ -11,6 +11,7 @@ import { managerBearer, type ManagerBearer } from '../core/spec-auth/manager-bea
 import { createSchemeMiddleware } from '../core/spec-auth/middleware';
 import type { SpecSecurityMap } from '../core/spec-auth/types';
 import { TokenManager } from '../core/token-manager';
+import { passedThrough } from '../core/token-manager-options';
 import { readAuthenticationResponse, type AuthenticationResponse } from './authenticate-response';
 import { DEFAULT_METQUAY_AUTH_OPTIONS, type MetquayAuthOptions, resolveMetquayCredentials } from './options';
 import { toMetquayToken, type MetquayToken } from './token';
@@ -58,14 +59,13 @@ export class MetquayAuth extends PrintsSafely {
     super();
     const { accessKey, secretKey, baseUrl } = resolveMetquayCredentials(options);
     this.baseUrl = baseUrl;
-    this.clock = options.clock ?? new SystemClock();
+    const clock = (this.clock = options.clock ?? new SystemClock());
     const fetchImpl = options.fetch;
     const url = `${baseUrl}/authenticate`;
     const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_METQUAY_AUTH_OPTIONS.maxRetryAfterMs;
     const body: components['schemas']['AuthenticationRequest'] = { accessKey, secretKey };
     const serialized = JSON.stringify(body);
     const secrets = [secretKey];
-    const { lock, refreshMarginMs, forcedRefreshWindowMs, fetchTimeoutMs, acquireTimeoutMs, onTokenEvent, onAuthError, logger } = options;
     this.#manager = new TokenManager<MetquayToken>({
       fetchToken: async (signal, { sentAt }) => {
         const init: RequestInit = {
@@ -77,23 +77,16 @@ export class MetquayAuth extends PrintsSafely {
           redirect: 'manual',
         };
         const response = await send(fetchImpl, url, init, 'Metquay /authenticate', secrets);
-        const answer = await readAuthenticationResponse(response, secrets, this.clock.now());
+        const answer = await readAuthenticationResponse(response, secrets, clock.now());
         return toMetquayToken(answer, sentAt, DEFAULT_METQUAY_AUTH_OPTIONS.defaultTokenLifetimeSeconds);
       },
-      clock: this.clock,
+      clock,
       secrets,
       retry: { maxDelayMs: maxRetryAfterMs, ...withoutUndefined(options.retry) },
       ...(options.store ? { store: options.store, storeKey: kitOf(options.store).identity({ provider: 'metquay', baseUrl, accessKey }) } : {}),
-      // TokenManager takes an undefined option as absent.
-      lock,
-      refreshMarginMs,
-      forcedRefreshWindowMs,
-      fetchTimeoutMs,
-      acquireTimeoutMs,
-      onTokenEvent,
+      // Picked by name; TokenManager takes an undefined option as absent.
+      ...passedThrough(options),
       provider: 'metquay',
-      onAuthError,
-      logger,
     });
     this.#bearer = managerBearer(this.#manager);
     KNOWN_SECRETS.set(this, () => {
