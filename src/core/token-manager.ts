@@ -7,7 +7,7 @@ import { retryDelayMs, sleep } from './retry';
 import type { TokenLike, TokenState } from './store';
 import { kitOf } from './store-key';
 import { withTimeout } from './timeout';
-import { monotonicMs, type TokenEvent, type TokenEventListener } from './telemetry';
+import { monotonicMs, type TokenEvent, type TokenEventType } from './telemetry';
 import { toEntry, toState, type Entry } from './token-entry';
 import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from './token-manager-options';
 
@@ -146,11 +146,14 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
   const log: Logger = createRedactingLogger(options.logger, scrubbed);
   const entryOf = (state: TokenState<T>, seq: number): Entry<T> => toEntry(state, seq, settings);
 
-  /** Tells the listener, if any; a listener that throws is logged, never allowed to fail the token path. */
-  const emit = (event: Omit<TokenEvent, 'provider'>): void => {
+  /**
+   * Tells the listener, if any; a listener that throws is logged, never allowed to fail the token
+   * path. `rest` is the outcome (and attempts or lock); `ok` when left out.
+   */
+  const emit = (type: TokenEventType, durationMs: number, rest: EventRest = OK): void => {
     if (onEvent === undefined) return;
     try {
-      onEvent({ provider, ...event });
+      onEvent({ provider, type, durationMs, ...rest });
     } catch (err) {
       log.warn({ err }, 'onTokenEvent listener threw; ignored');
     }
@@ -165,7 +168,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
 
   const final = (error: TokensmithError, attempts: number, durationMs: number): TokensmithError => {
     log.error({ err: error, attempts }, 'token fetch failed');
-    emit({ type: 'failed', durationMs, attempts, ...outcomeOf(error) });
+    emit('failed', durationMs, { attempts, ...outcomeOf(error) });
     if (onAuthError && isAuthFailure(error)) {
       try {
         onAuthError(error);
@@ -190,7 +193,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
         const error = typedFetchFailure(caught, scrubbed());
         const delayMs = stopped ? undefined : retryDelayMs(error, attempt, retry, settings.random);
         if (delayMs === undefined || monotonicMs() + delayMs - startedAt >= acquireTimeoutMs) throw error;
-        emit({ type: 'retried', durationMs: monotonicMs() - attemptStartedAt, attempts: attempt + 1, ...outcomeOf(error) });
+        emit('retried', monotonicMs() - attemptStartedAt, { attempts: attempt + 1, ...outcomeOf(error) });
         log.warn({ err: error, attempt: attempt + 1, delayMs }, 'token fetch failed; retrying');
         await sleep(delayMs);
         if (signal.aborted) throw signal.reason;
@@ -231,7 +234,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
           fetch: fetchWithRetry,
           accept: acceptStored,
           active: () => !stopped,
-          waited: (durationMs, lock) => emit({ type: 'lock-waited', durationMs, outcome: 'ok', lock }),
+          waited: (durationMs, lock) => emit('lock-waited', durationMs, { outcome: 'ok', lock }),
         })
       : undefined;
 
@@ -241,10 +244,10 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
     try {
       state = viaStore ? await viaStore() : await fetchWithRetry();
     } catch (error) {
-      if (background) emit({ type: 'renewed-ahead', durationMs: monotonicMs() - startedAt, ...outcomeOf(error) });
+      if (background) emit('renewed-ahead', monotonicMs() - startedAt, outcomeOf(error));
       throw error;
     }
-    emit({ type: background ? 'renewed-ahead' : 'obtained', durationMs: monotonicMs() - startedAt, outcome: 'ok' });
+    emit(background ? 'renewed-ahead' : 'obtained', monotonicMs() - startedAt);
     const entry = entryOf(state, seq);
     if (current === undefined || entry.seq >= current.seq) {
       current = entry;
@@ -278,7 +281,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
     const at = now();
     if (at >= entry.usableUntil) return undefined;
     if (at >= entry.refreshAt && inflight === undefined && at >= refreshPausedUntil && !stopped) refreshInBackground();
-    if (onEvent !== undefined) emit({ type: 'cached', durationMs: 0, outcome: 'ok' });
+    if (onEvent !== undefined) emit('cached', 0);
     return entry.state.value;
   };
 
@@ -301,7 +304,7 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
       current = undefined;
       rejected = token;
       log.debug({}, 'token invalidated');
-      if (onEvent !== undefined) emit({ type: 'rejected', durationMs: 0, outcome: 'ok' });
+      if (onEvent !== undefined) emit('rejected', 0);
       return true;
     },
     exportState() {
@@ -323,6 +326,10 @@ function managerCore<T extends TokenLike>(options: TokenManagerOptions<T>, resol
     },
   };
 }
+
+/** What an event carries besides provider, type and duration. */
+type EventRest = Omit<TokenEvent, 'provider' | 'type' | 'durationMs'>;
+const OK: EventRest = { outcome: 'ok' };
 
 function outcomeOf(error: unknown): { outcome: 'error'; errorCode?: number; errorName?: string } {
   if (!(error instanceof Error)) return { outcome: 'error' };
