@@ -35,61 +35,57 @@ export interface AblySession {
  *   at most 64 KiB); other 401s are returned to the caller as they are [RSC10b].
  * - Renewal drops the rejected token only if it is still current, then gets the next one [RSA4b].
  */
-export class AblyAuthProvider implements EngineProvider {
-  readonly #clientIdHeader: string | undefined;
-  #session: AblySession;
-
-  constructor(session: AblySession, clientId: string | undefined) {
-    this.#session = session;
-    this.#clientIdHeader = clientId === undefined ? undefined : base64FromUtf8(clientId);
-  }
-
+export interface AblyAuthProvider extends EngineProvider {
   /** Authenticates every later request with `session`. */
-  use(session: AblySession): void {
-    this.#session = session;
-  }
-
-  available(use: SchemeUse): boolean {
-    const session = this.#session;
-    return use.kind === 'basic' ? session.method === 'basic' && session.key !== undefined : session.method === 'token';
-  }
-
-  apply(request: Request, use: SchemeUse): void | Promise<void> {
-    const session = this.#session;
-    if (use.kind === 'basic') {
-      refuseInClear(request.url, 'Basic auth (the Ably key)', 'token auth');
-      request.headers.set('Authorization', session.key!.basicAuthorization());
-      if (this.#clientIdHeader !== undefined) request.headers.set(CLIENT_ID_HEADER, this.#clientIdHeader);
-      return;
-    }
-    const warm = session.manager.peek();
-    if (warm !== undefined) {
-      request.headers.set('Authorization', warm.authorization);
-      return;
-    }
-    return authorizeLater(request, session.manager.getToken());
-  }
-
-  isRejection(response: Response, use: SchemeUse): boolean | Promise<boolean> {
-    if (response.status !== 401 || use.kind !== 'bearer' || this.#session.method !== 'token') return false;
-    // Ably's envelope is `{ error: { code } }`; an unreadable body is no rejection.
-    return readErrorBody(response.clone(), 'Ably', decodeMsgpack).then(
-      (body) => isTokenErrorCode((body as { error?: { code?: unknown } } | null | undefined)?.error?.code),
-      () => false,
-    );
-  }
-
-  async renew(_use: SchemeUse, sent: Request): Promise<void> {
-    const manager = this.#session.manager;
-    const current = manager.peek();
-    if (current !== undefined && current.authorization === sent.headers.get('authorization')) manager.invalidate(current.token);
-    await manager.getToken();
-  }
-
+  use(session: AblySession): void;
+  available(use: SchemeUse): boolean;
+  apply(request: Request, use: SchemeUse): void | Promise<void>;
+  isRejection(response: Response, use: SchemeUse): boolean | Promise<boolean>;
+  renew(use: SchemeUse, sent: Request): Promise<void>;
   /** Only public facts. */
-  toJSON(): { method: AuthMethod } {
-    return { method: this.#session.method };
-  }
+  toJSON(): { method: AuthMethod };
+}
+
+/** Makes the {@link AblyAuthProvider} of `session`; its state lives in the closure (fewer bytes than #private fields). */
+export function ablyAuthProvider(session: AblySession, clientId: string | undefined): AblyAuthProvider {
+  const clientIdHeader = clientId === undefined ? undefined : base64FromUtf8(clientId);
+  return {
+    use(next) {
+      session = next;
+    },
+    available(use) {
+      return use.kind === 'basic' ? session.method === 'basic' && session.key !== undefined : session.method === 'token';
+    },
+    apply(request, use) {
+      if (use.kind === 'basic') {
+        refuseInClear(request.url, 'Basic auth (the Ably key)', 'token auth');
+        request.headers.set('Authorization', session.key!.basicAuthorization());
+        if (clientIdHeader !== undefined) request.headers.set(CLIENT_ID_HEADER, clientIdHeader);
+        return;
+      }
+      const warm = session.manager.peek();
+      if (warm !== undefined) {
+        request.headers.set('Authorization', warm.authorization);
+        return;
+      }
+      return authorizeLater(request, session.manager.getToken());
+    },
+    isRejection(response, use) {
+      if (response.status !== 401 || use.kind !== 'bearer' || session.method !== 'token') return false;
+      // Ably's envelope is `{ error: { code } }`; an unreadable body is no rejection.
+      return readErrorBody(response.clone(), 'Ably', decodeMsgpack).then(
+        (body) => isTokenErrorCode((body as { error?: { code?: unknown } } | null | undefined)?.error?.code),
+        () => false,
+      );
+    },
+    async renew(_use, sent) {
+      const manager = session.manager;
+      const current = manager.peek();
+      if (current !== undefined && current.authorization === sent.headers.get('authorization')) manager.invalidate(current.token);
+      await manager.getToken();
+    },
+    toJSON: () => ({ method: session.method }),
+  };
 }
 
 /** Sets the token's header once it arrives; apart from `apply` so its warm path makes no closure. */

@@ -7,7 +7,7 @@ import { createSchemeMiddleware } from '../core/spec-auth/middleware';
 import type { SpecSecurityMap } from '../core/spec-auth/types';
 import { withTimeout } from '../core/timeout';
 import { checkHttpUrl } from '../core/url';
-import { AblyAuthProvider, type AblySession } from './auth-provider';
+import { ablyAuthProvider, type AblyAuthProvider, type AblySession } from './auth-provider';
 import type { Signer } from './crypto/signer';
 import { webSigner } from './crypto/web';
 import type { AblyHttp } from './http';
@@ -75,7 +75,7 @@ export class AblyAuth extends PrintsSafely {
     // The constructor's copy of the options; authorize() replaces #authOptions, never changes this object.
     this.#managerOptions = this.#authOptions as AblyAuthOptions;
     this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
-    this.#provider = new AblyAuthProvider(this.#session, this.#libraryClientId);
+    this.#provider = ablyAuthProvider(this.#session, this.#libraryClientId);
     this.middleware = this.#middleware({ operationSecurity, securitySchemes });
     revocationAccess.set(this, () =>
       this.#session.method === 'basic' && this.#key ? { http: this.#http, key: this.#key, timeoutMs: this.#authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS } : undefined,
