@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
-import { createSpecAuth, InvalidCredentialsError, MemoryTokenStore, SystemClock } from '../../src';
+import { createSpecAuth, InvalidCredentialsError, SystemClock } from '../../src';
 import { createApiClient } from '../../src/client';
+import { MemoryTokenStore } from '../../src/store';
 import { OAuth2ClientCredentials, type OAuth2ClientCredentialsOptions } from '../../src/oauth2';
 import type { paths } from './api-paths';
 import { ALL_CLIENT_SECRETS, startOidcProvider, startTokensmithServer, type TokenServer } from './token-servers';

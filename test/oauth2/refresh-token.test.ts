@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
-import { createSpecAuth, InvalidCredentialsError, MemoryTokenStore, SystemClock } from '../../src';
+import { createSpecAuth, InvalidCredentialsError, SystemClock } from '../../src';
 import { createApiClient } from '../../src/client';
+import { MemoryTokenStore } from '../../src/store';
 import { OAuth2RefreshToken, type OAuth2RefreshTokenOptions } from '../../src/oauth2';
 import type { paths } from './api-paths';
 import { ROTATING, startOAuth2TestApp, tokenRequest, clientBasic, type OAuth2TestApp } from './oauth2-app';
