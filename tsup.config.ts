@@ -8,6 +8,8 @@ export default defineConfig({
     'index.node': 'src/index-node.ts',
     // The bundled specs' request schemas, for tokensmith-server; apart so client bundles never carry them.
     schemas: 'src/schemas/index.ts',
+    // Token sharing (MemoryTokenStore, sharedStore, credentialIdentity): apart so bundles that never share tokens never carry the fleet lock.
+    store: 'src/store/index.ts',
     redis: 'src/redis/index.ts',
     // OAuth2 client credentials / refresh tokens: apart so bundles of the default entry never carry them.
     oauth2: 'src/oauth2/index.ts',

@@ -1,6 +1,6 @@
 import type { TokensmithError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { TokenStore } from '../core/store';
+import type { SharedTokenStore } from '../core/store-key';
 import type { TokenEventListener } from '../core/telemetry';
 import type { PartialOrUndefined } from '../core/options';
 import type { LockOptions } from '../core/token-manager-options';
@@ -63,7 +63,7 @@ export interface AblyAuthOptions extends AuthOptions {
   /** The `fetch` used for every request (Ably, authUrl); the global one by default. */
   fetch?: typeof globalThis.fetch | undefined;
   /** Shares tokens with other clients or processes (e.g. Redis); needs a key or authUrl to identify them. */
-  store?: TokenStore | undefined;
+  store?: SharedTokenStore | undefined;
   /** The store's fleet fetch lock: TTL (default 5 s, renewed while the fetch runs) and polling. */
   lock?: PartialOrUndefined<LockOptions> | undefined;
   /** How long before expiry a token is renewed in the background; default min(60 s, lifetime / 10). */

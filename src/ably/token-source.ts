@@ -1,6 +1,6 @@
 import { base64FromUtf8 } from '../core/base64';
 import { AuthProviderError, ConfigurationError, InvalidCredentialsError, TokenError, TokensmithError } from '../core/errors';
-import { credentialIdentityAsync } from '../core/identity';
+import { kitOf } from '../core/store-key';
 import type { TokenLike } from '../core/store';
 import { withTimeout } from '../core/timeout';
 import { TokenManager } from '../core/token-manager';
@@ -91,7 +91,7 @@ export class AblyTokenSource {
       ...(options.forcedRefreshWindowMs !== undefined ? { forcedRefreshWindowMs: options.forcedRefreshWindowMs } : {}),
       ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.store ? { store: options.store, storeKey: this.#storeKey() } : {}),
+      ...(options.store ? { store: options.store, storeKey: this.#storeKey(options.store) } : {}),
       ...(options.lock ? { lock: options.lock } : {}),
       ...(literal
         ? {
@@ -179,7 +179,7 @@ export class AblyTokenSource {
   }
 
   /** The store identity: public parts only (keyName, the authUrl without its query, token params). */
-  #storeKey(): Promise<string> {
+  #storeKey(store: unknown): string {
     const { authOptions, key, params, http } = this.#setup;
     let source: string;
     if (authOptions.authCallback) {
@@ -192,7 +192,7 @@ export class AblyTokenSource {
     } else {
       throw new ConfigurationError(40003, '"store" needs a key or authUrl to identify the credential');
     }
-    return credentialIdentityAsync({ provider: 'ably', baseUrl: http.baseUrl, source, ttl: params.ttl, capability: params.capability, clientId: params.clientId });
+    return kitOf(store).identity({ provider: 'ably', baseUrl: http.baseUrl, source, ttl: params.ttl, capability: params.capability, clientId: params.clientId });
   }
 
   /** Only public facts. */

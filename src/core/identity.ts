@@ -1,4 +1,4 @@
-import { ConfigurationError, InvalidArgumentError } from './errors';
+import { InvalidArgumentError } from './errors';
 import { sha256Hex } from './sha256';
 
 /** A value allowed in a credential identity: JSON data, no functions. */
@@ -15,7 +15,9 @@ const SECRET_LOOKING = /secret|password|passwd|private/i;
  * `password`, `private`) are refused. SHA-256 rather than a small hash such as FNV-1a because
  * token parameters like `clientId` may be chosen by an end user, and a shared store must not let
  * anyone craft a collision that hands them another credential's token; it is implemented in pure
- * JS and synchronously so a provider can compute its key in a constructor without `node:crypto`.
+ * JS and synchronously so a provider can compute its key in a constructor without `node:crypto`
+ * or Web Crypto. The providers derive their keys with it through the store they are given, so it
+ * is bundled only with a store.
  *
  * @example
  * ```ts
@@ -24,26 +26,6 @@ const SECRET_LOOKING = /secret|password|passwd|private/i;
  */
 export function credentialIdentity(parts: { readonly [key: string]: IdentityPart }): string {
   return `tokensmith:v1:${sha256Hex(identityText(parts))}`;
-}
-
-/**
- * {@link credentialIdentity} through Web Crypto (`crypto.subtle.digest`): the same key, computed
- * asynchronously, so the providers' store keys do not bring the pure-JS SHA-256 into every
- * consumer's bundle. The parts are checked at once (a bad part throws, as in
- * `credentialIdentity`); the returned promise rejects only where Web Crypto is missing (an
- * insecure browser context).
- */
-export function credentialIdentityAsync(parts: { readonly [key: string]: IdentityPart }): Promise<string> {
-  const text = identityText(parts);
-  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
-  if (subtle === undefined) {
-    return Promise.reject(new ConfigurationError(40106, 'a shared token store needs Web Crypto (crypto.subtle) to derive its store key; pass storeKey yourself'));
-  }
-  return subtle.digest('SHA-256', new TextEncoder().encode(text)).then((digest) => {
-    let hex = '';
-    for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0');
-    return `tokensmith:v1:${hex}`;
-  });
 }
 
 function identityText(parts: { readonly [key: string]: IdentityPart }): string {

@@ -32,15 +32,9 @@ export { ReplayableRequest } from './replay';
 export { SystemClock, type Clock } from './clock';
 export { createRedactingLogger, silentLogger, type LogLevel, type Logger } from './logger';
 export { DEFAULT_RETRY_OPTIONS, isTransient, type RetryOptions } from './retry';
-export {
-  MemoryTokenStore,
-  credentialIdentity,
-  type IdentityPart,
-  type MemoryTokenStoreOptions,
-  type TokenLike,
-  type TokenState,
-  type TokenStore,
-} from './store';
+// MemoryTokenStore, sharedStore and credentialIdentity are the `tokensmith/store` entry.
+export type { TokenLike, TokenState, TokenStore } from './store';
+export type { SharedTokenStore } from './store-key';
 export {
   DEFAULT_TOKEN_MANAGER_OPTIONS,
   TokenManager,

@@ -3,23 +3,19 @@ import type { Logger } from './logger';
 import { sleep } from './retry';
 import { monotonicMs } from './telemetry';
 import type { TokenLike, TokenState, TokenStore } from './store';
+import type { StoreSyncKit } from './store-key';
+import type { LockOptions } from './token-manager-options';
 
 /** TTL given to the store for a token that does not expire: a day, Ably's longest token life. */
 export const NO_EXPIRY_STORE_TTL_MS = 86_400_000;
 
-/** What {@link acquireThroughStore} needs from its manager. */
+/** What a manager gives its store's {@link StoreSyncKit.share}. */
 export interface StoreSync<T extends TokenLike> {
   store: TokenStore;
-  /** The store key; a promise until first resolved (then replaced by its value). */
+  /** The store key, or a promise of it (a rejection surfaces on first use). */
   key: string | Promise<string>;
-  /** This manager's lock owner id. */
-  owner: string;
-  /** Lock TTL; the holder renews it every third of it while fetching. */
-  lockTtlMs: number;
-  /** How long a waiter waits for a live holder before fetching on its own. */
-  maxWaitMs: number;
-  pollMinMs: number;
-  pollMaxMs: number;
+  /** Lock TTL (renewed every third of it while fetching), polling, and how long a waiter waits for a live holder. */
+  lock: Required<LockOptions>;
   log: Logger;
   now(): number;
   /** Fetches a token from the provider, retries included. */
@@ -32,8 +28,24 @@ export interface StoreSync<T extends TokenLike> {
   waited?(durationMs: number, lock: 'token-landed' | 'lock-taken' | 'gave-up'): void;
 }
 
-/** A {@link StoreSync} whose key is known. */
-type KeyedSync<T extends TokenLike> = StoreSync<T> & { key: string };
+/** A {@link StoreSync} with its key resolved and this manager's lock owner id. */
+type KeyedSync<T extends TokenLike> = StoreSync<T> & { key: string; owner: string };
+
+/**
+ * {@link StoreSyncKit.share}: binds a manager to its store with a fresh lock owner id; the key, if
+ * a promise, is marked handled so a rejection surfaces on first use rather than as an unhandled
+ * rejection.
+ */
+export function shareThroughStore<T extends TokenLike>(sync: StoreSync<T>): () => Promise<TokenState<T>> {
+  if (typeof sync.key !== 'string') sync.key.catch(() => undefined);
+  const keyed = { ...sync, owner: lockOwnerId() } as StoreSync<T> & { owner: string };
+  return () => acquireThroughStore(keyed);
+}
+
+function lockOwnerId(): string {
+  const webCrypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return webCrypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
 
 /**
  * Gets a token through the store: use a stored one if acceptable; otherwise, if the store has
@@ -42,9 +54,10 @@ type KeyedSync<T extends TokenLike> = StoreSync<T> & { key: string };
  * the lock after `maxWaitMs` (the longest a live holder's fetch can take) and fetches itself.
  * Without locks: fetch, then publish.
  */
-export async function acquireThroughStore<T extends TokenLike>(setup: StoreSync<T>): Promise<TokenState<T>> {
+async function acquireThroughStore<T extends TokenLike>(setup: StoreSync<T> & { owner: string }): Promise<TokenState<T>> {
   if (typeof setup.key !== 'string') setup.key = await setup.key;
   const sync = setup as KeyedSync<T>;
+  const { maxWaitMs, pollMinMs, pollMaxMs } = sync.lock;
   const cached = await read(sync);
   if (cached) return cached;
   if (!sync.store.acquireLock) return fetchAndPublish(sync);
@@ -58,12 +71,12 @@ export async function acquireThroughStore<T extends TokenLike>(setup: StoreSync<
       return fetchHoldingLock(sync);
     }
     const waitedMs = sync.now() - startedAt;
-    if (waitedMs >= sync.maxWaitMs) {
+    if (waitedMs >= maxWaitMs) {
       sync.log.warn({ key: sync.key, waitedMs }, 'token store lock stayed busy; fetching without it');
       waited('gave-up');
       return fetchAndPublish(sync);
     }
-    const delayMs = Math.min(sync.pollMaxMs, sync.pollMinMs * 2 ** round, sync.maxWaitMs - waitedMs);
+    const delayMs = Math.min(pollMaxMs, pollMinMs * 2 ** round, maxWaitMs - waitedMs);
     await waitForUpdate(sync, delayMs);
     const landed = await read(sync);
     if (landed) {
@@ -74,7 +87,7 @@ export async function acquireThroughStore<T extends TokenLike>(setup: StoreSync<
 }
 
 async function fetchHoldingLock<T extends TokenLike>(sync: KeyedSync<T>): Promise<TokenState<T>> {
-  const stopRenewing = renewLockWhileFetching({ store: sync.store, key: sync.key, owner: sync.owner, ttlMs: sync.lockTtlMs, log: sync.log });
+  const stopRenewing = renewLockWhileFetching({ store: sync.store, key: sync.key, owner: sync.owner, ttlMs: sync.lock.ttlMs, log: sync.log });
   try {
     // Another process may have published between our read and our lock.
     const landed = await read(sync);
@@ -110,7 +123,7 @@ async function read<T extends TokenLike>(sync: KeyedSync<T>): Promise<TokenState
 
 async function tryLock<T extends TokenLike>(sync: KeyedSync<T>): Promise<boolean> {
   try {
-    return (await sync.store.acquireLock?.(sync.key, sync.owner, sync.lockTtlMs)) ?? true;
+    return (await sync.store.acquireLock?.(sync.key, sync.owner, sync.lock.ttlMs)) ?? true;
   } catch (err) {
     sync.log.warn({ key: sync.key, err }, 'token store acquireLock failed; fetching without the lock');
     return true;

@@ -1,8 +1,11 @@
 import { PrintsSafely } from './printable';
+import { STORE_SYNC_KIT } from './shared-store';
+import { STORE_SYNC, type SharedTokenStore, type StoreSyncKit } from './store-key';
 /**
  * Where token state is shared beyond one {@link TokenManager}: between managers in one process,
  * or across a fleet (a Redis store implements the same interface). The in-memory store is the
- * default and the reference for the semantics every store must keep.
+ * reference for the semantics every store must keep. Stores and their machinery are the
+ * `tokensmith/store` entry, so bundles that never share tokens never carry them.
  */
 export { credentialIdentity, type IdentityPart } from './identity';
 
@@ -35,7 +38,7 @@ export interface TokenState<T extends TokenLike = TokenLike> {
 }
 
 /**
- * Shared token state, keyed by a credential identity ({@link credentialIdentity}) that never
+ * Shared token state, keyed by a credential identity (`credentialIdentity()` from `tokensmith/store`) that never
  * contains a secret.
  *
  * Fleet single-flight (optional `acquireLock`/`releaseLock`): a manager that needs a token reads
@@ -47,6 +50,8 @@ export interface TokenState<T extends TokenLike = TokenLike> {
  *
  * Every method may reject (a store being down); managers then log and fall back to fetching on
  * their own, because the store is an optimisation, never a point of failure.
+ *
+ * A store of your own is passed as `store` wrapped in `sharedStore()` from `tokensmith/store`.
  */
 export interface TokenStore {
   /** The state under `key`, or `undefined` when absent or past its TTL. */
@@ -87,17 +92,19 @@ interface Slot {
 }
 
 /**
- * The default {@link TokenStore}: a Map with TTLs, locks and update notification, for sharing
+ * The in-process {@link TokenStore}: a Map with TTLs, locks and update notification, for sharing
  * tokens between managers in one process and as the reference for other stores.
  *
  * @example
  * ```ts
+ * import { MemoryTokenStore, credentialIdentity } from 'tokensmith/store';
  * const store = new MemoryTokenStore();
+ * const storeKey = credentialIdentity({ provider: 'custom', clientId });
  * const a = new TokenManager({ fetchToken, store, storeKey });
  * const b = new TokenManager({ fetchToken, store, storeKey }); // shares a's token
  * ```
  */
-export class MemoryTokenStore extends PrintsSafely implements TokenStore {
+export class MemoryTokenStore extends PrintsSafely implements SharedTokenStore {
   readonly #states = new Map<string, Slot>();
   readonly #locks = new Map<string, Slot>();
   readonly #listeners = new Map<string, Set<() => void>>();
@@ -106,6 +113,11 @@ export class MemoryTokenStore extends PrintsSafely implements TokenStore {
   constructor(options: MemoryTokenStoreOptions = {}) {
     super();
     this.#now = options.now ?? (() => Date.now());
+  }
+
+  /** The sync machinery managers share tokens through. */
+  get [STORE_SYNC](): StoreSyncKit {
+    return STORE_SYNC_KIT;
   }
 
   /** How many keys hold a state; printing the store shows this, never a token. */

@@ -5,7 +5,8 @@ import type { Logger } from './logger';
 import { withoutUndefined, type PartialOrUndefined } from './options';
 import type { TokenEventListener } from './telemetry';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
-import type { TokenLike, TokenState, TokenStore } from './store';
+import { kitOf, type SharedTokenStore } from './store-key';
+import type { TokenLike, TokenState } from './store';
 
 /** Passed to `fetchToken` beside the signal. */
 export interface FetchContext {
@@ -75,11 +76,14 @@ export interface TokenManagerOptions<T extends TokenLike> {
   refreshJitterRatio?: number | undefined;
   /** Time source, with server-time offset; a new `SystemClock` by default. */
   clock?: Clock | undefined;
-  /** Shares tokens beyond this manager; needs `storeKey`. */
-  store?: TokenStore | undefined;
   /**
-   * The credential identity under which `store` keeps this token ({@link credentialIdentity}), or
-   * a promise of it (the providers derive theirs with Web Crypto).
+   * Shares tokens beyond this manager; needs `storeKey`. A store from `tokensmith/store`
+   * (`MemoryTokenStore`, or your own wrapped in `sharedStore()`) or `tokensmith/redis`.
+   */
+  store?: SharedTokenStore | undefined;
+  /**
+   * The credential identity under which `store` keeps this token (`credentialIdentity()` from
+   * `tokensmith/store`), or a promise of it.
    */
   storeKey?: string | Promise<string> | undefined;
   /** A state from {@link TokenManager.exportState}, so a new process starts warm. */
@@ -132,27 +136,35 @@ export interface ResolvedOptions {
   lock: Required<LockOptions>;
 }
 
-/** Merges defaults and checks every number, naming the option (never its value) on failure. */
+/**
+ * Every numeric option after defaults are merged, by what it must be; each failure names the
+ * option (never its value) and the rule. `undefined` (only `refreshMarginMs` can be) is skipped.
+ */
+const NUMBER_RULES: readonly (readonly [mustBe: string, holds: (value: number) => boolean, paths: readonly string[]])[] = [
+  // Inputs of the derived lock.maxWaitMs first, so a bad one is named rather than maxWaitMs.
+  ['an integer ≥ 1', (value) => Number.isInteger(value) && value >= 1, ['retry.maxAttempts']],
+  ['a non-negative number', (value) => value >= 0, ['refreshJitterRatio', 'refreshMarginMs', 'forcedRefreshWindowMs', 'retry.baseDelayMs', 'retry.maxDelayMs']],
+  ['a positive number', (value) => value > 0, ['fetchTimeoutMs', 'acquireTimeoutMs', 'lock.ttlMs', 'lock.pollMinMs', 'lock.pollMaxMs', 'lock.maxWaitMs']],
+];
+
+/** Merges defaults and checks every option, naming the option (never its value) on failure. */
 export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions<T>): ResolvedOptions {
   if (typeof options?.fetchToken !== 'function') throw invalid('"fetchToken" must be a function');
-  if ((options.store === undefined) !== (options.storeKey === undefined)) {
-    throw invalid('"store" and "storeKey" must be given together');
-  }
-  const storeKey: unknown = options.storeKey;
+  const { store, storeKey, initialState: initial, onTokenEvent } = options;
+  if ((store === undefined) !== (storeKey === undefined)) throw invalid('"store" and "storeKey" must be given together');
+  if (store !== undefined) kitOf(store);
   const thenable = typeof (storeKey as { then?: unknown } | null)?.then === 'function';
-  if (storeKey !== undefined && !thenable && (typeof storeKey !== 'string' || storeKey === '')) {
-    throw invalid('"storeKey" must be a non-empty string');
-  }
-  const initial = options.initialState;
+  if (storeKey !== undefined && !thenable && (typeof storeKey !== 'string' || storeKey === '')) throw invalid('"storeKey" must be a non-empty string');
   if (initial !== undefined && (typeof initial?.value?.token !== 'string' || !Number.isFinite(initial.obtainedAt))) {
     throw invalid('"initialState" must be a state from exportState()');
   }
+  if (onTokenEvent !== undefined && typeof onTokenEvent !== 'function') throw invalid('"onTokenEvent" must be a function');
   const defaults = DEFAULT_TOKEN_MANAGER_OPTIONS;
   const retry = { ...defaults.retry, ...withoutUndefined(options.retry) };
+  const lock = { ...defaults.lock, ...withoutUndefined(options.lock) };
   const fetchTimeoutMs = options.fetchTimeoutMs ?? defaults.fetchTimeoutMs;
   // An explicit attempt timeout longer than the default bound still gets its one attempt.
   const acquireTimeoutMs = options.acquireTimeoutMs ?? Math.max(defaults.acquireTimeoutMs, fetchTimeoutMs);
-  const lockTtlMs = options.lock?.ttlMs ?? defaults.lock.ttlMs;
   const resolved: ResolvedOptions = {
     fetchTimeoutMs,
     acquireTimeoutMs,
@@ -161,36 +173,19 @@ export function resolveOptions<T extends TokenLike>(options: TokenManagerOptions
     forcedRefreshWindowMs: options.forcedRefreshWindowMs ?? defaults.forcedRefreshWindowMs,
     retry,
     lock: {
-      ttlMs: lockTtlMs,
-      pollMinMs: options.lock?.pollMinMs ?? defaults.lock.pollMinMs,
-      pollMaxMs: options.lock?.pollMaxMs ?? defaults.lock.pollMaxMs,
+      ...lock,
       maxWaitMs:
-        options.lock?.maxWaitMs ??
-        Math.min(acquireTimeoutMs, fetchTimeoutMs * retry.maxAttempts + (retry.maxDelayMs + retry.baseDelayMs) * (retry.maxAttempts - 1)) + lockTtlMs,
+        lock.maxWaitMs ??
+        Math.min(acquireTimeoutMs, fetchTimeoutMs * retry.maxAttempts + (retry.maxDelayMs + retry.baseDelayMs) * (retry.maxAttempts - 1)) + lock.ttlMs,
     },
   };
-  positive('fetchTimeoutMs', resolved.fetchTimeoutMs);
-  positive('acquireTimeoutMs', resolved.acquireTimeoutMs);
-  if (options.onTokenEvent !== undefined && typeof options.onTokenEvent !== 'function') throw invalid('"onTokenEvent" must be a function');
-  nonNegative('refreshJitterRatio', resolved.refreshJitterRatio);
-  if (resolved.refreshMarginMs !== undefined) nonNegative('refreshMarginMs', resolved.refreshMarginMs);
-  nonNegative('forcedRefreshWindowMs', resolved.forcedRefreshWindowMs);
-  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) throw invalid('"retry.maxAttempts" must be an integer ≥ 1');
-  nonNegative('retry.baseDelayMs', retry.baseDelayMs);
-  nonNegative('retry.maxDelayMs', retry.maxDelayMs);
-  positive('lock.ttlMs', resolved.lock.ttlMs);
-  positive('lock.pollMinMs', resolved.lock.pollMinMs);
-  positive('lock.pollMaxMs', resolved.lock.pollMaxMs);
-  positive('lock.maxWaitMs', resolved.lock.maxWaitMs);
+  for (const [mustBe, holds, paths] of NUMBER_RULES) {
+    for (const path of paths) {
+      const value: unknown = path.split('.').reduce<unknown>((section, name) => (section as Record<string, unknown>)[name], resolved);
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || !holds(value))) throw invalid(`"${path}" must be ${mustBe}`);
+    }
+  }
   return resolved;
-}
-
-function positive(name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw invalid(`"${name}" must be a positive number`);
-}
-
-function nonNegative(name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalid(`"${name}" must be a non-negative number`);
 }
 
 function invalid(message: string): InvalidArgumentError {

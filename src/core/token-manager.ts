@@ -5,7 +5,7 @@ import { isAuthFailure, typedFetchFailure } from './fetch-failure';
 import { createRedactingLogger, type Logger } from './logger';
 import { retryDelayMs, sleep } from './retry';
 import type { TokenLike, TokenState } from './store';
-import { acquireThroughStore, type StoreSync } from './store-sync';
+import { kitOf } from './store-key';
 import { withTimeout } from './timeout';
 import { monotonicMs, type TokenEvent, type TokenEventListener } from './telemetry';
 import { toEntry, toState, type Entry } from './token-entry';
@@ -44,13 +44,14 @@ export type { FetchContext, LockOptions, TokenManagerOptions } from './token-man
 export class TokenManager<T extends TokenLike> extends PrintsSafely {
   /** The clock tokens are measured against; call `clock.setOffset()` once server time is known. */
   readonly clock: Clock;
-  readonly #options: ResolvedOptions;
+  /** The resolved options and the jitter source; {@link toEntry} reads the refresh window from them. */
+  readonly #options: ResolvedOptions & { random: () => number };
   readonly #fetchToken: TokenManagerOptions<T>['fetchToken'];
   readonly #onAuthError: ((error: TokensmithError) => void) | undefined;
   readonly #secrets: readonly string[];
-  readonly #random: () => number;
   readonly #log: Logger;
-  readonly #sync: StoreSync<T> | undefined;
+  /** Gets a token through the shared store, when one is configured. */
+  readonly #viaStore: (() => Promise<TokenState<T>>) | undefined;
   readonly #provider: string;
   readonly #onEvent: TokenEventListener | undefined;
   #current: Entry<T> | undefined;
@@ -66,32 +67,26 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
 
   constructor(options: TokenManagerOptions<T>) {
     super();
-    this.#options = resolveOptions(options);
+    this.#options = { ...resolveOptions(options), random: options.random ?? Math.random };
     this.#fetchToken = options.fetchToken;
     this.#onAuthError = options.onAuthError;
     this.#secrets = [...(options.secrets ?? [])];
-    this.#random = options.random ?? Math.random;
     this.#provider = options.provider ?? 'custom';
     this.#onEvent = options.onTokenEvent;
     this.clock = options.clock ?? new SystemClock();
-    this.#log = createRedactingLogger(options.logger, () => [...this.#secrets, this.#current?.state.value.token, this.#rejected]);
+    this.#log = createRedactingLogger(options.logger, () => this.#scrubbed());
     if (options.store && options.storeKey) {
-      const lock = this.#options.lock;
-      this.#sync = {
+      this.#viaStore = kitOf(options.store).share<T>({
         store: options.store,
-        key: handled(options.storeKey),
-        owner: lockOwnerId(),
-        lockTtlMs: lock.ttlMs,
-        maxWaitMs: lock.maxWaitMs,
-        pollMinMs: lock.pollMinMs,
-        pollMaxMs: lock.pollMaxMs,
+        key: options.storeKey,
+        lock: this.#options.lock,
         log: this.#log,
         now: () => this.clock.now(),
         fetch: () => this.#fetchWithRetry(),
         accept: (state) => this.#acceptStored(state),
         active: () => !this.#stopped,
         waited: (durationMs, lock) => this.#emit({ type: 'lock-waited', durationMs, outcome: 'ok', lock }),
-      };
+      });
     }
     if (options.initialState) {
       this.#current = this.#entry(options.initialState, 0);
@@ -201,7 +196,7 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
     const startedAt = monotonicMs();
     let state: TokenState<T>;
     try {
-      state = this.#sync ? await acquireThroughStore(this.#sync) : await this.#fetchWithRetry();
+      state = this.#viaStore ? await this.#viaStore() : await this.#fetchWithRetry();
     } catch (error) {
       if (background) this.#emit({ type: 'renewed-ahead', durationMs: monotonicMs() - startedAt, ...outcomeOf(error) });
       throw error;
@@ -255,7 +250,7 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
       } catch (caught) {
         if (signal.aborted) throw signal.reason;
         const error = typedFetchFailure(caught, this.#scrubbed());
-        const delayMs = this.#stopped ? undefined : retryDelayMs(error, attempt, retry, this.#random);
+        const delayMs = this.#stopped ? undefined : retryDelayMs(error, attempt, retry, this.#options.random);
         if (delayMs === undefined || monotonicMs() + delayMs - startedAt >= acquireTimeoutMs) throw error;
         this.#emit({ type: 'retried', durationMs: monotonicMs() - attemptStartedAt, attempts: attempt + 1, ...outcomeOf(error) });
         this.#log.warn({ err: error, attempt: attempt + 1, delayMs }, 'token fetch failed; retrying');
@@ -303,8 +298,7 @@ export class TokenManager<T extends TokenLike> extends PrintsSafely {
   }
 
   #entry(state: TokenState<T>, seq: number): Entry<T> {
-    const { refreshMarginMs, refreshJitterRatio, forcedRefreshWindowMs } = this.#options;
-    return toEntry(state, seq, { refreshMarginMs, refreshJitterRatio, forcedRefreshWindowMs, random: this.#random });
+    return toEntry(state, seq, this.#options);
   }
 }
 
@@ -315,15 +309,4 @@ function outcomeOf(error: unknown): { outcome: 'error'; errorCode?: number; erro
 
 function entryValue<T extends TokenLike>(entry: Entry<T>): T {
   return entry.state.value;
-}
-
-/** The key as given; a promise of it is marked handled, so a rejection surfaces on first use rather than as an unhandled rejection. */
-function handled(key: string | Promise<string>): string | Promise<string> {
-  if (typeof key !== 'string') key.catch(() => undefined);
-  return key;
-}
-
-function lockOwnerId(): string {
-  const webCrypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  return webCrypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }

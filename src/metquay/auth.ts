@@ -4,7 +4,7 @@ import type { components } from '../../generated/metquay';
 import { operationSecurity, securitySchemes } from '../../generated/metquay.security';
 import { SystemClock, type Clock } from '../core/clock';
 import { send } from '../core/http';
-import { credentialIdentityAsync } from '../core/identity';
+import { kitOf } from '../core/store-key';
 import { withoutUndefined } from '../core/options';
 import type { Logger } from '../core/logger';
 import { ManagerBearer } from '../core/spec-auth/manager-bearer';
@@ -83,7 +83,7 @@ export class MetquayAuth extends PrintsSafely {
       clock: this.clock,
       secrets,
       retry: { maxDelayMs: maxRetryAfterMs, ...withoutUndefined(options.retry) },
-      ...(options.store ? { store: options.store, storeKey: credentialIdentityAsync({ provider: 'metquay', baseUrl, accessKey }) } : {}),
+      ...(options.store ? { store: options.store, storeKey: kitOf(options.store).identity({ provider: 'metquay', baseUrl, accessKey }) } : {}),
       // TokenManager takes an undefined option as absent.
       lock,
       refreshMarginMs,

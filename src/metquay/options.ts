@@ -4,7 +4,7 @@ import { checkHttpUrl } from '../core/url';
 import type { Logger } from '../core/logger';
 import type { TokenEventListener } from '../core/telemetry';
 import type { RetryOptions } from '../core/retry';
-import type { TokenStore } from '../core/store';
+import type { SharedTokenStore } from '../core/store-key';
 import type { PartialOrUndefined } from '../core/options';
 import type { LockOptions } from '../core/token-manager-options';
 
@@ -25,8 +25,8 @@ export interface MetquayAuthOptions {
   baseUrl?: string | undefined;
   /** `fetch` used for `/authenticate` and API calls. Default: the global one. */
   fetch?: typeof globalThis.fetch | undefined;
-  /** Shares tokens with other processes (e.g. a Redis store), keyed by base URL and access key. */
-  store?: TokenStore | undefined;
+  /** Shares tokens with other processes (a store from `tokensmith/store` or `tokensmith/redis`), keyed by base URL and access key. */
+  store?: SharedTokenStore | undefined;
   /** The store's fleet fetch lock: TTL (default 5 s, renewed while the fetch runs) and polling. */
   lock?: PartialOrUndefined<LockOptions> | undefined;
   /** How long before expiry the token is refreshed in the background. Default: core's (≤ 60 s). */

@@ -2,8 +2,7 @@ import { InvalidArgumentError } from '../core/errors';
 import { refuseUnset, withoutUndefined } from '../core/options';
 import { Credential } from '../core/spec-auth/credential';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from '../core/spec-auth/types';
-import { credentialIdentity } from '../core/identity';
-import type { TokenStore } from '../core/store';
+import { kitOf, type SharedTokenStore } from '../core/store-key';
 import { TokenManager, type TokenManagerOptions } from '../core/token-manager';
 import { BearerSlot, isInvalidTokenResponse, scopeKey } from './bearer-slot';
 import { DiscoveryCache } from './discovery';
@@ -20,8 +19,8 @@ export interface OAuth2ClientCredentialsOptions extends OAuth2ClientOptions {
   defaultScopes?: readonly string[] | undefined;
   /** Extra form parameters of every token request, e.g. `{ audience: 'https://api.example.com' }`. Public values only. */
   extraParams?: Readonly<Record<string, string>> | undefined;
-  /** Shares tokens across managers or a fleet (`MemoryTokenStore`, the Redis store); keyed by endpoint, client id and scope set. */
-  store?: TokenStore | undefined;
+  /** Shares tokens across managers or a fleet (`MemoryTokenStore` from `tokensmith/store`, the Redis store); keyed by endpoint, client id and scope set. */
+  store?: SharedTokenStore | undefined;
 }
 
 /** Options passed through to each scope set's {@link TokenManager}. */
@@ -81,6 +80,7 @@ export class OAuth2ClientCredentials extends Credential implements SchemeProvide
         throw new InvalidArgumentError(40003, `OAuth2ClientCredentials "extraParams.${name}" must be a string and not a parameter tokensmith sets`);
       }
     }
+    if (options.store !== undefined) kitOf(options.store);
     this.#secret = options.clientSecret;
     this.#options = { ...options, clientSecret: '' };
     this.#discovery = new DiscoveryCache(options.fetch, options.tokenManager?.fetchTimeoutMs ?? 10_000);
@@ -140,7 +140,7 @@ export class OAuth2ClientCredentials extends Credential implements SchemeProvide
       provider: 'oauth2',
       ...withoutUndefined(tokenManager),
       secrets: [secret],
-      ...(store ? { store, storeKey: credentialIdentity({ provider: 'oauth2', grant: 'client_credentials', endpoint: endpointKey, clientId, scope: scopes, extraParams: { ...extraParams } }) } : {}),
+      ...(store ? { store, storeKey: kitOf(store).identity({ provider: 'oauth2', grant: 'client_credentials', endpoint: endpointKey, clientId, scope: scopes, extraParams: { ...extraParams } }) } : {}),
       fetchToken: async (signal, { sentAt }) => {
         const token = await requestToken({
           url: await endpoint(),

@@ -1,9 +1,8 @@
 import { ConfigurationError, InvalidArgumentError } from '../core/errors';
-import { credentialIdentity } from '../core/identity';
 import { refuseUnset, withoutUndefined } from '../core/options';
 import { Credential } from '../core/spec-auth/credential';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from '../core/spec-auth/types';
-import type { TokenStore } from '../core/store';
+import { kitOf, type SharedTokenStore } from '../core/store-key';
 import { TokenManager } from '../core/token-manager';
 import { BearerSlot, isInvalidTokenResponse } from './bearer-slot';
 import { DiscoveryCache } from './discovery';
@@ -24,7 +23,7 @@ export interface OAuth2RefreshTokenOptions extends OAuth2ClientOptions {
    * Shares the access token and the current refresh token across a fleet. Needs `subject`: one
    * chain of refresh tokens belongs to one user, and the store keys it by that name.
    */
-  store?: TokenStore | undefined;
+  store?: SharedTokenStore | undefined;
   /** A public name for whose refresh token this is (a user id); needed with `store`. */
   subject?: string | undefined;
   /** How long the store keeps the current refresh token, in ms. Default 30 days. */
@@ -75,6 +74,7 @@ export class OAuth2RefreshToken extends Credential implements SchemeProvider<'oa
     if (options.store !== undefined && (typeof options.subject !== 'string' || options.subject === '')) {
       throw new InvalidArgumentError(40003, 'OAuth2RefreshToken "subject" must name whose refresh token this is when a "store" is given');
     }
+    if (options.store !== undefined) kitOf(options.store);
     this.#secret = options.clientSecret;
     this.#refreshToken = options.refreshToken;
     this.#options = { ...options, refreshToken: '', clientSecret: undefined };
@@ -129,7 +129,7 @@ export class OAuth2RefreshToken extends Credential implements SchemeProvider<'oa
     if (endpoint === undefined) throw new ConfigurationError(40106, 'OAuth2RefreshToken has no token endpoint; give an absolute "tokenUrl" or use it through createSpecAuth');
     const { clientId, authMethod = 'client_secret_basic', fetch, store, subject, tokenManager, onRefreshToken, refreshTokenTtlMs = DEFAULT_REFRESH_TTL_MS } = this.#options;
     const secret = this.#secret;
-    const storeKey = store && subject !== undefined ? credentialIdentity({ provider: 'oauth2', grant: 'refresh_token', clientId, subject }) : undefined;
+    const storeKey = store && subject !== undefined ? kitOf(store).identity({ provider: 'oauth2', grant: 'refresh_token', clientId, subject }) : undefined;
     const refreshKey = storeKey === undefined ? undefined : `${storeKey}:refresh`;
     const current = async (): Promise<string> => {
       if (store === undefined || refreshKey === undefined) return this.#refreshToken;

@@ -2,7 +2,9 @@ import { PrintsSafely } from '../core/printable';
 import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '../core/errors';
 import { createRedactingLogger, type Logger } from '../core/logger';
-import type { TokenLike, TokenState, TokenStore } from '../core/store';
+import { STORE_SYNC_KIT } from '../core/shared-store';
+import { STORE_SYNC, type SharedTokenStore, type StoreSyncKit } from '../core/store-key';
+import type { TokenLike, TokenState } from '../core/store';
 import { Availability } from './availability';
 import { TokenCodec, type DecodeProblem } from './codec';
 import { Connection } from './connection';
@@ -33,13 +35,14 @@ import { UpdateListener } from './updates';
  * @example
  * ```ts
  * import { RedisTokenStore } from 'tokensmith/redis';
+ * import { credentialIdentity } from 'tokensmith/store';
  * const store = new RedisTokenStore({ url: process.env.REDIS_URL, prefix: 'myapp:' });
  * const manager = new TokenManager({ fetchToken, store, storeKey: credentialIdentity({ accessKey }) });
  * // …on shutdown
  * await store.close();
  * ```
  */
-export class RedisTokenStore extends PrintsSafely implements TokenStore {
+export class RedisTokenStore extends PrintsSafely implements SharedTokenStore {
   readonly #prefix: string;
   readonly #publish: PublishCommand;
   readonly #ownerPrefix = randomBytes(12).toString('base64url');
@@ -60,6 +63,11 @@ export class RedisTokenStore extends PrintsSafely implements TokenStore {
     this.#connection = new Connection(resolved, this.#availability);
     this.#publish = this.#connection.isCluster ? 'SPUBLISH' : 'PUBLISH';
     this.#updates = new UpdateListener(this.#connection.isCluster, () => this.#connection.duplicateForSubscribing());
+  }
+
+  /** The sync machinery managers share tokens through. */
+  get [STORE_SYNC](): StoreSyncKit {
+    return STORE_SYNC_KIT;
   }
 
   /** False from a failed command or lost connection until Redis answers again; for health checks. */

@@ -1,7 +1,8 @@
 import type { Middleware } from 'openapi-fetch';
 import * as core from '../../src/core';
+import * as storeEntry from '../../src/store';
+import { MemoryTokenStore, sharedStore, type SharedTokenStore } from '../../src/store';
 import {
-  MemoryTokenStore,
   TokenManager,
   createAuthMiddleware,
   type AuthProvider,
@@ -28,6 +29,12 @@ function typeContracts(): void {
   const store: TokenStore = new MemoryTokenStore();
   // @ts-expect-error a store keeps states, not bare tokens
   void store.set('k', { token: 't' }, 1_000);
+  const fetchToken = async () => ({ token: 't' });
+  // @ts-expect-error a plain TokenStore is not a shared store: wrap it with sharedStore() from tokensmith/store
+  new TokenManager({ fetchToken, store, storeKey: 'k' });
+  new TokenManager({ fetchToken, store: sharedStore(store), storeKey: 'k' });
+  const shared: SharedTokenStore = new MemoryTokenStore();
+  new TokenManager({ fetchToken, store: shared, storeKey: 'k' });
 
   const provider: AuthProvider = { authorization: () => 'Bearer x', isTokenRejection: () => false, renew: async () => {} };
   const middleware: Middleware = createAuthMiddleware({ operationSecurity: { 'GET /x': [] }, securitySchemes: {}, provider });
@@ -54,7 +61,6 @@ describe('public core API', () => {
         'InvalidArgumentError',
         'InvalidCredentialsError',
         'MAX_TOKEN_RESPONSE_BYTES',
-        'MemoryTokenStore',
         'RateLimitError',
         'ReplayableRequest',
         'RequestNotReplayableError',
@@ -71,7 +77,6 @@ describe('public core API', () => {
         'createBearerProvider',
         'createRedactingLogger',
         'createSpecAuth',
-        'credentialIdentity',
         'errorForCode',
         'isTokenErrorCode',
         'isTransient',
@@ -86,6 +91,10 @@ describe('public core API', () => {
         'withoutUndefined',
       ].sort(),
     );
+  });
+
+  test('the store entry exports the stores and their helpers; the default entry none of them', () => {
+    expect(Object.keys(storeEntry).sort()).toEqual(['MemoryTokenStore', 'credentialIdentity', 'sharedStore']);
   });
 
   test('defaults are frozen so no caller can change them for everyone', () => {

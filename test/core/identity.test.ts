@@ -65,19 +65,3 @@ describe('credentialIdentity', () => {
     expect(message).not.toContain('hunter2');
   });
 });
-
-describe('credentialIdentityAsync (what the providers use: Web Crypto, no pure-JS SHA-256 in their bundles)', () => {
-  test.each([
-    [{ provider: 'metquay', baseUrl: 'https://example.com/api/v1', accessKey: 'ak' }],
-    [{ provider: 'ably', source: 'app.key', ttl: 3_600_000, capability: '{"*":["*"]}', clientId: 'ü ∑ 🎉' }],
-    [{}],
-  ])('gives the same key as credentialIdentity for %j', async (parts) => {
-    const { credentialIdentity, credentialIdentityAsync } = await import('../../src/core/identity');
-    expect(await credentialIdentityAsync(parts)).toBe(credentialIdentity(parts));
-  });
-
-  test('checks the parts at once, as credentialIdentity does', async () => {
-    const { credentialIdentityAsync } = await import('../../src/core/identity');
-    expect(() => credentialIdentityAsync({ secretKey: 'x' })).toThrow(expect.objectContaining({ code: 40003 }));
-  });
-});

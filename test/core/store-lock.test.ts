@@ -1,5 +1,5 @@
 import { AblyAuth } from '../../src/ably';
-import { MemoryTokenStore, type TokenStore } from '../../src/core/store';
+import { MemoryTokenStore, sharedStore, type TokenStore } from '../../src/store';
 import { DEFAULT_TOKEN_MANAGER_OPTIONS, TokenManager } from '../../src/core/token-manager';
 import { MetquayAuth } from '../../src/metquay';
 import { START, controlledFetch, settle, useFakeClock } from './helpers';
@@ -15,7 +15,7 @@ afterEach(() => jest.useRealTimers());
 function managerOn(store: TokenStore, extra: Partial<ConstructorParameters<typeof TokenManager<Tok>>[0]> = {}) {
   const fetch = controlledFetch<Tok>();
   // Fetches here may hang for many TTLs; the attempt timeout is not what these tests are about.
-  const m = new TokenManager<Tok>({ fetchToken: fetch.fetchToken, store, storeKey: KEY, random: () => 0, fetchTimeoutMs: 10 * TEN_MIN, ...extra });
+  const m = new TokenManager<Tok>({ fetchToken: fetch.fetchToken, store: sharedStore(store), storeKey: KEY, random: () => 0, fetchTimeoutMs: 10 * TEN_MIN, ...extra });
   return { m, ...fetch };
 }
 
@@ -164,8 +164,8 @@ describe('the fleet fetch lock', () => {
 describe('providers pass their lock options to the store', () => {
   type Obtain = (store: TokenStore, lock?: { ttlMs: number }) => Promise<unknown>;
   const metquay: Obtain = (store, lock) =>
-    new MetquayAuth({ accessKey: 'ak', secretKey: 'sk', baseUrl: 'http://127.0.0.1:1/api/v1', store, fetch: metquayFetch, ...(lock ? { lock } : {}) }).getToken();
-  const ably: Obtain = (store, lock) => new AblyAuth({ key: 'appId.keyId:keySecret', store, fetch: ablyFetch, ...(lock ? { lock } : {}) }).authorize();
+    new MetquayAuth({ accessKey: 'ak', secretKey: 'sk', baseUrl: 'http://127.0.0.1:1/api/v1', store: sharedStore(store), fetch: metquayFetch, ...(lock ? { lock } : {}) }).getToken();
+  const ably: Obtain = (store, lock) => new AblyAuth({ key: 'appId.keyId:keySecret', store: sharedStore(store), fetch: ablyFetch, ...(lock ? { lock } : {}) }).authorize();
 
   test.each([
     ['MetquayAuth', metquay],

@@ -1,5 +1,5 @@
 import { TokensmithError } from '../../src/core/errors';
-import { MemoryTokenStore, type TokenStore } from '../../src/core/store';
+import { MemoryTokenStore, sharedStore, type TokenStore } from '../../src/store';
 import { TokenManager } from '../../src/core/token-manager';
 import { START, controlledFetch, settle, useFakeClock } from './helpers';
 
@@ -12,7 +12,7 @@ afterEach(() => jest.useRealTimers());
 
 function managerOn(store: TokenStore, extra: Partial<ConstructorParameters<typeof TokenManager<Tok>>[0]> = {}) {
   const fetch = controlledFetch<Tok>();
-  const m = new TokenManager<Tok>({ fetchToken: fetch.fetchToken, store, storeKey: KEY, random: () => 0, ...extra });
+  const m = new TokenManager<Tok>({ fetchToken: fetch.fetchToken, store: sharedStore(store), storeKey: KEY, random: () => 0, ...extra });
   return { m, ...fetch };
 }
 

@@ -3,9 +3,9 @@ import {
   createApiClient,
   createSpecAuth,
   InvalidCredentialsError,
-  MemoryTokenStore,
   SystemClock,
 } from '../../src';
+import { MemoryTokenStore } from '../../src/store';
 import { OAuth2ClientCredentials, type OAuth2ClientCredentialsOptions } from '../../src/oauth2';
 import type { paths } from './api-paths';
 import { ALL_CLIENT_SECRETS, startOidcProvider, startTokensmithServer, type TokenServer } from './token-servers';

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { createApiClient, createSpecAuth, InvalidCredentialsError, MemoryTokenStore, SystemClock } from '../../src';
+import { createApiClient, createSpecAuth, InvalidCredentialsError, SystemClock } from '../../src';
+import { MemoryTokenStore } from '../../src/store';
 import { OAuth2RefreshToken, type OAuth2RefreshTokenOptions } from '../../src/oauth2';
 import type { paths } from './api-paths';
 import { ROTATING, startOAuth2TestApp, tokenRequest, clientBasic, type OAuth2TestApp } from './oauth2-app';

@@ -10,12 +10,13 @@ import ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** `tokensmith`, `tokensmith/redis` and `tokensmith-server` resolved to the sources, for tsconfig `paths`. */
+/** `tokensmith`, its subpath entries and `tokensmith-server` resolved to the sources, for tsconfig `paths`. */
 export const SOURCE_PATHS = {
   tokensmith: [path.join(ROOT, 'src/index-node.ts')],
   'tokensmith/redis': [path.join(ROOT, 'src/redis/index.ts')],
   'tokensmith/otel': [path.join(ROOT, 'src/otel/index.ts')],
   'tokensmith/oauth2': [path.join(ROOT, 'src/oauth2/index.ts')],
+  'tokensmith/store': [path.join(ROOT, 'src/store/index.ts')],
   'tokensmith-server': [path.join(ROOT, 'tokensmith-server/src/server/index.ts')],
 };
 
