@@ -98,8 +98,7 @@ export class NonceStore {
     if (bytes > this.maxBytes) return false;
     if (this.fits(bytes, 1)) return true;
     this.sweep(now - this.windowMs);
-    if (this.fits(bytes, 0.75)) return true;
-    while (!this.fits(bytes, 0.5) && this.size > 0) this.evictOldest();
+    if (!this.fits(bytes, 0.75)) while (!this.fits(bytes, 0.5) && this.size > 0) this.evictOldest();
     return this.fits(bytes, 1);
   }
 
