@@ -3,8 +3,9 @@ import { isTokenErrorCode } from '../core/errors';
 import { refuseInClear } from '../core/spec-auth/placement';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from '../core/spec-auth/types';
 import type { TokenManager } from '../core/token-manager';
-import { readAblyErrorInfo } from './http';
+import { readErrorBody } from '../core/response-error';
 import type { AblyKey } from './key';
+import { decodeMsgpack } from './msgpack-decode';
 import type { AuthMethod } from './settings';
 import type { AblyToken } from './token-source';
 
@@ -73,7 +74,11 @@ export class AblyAuthProvider implements SchemeProvider<'basic' | 'bearer'> {
 
   isRejection(response: Response, use: SchemeUse): boolean | Promise<boolean> {
     if (response.status !== 401 || use.kind !== 'bearer' || this.#session.method !== 'token') return false;
-    return readAblyErrorInfo(response.clone()).then((info) => isTokenErrorCode(info?.code));
+    // Ably's envelope is `{ error: { code } }`; an unreadable body is no rejection.
+    return readErrorBody(response.clone(), 'Ably', decodeMsgpack).then(
+      (body) => isTokenErrorCode((body as { error?: { code?: unknown } } | null | undefined)?.error?.code),
+      () => false,
+    );
   }
 
   async renew(_use: SchemeUse, sent: Request): Promise<void> {

@@ -69,12 +69,8 @@ export async function fetchFromAuthUrl(
   const isJwt = contentType.includes('application/jwt');
   if (!isJson && !isJwt && !contentType.includes('text/plain')) {
     await response.body?.cancel().catch(() => undefined);
-    throw new AuthProviderError(
-      40170,
-      contentType
-        ? `authUrl answered Content-Type ${contentType.split(';')[0]}; expected application/json, text/plain or application/jwt`
-        : 'authUrl answered without a Content-Type; expected application/json, text/plain or application/jwt',
-    );
+    const answered = contentType ? `Content-Type ${contentType.split(';')[0]}` : 'without a Content-Type';
+    throw new AuthProviderError(40170, `authUrl answered ${answered}; expected application/json, text/plain or application/jwt`);
   }
   const text = await readBodyText(response, 'authUrl answer', MAX_TOKEN_RESPONSE_BYTES, 40170);
   if (!isJson) return classifyTokenResult(text.trim(), 'authUrl', isJwt);

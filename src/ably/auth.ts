@@ -2,7 +2,7 @@ import { PrintsSafely } from '../core/printable';
 import type { Middleware } from 'openapi-fetch';
 import { operationSecurity, securitySchemes } from '../../generated/ably.security';
 import { SystemClock } from '../core/clock';
-import { InvalidArgumentError, InvalidCredentialsError, TokensmithError } from '../core/errors';
+import { InvalidArgumentError, InvalidCredentialsError } from '../core/errors';
 import { createSchemeMiddleware } from '../core/spec-auth/middleware';
 import type { SpecSecurityMap } from '../core/spec-auth/types';
 import { withTimeout } from '../core/timeout';
@@ -14,7 +14,7 @@ import type { AblyHttp } from './http';
 import { signAblyJwt } from './jwt';
 import type { AblyKey } from './key';
 import { DEFAULT_ABLY_AUTH_OPTIONS, type AblyAuthOptions, type AuthOptions } from './options';
-import { revokeTokens, type TokenRevocationOptions, type TokenRevocationResult, type TokenRevocationTargetSpecifier } from './revoke-tokens';
+import { revocationAccess } from './revoke-tokens';
 import { ServerTime } from './server-time';
 import { checkAuthOptions, checkLibraryClientId, chooseMethod, literalToken, type AuthMethod } from './settings';
 import { signTokenRequest } from './token-request-signing';
@@ -72,11 +72,14 @@ export class AblyAuth extends PrintsSafely {
     this.#http = Object.freeze({ baseUrl: this.baseUrl, fetch: options.fetch, secrets: Object.freeze(this.#key?.secrets() ?? []) });
     this.#time = new ServerTime(new SystemClock(), this.#http);
     this.#authTimeoutMs = options.authTimeoutMs ?? DEFAULT_ABLY_AUTH_OPTIONS.authTimeoutMs;
-    const { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs } = options;
-    this.#managerOptions = { store, lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs };
+    // The constructor's copy of the options; authorize() replaces #authOptions, never changes this object.
+    this.#managerOptions = this.#authOptions as AblyAuthOptions;
     this.#session = this.#newSession(method, method === 'token' ? literalToken(options) : undefined, undefined);
     this.#provider = new AblyAuthProvider(this.#session, this.#libraryClientId);
     this.middleware = this.#middleware({ operationSecurity, securitySchemes });
+    revocationAccess.set(this, () =>
+      this.#session.method === 'basic' && this.#key ? { http: this.#http, key: this.#key, timeoutMs: this.#authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS } : undefined,
+    );
   }
 
   /**
@@ -140,12 +143,9 @@ export class AblyAuth extends PrintsSafely {
     const key = this.#keyFor(authOptions);
     if (!key) throw new InvalidCredentialsError('createTokenRequest needs a key; none was given');
     const params = tokenParams === undefined ? this.#tokenParams : normaliseTokenParams(tokenParams);
-    if (params.timestamp === undefined && (authOptions ?? this.#authOptions).queryTime !== true) {
-      // The common case, without a closure: the timestamp is the clock's reading now.
-      return signTokenRequest(key, this.#signer, params, this.#time.clock.now());
-    }
-    const queryTime = (authOptions ?? this.#authOptions).queryTime === true;
-    return signTokenRequest(key, this.#signer, params, () => this.#timestamp(queryTime));
+    // The common case, without a closure: the timestamp is the clock's reading now.
+    const now = (authOptions ?? this.#authOptions).queryTime === true ? () => this.#timestamp(true) : this.#time.clock.now();
+    return signTokenRequest(key, this.#signer, params, now);
   }
 
   /**
@@ -193,8 +193,7 @@ export class AblyAuth extends PrintsSafely {
     }
     if (given !== undefined) this.#tokenParams = savedParams(given, undefined);
     if (authOptions === undefined && given === undefined) {
-      if (this.#session.method === 'token') return (await this.#session.manager.getToken({ force: true })).details;
-      this.#switchTo(this.#newSession('token', undefined, undefined));
+      if (this.#session.method !== 'token') this.#switchTo(this.#newSession('token', undefined, undefined));
       return (await this.#session.manager.getToken({ force: true })).details;
     }
     const literal = authOptions === undefined ? undefined : literalToken(authOptions);
@@ -217,27 +216,6 @@ export class AblyAuth extends PrintsSafely {
     const key = this.#key;
     const normalised = params === undefined ? this.#tokenParams : normaliseTokenParams(params);
     return signAblyJwt(key, this.#signer, normalised, await this.#timestamp(this.#authOptions.queryTime === true));
-  }
-
-  /**
-   * Revokes tokens the key issued, by client id, revocation key or channel [RSA17]. Needs Basic
-   * auth: a client on token auth is refused with 40162 before anything is sent [RSA17d]. Each
-   * target gets its own result; a refused target does not fail the call.
-   *
-   * @throws {TokensmithError} 40162 on token auth; {@link InvalidArgumentError} 40003 for a bad
-   * argument; Ably's code when the whole request is refused (e.g. 40164 revocation not enabled).
-   * @example
-   * ```ts
-   * const { failureCount, results } = await auth.revokeTokens([{ type: 'clientId', value: 'alice' }], { allowReauthMargin: true });
-   * ```
-   * @see Ably client features spec RSA17
-   */
-  async revokeTokens(targets: readonly TokenRevocationTargetSpecifier[], options: TokenRevocationOptions = {}): Promise<TokenRevocationResult> {
-    const key = this.#key;
-    if (this.#session.method !== 'basic' || !key) {
-      throw new TokensmithError(40162, 'revokeTokens needs Basic auth with the key that issued the tokens; this client uses token auth', { statusCode: 401 });
-    }
-    return this.#withTimeout((signal) => revokeTokens(this.#http, key, targets, options, signal), 'revokeTokens');
   }
 
   /** Only public facts: never the key secret or a token. */

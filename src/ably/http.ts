@@ -1,8 +1,8 @@
-import { AuthProviderError, type TokensmithError } from '../core/errors';
-import { readBodyBytes, readBodyText, send } from '../core/http';
+import { AuthProviderError } from '../core/errors';
+import { readBodyText, send } from '../core/http';
 import { errorFromResponse } from '../core/response-error';
 import { decodeMsgpack } from './msgpack-decode';
-import type { AblyErrorInfo, TokenDetails, TokenRequest } from './types';
+import type { TokenDetails, TokenRequest } from './types';
 
 /**
  * The HTTP auth itself makes to Ably: `GET /time`, exchanging a signed TokenRequest at `POST
@@ -26,25 +26,33 @@ export interface AblyHttp {
   readonly secrets: readonly string[];
 }
 
-const JSON_HEADERS = { accept: 'application/json', 'x-ably-version': ABLY_PROTOCOL_VERSION };
+/**
+ * One JSON request to Ably (`GET` without a body, else `POST`), `X-Ably-Version` sent: the answer
+ * parsed (undefined when it is not JSON; the caller says what it expected), read through core's
+ * bounded reader. A failed answer throws the typed error for Ably's envelope (JSON or msgpack):
+ * Ably's code and message, the class chosen by condition, secrets scrubbed.
+ */
+export async function ablyRequest(http: AblyHttp, path: string, what: string, signal: AbortSignal, body?: unknown, authorization?: string): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json', 'x-ably-version': ABLY_PROTOCOL_VERSION };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (authorization !== undefined) headers.authorization = authorization;
+  const init = { method: body === undefined ? 'GET' : 'POST', headers, body: JSON.stringify(body), signal };
+  const response = await send(http.fetch, http.baseUrl + path, init, what, http.secrets);
+  if (!response.ok) throw await errorFromResponse(response, { what: `Ably ${what}`, secrets: http.secrets, refused: 'credentials', decodeMsgpack });
+  return parseJson(await readBodyText(response, `${what} answer`));
+}
 
 /** Server time in ms since the epoch [RSA10k]. */
 export async function fetchServerTime(http: AblyHttp, signal: AbortSignal): Promise<number> {
-  const response = await send(http.fetch, `${http.baseUrl}/time`, { method: 'GET', headers: JSON_HEADERS, signal }, 'GET /time', http.secrets);
-  if (!response.ok) throw await errorFromAblyResponse(response, 'GET /time', http.secrets);
-  const body = parseJson(await readBodyText(response, 'GET /time answer'));
+  const body = await ablyRequest(http, '/time', 'GET /time', signal);
   const time = Array.isArray(body) ? body[0] : undefined;
   if (typeof time !== 'number' || !Number.isFinite(time)) throw new AuthProviderError(50002, 'GET /time answered something other than [ms]');
   return time;
 }
 
-/** Exchanges a signed TokenRequest for a token [RSA8a]. Errors carry Ably's code (e.g. 40101, 40104). */
+/** Exchanges a signed TokenRequest for a token [RSA8a]; no Authorization header: the MAC is the credential. Errors carry Ably's code (e.g. 40101, 40104). */
 export async function exchangeTokenRequest(http: AblyHttp, request: TokenRequest, signal: AbortSignal): Promise<TokenDetails> {
-  const url = `${http.baseUrl}/keys/${encodeURIComponent(request.keyName)}/requestToken`;
-  const init = { method: 'POST', headers: { ...JSON_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify(request), signal };
-  const response = await send(http.fetch, url, init, 'requestToken', http.secrets);
-  if (!response.ok) throw await errorFromAblyResponse(response, 'requestToken', http.secrets);
-  const record = parseJson(await readBodyText(response, 'requestToken answer')) as Record<string, unknown> | null | undefined;
+  const record = (await ablyRequest(http, `/keys/${encodeURIComponent(request.keyName)}/requestToken`, 'requestToken', signal, request)) as Record<string, unknown> | null | undefined;
   if (typeof record !== 'object' || record === null || typeof record.token !== 'string' || record.token === '') {
     throw new AuthProviderError(50002, 'requestToken answered no TokenDetails');
   }
@@ -60,44 +68,6 @@ export function tokenDetailsFrom(record: Record<string, unknown>): TokenDetails 
   if (typeof record.clientId === 'string') details.clientId = record.clientId;
   if (typeof record.keyName === 'string') details.keyName = record.keyName;
   return details;
-}
-
-/**
- * The typed error for a failed Ably answer, through core's one mapper: Ably's code and message
- * (JSON or msgpack envelope) when there is one, the class chosen by condition, secrets scrubbed.
- */
-export function errorFromAblyResponse(response: Response, what: string, secrets: readonly string[]): Promise<TokensmithError> {
-  return errorFromResponse(response, { what: `Ably ${what}`, secrets, refused: 'credentials', decodeMsgpack });
-}
-
-/**
- * Reads the `error` object of an Ably error body, JSON or msgpack (by Content-Type), at most 64
- * KiB of it. Consumes `response`'s body: pass a clone when the response is still needed.
- * Undefined when the body is not an envelope with a numeric code.
- */
-export async function readAblyErrorInfo(response: Response): Promise<(Partial<AblyErrorInfo> & { code: number }) | undefined> {
-  const contentType = response.headers.get('content-type') ?? '';
-  let body: unknown;
-  try {
-    if (contentType.includes('msgpack')) body = decodeMsgpack(await readBodyBytes(response, 'Ably error answer'));
-    else if (contentType.includes('json')) body = JSON.parse(await readBodyText(response, 'Ably error answer'));
-    else {
-      await response.body?.cancel().catch(() => undefined);
-      return undefined;
-    }
-  } catch {
-    return undefined;
-  }
-  const info = (body as { error?: unknown } | null)?.error;
-  if (typeof info !== 'object' || info === null) return undefined;
-  const { code, statusCode, message, href } = info as Record<string, unknown>;
-  if (typeof code !== 'number') return undefined;
-  return {
-    code,
-    ...(typeof statusCode === 'number' ? { statusCode } : {}),
-    ...(typeof message === 'string' ? { message } : {}),
-    ...(typeof href === 'string' ? { href } : {}),
-  };
 }
 
 /** `JSON.parse`, or `undefined` for text that is not JSON (the caller says what it expected). */

@@ -13,6 +13,7 @@ export { canonicalCapability, parseCapability, type Capability, type CapabilityI
 export { tokenRequestSigningText } from './token-request-signing';
 export { AblyKey } from './key';
 export { ABLY_PROTOCOL_VERSION } from './http';
+export { revokeTokens } from './revoke-tokens';
 export { ablySecurity } from './spec-security';
 
 /**

@@ -1,7 +1,8 @@
-import { AuthProviderError, InvalidArgumentError } from '../core/errors';
-import { readBodyText, send } from '../core/http';
+import { AuthProviderError, InvalidArgumentError, TokensmithError } from '../core/errors';
 import { refuseInClear } from '../core/spec-auth/placement';
-import { ABLY_PROTOCOL_VERSION, errorFromAblyResponse, parseJson, type AblyHttp } from './http';
+import { withTimeout } from '../core/timeout';
+import type { AblyAuth } from './auth';
+import { ablyRequest, type AblyHttp } from './http';
 import type { AblyKey } from './key';
 import type { AblySchemas } from './types';
 
@@ -34,35 +35,63 @@ export type TokenRevocationResult = AblySchemas['TokenRevocationBatchResult'];
 
 const MAX_TARGETS = 100;
 
+/** What {@link revokeTokens} needs of a client on Basic auth; nothing while it uses token auth. */
+interface RevocationAccess {
+  http: AblyHttp;
+  key: AblyKey;
+  timeoutMs: number;
+}
+
 /**
- * Sends the revocation and reads the per-target results. Targets are sent as `type:value`
- * [RSA17b]; `issuedBefore` and `allowReauthMargin` only when given [RSA17e, RSA17f]. A plain
- * array answer (what Ably sends to clients without `X-Ably-Version`) is counted here. The answer
- * is read through core's bounded reader (64 KiB; `ResponseTooLargeError` past it), and a network
- * failure is a `TransportError` 80000 naming where, its cause kept.
+ * Each AblyAuth's way to hand {@link revokeTokens} its key, filled by its constructor. Apart from
+ * the class, so a bundle that never revokes does not carry revocation.
+ * @internal
+ */
+export const revocationAccess = /* @__PURE__ */ new WeakMap<AblyAuth, () => RevocationAccess | undefined>();
+
+/**
+ * Revokes tokens `auth`'s key issued, by client id, revocation key or channel [RSA17]. Needs Basic
+ * auth: a client on token auth is refused with 40162 before anything is sent [RSA17d]. Each target
+ * gets its own result; a refused target does not fail the call.
  *
- * @throws {InvalidArgumentError} 40003 naming the bad argument. {@link ConfigurationError} 40103 for Basic auth over plain
- * http to a host other than loopback. Ably's code when the whole request is refused.
+ * Targets are sent as `type:value` [RSA17b]; `issuedBefore` and `allowReauthMargin` only when
+ * given [RSA17e, RSA17f]. A plain array answer (what Ably sends to clients without
+ * `X-Ably-Version`) is counted here. The answer is read through core's bounded reader (64 KiB;
+ * `ResponseTooLargeError` past it), and a network failure is a `TransportError` 80000 naming
+ * where, its cause kept.
+ *
+ * @throws {TokensmithError} 40162 on token auth; `InvalidArgumentError` 40003 naming the bad
+ * argument; `ConfigurationError` 40103 for Basic auth over plain http to a host other than
+ * loopback; Ably's code when the whole request is refused (e.g. 40164 revocation not enabled).
+ * @example
+ * ```ts
+ * import { AblyAuth, revokeTokens } from 'tokensmith';
+ *
+ * const auth = new AblyAuth({ key: process.env.ABLY_KEY });
+ * const { failureCount, results } = await revokeTokens(auth, [{ type: 'clientId', value: 'alice' }], { allowReauthMargin: true });
+ * ```
+ * @see Ably client features spec RSA17
  */
 export async function revokeTokens(
-  http: AblyHttp,
-  key: AblyKey,
+  auth: AblyAuth,
   targets: readonly TokenRevocationTargetSpecifier[],
-  options: TokenRevocationOptions,
-  signal: AbortSignal,
+  options: TokenRevocationOptions = {},
 ): Promise<TokenRevocationResult> {
-  const body = JSON.stringify(requestBody(targets, options));
-  const url = new URL(`${http.baseUrl}/keys/${encodeURIComponent(key.keyName)}/revokeTokens`);
-  refuseInClear(url.href, 'revokeTokens (Basic auth with the Ably key)');
-  const headers = {
-    accept: 'application/json',
-    'content-type': 'application/json',
-    'x-ably-version': ABLY_PROTOCOL_VERSION,
-    authorization: key.basicAuthorization(),
-  };
-  const response = await send(http.fetch, url.href, { method: 'POST', headers, body, signal }, 'revokeTokens', http.secrets);
-  if (!response.ok) throw await errorFromAblyResponse(response, 'revokeTokens', http.secrets);
-  return batchResult(parseJson(await readBodyText(response, 'revokeTokens answer')));
+  const access = revocationAccess.get(auth)?.();
+  if (!access) {
+    throw new TokensmithError(40162, 'revokeTokens needs Basic auth with the key that issued the tokens; this client uses token auth', { statusCode: 401 });
+  }
+  const { http, key, timeoutMs } = access;
+  return withTimeout(
+    async (signal) => {
+      const body = requestBody(targets, options);
+      const path = `/keys/${encodeURIComponent(key.keyName)}/revokeTokens`;
+      refuseInClear(http.baseUrl + path, 'revokeTokens (Basic auth with the Ably key)');
+      return batchResult(await ablyRequest(http, path, 'revokeTokens', signal, body, key.basicAuthorization()));
+    },
+    timeoutMs,
+    'revokeTokens',
+  );
 }
 
 function requestBody(targets: readonly TokenRevocationTargetSpecifier[], options: TokenRevocationOptions): AblySchemas['RevokeTokensRequest'] {

@@ -25,40 +25,40 @@ export type TokenSourceResult = { kind: 'details'; details: TokenDetails } | { k
 export function classifyTokenResult(value: unknown, source: string, isJwt = false): TokenSourceResult {
   if (typeof value === 'string') return { kind: 'details', details: { token: checkTokenString(value, source, isJwt) } };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw unusable(`${source} gave ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}; expected a token string, TokenDetails or TokenRequest`);
+    throw unusable(source, `${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}; expected a token string, TokenDetails or TokenRequest`);
   }
   let size: number;
   try {
     size = JSON.stringify(value).length;
   } catch {
-    throw unusable(`${source} gave an object that cannot be serialised`);
+    throw unusable(source, 'an object that cannot be serialised');
   }
-  if (size > MAX_TOKEN_RESPONSE_BYTES) throw unusable(`${source} gave an object larger than ${MAX_TOKEN_RESPONSE_BYTES} bytes`);
+  if (size > MAX_TOKEN_RESPONSE_BYTES) throw unusable(source, `an object larger than ${MAX_TOKEN_RESPONSE_BYTES} bytes`);
   const record = value as Record<string, unknown>;
   if ('issued' in record || 'token' in record) {
-    if (typeof record.token !== 'string' || record.token === '') throw unusable(`${source} gave a TokenDetails without a token`);
+    if (typeof record.token !== 'string' || record.token === '') throw unusable(source, 'a TokenDetails without a token');
     return { kind: 'details', details: tokenDetailsFrom(record) };
   }
   if ('keyName' in record) {
     const { keyName, timestamp, nonce, mac } = record;
     if (typeof keyName !== 'string' || typeof timestamp !== 'number' || typeof nonce !== 'string' || typeof mac !== 'string') {
-      throw unusable(`${source} gave a TokenRequest missing keyName, timestamp, nonce or mac`);
+      throw unusable(source, 'a TokenRequest missing keyName, timestamp, nonce or mac');
     }
     return { kind: 'request', request: record as unknown as TokenRequest };
   }
-  throw unusable(`${source} gave an object with neither an issued nor a keyName field; expected TokenDetails or TokenRequest`);
+  throw unusable(source, 'an object with neither an issued nor a keyName field; expected TokenDetails or TokenRequest');
 }
 
 function checkTokenString(token: string, source: string, isJwt: boolean): string {
-  if (token.length === 0) throw unusable(`${source} gave an empty token string`);
-  if (token.length > MAX_TOKEN_RESPONSE_BYTES) throw unusable(`${source} gave a token string longer than ${MAX_TOKEN_RESPONSE_BYTES} bytes`);
-  if (token === 'null' || token === 'undefined') throw unusable(`${source} gave the literal string '${token}' instead of a token`);
-  if (token[0] === '{' && !isJwt) throw unusable(`${source} gave double-encoded JSON; return the object itself`);
+  if (token.length === 0) throw unusable(source, 'an empty token string');
+  if (token.length > MAX_TOKEN_RESPONSE_BYTES) throw unusable(source, `a token string longer than ${MAX_TOKEN_RESPONSE_BYTES} bytes`);
+  if (token === 'null' || token === 'undefined') throw unusable(source, `the literal string '${token}' instead of a token`);
+  if (token[0] === '{' && !isJwt) throw unusable(source, 'double-encoded JSON; return the object itself');
   return token;
 }
 
-function unusable(message: string): AuthProviderError {
-  return new AuthProviderError(40170, message);
+function unusable(source: string, what: string): AuthProviderError {
+  return new AuthProviderError(40170, `${source} gave ${what}`);
 }
 
 /** Calls the authCallback with a copy of the params; what it throws becomes a typed, redacted error. */

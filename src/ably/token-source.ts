@@ -79,20 +79,22 @@ export class AblyTokenSource {
    */
   createManager(options: SourceManagerOptions, literal?: TokenDetails): TokenManager<AblyToken> {
     const clock = this.#setup.time.clock;
+    // Every manager option accepts undefined as absent: picked by name, never spread, so no other option slips in.
+    const { lock, refreshMarginMs, forcedRefreshWindowMs, onAuthError, logger, onTokenEvent, acquireTimeoutMs } = options;
     return new TokenManager<AblyToken>({
       fetchToken: (signal) => this.fetchToken(signal),
       clock,
       fetchTimeoutMs: this.#setup.authTimeoutMs + AUTH_TIMEOUT_MARGIN_MS,
       secrets: this.#secrets,
       provider: 'ably',
-      ...(options.onTokenEvent ? { onTokenEvent: options.onTokenEvent } : {}),
-      ...(options.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}),
-      ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
-      ...(options.forcedRefreshWindowMs !== undefined ? { forcedRefreshWindowMs: options.forcedRefreshWindowMs } : {}),
-      ...(options.onAuthError ? { onAuthError: options.onAuthError } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
+      lock,
+      refreshMarginMs,
+      forcedRefreshWindowMs,
+      onAuthError,
+      logger,
+      onTokenEvent,
+      acquireTimeoutMs,
       ...(options.store ? { store: options.store, storeKey: this.#storeKey(options.store) } : {}),
-      ...(options.lock ? { lock: options.lock } : {}),
       ...(literal
         ? {
             initialState: {
@@ -193,12 +195,6 @@ export class AblyTokenSource {
       throw new ConfigurationError(40003, '"store" needs a key or authUrl to identify the credential');
     }
     return kitOf(store).identity({ provider: 'ably', baseUrl: http.baseUrl, source, ttl: params.ttl, capability: params.capability, clientId: params.clientId });
-  }
-
-  /** Only public facts. */
-  toJSON(): { method: string } {
-    const { authOptions, key } = this.#setup;
-    return { method: authOptions.authCallback ? 'authCallback' : authOptions.authUrl ? 'authUrl' : key ? 'key' : 'none' };
   }
 }
 

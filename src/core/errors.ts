@@ -8,47 +8,59 @@ import { base64FromUtf8 } from './base64';
  * pass anything user-supplied through {@link redact} first.
  */
 
-/** Every code tokensmith uses, with the HTTP status it maps to and a short meaning. */
-export const ERROR_CODES = {
-  40000: { statusCode: 400, meaning: 'bad request' },
-  40001: { statusCode: 400, meaning: 'invalid request body' },
-  40003: { statusCode: 400, meaning: 'invalid parameter value' },
-  40009: { statusCode: 400, meaning: 'message too large' },
-  40012: { statusCode: 400, meaning: 'invalid clientId' },
-  40099: { statusCode: 400, meaning: 'publish refused on request (the sandbox\'s _forceNack test hook)' },
-  40100: { statusCode: 401, meaning: 'unauthorized' },
-  40101: { statusCode: 401, meaning: 'invalid credentials' },
-  40102: { statusCode: 401, meaning: 'incompatible credentials' },
-  40103: { statusCode: 401, meaning: 'basic auth refused over an insecure connection' },
-  40104: { statusCode: 401, meaning: 'timestamp not current' },
-  40105: { statusCode: 401, meaning: 'nonce value replayed' },
-  40106: { statusCode: 401, meaning: 'unable to obtain credentials from given parameters' },
-  40131: { statusCode: 401, meaning: 'key revoked' },
-  40133: { statusCode: 401, meaning: 'key disabled' },
-  40140: { statusCode: 401, meaning: 'token error' },
-  40141: { statusCode: 401, meaning: 'token revoked' },
-  40142: { statusCode: 401, meaning: 'token expired' },
-  40143: { statusCode: 401, meaning: 'token unrecognised' },
-  40144: { statusCode: 401, meaning: 'invalid JWT format' },
-  40160: { statusCode: 401, meaning: 'operation not permitted with provided capability' },
-  40162: { statusCode: 401, meaning: 'operation requires Basic authentication' },
-  40164: { statusCode: 401, meaning: 'token revocation not enabled for this key' },
-  40170: { statusCode: 401, meaning: 'error from client token callback or authUrl' },
-  40171: { statusCode: 403, meaning: 'no means provided to renew auth token' },
-  40300: { statusCode: 403, meaning: 'forbidden' },
-  40400: { statusCode: 404, meaning: 'not found' },
-  40800: { statusCode: 408, meaning: 'request timeout' },
-  41300: { statusCode: 413, meaning: 'request body too large' },
-  41400: { statusCode: 414, meaning: 'request URI too long' },
-  41500: { statusCode: 415, meaning: 'unsupported media type' },
-  42910: { statusCode: 429, meaning: 'rate limit exceeded' },
-  43100: { statusCode: 431, meaning: 'request header fields too large' },
-  50000: { statusCode: 500, meaning: 'internal error' },
-  50002: { statusCode: 502, meaning: 'unexpected response from the auth server' },
-  50003: { statusCode: 504, meaning: 'timeout' },
+/**
+ * The codes of {@link ERROR_CODES} whose status is not their first three digits. The table's
+ * statuses are derived from this rule, so a code and its status cannot disagree.
+ */
+const OFF_PATTERN_STATUS: Readonly<Record<number, number>> = { 40171: 403, 50002: 502, 50003: 504, 80000: 0 };
+
+/** Each code's meaning; its status is {@link statusForCode}'s. */
+const MEANINGS = {
+  40000: 'bad request',
+  40001: 'invalid request body',
+  40003: 'invalid parameter value',
+  40009: 'message too large',
+  40012: 'invalid clientId',
+  40099: 'publish refused on request (the sandbox\'s _forceNack test hook)',
+  40100: 'unauthorized',
+  40101: 'invalid credentials',
+  40102: 'incompatible credentials',
+  40103: 'basic auth refused over an insecure connection',
+  40104: 'timestamp not current',
+  40105: 'nonce value replayed',
+  40106: 'unable to obtain credentials from given parameters',
+  40131: 'key revoked',
+  40133: 'key disabled',
+  40140: 'token error',
+  40141: 'token revoked',
+  40142: 'token expired',
+  40143: 'token unrecognised',
+  40144: 'invalid JWT format',
+  40160: 'operation not permitted with provided capability',
+  40162: 'operation requires Basic authentication',
+  40164: 'token revocation not enabled for this key',
+  40170: 'error from client token callback or authUrl',
+  40171: 'no means provided to renew auth token',
+  40300: 'forbidden',
+  40400: 'not found',
+  40800: 'request timeout',
+  41300: 'request body too large',
+  41400: 'request URI too long',
+  41500: 'unsupported media type',
+  42910: 'rate limit exceeded',
+  43100: 'request header fields too large',
+  50000: 'internal error',
+  50002: 'unexpected response from the auth server',
+  50003: 'timeout',
   // No HTTP answer at all, so no HTTP status: 0, as fetch's own network-error Response has.
-  80000: { statusCode: 0, meaning: 'network error' },
-} as const satisfies Record<number, { statusCode: number; meaning: string }>;
+  80000: 'network error',
+} as const;
+
+/** Every code tokensmith uses, with the HTTP status it maps to and a short meaning. */
+export const ERROR_CODES = /* @__PURE__ */ (() =>
+  Object.fromEntries(Object.entries(MEANINGS).map(([code, meaning]) => [code, { statusCode: statusForCode(Number(code)), meaning }])))() as {
+  readonly [C in keyof typeof MEANINGS]: { readonly statusCode: number; readonly meaning: (typeof MEANINGS)[C] };
+};
 
 /** A code from {@link ERROR_CODES}. */
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -93,13 +105,13 @@ export interface CodedErrorOptions extends TokensmithErrorOptions {
  */
 export class TokensmithError extends Error {
   /** Stable numeric code; branch on this, not on the message. */
-  readonly code: number;
+  declare readonly code: number;
   /** HTTP status that goes with the code. */
-  readonly statusCode: number;
+  declare readonly statusCode: number;
   /** A link to more help, when the server sent one. */
-  readonly href: string | undefined;
+  declare readonly href: string | undefined;
   /** What the endpoint answered, when the code is tokensmith's own rather than the endpoint's. */
-  readonly upstream: UpstreamDetail | undefined;
+  declare readonly upstream: UpstreamDetail | undefined;
 
   constructor(code: number, message: string, options: TokensmithErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -136,11 +148,7 @@ export class InvalidCredentialsError extends TokensmithError {
  * renew (40171), Basic auth over plain http (40103), or (server and store options) a bad field
  * (40003). The message names the option, never its value.
  */
-export class ConfigurationError extends TokensmithError {
-  constructor(code: number, message: string, options: TokensmithErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export class ConfigurationError extends TokensmithError {}
 
 /**
  * A value passed in (an option or a method argument) is invalid: 40003, or 40012 for a clientId;
@@ -174,7 +182,7 @@ export class AuthProviderError extends TokensmithError {}
 /** A response body was larger than tokensmith reads; `limitBytes` is the limit it hit. */
 export class ResponseTooLargeError extends AuthProviderError {
   /** The limit the body passed, in bytes. */
-  readonly limitBytes: number;
+  declare readonly limitBytes: number;
   constructor(code: number, message: string, limitBytes: number, options: TokensmithErrorOptions = {}) {
     super(code, message, options);
     this.limitBytes = limitBytes;
@@ -183,7 +191,7 @@ export class ResponseTooLargeError extends AuthProviderError {
 
 /** The server answered 429; `retryAfterMs` is what it asked for, when it said. */
 export class RateLimitError extends TokensmithError {
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
   constructor(message: string, retryAfterMs: number | undefined, options: TokensmithErrorOptions = {}) {
     super(42910, message, options);
     this.retryAfterMs = retryAfterMs;
@@ -195,7 +203,7 @@ export class RateLimitError extends TokensmithError {
  * Transient; `retryAfterMs` is the wait a 503 asked for, when it said.
  */
 export class ServerError extends TokensmithError {
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
   constructor(code: number, message: string, options: TokensmithErrorOptions & { retryAfterMs?: number | undefined } = {}) {
     super(code, message, options);
     this.retryAfterMs = options.retryAfterMs;
@@ -217,13 +225,6 @@ export class TimeoutError extends TransportError {
   }
 }
 
-/**
- * The codes of {@link ERROR_CODES} whose status is not their first three digits. Kept apart so
- * every error does not carry the whole table (with its meanings) into a consumer's bundle;
- * test/core/error-codes.test.ts checks that the two agree for every code.
- */
-const OFF_PATTERN_STATUS: Readonly<Record<number, number>> = { 40171: 403, 50002: 502, 50003: 504, 80000: 0 };
-
 /** HTTP status for a code: as {@link ERROR_CODES} says (0 for 80000, where nothing answered), else the first three digits of the code. */
 export function statusForCode(code: number): number {
   const known = OFF_PATTERN_STATUS[code];
@@ -233,8 +234,8 @@ export function statusForCode(code: number): number {
 }
 
 /** True for the codes on which a client renews its token and retries (Ably RSA4b). */
-export function isTokenErrorCode(code: number | undefined): boolean {
-  return code !== undefined && code >= 40140 && code < 40150;
+export function isTokenErrorCode(code: unknown): boolean {
+  return typeof code === 'number' && code >= 40140 && code < 40150;
 }
 
 const REDACTED = '[redacted]';

@@ -11,13 +11,13 @@ import { networkFailure } from './http';
  */
 export function typedFetchFailure(caught: unknown, secrets: readonly (string | undefined)[]): TokensmithError {
   if (caught instanceof TokensmithError) return scrubbed(caught, secrets);
-  if (caught instanceof TypeError) {
-    // Keep fetch's own error as the cause unless it quotes a secret (a TypeError thrown by user code may).
-    const clean = redact(`${caught.message}\n${caught.stack ?? ''}`, secrets) === `${caught.message}\n${caught.stack ?? ''}`;
-    const failure = networkFailure(caught, 'fetchToken', undefined, secrets);
-    return clean ? failure : new TransportError(80000, failure.message, { cause: redactedCopy(caught, secrets) });
-  }
   const cause = redactedCopy(caught, secrets);
+  if (caught instanceof TypeError) {
+    const failure = networkFailure(caught, 'fetchToken', undefined, secrets);
+    const text = `${caught.message}\n${caught.stack ?? ''}`;
+    // Keep fetch's own error as the cause unless it quotes a secret (a TypeError thrown by user code may).
+    return redact(text, secrets) === text ? failure : new TransportError(80000, failure.message, { cause });
+  }
   return new AuthProviderError(40170, `fetchToken failed: ${cause.message}`, { cause });
 }
 
@@ -38,13 +38,9 @@ export function isAuthFailure(error: TokensmithError): boolean {
 
 function redactedCopy(caught: unknown, secrets: readonly (string | undefined)[]): Error {
   const original = caught instanceof Error ? caught : undefined;
-  const text = original ? original.message : String(caught);
-  const copy = new Error(truncate(redact(text, secrets)));
+  const text = redact(original ? original.message : String(caught), secrets);
+  const copy = new Error(text.length > 300 ? `${text.slice(0, 300)}…` : text);
   copy.name = original?.name ?? 'Error';
   copy.stack = original?.stack === undefined ? copy.stack : redact(original.stack, secrets);
   return copy;
-}
-
-function truncate(text: string): string {
-  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

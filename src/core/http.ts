@@ -28,37 +28,22 @@ export async function readBodyText(response: Response, what: string, limitBytes 
 
 /** {@link readBodyText} as raw bytes (for msgpack answers), with the same bound and error. */
 export async function readBodyBytes(response: Response, what: string, limitBytes = MAX_TOKEN_RESPONSE_BYTES, code = 50002): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new ResponseTooLargeError(code, `${what} is larger than ${limitBytes} bytes, the most tokensmith reads`, limitBytes, {
+  const tooLarge = async (stream: { cancel(): Promise<void> } | null | undefined) => {
+    await stream?.cancel().catch(() => undefined);
+    return new ResponseTooLargeError(code, `${what} is larger than ${limitBytes} bytes, the most tokensmith reads`, limitBytes, {
       upstream: { status: response.status },
     });
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > limitBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+  };
+  if (Number(response.headers.get('content-length')) > limitBytes) throw await tooLarge(response.body);
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limitBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
+  for (let read; reader && !(read = await reader.read()).done; ) {
+    total += read.value.byteLength;
+    if (total > limitBytes) throw await tooLarge(reader);
+    chunks.push(read.value);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return chunks.length === 1 ? chunks[0]! : new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
 /**
@@ -107,16 +92,13 @@ export function describeNetworkCause(error: unknown): string {
   let current = error as SystemErrorFields | undefined;
   let innermost = current;
   for (let depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
-    if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) {
-      if (typeof current.address === 'string') {
-        return `${current.code} ${current.address}${typeof current.port === 'number' ? `:${current.port}` : ''}`;
-      }
-      if (typeof current.hostname === 'string') return `${current.code} ${current.hostname}`;
-      return current.code;
+    const { code, address, port, hostname, cause, errors } = current;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) {
+      if (typeof address === 'string') return `${code} ${address}${typeof port === 'number' ? `:${port}` : ''}`;
+      return typeof hostname === 'string' ? `${code} ${hostname}` : code;
     }
     innermost = current;
-    const nested = Array.isArray(current.errors) ? current.errors[0] : undefined;
-    current = (current.cause ?? nested) as SystemErrorFields | undefined;
+    current = (cause ?? (Array.isArray(errors) ? errors[0] : undefined)) as SystemErrorFields | undefined;
   }
   const message = innermost?.message;
   return typeof message === 'string' && message !== '' ? message : String(error);

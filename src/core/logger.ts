@@ -31,24 +31,24 @@ export const silentLogger: Logger = /* @__PURE__ */ Object.freeze({
  */
 export function createRedactingLogger(logger: Logger | undefined, secrets: () => Iterable<string | undefined>): Logger {
   if (!logger) return silentLogger;
-  const emit = (level: LogLevel) => (obj: object, msg?: string) => {
-    const known = [...secrets()];
-    logger[level](redactFields(obj, known), msg === undefined ? undefined : redact(msg, known));
-  };
-  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
-}
-
-function redactFields(obj: object, secrets: readonly (string | undefined)[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(obj)) out[key] = redactValue(value, secrets);
-  return out;
-}
-
-function redactValue(value: unknown, secrets: readonly (string | undefined)[]): unknown {
-  if (typeof value === 'string') return redact(value, secrets);
-  if (value instanceof Error) {
-    const { code, statusCode } = value as { code?: unknown; statusCode?: unknown };
-    return { name: value.name, code, statusCode, message: redact(value.message, secrets) };
+  const redacting = {} as Logger;
+  for (const level of LEVELS) {
+    redacting[level] = (obj, msg) => {
+      const known = [...secrets()];
+      const fields: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(obj)) {
+        const error = value as Error & { code?: unknown; statusCode?: unknown };
+        fields[key] =
+          typeof value === 'string'
+            ? redact(value, known)
+            : value instanceof Error
+              ? { name: error.name, code: error.code, statusCode: error.statusCode, message: redact(error.message, known) }
+              : value;
+      }
+      logger[level](fields, msg === undefined ? undefined : redact(msg, known));
+    };
   }
-  return value;
+  return redacting;
 }
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;

@@ -55,9 +55,12 @@ const MAX_QUOTED_CHARS = 200;
  * redacted and shortened; the answer's status and code are kept as `upstream`.
  */
 export async function errorFromResponse(response: Response, context: ResponseErrorContext): Promise<TokensmithError> {
-  const { body, note } = await readErrorBody(response, context);
-  const hint = response.status === 404 && context.notFoundHint ? `; ${context.notFoundHint}` : '';
-  return errorFromAnswer(response.status, response.headers, body, context, `${note}${hint}`);
+  let note = response.status === 404 && context.notFoundHint ? `; ${context.notFoundHint}` : '';
+  const body = await readErrorBody(response, context.what, context.decodeMsgpack).catch((error: { limitBytes?: unknown } | undefined) => {
+    const limit = error?.limitBytes;
+    if (typeof limit === 'number') note = ` (body not read: over ${limit} bytes)${note}`;
+  });
+  return errorFromAnswer(response.status, response.headers, body, context, note);
 }
 
 /**
@@ -65,29 +68,45 @@ export async function errorFromResponse(response: Response, context: ResponseErr
  * `error`, read through {@link boundedErrorBodies}).
  */
 export function errorFromAnswer(status: number, headers: Headers, body: unknown, context: ResponseErrorContext, note = ''): TokensmithError {
-  const envelope = envelopeOf(body);
-  const upstream = { status, ...(envelope.code === undefined ? {} : { code: envelope.code }) };
-  const quoted = envelope.message === undefined ? '' : `: ${shorten(redact(envelope.message, context.secrets))}`;
-  const message = `${context.what} answered HTTP ${status}${quoted}${note}`;
-  const ablyCode = envelope.code !== undefined && envelope.code >= 10000 ? envelope.code : undefined;
-  const options: TokensmithErrorOptions = { statusCode: status, upstream, ...(envelope.href ? { href: redact(envelope.href, context.secrets) } : {}) };
+  const { what, secrets, fixedCode } = context;
+  // Ably's `{ error: { code, message, href } }` or Metquay's `{ code, message }`.
+  const record = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const inner = (record.error !== null && typeof record.error === 'object' ? record.error : record) as Record<string, unknown>;
+  const envelopeCode = Number.isInteger(inner.code) ? (inner.code as number) : undefined;
+  const serverMessage = typeof inner.message === 'string' ? inner.message : '';
+  const quoted = serverMessage && `: ${shorten(redact(serverMessage, secrets))}`;
+  const message = `${what} answered HTTP ${status}${quoted}${note}`;
+  const ablyCode = envelopeCode !== undefined && envelopeCode >= 10000 ? envelopeCode : undefined;
+  const options: TokensmithErrorOptions = {
+    statusCode: status,
+    upstream: { status, ...(envelopeCode === undefined ? {} : { code: envelopeCode }) },
+    href: typeof inner.href === 'string' && inner.href ? redact(inner.href, secrets) : undefined,
+  };
   const retryAfterMs = parseRetryAfterMs(headers.get('retry-after'), context.nowMs);
 
   if (status === 429) return new RateLimitError(message, retryAfterMs, options);
-  if (status >= 500) {
-    const code = context.fixedCode ?? (ablyCode !== undefined && ablyCode >= 50000 ? ablyCode : 50000);
-    return new ServerError(code, message, { ...options, retryAfterMs });
-  }
-  if (context.fixedCode !== undefined) return new AuthProviderError(context.fixedCode, message, { ...options, statusCode: 401 });
-  if (status < 400) return new AuthProviderError(50002, `${context.what} answered an unexpected status ${status}`, options);
-  const refusal = `${context.what} refused the ${context.refused} (HTTP ${status})${quoted}${note}`;
-  if (isTokenErrorCode(ablyCode)) return new TokenError(ablyCode as number, message, options);
+  if (status >= 500) return new ServerError(fixedCode ?? (ablyCode! >= 50000 ? ablyCode! : 50000), message, { ...options, retryAfterMs });
+  if (fixedCode !== undefined) return new AuthProviderError(fixedCode, message, { ...options, statusCode: 401 });
+  if (status < 400) return new AuthProviderError(50002, `${what} answered an unexpected status ${status}`, options);
+  const refusal = `${what} refused the ${context.refused} (HTTP ${status})${quoted}${note}`;
+  if (isTokenErrorCode(ablyCode)) return new TokenError(ablyCode!, message, options);
   if (status === 401 || status === 403) {
     if (context.refused === 'token') return new TokenError(40140, refusal, options);
     return new InvalidCredentialsError(refusal, { ...options, code: ablyCode ?? (status === 401 ? 40101 : 40300) });
   }
   if (status === 400) return new InvalidArgumentError(ablyCode ?? context.badRequestCode ?? 40000, message, options);
   return new TokensmithError(ablyCode ?? (status === 404 ? 40400 : 40000), message, options);
+}
+
+/**
+ * Reads a failed answer's JSON body (or msgpack, given `decodeMsgpack`), at most 64 KiB of it; any
+ * other body is cancelled unread (undefined). Rejects when the body is too large or malformed.
+ */
+export async function readErrorBody(response: Response, what: string, decodeMsgpack?: (bytes: Uint8Array) => unknown): Promise<unknown> {
+  const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
+  const decode = contentType.includes('msgpack') ? decodeMsgpack : contentType.includes('json') ? parseJsonBytes : undefined;
+  if (!decode) return response.body?.cancel().catch(() => undefined);
+  return decode(await readBodyBytes(response, `${what} error answer`));
 }
 
 /**
@@ -109,31 +128,8 @@ export function boundedErrorBodies(limitBytes = MAX_TOKEN_RESPONSE_BYTES): Middl
   };
 }
 
-async function readErrorBody(response: Response, context: ResponseErrorContext): Promise<{ body: unknown; note: string }> {
-  const contentType = (response.headers.get('content-type') ?? '').toLowerCase();
-  const msgpack = contentType.includes('msgpack') && context.decodeMsgpack !== undefined;
-  if (!msgpack && !contentType.includes('json')) {
-    await response.body?.cancel().catch(() => undefined);
-    return { body: undefined, note: '' };
-  }
-  try {
-    const bytes = await readBodyBytes(response, `${context.what} error answer`);
-    return { body: msgpack ? context.decodeMsgpack?.(bytes) : JSON.parse(new TextDecoder().decode(bytes)), note: '' };
-  } catch (error) {
-    const limit = (error as { limitBytes?: unknown }).limitBytes;
-    return { body: undefined, note: typeof limit === 'number' ? ` (body not read: over ${limit} bytes)` : '' };
-  }
-}
-
-/** Ably's `{ error: { code, message, href } }` or Metquay's `{ code, message }`. */
-function envelopeOf(body: unknown): { code?: number; message?: string; href?: string } {
-  const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const inner = record.error !== null && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : record;
-  return {
-    ...(typeof inner.code === 'number' && Number.isInteger(inner.code) ? { code: inner.code } : {}),
-    ...(typeof inner.message === 'string' && inner.message !== '' ? { message: inner.message } : {}),
-    ...(typeof inner.href === 'string' ? { href: inner.href } : {}),
-  };
+function parseJsonBytes(bytes: Uint8Array): unknown {
+  return JSON.parse(new TextDecoder().decode(bytes));
 }
 
 function shorten(text: string): string {

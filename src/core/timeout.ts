@@ -21,18 +21,12 @@ export function withTimeout<T>(task: (signal: AbortSignal) => Promise<T>, timeou
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const stopped = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = options?.timeoutError?.(what, timeoutMs) ?? new TimeoutError(`${what} timed out after ${timeoutMs} ms`);
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
-    if (outer) {
-      onAbort = () => {
-        controller.abort(outer.reason);
-        reject(outer.reason);
-      };
-      outer.addEventListener('abort', onAbort, { once: true });
-    }
+    const stop = (reason: unknown) => {
+      controller.abort(reason);
+      reject(reason);
+    };
+    timer = setTimeout(() => stop(options?.timeoutError?.(what, timeoutMs) ?? new TimeoutError(`${what} timed out after ${timeoutMs} ms`)), timeoutMs);
+    if (outer) outer.addEventListener('abort', (onAbort = () => stop(outer.reason)), { once: true });
   });
   const running = Promise.resolve().then(() => task(controller.signal));
   // The loser of the race must not become an unhandled rejection.

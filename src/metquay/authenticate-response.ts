@@ -39,7 +39,7 @@ export async function readAuthenticationResponse(
 function parseSuccess(text: string, contentType: string | null, secrets: readonly string[]): AuthenticationResponse {
   const broken = (what: string) => new AuthProviderError(50002, `Metquay /authenticate answered 200 but ${what}`);
   if (text.trim() === '') throw broken('with an empty body');
-  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
     throw broken(`with content-type ${redact(type.slice(0, 60), secrets)} instead of application/json`);
   }

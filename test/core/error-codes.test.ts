@@ -91,6 +91,11 @@ describe('ERROR_CODES', () => {
     expect(derived.map((path) => path.slice(ROOT.length + 1))).toEqual([]);
   });
 
+  test('the statuses that are not a code\'s first three digits, written out (the table derives them from statusForCode)', () => {
+    const offPattern = Object.entries(ERROR_CODES).filter(([code, entry]) => Math.floor(Number(code) / 100) !== entry.statusCode);
+    expect(Object.fromEntries(offPattern.map(([code, entry]) => [code, entry.statusCode]))).toEqual({ 40171: 403, 50002: 502, 50003: 504, 80000: 0 });
+  });
+
   test('41400 (request URI too long), which the server sends, is in the table', () => {
     expect(ERROR_CODES[41400]).toEqual({ statusCode: 414, meaning: 'request URI too long' });
   });

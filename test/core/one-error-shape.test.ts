@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
-import { AblyAuth, createAblyClient } from '../../src/ably';
+import { AblyAuth, createAblyClient, revokeTokens } from '../../src/ably';
 import { createApiClient } from '../../src/core/api-client';
 import { createSpecAuth } from '../../src/core';
 import { ResponseTooLargeError, TimeoutError, TokensmithError, TransportError } from '../../src/core/errors';
@@ -260,7 +260,7 @@ describe('what is read from the network on an error answer is bounded', () => {
     });
     try {
       const auth = new AblyAuth({ key: KEY, baseUrl: server.url });
-      const error = await rejection(auth.revokeTokens([{ type: 'clientId', value: 'a' }]));
+      const error = await rejection(revokeTokens(auth, [{ type: 'clientId', value: 'a' }]));
       expect(error).toBeInstanceOf(ResponseTooLargeError);
       expect(error.message).toContain('revokeTokens answer');
     } finally {
@@ -269,7 +269,7 @@ describe('what is read from the network on an error answer is bounded', () => {
   });
 
   test('revokeTokens to a closed port is a TransportError naming where, its cause kept', async () => {
-    const error = await rejection(new AblyAuth({ key: KEY, baseUrl: closed }).revokeTokens([{ type: 'clientId', value: 'a' }]));
+    const error = await rejection(revokeTokens(new AblyAuth({ key: KEY, baseUrl: closed }), [{ type: 'clientId', value: 'a' }]));
     expectNetworkFailure(error);
     expect(error.message).toContain(`POST ${closed}/keys/app.key/revokeTokens`);
   });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AblyAuth, type TokenParams, InvalidArgumentError, InvalidCredentialsError } from 'tokensmith';
+import { AblyAuth, type TokenParams, InvalidArgumentError, InvalidCredentialsError, revokeTokens } from 'tokensmith';
 import { ablyKey, capabilityJson, clientId, httpUrl, ttlMs } from './flags';
 import { processIo, shownToken, type CliIo } from './io';
 
@@ -91,7 +91,7 @@ function registerRevokeCommand(ably: Command, resolveIo: () => AblyCliIo): void 
       if (issuedBefore !== undefined && (!Number.isSafeInteger(issuedBefore) || issuedBefore < 0)) {
         throw new InvalidArgumentError(40003, '--issued-before must be a time in ms since the epoch');
       }
-      const result = await authFor(options, cli).revokeTokens(specifiers, {
+      const result = await revokeTokens(authFor(options, cli), specifiers, {
         ...(issuedBefore === undefined ? {} : { issuedBefore }),
         ...(options.allowReauthMargin ? { allowReauthMargin: true } : {}),
       });
