@@ -13,6 +13,10 @@ export default defineConfig({
     redis: 'src/redis/index.ts',
     // OAuth2 client credentials / refresh tokens: apart so bundles of the default entry never carry them.
     oauth2: 'src/oauth2/index.ts',
+    // The typed openapi-fetch clients: apart so bundles of the default entry never carry openapi-fetch.
+    // `client.node` (from src/client/index-node.ts) binds createAblyClient to the node:crypto signer.
+    client: 'src/client/index.ts',
+    'client.node': 'src/client/index-node.ts',
     // OpenTelemetry adapter; @opentelemetry/api is an optional peer, so external.
     otel: 'src/otel/index.ts',
   },

@@ -40,6 +40,8 @@ const CLI_SERVERS = [
   { label: 'default level (warn)', args: [] as string[] },
   { label: 'level info, text lines', args: ['--log-level', 'info'] },
 ] as const;
+/** Another checkout (a path) whose CLI servers join the rotation, to compare two versions in one run. */
+const CLI_BASELINE = process.env.BENCH_CLI_BASELINE || undefined;
 // A time cap keeps `npm run bench` inside its budget when the server slows down; the row then
 // says how far it got and how fast it was going.
 const SOAK_MAX_SECONDS = Number(process.env.BENCH_SOAK_MAX_SECONDS ?? 360);
@@ -207,13 +209,14 @@ async function cliRows(bare: ServerProcess, figures: Record<string, unknown>): P
   const started: Awaited<ReturnType<typeof startCliServer>>[] = [];
   try {
     for (const server of CLI_SERVERS) started.push(await startCliServer(server.args));
+    if (CLI_BASELINE !== undefined) for (const server of CLI_SERVERS) started.push(await startCliServer(server.args, CLI_BASELINE));
   } catch (error) {
     await Promise.all(started.map((server) => server.close()));
     return [notMeasured('tokensmith serve (CLI)', (error as Error).message, '>= 50 % of bare')];
   }
   try {
     const all = [bare, ...started];
-    progress(`server: tokensmith serve as the CLI starts it, ${ROUNDS} round(s) of ${SECONDS} s, rotating with bare`);
+    progress(`server: tokensmith serve as the CLI starts it, ${ROUNDS} round(s) of ${SECONDS} s, rotating with bare${CLI_BASELINE === undefined ? '' : ` and ${CLI_BASELINE}'s CLI`}`);
     // A discarded rotation first, longer than the scaling rows' warm-up: in every trial run the
     // CLI servers' first round cost several times the later ones (JIT still optimising).
     for (const server of all) await load(server, { duration: CLI_WARMUP_SECONDS });
@@ -228,9 +231,17 @@ async function cliRows(bare: ServerProcess, figures: Record<string, unknown>): P
     const demoSecrets = ['demoKeySecret-public-do-not-use-in-production', 'limitedKeySecret-public-do-not-use-in-production', 'demo-secret-key-public-do-not-use-in-production'];
     const lineCost = { text: logLineCostNs('text', demoSecrets), json: logLineCostNs('json', demoSecrets) };
     figures.logLineCostNs = lineCost;
-    figures.cli = { bare: bareLevel, ...Object.fromEntries(CLI_SERVERS.map((server, i) => [server.label, { ...cliLevels[i], logBytes: started[i]!.logBytes() }])) };
-    return CLI_SERVERS.flatMap((server, i): Row[] => {
+    const labelOf = (i: number): string => (i < CLI_SERVERS.length ? CLI_SERVERS[i]!.label : `baseline ${CLI_SERVERS[i - CLI_SERVERS.length]!.label}`);
+    figures.cli = { bare: bareLevel, ...Object.fromEntries(started.map((server, i) => [labelOf(i), { ...cliLevels[i], logBytes: server.logBytes() }])) };
+    const baselineRows = CLI_SERVERS.map((server, i): Row => {
+      const base = cliLevels[i + CLI_SERVERS.length];
+      if (base === undefined) return notMeasured('', '', '');
+      const ratios = cliLevels[i]!.rounds.map((r, round) => r.cpuMicros / base.rounds[round]!.cpuMicros);
+      return { measure: `  ${server.label}: CPU per request, this checkout vs ${CLI_BASELINE}`, ours: formatNs(cliLevels[i]!.cpuMicros * 1e3), versus: `baseline ${formatNs(base.cpuMicros * 1e3)}`, ratio: formatRatio(median(ratios)), status: 'info', note: `median of per-round ratios: ${ratios.map((x) => x.toFixed(2)).join(', ')}` };
+    });
+    return started.flatMap((server, i): Row[] => {
       const ours = cliLevels[i]!;
+      const label = labelOf(i);
       // Medians of per-round ratios: each round's pair ran back to back, so load drift cancels.
       const perRound = (pick: (r: Round) => number) => ours.rounds.map((r, round) => pick(r) / pick(bareLevel!.rounds[round]!));
       const shares = perRound((r) => r.reqPerSec);
@@ -240,13 +251,13 @@ async function cliRows(bare: ServerProcess, figures: Record<string, unknown>): P
       const failed = ours.failed > 0 ? `${ours.failed} requests failed or were refused; ` : '';
       return [
         {
-          measure: `tokensmith serve (CLI, ${server.label}): requestToken req/s (${CONNECTIONS} conns)`,
+          measure: `tokensmith serve (CLI, ${label}): requestToken req/s (${CONNECTIONS} conns)`,
           ours: formatCount(ours.reqPerSec),
           versus: `bare node:http ${formatCount(bareLevel!.reqPerSec)}`,
           ratio: formatPercent(share),
           target: '>= 50 %',
           status: share >= 0.5 && ours.failed === 0 ? 'met' : 'missed',
-          note: `${failed}median of per-round shares: ${shares.map((x) => formatPercent(x)).join(', ')}; server busy ${formatPercent(ours.serverBusy)} vs bare ${formatPercent(bareLevel!.serverBusy)} of a core; ${formatBytes(started[i]!.logBytes())} of log written`,
+          note: `${failed}median of per-round shares: ${shares.map((x) => formatPercent(x)).join(', ')}; server busy ${formatPercent(ours.serverBusy)} vs bare ${formatPercent(bareLevel!.serverBusy)} of a core; ${formatBytes(server.logBytes())} of log written`,
         },
         {
           measure: `  same, server CPU per answered requestToken`,
@@ -258,7 +269,7 @@ async function cliRows(bare: ServerProcess, figures: Record<string, unknown>): P
           note: `median of per-round ratios: ${cpus.map((x) => x.toFixed(2)).join(', ')}`,
         },
       ] satisfies Row[];
-    }).concat([
+    }).concat(CLI_BASELINE === undefined ? [] : baselineRows, [
       {
         measure: '  what info adds per request, in process (scrub, line, batch)',
         ours: `text ${formatNs(lineCost.text)}, json ${formatNs(lineCost.json)}`,

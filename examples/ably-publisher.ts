@@ -12,7 +12,8 @@
  * Env: ABLY_KEY (required), ABLY_BASE_URL (default https://rest.ably.io), ABLY_CHANNEL (default
  * `orders`).
  */
-import { createAblyClient, TokensmithError } from '../src/index-node'; // in your app: from 'tokensmith' (Node picks this entry)
+import { TokensmithError } from '../src/index-node'; // in your app: from 'tokensmith' (Node picks this entry)
+import { createAblyClient } from '../src/client/index-node'; // in your app: from 'tokensmith/client'
 
 /** What one run did. */
 export interface PublisherResult {

@@ -12,7 +12,8 @@
  * Env: METQUAY_BASE_URL, METQUAY_ACCESS_KEY, METQUAY_SECRET_KEY (all required), PAGE_SIZE
  * (default 50).
  */
-import { createMetquayClient, TokensmithError } from '../src/index-node'; // in your app: from 'tokensmith' (Node picks this entry)
+import { TokensmithError } from '../src/index-node'; // in your app: from 'tokensmith' (Node picks this entry)
+import { createMetquayClient } from '../src/client/index-node'; // in your app: from 'tokensmith/client'
 
 /** What one run found. */
 export interface JobResult {

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
-import { createAblyClient } from '../src/ably/index';
+import { createAblyClient } from '../src/client';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

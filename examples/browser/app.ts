@@ -4,7 +4,7 @@
  * browser. It publishes a greeting, then shows the channel's history; the form publishes more.
  * `server.ts` bundles it with esbuild, which picks tokensmith's browser (Web Crypto) entry.
  */
-import { createAblyClient } from '../../src/index'; // in your app: from 'tokensmith'
+import { createAblyClient } from '../../src/client/index'; // in your app: from 'tokensmith/client'
 
 const CHANNEL = 'chat:browser-demo';
 const USER = 'browser-demo';

@@ -2,7 +2,8 @@
  * Demo steps 1–5: each way an Ably client authenticates — the key itself (Basic), a TokenRequest
  * exchanged without auth, an authCallback, an authUrl, and an Ably JWT.
  */
-import { AblyAuth, createAblyApi, createAblyClient } from '../../src';
+import { AblyAuth } from '../../src';
+import { createAblyApi, createAblyClient } from '../../src/client';
 import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 import { startTokenServer } from '../../examples/ably-token-server';
 import { countOf, type DemoStep } from './context';

@@ -2,7 +2,7 @@
  * Demo steps 6–8: what a token does once obtained — publish and history, a capability refusal,
  * and expiry with transparent renewal driven by the server's test controls.
  */
-import { createAblyClient, type AblyClient } from '../../src';
+import { createAblyClient, type AblyClient } from '../../src/client';
 import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 import { countOf, recordingFetch, type DemoStep } from './context';
 import { ablyCode, check, mask } from './format';

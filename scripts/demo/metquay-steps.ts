@@ -2,7 +2,7 @@
  * Demo steps 9–11: Metquay-style auth — authenticate, reuse of the cached token, and one
  * `/authenticate` for many concurrent calls on a cold cache.
  */
-import { createMetquayClient, type MetquayClient } from '../../src';
+import { createMetquayClient, type MetquayClient } from '../../src/client';
 import { DEMO_CREDENTIALS } from '../../tokensmith-server/src/server';
 import { countOf, type DemoStep } from './context';
 import { check, mask } from './format';

@@ -19,11 +19,11 @@ export const SPECS: readonly SpecEntry[] = [
   {
     name: 'ably',
     file: 'openapi/ably.yaml',
-    client: { from: 'tokensmith', factory: 'createAblyClient', pathsType: 'AblyPaths', options: '{ key: process.env.ABLY_KEY }' },
+    client: { from: 'tokensmith/client', factory: 'createAblyClient', pathsType: 'AblyPaths', options: '{ key: process.env.ABLY_KEY }' },
   },
   {
     name: 'metquay',
     file: 'openapi/metquay.yaml',
-    client: { from: 'tokensmith', factory: 'createMetquayClient', pathsType: 'MetquayPaths', options: '{ baseUrl: process.env.METQUAY_BASE_URL }' },
+    client: { from: 'tokensmith/client', factory: 'createMetquayClient', pathsType: 'MetquayPaths', options: '{ baseUrl: process.env.METQUAY_BASE_URL }' },
   },
 ];

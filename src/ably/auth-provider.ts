@@ -2,6 +2,7 @@ import { base64FromUtf8 } from '../core/base64';
 import { isTokenErrorCode } from '../core/errors';
 import { refuseInClear } from '../core/spec-auth/placement';
 import type { EngineProvider } from '../core/spec-auth/compile';
+import type { SchemeUse } from '../core/spec-auth/types';
 import type { TokenManager } from '../core/token-manager';
 import { readErrorBody } from '../core/response-error';
 import type { AblyKey } from './key';
@@ -20,19 +21,10 @@ export interface AblySession {
   readonly manager: TokenManager<AblyToken>;
 }
 
-/** The scheme provider behind AblyAuth's middleware, with `use` to hand it each new session. */
-export interface AblyAuthProvider extends EngineProvider {
-  /** Authenticates every later request with `session`. */
-  use(session: AblySession): void;
-  /** Only public facts. */
-  toJSON(): { method: AuthMethod };
-}
-
 /**
  * The scheme provider behind `AblyAuth.middleware` and `middlewareFor`: it serves any http basic
  * or bearer scheme of a spec, whichever the current session uses. `AblyAuth` hands it each new
- * session (`use`); it never calls back into `AblyAuth`. A closure rather than a class with
- * private fields: the same state, fewer bytes in the bundle.
+ * session ({@link AblyAuthProvider.use}); it never calls back into `AblyAuth`.
  *
  * - Basic (available while the session is Basic): `Basic base64(key)`, refused with 40103 on a
  *   request to plain http other than loopback, and, with a library `clientId`, `X-Ably-ClientId`
@@ -43,32 +35,41 @@ export interface AblyAuthProvider extends EngineProvider {
  *   at most 64 KiB); other 401s are returned to the caller as they are [RSC10b].
  * - Renewal drops the rejected token only if it is still current, then gets the next one [RSA4b].
  */
-export function ablyAuthProvider(first: AblySession, clientId: string | undefined): AblyAuthProvider {
-  let session = first;
+export interface AblyAuthProvider extends EngineProvider {
+  /** Authenticates every later request with `session`. */
+  use(session: AblySession): void;
+  available(use: SchemeUse): boolean;
+  apply(request: Request, use: SchemeUse): void | Promise<void>;
+  isRejection(response: Response, use: SchemeUse): boolean | Promise<boolean>;
+  renew(use: SchemeUse, sent: Request): Promise<void>;
+  /** Only public facts. */
+  toJSON(): { method: AuthMethod };
+}
+
+/** Makes the {@link AblyAuthProvider} of `session`; its state lives in the closure (fewer bytes than #private fields). */
+export function ablyAuthProvider(session: AblySession, clientId: string | undefined): AblyAuthProvider {
   const clientIdHeader = clientId === undefined ? undefined : base64FromUtf8(clientId);
   return {
     use(next) {
       session = next;
     },
-
-    available: (use) => (use.kind === 'basic' ? session.method === 'basic' && session.key !== undefined : session.method === 'token'),
-
+    available(use) {
+      return use.kind === 'basic' ? session.method === 'basic' && session.key !== undefined : session.method === 'token';
+    },
     apply(request, use) {
-      const headers = request.headers;
       if (use.kind === 'basic') {
         refuseInClear(request.url, 'Basic auth (the Ably key)', 'token auth');
-        headers.set('Authorization', session.key!.basicAuthorization());
-        if (clientIdHeader !== undefined) headers.set(CLIENT_ID_HEADER, clientIdHeader);
+        request.headers.set('Authorization', session.key!.basicAuthorization());
+        if (clientIdHeader !== undefined) request.headers.set(CLIENT_ID_HEADER, clientIdHeader);
         return;
       }
       const warm = session.manager.peek();
       if (warm !== undefined) {
-        headers.set('Authorization', warm.authorization);
+        request.headers.set('Authorization', warm.authorization);
         return;
       }
       return authorizeLater(request, session.manager.getToken());
     },
-
     isRejection(response, use) {
       if (response.status !== 401 || use.kind !== 'bearer' || session.method !== 'token') return false;
       // Ably's envelope is `{ error: { code } }`; an unreadable body is no rejection.
@@ -77,14 +78,12 @@ export function ablyAuthProvider(first: AblySession, clientId: string | undefine
         () => false,
       );
     },
-
     async renew(_use, sent) {
       const manager = session.manager;
       const current = manager.peek();
       if (current !== undefined && current.authorization === sent.headers.get('authorization')) manager.invalidate(current.token);
       await manager.getToken();
     },
-
     toJSON: () => ({ method: session.method }),
   };
 }

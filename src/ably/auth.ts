@@ -87,7 +87,8 @@ export class AblyAuth extends PrintsSafely {
    *
    * @example
    * ```ts
-   * import { AblyAuth, createApiClient } from 'tokensmith';
+   * import { AblyAuth } from 'tokensmith';
+   * import { createApiClient } from 'tokensmith/client';
    * import type { paths } from './generated/ably-rest';
    * import * as security from './generated/ably-rest.security';
    *

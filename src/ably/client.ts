@@ -1,7 +1,7 @@
 import type { Middleware } from 'openapi-fetch';
 import type { AblyApi } from './api';
 import { createAblyApi } from './api';
-import type { AblyAuth } from './auth';
+import { AblyAuth } from './auth';
 import { ABLY_PROTOCOL_VERSION } from './http';
 import type { AblyAuthOptions } from './options';
 
@@ -32,3 +32,18 @@ export function bindCreateAblyClient(Auth: new (options: AblyAuthOptions) => Abl
     return Object.assign(client, { auth });
   };
 }
+
+/**
+ * A typed openapi-fetch client of the Ably REST paths (`generated/ably.ts`) with auth attached
+ * and `X-Ably-Version` sent; the auth is at `client.auth`.
+ *
+ * @example
+ * ```ts
+ * const ably = createAblyClient({ key: process.env.ABLY_KEY, useTokenAuth: true });
+ * const { data, error } = await ably.POST('/channels/{channelId}/messages', {
+ *   params: { path: { channelId: 'chat:lobby' } },
+ *   body: { name: 'greeting', data: 'hello' },
+ * });
+ * ```
+ */
+export const createAblyClient: (options: AblyClientOptions) => AblyClient = /* @__PURE__ */ bindCreateAblyClient(AblyAuth);

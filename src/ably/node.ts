@@ -3,7 +3,6 @@
  * as `./index`, with faster HMAC and nonces.
  */
 import { AblyAuth as WebAblyAuth } from './auth';
-import { bindCreateAblyClient, type AblyClient, type AblyClientOptions } from './client';
 import { nodeSigner } from './crypto/node';
 import type { Signer } from './crypto/signer';
 
@@ -13,6 +12,3 @@ export * from './index';
 export class AblyAuth extends WebAblyAuth {
   protected static override signer: Signer = nodeSigner;
 }
-
-/** `createAblyClient` whose auth signs with node:crypto. */
-export const createAblyClient: (options: AblyClientOptions) => AblyClient = /* @__PURE__ */ bindCreateAblyClient(AblyAuth);

@@ -18,7 +18,8 @@ export interface BearerProviderOptions {
  *
  * @example
  * ```ts
- * import { createApiClient, createAuthMiddleware, createBearerProvider, TokenManager } from 'tokensmith';
+ * import { createAuthMiddleware, createBearerProvider, TokenManager } from 'tokensmith';
+ * import { createApiClient } from 'tokensmith/client';
  * import type { paths } from './generated/petstore';
  * import * as petstoreSecurity from './generated/petstore.security';
  *

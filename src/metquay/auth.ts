@@ -105,7 +105,8 @@ export class MetquayAuth extends PrintsSafely {
    *
    * @example
    * ```ts
-   * import { MetquayAuth, createApiClient } from 'tokensmith';
+   * import { MetquayAuth } from 'tokensmith';
+   * import { createApiClient } from 'tokensmith/client';
    * import type { paths } from './generated/lab';
    * import * as security from './generated/lab.security';
    *

@@ -1,13 +1,9 @@
-// Metquay-style auth: key pair -> cached bearer JWT, a typed client with auth attached, paging.
-export { createMetquayApi, type MetquayApi } from './api';
+// Metquay-style auth: key pair -> cached bearer JWT (the typed client and paging are `tokensmith/client`).
 export { MetquayAuth } from './auth';
 export { metquaySecurity } from './spec-security';
 export type { AuthenticationResponse } from './authenticate-response';
-export { createMetquayClient, type MetquayClient, type MetquayClientOptions } from './client';
 export { DEFAULT_METQUAY_AUTH_OPTIONS, METQUAY_ENV, type MetquayAuthOptions } from './options';
-export { DEFAULT_PAGE_LIMIT, paginate, type MetquayListItem, type MetquayListPath, type PaginateOptions } from './paginate';
 export type { MetquayToken } from './token';
-export type { JsonOk } from './paginate';
 /**
  * The generated `paths`/`components`/`operations` of `openapi/metquay.yaml`, for your own
  * openapi-fetch client or a handler typed from the spec. Left out of the API reference: every

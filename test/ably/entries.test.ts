@@ -3,6 +3,8 @@
  * entry binds node:crypto with the same API.
  */
 import { build } from 'esbuild';
+import * as defaultClient from '../../src/client/index';
+import * as nodeClient from '../../src/client/index-node';
 import * as defaultEntry from '../../src/index';
 import * as nodeEntry from '../../src/index-node';
 import { KEY, setupAuth } from './helpers/client';
@@ -23,6 +25,8 @@ describe('entries', () => {
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((path) => path.includes('crypto/node'))).toBe(false);
     expect(inputs).toContain('src/ably/crypto/web.ts');
+    // openapi-fetch comes only with `tokensmith/client`.
+    expect(inputs.some((path) => path.includes('openapi-fetch'))).toBe(false);
     const imports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
     expect(imports.filter((path) => path.startsWith('node:') || ['crypto', 'buffer', 'fs', 'http'].includes(path))).toEqual([]);
   });
@@ -30,8 +34,16 @@ describe('entries', () => {
   it('the default entry binds the web signer, the node entry the node signer', () => {
     expect(signerOf(defaultEntry.AblyAuth)).toBe('web');
     expect(signerOf(nodeEntry.AblyAuth)).toBe('node');
-    expect(nodeEntry.createAblyClient({ key: KEY }).auth).toBeInstanceOf(nodeEntry.AblyAuth);
-    expect(defaultEntry.createAblyClient({ key: KEY }).auth).not.toBeInstanceOf(nodeEntry.AblyAuth);
+  });
+
+  it("tokensmith/client's createAblyClient uses the AblyAuth of its condition's entry", () => {
+    expect(nodeClient.createAblyClient({ key: KEY }).auth).toBeInstanceOf(nodeEntry.AblyAuth);
+    expect(defaultClient.createAblyClient({ key: KEY }).auth).toBeInstanceOf(defaultEntry.AblyAuth);
+    expect(defaultClient.createAblyClient({ key: KEY }).auth).not.toBeInstanceOf(nodeEntry.AblyAuth);
+  });
+
+  it('the node client entry exports the default client entry\'s names', () => {
+    expect(Object.keys(nodeClient).sort()).toEqual(Object.keys(defaultClient).sort());
   });
 
   it('the node entry exports the default entry\'s names plus the node:crypto signer', () => {

@@ -4,7 +4,8 @@
  * construction with 40106 naming the option, never with a compile error or a later failure.
  */
 import { ConfigurationError } from '../../src/core/errors';
-import { AblyAuth, createAblyClient } from '../../src/ably';
+import { AblyAuth } from '../../src/ably';
+import { createAblyClient } from '../../src/client';
 import { MetquayAuth } from '../../src/metquay';
 
 const UNSET: string | undefined = undefined;

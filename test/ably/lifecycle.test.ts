@@ -3,7 +3,8 @@
  * one fetch for many callers.
  */
 import { MemoryTokenStore } from '../../src/core/store';
-import { AblyAuth, createAblyClient } from '../../src/ably';
+import { AblyAuth } from '../../src/ably';
+import { createAblyClient } from '../../src/client';
 import { history, KEY, rejection, setup, setupAuth, thrown } from './helpers/client';
 import { ablyError, isRequestToken, json, mockFetch, tokenDetails } from './helpers/mock-fetch';
 

@@ -8,13 +8,13 @@ import {
   MetquayAuth,
   TokenManager,
   ablySecurity,
-  createApiClient,
   createAuthMiddleware,
   createBearerProvider,
   metquaySecurity,
   type AblyPaths,
   type MetquayPaths,
 } from '../../src/index-node';
+import { createApiClient } from '../../src/client/index-node';
 import * as generatedAblySecurity from '../../generated/ably.security';
 import { DEMO_CREDENTIALS, adminClient, startAuthServer, type AuthServer } from '../../tokensmith-server/src/server';
 

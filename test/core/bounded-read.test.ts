@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { AblyAuth } from '../../src/ably';
 import { ResponseTooLargeError, ServerError, TokensmithError } from '../../src/core/errors';
 import { MAX_TOKEN_RESPONSE_BYTES } from '../../src/core/http';
-import { MetquayAuth, createMetquayClient } from '../../src/metquay';
+import { MetquayAuth } from '../../src/metquay';
+import { createMetquayClient } from '../../src/client';
 
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;

@@ -6,11 +6,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
-import { AblyAuth, createAblyClient, revokeTokens } from '../../src/ably';
-import { createApiClient } from '../../src/core/api-client';
+import { AblyAuth, revokeTokens } from '../../src/ably';
+import { createAblyClient, createApiClient, createMetquayClient } from '../../src/client';
 import { createSpecAuth } from '../../src/core';
 import { ResponseTooLargeError, TimeoutError, TokensmithError, TransportError } from '../../src/core/errors';
-import { MetquayAuth, createMetquayClient } from '../../src/metquay';
+import { MetquayAuth } from '../../src/metquay';
 import { DEFAULT_TOKEN_MANAGER_OPTIONS } from '../../src/core/token-manager';
 
 const KEY = 'app.key:one-shape-secret-value';

@@ -10,11 +10,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { format, inspect } from 'node:util';
 import fc from 'fast-check';
-import { AblyAuth, createAblyClient } from '../../src/ably';
+import { AblyAuth } from '../../src/ably';
+import { createAblyClient } from '../../src/client';
 import { ServerError } from '../../src/core/errors';
 import { MemoryTokenStore } from '../../src/core/store';
 import { TokenManager } from '../../src/core/token-manager';
-import { MetquayAuth, createMetquayClient } from '../../src/metquay';
+import { MetquayAuth } from '../../src/metquay';
+import { createMetquayClient } from '../../src/client';
 import { OAuth2ClientCredentials, OAuth2RefreshToken } from '../../src/oauth2';
 import createClient from 'openapi-fetch';
 import { ApiKeyCredential, BasicCredential, BearerCredential, ReplayableRequest, createSpecAuth, type Logger } from '../../src/core';

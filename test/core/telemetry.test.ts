@@ -138,7 +138,7 @@ describe('over real HTTP, through a client', () => {
 
   test('Metquay: a token the API refuses is heard as rejected, then a new one obtained, and the call retried', async () => {
     const { createServer } = await import('node:http');
-    const { createMetquayClient } = await import('../../src/metquay');
+    const { createMetquayClient } = await import('../../src/client');
     let issued = 0;
     const server = createServer((req, res) => {
       req.resume();

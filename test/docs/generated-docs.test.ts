@@ -82,7 +82,7 @@ describe.each(SPECS)('generated/docs/%s', (name) => {
   it("shows tokensmith's own client, not files a package user does not have, and says how to regenerate", () => {
     const index = readFileSync(path.join(docsDir(name), 'README.md'), 'utf8');
     const factory = { ably: 'createAblyClient', metquay: 'createMetquayClient' }[name];
-    expect(index).toContain(`import { ${factory} } from 'tokensmith';`);
+    expect(index).toContain(`import { ${factory} } from 'tokensmith/client';`);
     expect(index).toContain(`const client = ${factory}(`);
     for (const page of pages) {
       expect(page.source).not.toMatch(/from '\.\.?\//);

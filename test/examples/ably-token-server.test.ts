@@ -2,7 +2,7 @@
  * examples/ably-token-server.ts against the local server: a browser-style client with `authUrl`
  * gets TokenRequests bound to its session's user and limited to `chat:*`.
  */
-import { createAblyClient } from '../../src';
+import { createAblyClient } from '../../src/client';
 import { main, startTokenServer, type TokenServer } from '../../examples/ably-token-server';
 import { captureLog, DEMO_CREDENTIALS, startLocalServer, type LocalServer } from './helpers';
 

@@ -1,6 +1,7 @@
 // Compile-time tests of the Metquay public API: `tsc --noEmit` fails when a line marked with an
 // expect-error directive compiles.
-import { MetquayAuth, createMetquayClient, type AuthenticationResponse, type MetquayListPath } from '../../src/metquay';
+import { MetquayAuth, type AuthenticationResponse } from '../../src/metquay';
+import { createMetquayClient, type MetquayListPath } from '../../src/client';
 
 export async function metquayClientTypeChecks(): Promise<void> {
   const mq = createMetquayClient({ baseUrl: 'http://127.0.0.1:1/api/v1', accessKey: 'a', secretKey: 'b' });

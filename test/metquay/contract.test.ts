@@ -1,5 +1,6 @@
 import { AuthProviderError, InvalidCredentialsError, RateLimitError, ServerError, TokensmithError } from '../../src/core/errors';
-import { MetquayAuth, createMetquayClient } from '../../src/metquay';
+import { MetquayAuth } from '../../src/metquay';
+import { createMetquayClient } from '../../src/client';
 import { fakeJwt, json, manualClock, type Reply, startScriptedServer } from './helpers';
 
 const SECRET = 'scripted-secret-key-0123456789';

@@ -1,5 +1,6 @@
 import { InvalidCredentialsError, type TokensmithError } from '../../src/core/errors';
-import { MetquayAuth, createMetquayClient } from '../../src/metquay';
+import { MetquayAuth } from '../../src/metquay';
+import { createMetquayClient } from '../../src/client';
 import { CLIENT, startTestServer } from '../server/metquay/helpers';
 import { manualClock } from './helpers';
 

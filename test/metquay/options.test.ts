@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../../src/core/errors';
-import { MetquayAuth, METQUAY_ENV, createMetquayClient } from '../../src/metquay';
+import { MetquayAuth, METQUAY_ENV } from '../../src/metquay';
+import { createMetquayClient } from '../../src/client';
 import { readJwtTimeClaims } from '../../src/metquay/jwt';
 import { parseRetryAfterMs } from '../../src/core/retry-after';
 import { fakeJwt } from './helpers';

@@ -1,4 +1,5 @@
-import { MetquayAuth, createMetquayClient } from '../../src/metquay';
+import { MetquayAuth } from '../../src/metquay';
+import { createMetquayClient } from '../../src/client';
 import { CLIENT, startTestServer } from '../server/metquay/helpers';
 
 const AUTH = 'POST /api/v1/authenticate';

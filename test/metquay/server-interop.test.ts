@@ -1,5 +1,6 @@
 import { InvalidCredentialsError } from '../../src/core/errors';
-import { MetquayAuth, createMetquayClient } from '../../src/metquay';
+import { MetquayAuth } from '../../src/metquay';
+import { createMetquayClient } from '../../src/client';
 import { DEMO_CREDENTIALS, adminClient, startAuthServer, type AuthServer } from '../../tokensmith-server/src/server';
 import { manualClock } from './helpers';
 

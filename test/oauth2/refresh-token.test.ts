@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { createApiClient, createSpecAuth, InvalidCredentialsError, SystemClock } from '../../src';
+import { createSpecAuth, InvalidCredentialsError, SystemClock } from '../../src';
+import { createApiClient } from '../../src/client';
 import { MemoryTokenStore } from '../../src/store';
 import { OAuth2RefreshToken, type OAuth2RefreshTokenOptions } from '../../src/oauth2';
 import type { paths } from './api-paths';

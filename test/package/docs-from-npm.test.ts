@@ -92,10 +92,14 @@ it('serve --help names a server reference the install has, with the Config secti
 
 it('has an API reference in the package: TypeDoc markdown of every entry', () => {
   const index = readFileSync(path.join(installed('tokensmith'), 'docs', 'api', 'README.md'), 'utf8');
-  for (const entry of ['tokensmith', 'tokensmith/store', 'tokensmith/redis', 'tokensmith/oauth2', 'tokensmith-server']) expect(index).toContain(`[${entry}]`);
+  for (const entry of ['tokensmith', 'tokensmith/client', 'tokensmith/store', 'tokensmith/redis', 'tokensmith/oauth2', 'tokensmith-server']) expect(index).toContain(`[${entry}]`);
   const main = readFileSync(path.join(installed('tokensmith'), 'docs', 'api', 'tokensmith.md'), 'utf8');
-  for (const name of ['AblyAuth', 'MetquayAuth', 'TokenManager', 'createAblyClient', 'createMetquayClient', 'AblyAuthOptions']) {
+  for (const name of ['AblyAuth', 'MetquayAuth', 'TokenManager', 'AblyAuthOptions']) {
     expect(main).toMatch(new RegExp(`^#+ ${name}\\b`, 'm'));
+  }
+  const client = readFileSync(path.join(installed('tokensmith'), 'docs', 'api', 'tokensmith', 'client.md'), 'utf8');
+  for (const name of ['createAblyClient', 'createMetquayClient', 'createApiClient', 'paginate']) {
+    expect(client).toMatch(new RegExp(`^#+ ${name}\\b`, 'm'));
   }
 });
 

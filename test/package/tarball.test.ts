@@ -211,7 +211,8 @@ const TSCONFIG = {
 /** A program that builds the four clients and calls every operation of their spec once. */
 function callsProgram(): string {
   const lines = [
-    "import { AblyAuth, MetquayAuth, TokenManager, createApiClient, createAuthMiddleware, createBearerProvider } from 'tokensmith';",
+    "import { AblyAuth, MetquayAuth, TokenManager, createAuthMiddleware, createBearerProvider } from 'tokensmith';",
+    "import { createApiClient } from 'tokensmith/client';",
     "import type { paths as AblyRestPaths } from './gen/ably-rest.js';",
     "import * as ablyRestSecurity from './gen/ably-rest.security.js';",
     "import type { paths as LabPaths } from './gen/calibration-lab.js';",

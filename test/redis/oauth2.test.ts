@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createApiClient, createSpecAuth, SystemClock } from '../../src';
+import { createSpecAuth, SystemClock } from '../../src';
+import { createApiClient } from '../../src/client';
 import { OAuth2ClientCredentials, OAuth2RefreshToken } from '../../src/oauth2';
 import { RedisTokenStore } from '../../src/redis';
 import type { paths } from '../oauth2/api-paths';

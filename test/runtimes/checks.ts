@@ -1,8 +1,9 @@
 /**
  * The checks every runtime runs against the local auth server, written once with Web APIs only.
- * The library is passed in (each runtime imports the packed `tokensmith` its own way), so this
- * file is bundled without it and imports nothing at run time.
+ * The library is passed in (each runtime imports the packed `tokensmith` and `tokensmith/client` its
+ * own way, merged into one object), so this file is bundled without it and imports nothing at run time.
  */
+import type * as TokensmithClient from '../../src/client/index';
 import type * as Tokensmith from '../../src/index';
 
 /** What a runtime's harness is told: where the servers are and what to expect. */
@@ -43,7 +44,7 @@ export interface CheckResult {
   error?: string;
 }
 
-type Library = typeof Tokensmith;
+type Library = typeof Tokensmith & typeof TokensmithClient;
 
 /** `METHOD /path status` of every request a client sent through it. */
 function recordingFetch(): { fetch: typeof fetch; seen: string[] } {

@@ -111,12 +111,16 @@ const baseConfig = {
 const configFor = (channelPrefix: string): CheckConfig => ({ ...baseConfig, channelPrefix });
 const controls = httpControls(baseConfig);
 
-/** An entry for Node, Bun or Deno: imports the package by `specifier`, prints one JSON report. */
-function serverEntry(name: string, specifier: string, channelPrefix: string): string {
+/** Imports of the default entry and `tokensmith/client`, merged as `lib` (what checks.ts takes). */
+const libImports = (specifier: string, clientSpecifier: string): string =>
+  `import * as core from ${JSON.stringify(specifier)};\nimport * as client from ${JSON.stringify(clientSpecifier)};\nconst lib = { ...core, ...client };\n`;
+
+/** An entry for Node, Bun or Deno: imports the package by `specifier` (its client by `clientSpecifier`), prints one JSON report. */
+function serverEntry(name: string, specifier: string, clientSpecifier: string, channelPrefix: string): string {
   const file = join(APP, `${name}.mjs`);
   writeFileSync(
     file,
-    `import * as lib from ${JSON.stringify(specifier)};\n` +
+    libImports(specifier, clientSpecifier) +
       `import { runHarness, httpControls } from './checks.mjs';\n` +
       `const config = ${JSON.stringify(configFor(channelPrefix))};\n` +
       `const report = await runHarness(lib, config, httpControls(config));\n` +
@@ -125,20 +129,21 @@ function serverEntry(name: string, specifier: string, channelPrefix: string): st
   return file;
 }
 const DEFAULT_ENTRY_FILE = './node_modules/tokensmith/dist/index.js';
+const DEFAULT_CLIENT_FILE = './node_modules/tokensmith/dist/client.js';
 
 try {
   // 3. Node, both entries; Bun and Deno with the entry they resolve, and the default one.
   const nodeVersion = `Node ${process.versions.node}`;
-  await timed('Node', nodeVersion, "'tokensmith' (node condition)", () => runProcess(process.execPath, [serverEntry('node-resolved', 'tokensmith', 'node')]));
-  await timed('Node', nodeVersion, 'default entry (dist/index.js)', () => runProcess(process.execPath, [serverEntry('node-default', DEFAULT_ENTRY_FILE, 'node-web')]));
+  await timed('Node', nodeVersion, "'tokensmith' (node condition)", () => runProcess(process.execPath, [serverEntry('node-resolved', 'tokensmith', 'tokensmith/client', 'node')]));
+  await timed('Node', nodeVersion, 'default entry (dist/index.js)', () => runProcess(process.execPath, [serverEntry('node-default', DEFAULT_ENTRY_FILE, DEFAULT_CLIENT_FILE, 'node-web')]));
   const bunVersion = `Bun ${version(join(BIN, 'bun'), ['--version'])}`;
-  await timed('Bun', bunVersion, "'tokensmith' as Bun resolves it", () => runProcess(join(BIN, 'bun'), [serverEntry('bun-resolved', 'tokensmith', 'bun')]));
-  await timed('Bun', bunVersion, 'default entry (dist/index.js)', () => runProcess(join(BIN, 'bun'), [serverEntry('bun-default', DEFAULT_ENTRY_FILE, 'bun-web')]));
+  await timed('Bun', bunVersion, "'tokensmith' as Bun resolves it", () => runProcess(join(BIN, 'bun'), [serverEntry('bun-resolved', 'tokensmith', 'tokensmith/client', 'bun')]));
+  await timed('Bun', bunVersion, 'default entry (dist/index.js)', () => runProcess(join(BIN, 'bun'), [serverEntry('bun-default', DEFAULT_ENTRY_FILE, DEFAULT_CLIENT_FILE, 'bun-web')]));
   const denoVersion = version(join(BIN, 'deno'), ['--version']).replace(/^deno/, 'Deno').replace(/ \(.*/, '');
   // Deno: network to loopback and reading the app only; no env, no subprocess, no FFI.
   const denoArgs = (file: string) => ['run', '--allow-net=127.0.0.1', `--allow-read=${APP},${join(ROOT, 'node_modules')}`, file];
-  await timed('Deno', denoVersion, "'tokensmith' as Deno resolves it", () => runProcess(join(BIN, 'deno'), denoArgs(serverEntry('deno-resolved', 'tokensmith', 'deno'))));
-  await timed('Deno', denoVersion, 'default entry (dist/index.js)', () => runProcess(join(BIN, 'deno'), denoArgs(serverEntry('deno-default', DEFAULT_ENTRY_FILE, 'deno-web'))));
+  await timed('Deno', denoVersion, "'tokensmith' as Deno resolves it", () => runProcess(join(BIN, 'deno'), denoArgs(serverEntry('deno-resolved', 'tokensmith', 'tokensmith/client', 'deno'))));
+  await timed('Deno', denoVersion, 'default entry (dist/index.js)', () => runProcess(join(BIN, 'deno'), denoArgs(serverEntry('deno-default', DEFAULT_ENTRY_FILE, DEFAULT_CLIENT_FILE, 'deno-web'))));
 
   // 4. workerd: bundled the way wrangler bundles (workerd/worker/browser conditions), no nodejs_compat.
   const workerdVersion = version(join(BIN, 'workerd'), ['--version']).replace(/^workerd/, 'workerd');
@@ -146,7 +151,8 @@ try {
     const entry = join(APP, 'worker-entry.mjs');
     writeFileSync(
       entry,
-      `import * as lib from 'tokensmith';\nimport { runHarness, httpControls } from './checks.mjs';\n` +
+      libImports('tokensmith', 'tokensmith/client') +
+        `import { runHarness, httpControls } from './checks.mjs';\n` +
         `export default { async fetch(request) { const config = await request.json(); return Response.json(await runHarness(lib, config, httpControls(config))); } };\n`,
     );
     await bundleFor('workerd', entry, join(APP, 'worker.js'));
@@ -165,7 +171,8 @@ try {
       const entry = join(APP, 'page-entry.mjs');
       writeFileSync(
         entry,
-        `import * as lib from 'tokensmith';\nimport { runHarness } from './checks.mjs';\n` +
+        libImports('tokensmith', 'tokensmith/client') +
+        `import { runHarness } from './checks.mjs';\n` +
           `window.runTokensmithChecks = (config) => runHarness(lib, config, { expireAblyTokens: () => window.expireAblyTokens(), expireMetquayTokens: () => window.expireMetquayTokens() });\n`,
       );
       await bundleFor('browser', entry, join(APP, 'page.js'));

@@ -50,6 +50,33 @@ describe('NonceStore', () => {
     for (let i = 0; i < 1_000; i++) store.use('k', `n${i}`, i, i);
     expect(store.size).toBeLessThanOrEqual(50);
   });
+
+  test('through many evictions (and the compaction of its arrays) every nonce still held is refused as replayed', () => {
+    const store = new NonceStore(3_000, WINDOW);
+    const now = 1_000_000;
+    // All in the window: each time it fills, the oldest half goes and raises the floor.
+    for (let i = 0; i < 20_000; i++) expect(store.use(i % 2 === 0 ? 'k1' : 'k2', `n${i}`, now + i, now + i)).toBe('fresh');
+    expect(store.size).toBeLessThanOrEqual(3_000);
+    expect(store.size).toBeGreaterThan(1_000);
+    expect(store.bytes).toBe(store.size * (2 * ('k1\n'.length + 'n12345'.length) + 64));
+    // The newest are held; a dropped one is below the floor; neither can be used again.
+    expect(store.use('k2', 'n19999', now + 19_999, now + 20_000)).toBe('replayed');
+    expect(store.use('k1', 'n0', now, now + 20_000)).toBe('evicted-window');
+    // A nonce refused as not current is not held, so the same nonce with a current timestamp is not a replay.
+    expect(store.use('k1', 'again', now, now + 20_000)).toBe('evicted-window');
+    expect(store.use('k1', 'again', now + 20_000, now + 20_000)).toBe('fresh');
+  });
+
+  test('bounded in bytes, and a nonce alone over the bound is not held (refused as not current)', () => {
+    const perEntry = 2 * ('k\nn000'.length) + 64;
+    const store = new NonceStore(1_000, WINDOW, 10 * perEntry);
+    for (let i = 0; i < 100; i++) store.use('k', `n${String(i).padStart(3, '0')}`, 5_000 + i, 5_000 + i);
+    expect(store.bytes).toBeLessThanOrEqual(10 * perEntry);
+    expect(store.use('k', 'x'.repeat(400), 6_000, 6_000)).toBe('evicted-window');
+    store.clear();
+    expect([store.size, store.bytes]).toEqual([0, 0]);
+    expect(store.use('k', 'n000', 1, 1)).toBe('fresh');
+  });
 });
 
 describe('IdempotencyStore', () => {
@@ -151,6 +178,30 @@ describe('TokenRegistry', () => {
     registry.add('t4', details(10_000), 300);
     expect([registry.get('t1'), registry.get('t3'), registry.get('t4')].map(Boolean)).toEqual([false, true, true]);
     expect(registry.size).toBe(2);
+  });
+
+  test('a long run of tokens expiring in order stays bounded, keeps the newest, and answers for each held token', () => {
+    const registry = new TokenRegistry(100);
+    for (let i = 0; i < 10_000; i++) registry.add(`t${i}`, details(i + 50), i);
+    expect(registry.size).toBe(100);
+    expect(registry.get('t9999')?.expires).toBe(10_049);
+    expect(registry.get('t9900')).toBeDefined();
+    expect(registry.get('t9899')).toBeUndefined();
+  });
+
+  test('tokens and marks share one byte bound; a mark evicts tokens to land; clear gives every byte back', () => {
+    const one = 200 + 2 * ('t0'.length + 'a.b'.length) + 2 * '*'.length + 16 + 2 * '*'.length + 16;
+    const registry = new TokenRegistry(1_000, 3 * one);
+    for (const token of ['t0', 't1', 't2', 't3']) registry.add(token, details(10_000), 0);
+    expect([registry.size, registry.bytes]).toEqual([3, 3 * one]);
+    expect(registry.get('t0')).toBeUndefined();
+    registry.mark('t9', 'revoked');
+    expect(registry.get('t1')).toBeUndefined();
+    expect(registry.markOf('t9')).toBe('revoked');
+    expect(registry.bytes).toBeLessThanOrEqual(3 * one);
+    expect(registry.markAll('expired')).toBe(registry.size);
+    registry.clear();
+    expect([registry.size, registry.bytes]).toEqual([0, 0]);
   });
 
   test('marks are bounded too', () => {

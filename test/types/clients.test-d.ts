@@ -1,6 +1,6 @@
 // Compile-time tests: `tsc --noEmit` (part of `npm test`) fails when a line marked with an
 // expect-error directive compiles, i.e. when the generated types stopped catching the mistake.
-import { createAblyApi, createMetquayApi } from '../../src/index';
+import { createAblyApi, createMetquayApi } from '../../src/client/index';
 
 export async function ablyTypeChecks(): Promise<void> {
   const ably = createAblyApi({ baseUrl: 'http://127.0.0.1:1' });

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import type { TokenLike } from '../store';
 import type { TokenManager } from '../token-manager';
 import { Credential, isTokenManager } from './credential';
-import { managerBearer, type ManagerBearer } from './manager-bearer';
+import { managerBearer } from './manager-bearer';
 import { isHeaderValue } from './placement';
 import type { SchemeKinds, SchemeProvider, SchemeUse } from './types';
 
@@ -24,20 +24,23 @@ export class BearerCredential extends Credential implements SchemeProvider<'bear
   readonly kinds: SchemeKinds<'bearer' | 'oauth2' | 'openIdConnect'> = /* @__PURE__ */ Object.freeze({ bearer: true, oauth2: true, openIdConnect: true } as const);
   readonly isRejection?: (response: Response, use: SchemeUse) => boolean;
   readonly renew?: (use: SchemeUse, sent: Request) => Promise<void>;
-  readonly #static: string | undefined;
-  readonly #managed: ManagerBearer | undefined;
-  readonly #source: (() => string | Promise<string>) | undefined;
+  /** Chosen once for the source's kind, so a request pays no dispatch on it. */
+  readonly #apply: (request: Request) => void | Promise<void>;
 
   constructor(source: BearerSource, name = 'credentials') {
     super();
     if (typeof source === 'string') {
       if (!isHeaderValue(source)) throw new InvalidArgumentError(40003, `${name} is empty or holds characters a header cannot carry`);
-      this.#static = `Bearer ${source}`;
+      const header = `Bearer ${source}`;
+      this.#apply = (request) => request.headers.set('Authorization', header);
     } else if (typeof source === 'function') {
-      this.#source = source;
+      this.#apply = (request) => {
+        const token = source();
+        return typeof token === 'string' ? setBearer(request, token) : setBearerLater(request, token);
+      };
     } else if (isTokenManager(source)) {
       const managed = managerBearer(source);
-      this.#managed = managed;
+      this.#apply = (request) => managed.apply(request);
       this.isRejection = (response) => managed.isRejection(response);
       this.renew = (use, sent) => managed.renew(use, sent);
     } else {
@@ -46,13 +49,7 @@ export class BearerCredential extends Credential implements SchemeProvider<'bear
   }
 
   apply(request: Request): void | Promise<void> {
-    if (this.#static !== undefined) {
-      request.headers.set('Authorization', this.#static);
-      return;
-    }
-    if (this.#managed !== undefined) return this.#managed.apply(request);
-    const token = this.#source!();
-    return typeof token === 'string' ? setBearer(request, token) : setBearerLater(request, token);
+    return this.#apply(request);
   }
 }
 

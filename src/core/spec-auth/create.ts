@@ -8,7 +8,7 @@ import { BearerCredential, type BearerSource } from './bearer';
 import { isSchemeProvider, isTokenManager } from './credential';
 import { createSchemeMiddleware } from './middleware';
 import { checkedResolver, unmetRefusal } from './refuse';
-import { requirementsOf, schemeKind, unsupportedReason } from './requirements';
+import { requirementsOf, schemeKind, unmetRequirement, unsupportedReason } from './requirements';
 import type { MissingCredentials } from './complete';
 import type { AnySchemeProvider, SchemeKind, SchemeProvider, SecuritySchemeMap, SecuritySchemeObject, SpecSecurityMap } from './types';
 
@@ -100,7 +100,8 @@ export interface SpecAuth {
  * you configured. {@link ConfigurationError} 40106 for a credential that is `undefined`.
  * @example
  * ```ts
- * import { createApiClient, createSpecAuth } from 'tokensmith';
+ * import { createSpecAuth } from 'tokensmith';
+ * import { createApiClient } from 'tokensmith/client';
  * import type { paths } from './generated/petstore';
  * import * as security from './generated/petstore.security';
  *
@@ -136,22 +137,16 @@ export function createSpecAuth<const M extends SpecSecurityMap, const C extends 
 function toProvider(name: string, scheme: SecuritySchemeObject, value: unknown): AnySchemeProvider {
   const label = `credentials."${name}"`;
   if (isSchemeProvider(value)) return value;
-  const kind = schemeKind(scheme);
   const unsupported = unsupportedReason(scheme);
   if (unsupported !== undefined) throw new InvalidArgumentError(40003, `${label}: tokensmith cannot send scheme "${name}": ${unsupported}`);
-  switch (kind) {
-    case 'basic':
-      return new BasicCredential(value as BasicCredentials, label);
-    case 'bearer':
-    case 'oauth2':
-    case 'openIdConnect':
-      if (typeof value === 'string' || typeof value === 'function' || isTokenManager(value)) return new BearerCredential(value as BearerSource, label);
-      break;
-    case 'apiKey':
-      if (typeof value === 'string' || typeof value === 'function') return new ApiKeyCredential(value as ApiKeySource, label);
-      break;
-    default:
-      break;
+  // Supported, so basic, bearer, oauth2, openIdConnect, apiKey or mutualTLS.
+  const kind = schemeKind(scheme);
+  if (kind === 'basic') return new BasicCredential(value as BasicCredentials, label);
+  const keyOrFunction = typeof value === 'string' || typeof value === 'function';
+  if (kind === 'apiKey') {
+    if (keyOrFunction) return new ApiKeyCredential(value as ApiKeySource, label);
+  } else if (kind !== 'mutualTLS' && (keyOrFunction || isTokenManager(value))) {
+    return new BearerCredential(value as BearerSource, label);
   }
   throw new InvalidArgumentError(40003, `${label} is not a credential for a ${kind} scheme`);
 }
@@ -159,23 +154,14 @@ function toProvider(name: string, scheme: SecuritySchemeObject, value: unknown):
 /** 40003 naming the first operation (and scheme) that no configured alternative can authenticate. */
 function refuseUnconfigured(security: SpecSecurityMap, providers: ReadonlyMap<string, AnySchemeProvider>): void {
   const schemes = security.securitySchemes;
+  const configured = (schemeName: string) => providers.has(schemeName);
   for (const [operation, alternatives] of Object.entries(security.operationSecurity ?? {})) {
-    const requirements = requirementsOf(operation, alternatives);
-    if (requirements.length === 0) continue;
-    let missing: string | undefined;
-    let met = false;
-    for (const requirement of requirements) {
-      const names = Object.keys(requirement);
-      // Only alternatives tokensmith could send count: the others are refused when called.
-      if (names.some((n) => !schemes[n] || unsupportedReason(schemes[n]!) !== undefined)) continue;
-      const unconfigured = names.find((n) => !providers.has(n));
-      if (unconfigured === undefined) {
-        met = true;
-        break;
-      }
-      missing ??= unconfigured;
-    }
-    if (!met && missing !== undefined) {
+    if (unmetRequirement(operation, alternatives, schemes, configured) === undefined) continue;
+    // None is met. Only alternatives tokensmith could send count (the others are refused when
+    // called): the first of them names its first unconfigured scheme.
+    for (const requirement of requirementsOf(operation, alternatives)) {
+      if (unmetRequirement(operation, [requirement], schemes) !== undefined) continue;
+      const missing = Object.keys(requirement).find((n) => !configured(n));
       throw new InvalidArgumentError(40003, `${operation} needs scheme "${missing}", which has no credential; add credentials."${missing}", or pass partial: true to refuse such operations only when called`);
     }
   }

@@ -1,4 +1,5 @@
-import { AblyAuth, createAblyClient, type AblyAuthOptions } from '../../../src/ably';
+import { AblyAuth, type AblyAuthOptions } from '../../../src/ably';
+import { createAblyClient } from '../../../src/client';
 import { mockFetch, type MockHandler } from './mock-fetch';
 
 /** The base URL unit tests point clients at; nothing listens there: the mock answers. */

@@ -2,8 +2,10 @@
  * Every way to authenticate, over real HTTP against the local auth server; authUrl served by a
  * small local node:http handler.
  */
-import { AblyAuth, createAblyClient, type AblyClient, type AblyClientOptions } from '../../../src/ably';
-import { AblyAuth as NodeAblyAuth, createAblyClient as createNodeAblyClient } from '../../../src/ably/node';
+import { AblyAuth } from '../../../src/ably';
+import { createAblyClient, type AblyClient, type AblyClientOptions } from '../../../src/client';
+import { AblyAuth as NodeAblyAuth } from '../../../src/ably/node';
+import { createAblyClient as createNodeAblyClient } from '../../../src/client/index-node';
 import { DEMO_CREDENTIALS, startAuthUrlServer, startLocalAbly } from '../helpers/server';
 
 const KEY = DEMO_CREDENTIALS.ablyKey;

@@ -2,7 +2,7 @@
  * Renewal over real HTTP, driven by the local server's test controls: expired and revoked tokens
  * renew and retry once; clock skew heals itself.
  */
-import { createAblyClient, type AblyClient } from '../../../src/ably';
+import { createAblyClient, type AblyClient } from '../../../src/client';
 import { DEMO_CREDENTIALS, startLocalAbly } from '../helpers/server';
 
 const KEY = DEMO_CREDENTIALS.ablyKey;

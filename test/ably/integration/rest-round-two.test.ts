@@ -2,7 +2,7 @@
  * `createAblyClient` calls every route the offline Ably REST gained in round two, typed from the
  * bundled spec and with the auth its security map names (a key, or a token it fetched itself).
  */
-import { createAblyClient } from '../../../src/ably';
+import { createAblyClient } from '../../../src/client';
 import { DEMO_CREDENTIALS, startLocalAbly } from '../helpers/server';
 
 let local: Awaited<ReturnType<typeof startLocalAbly>>;

@@ -3,7 +3,8 @@
  * exchanged by the SDK's authCallback, and the SDK's TokenRequest exchanged by us.
  */
 import * as Ably from 'ably';
-import { AblyAuth, createAblyClient } from '../../../src/ably';
+import { AblyAuth } from '../../../src/ably';
+import { createAblyClient } from '../../../src/client';
 import { AblyAuth as NodeAblyAuth } from '../../../src/ably/node';
 import { DEMO_CREDENTIALS, startLocalAbly } from '../helpers/server';
 

@@ -3,7 +3,7 @@
  * (base64 of the UTF-8 id) on requests it signs with Basic auth; token requests carry no header.
  */
 import { BASE_URL, history, KEY, setup } from '../helpers/client';
-import { createAblyClient } from '../../../src/ably';
+import { createAblyClient } from '../../../src/client';
 import { isRequestToken, json, tokenDetails } from '../helpers/mock-fetch';
 import { DEMO_CREDENTIALS, startLocalAbly } from '../helpers/server';
 

@@ -16,6 +16,7 @@ export const SOURCE_PATHS = {
   'tokensmith/redis': [path.join(ROOT, 'src/redis/index.ts')],
   'tokensmith/otel': [path.join(ROOT, 'src/otel/index.ts')],
   'tokensmith/oauth2': [path.join(ROOT, 'src/oauth2/index.ts')],
+  'tokensmith/client': [path.join(ROOT, 'src/client/index-node.ts')],
   'tokensmith/store': [path.join(ROOT, 'src/store/index.ts')],
   'tokensmith-server': [path.join(ROOT, 'tokensmith-server/src/server/index.ts')],
 };

@@ -16,7 +16,8 @@ export const AUTH_PATHS = [
 
 export const NETWORK_FAILURES_PROGRAM = `
 import { createServer } from 'node:net';
-import { createAblyClient, createApiClient, createMetquayClient, createSpecAuth, TokensmithError } from 'tokensmith';
+import { createSpecAuth, TokensmithError } from 'tokensmith';
+import { createAblyClient, createApiClient, createMetquayClient } from 'tokensmith/client';
 
 const probe = createServer();
 await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));

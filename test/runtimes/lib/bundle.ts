@@ -32,20 +32,21 @@ export async function bundleFor(target: keyof typeof TARGETS, entry: string, out
 
 const NODE_BUILTINS = new Set(['assert', 'buffer', 'child_process', 'crypto', 'events', 'fs', 'http', 'https', 'net', 'os', 'path', 'process', 'stream', 'tls', 'url', 'util', 'worker_threads', 'zlib']);
 
-/** Node built-ins a bundle still imports, and the tokensmith files that belong to the `node` entry. */
+/** Node built-ins a bundle still imports, and the tokensmith files that belong to a `node` entry. */
 export function nodeOnlyImports(metafile: Metafile): string[] {
   const imports = Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
   const builtins = imports.filter((path) => path.startsWith('node:') || NODE_BUILTINS.has(path));
-  const nodeEntryFiles = Object.keys(metafile.inputs).filter((path) => /tokensmith\/dist\/index\.node\./.test(path));
+  const nodeEntryFiles = Object.keys(metafile.inputs).filter((path) => /tokensmith\/dist\/(index|client)\.node\./.test(path));
   return [...builtins, ...nodeEntryFiles];
 }
 
-/** Redirects the examples' `../../src/index` import to the packed package in `appDir`, resolved for the build's platform. */
+/** Redirects the examples' `../../src/index` and `../../src/client/index` imports to the packed package in `appDir`, resolved for the build's platform. */
 export function packedTokensmith(appDir: string): Plugin {
   return {
     name: 'packed-tokensmith',
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /\/src\/index$/ }, (args) => pluginBuild.resolve('tokensmith', { resolveDir: appDir, kind: args.kind }));
+      pluginBuild.onResolve({ filter: /\/src\/client\/index$/ }, (args) => pluginBuild.resolve('tokensmith/client', { resolveDir: appDir, kind: args.kind }));
     },
   };
 }

@@ -1,4 +1,5 @@
-import { createApiClient, createSpecAuth, SystemClock } from '../../../src';
+import { createSpecAuth, SystemClock } from '../../../src';
+import { createApiClient } from '../../../src/client';
 import { OAuth2ClientCredentials } from '../../../src/oauth2';
 import { startSpecServer, type SpecServer } from '../../../tokensmith-server/src/server/spec/start';
 import { METQUAY_LIKE } from './helpers';

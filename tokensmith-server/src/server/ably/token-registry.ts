@@ -29,18 +29,12 @@ const ENTRY_OVERHEAD_BYTES = 200;
  * answers 40143); a mark past the bound drops the oldest mark.
  */
 export class TokenRegistry {
-  private readonly tokens: BoundedStore<string, IssuedToken>;
+  private readonly tokens: IssuedTokens;
   private readonly marks: BoundedStore<string, TokenMark>;
 
   constructor(maxEntries: number, maxBytes = Number.POSITIVE_INFINITY) {
     const budget = new ByteBudget(maxBytes);
-    this.tokens = new BoundedStore<string, IssuedToken>({
-      maxEntries,
-      budget,
-      sizeOf: tokenBytes,
-      // Looks for an expired token among the oldest few only, so a full registry stays O(1) per issue.
-      policy: { isStale: (details, now) => details.expires <= now, staleScan: EXPIRED_SCAN },
-    });
+    this.tokens = new IssuedTokens(maxEntries, budget);
     this.marks = new BoundedStore<string, TokenMark>({ maxEntries, budget, sizeOf: (token) => 2 * token.length + ENTRY_OVERHEAD_BYTES });
   }
 
@@ -59,7 +53,7 @@ export class TokenRegistry {
    * 40143). The token must be new (issued from fresh random bytes): it is not looked up first.
    */
   add(token: string, details: IssuedToken, now: number): void {
-    this.tokens.addAbsent(token, details, now);
+    this.tokens.add(token, details, now);
   }
 
   /** The details of an issued token, if still remembered. */
@@ -90,6 +84,137 @@ export class TokenRegistry {
   clear(): void {
     this.tokens.clear();
     this.marks.clear();
+  }
+}
+
+// Marks a queue slot whose token is gone (evicted out of order); real tokens are never empty.
+const GONE = '';
+// Dropped-from-the-front slots are cut off once there are this many and they are half the queue.
+const COMPACT_AFTER = 1024;
+
+/**
+ * The issued tokens: a Map from token to its details, and the insertion order in parallel arrays
+ * (token, expiry, bytes). Every issued token lands here, so it holds nothing per token but the
+ * details the issuer made and a Map slot (no wrapper record, no queue record), and the search for
+ * an expired token among the oldest reads one array of numbers, not a record per token.
+ */
+class IssuedTokens {
+  private readonly byToken = new Map<string, IssuedToken>();
+  private queue: string[] = [];
+  private expiries: number[] = [];
+  private sizes: number[] = [];
+  private head = 0;
+  // GONE slots at or after `head`.
+  private holes = 0;
+  private ownBytes = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    readonly budget: ByteBudget,
+  ) {}
+
+  get size(): number {
+    return this.byToken.size;
+  }
+
+  get(token: string): IssuedToken | undefined {
+    return this.byToken.get(token);
+  }
+
+  /** Every token, oldest first. */
+  keys(): string[] {
+    return this.queue.slice(this.head).filter((token) => token !== GONE);
+  }
+
+  // A new token (not looked up first); not remembered when it alone is over the byte bound, or
+  // nothing else can make room for it.
+  add(token: string, details: IssuedToken, now: number): void {
+    const bytes = tokenBytes(token, details);
+    if (bytes > this.budget.maxBytes || !this.makeRoom(bytes, now)) return;
+    this.byToken.set(token, details);
+    this.queue.push(token);
+    this.expiries.push(details.expires);
+    this.sizes.push(bytes);
+    this.account(bytes);
+    if (this.head + this.holes > COMPACT_AFTER && 2 * (this.head + this.holes) > this.queue.length) this.compact();
+  }
+
+  /** Evicts the oldest token; false when none is held. */
+  evictOldest(): boolean {
+    while (this.head < this.queue.length) {
+      const i = this.head++;
+      if (this.queue[i] === GONE) {
+        this.holes--;
+        continue;
+      }
+      this.forget(i);
+      return true;
+    }
+    return false;
+  }
+
+  clear(): void {
+    this.account(-this.ownBytes);
+    this.byToken.clear();
+    this.queue = [];
+    this.expiries = [];
+    this.sizes = [];
+    this.head = 0;
+    this.holes = 0;
+  }
+
+  // Past a bound, an expired token among the EXPIRED_SCAN oldest goes first, else the oldest.
+  private makeRoom(bytes: number, now: number): boolean {
+    while (!this.fits(bytes)) {
+      if (!this.evictExpired(now) && !this.evictOldest()) return false;
+    }
+    return true;
+  }
+
+  private fits(bytes: number): boolean {
+    return this.byToken.size + 1 <= this.maxEntries && this.budget.held + bytes <= this.budget.maxBytes;
+  }
+
+  private evictExpired(now: number): boolean {
+    let seen = 0;
+    for (let i = this.head; i < this.queue.length && seen < EXPIRED_SCAN; i++) {
+      if (this.queue[i] === GONE) continue;
+      seen++;
+      if (this.expiries[i]! <= now) {
+        this.forget(i);
+        // The oldest slot is dropped at once; a later one stays behind as a hole until compaction.
+        if (i === this.head) this.head++;
+        else this.holes++;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Forgets the token at queue slot `i`, leaving the slot GONE.
+  private forget(i: number): void {
+    this.byToken.delete(this.queue[i]!);
+    this.account(-this.sizes[i]!);
+    this.queue[i] = GONE;
+  }
+
+  private account(bytes: number): void {
+    this.ownBytes += bytes;
+    this.budget.held += bytes;
+  }
+
+  private compact(): void {
+    let kept = 0;
+    for (let i = this.head; i < this.queue.length; i++) {
+      if (this.queue[i] === GONE) continue;
+      this.queue[kept] = this.queue[i]!;
+      this.expiries[kept] = this.expiries[i]!;
+      this.sizes[kept] = this.sizes[i]!;
+      kept++;
+    }
+    this.queue.length = this.expiries.length = this.sizes.length = kept;
+    this.head = 0;
+    this.holes = 0;
   }
 }
 

@@ -46,8 +46,11 @@ export interface RouteOf<Op> {
   Body: JsonBody<Op>;
 }
 
-/** A handler of one generated operation: request typed from the operation. */
-export type OperationHandler<Op> = (request: FastifyRequest<RouteOf<Op>>, reply: FastifyReply) => Promise<FastifyReply>;
+/**
+ * A handler of one generated operation: request typed from the operation. Async, or synchronous
+ * when it has sent its answer before returning (nothing returned).
+ */
+export type OperationHandler<Op> = (request: FastifyRequest<RouteOf<Op>>, reply: FastifyReply) => Promise<FastifyReply> | void;
 
 /** A handler for every operation of a generated `paths` type, by key, each typed from its operation. */
 export type OperationHandlers<Paths> = { [K in OperationKey<Paths>]: OperationHandler<OperationAt<Paths, K>> };
