@@ -24,7 +24,12 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 async function settleAll(promises: Promise<unknown>[]): Promise<void> {
   let pending = promises.length;
   for (const promise of promises) void promise.finally(() => (pending -= 1)).catch(() => undefined);
-  for (let step = 0; pending > 0 && step < 1_000; step++) await jest.advanceTimersByTimeAsync(50);
+  // Small steps, each after a real macrotask turn: on a loaded machine the body reads lag behind,
+  // and big fake-time steps ran past the fetch timeout before a 300 ms delay was even scheduled.
+  for (let step = 0; pending > 0 && step < 2_000; step++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    await jest.advanceTimersByTimeAsync(10);
+  }
 }
 
 test('the issue’s reproduction: a slow first authorize cannot overwrite the newer one', async () => {
