@@ -3,22 +3,13 @@
  * variable passes `undefined`, which compiles under `exactOptionalPropertyTypes` and fails at
  * construction with 40106 naming the option, never with a compile error or a later failure.
  */
-import { ConfigurationError } from '../../src/core/errors';
+import { thrownConfigurationError as thrown } from '../helpers/configuration-error';
 import { AblyAuth } from '../../src/ably';
 import { createAblyClient } from '../../src/client';
 import { MetquayAuth } from '../../src/metquay';
 
 const UNSET: string | undefined = undefined;
 
-function thrown(build: () => unknown): ConfigurationError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error;
-    throw error;
-  }
-  throw new Error('nothing was thrown');
-}
 
 describe('an unset environment variable passed as an Ably option', () => {
   it.each([

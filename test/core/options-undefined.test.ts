@@ -5,7 +5,7 @@
  * test/docs/fixtures/options-take-undefined.ts; the Ably and Metquay constructors are in
  * test/ably/env-options.test.ts.
  */
-import { ConfigurationError } from '../../src/core/errors';
+import { thrownConfigurationError as thrown } from '../helpers/configuration-error';
 import { refuseUnset, withoutUndefined } from '../../src/core/options';
 import { TokenManager } from '../../src/core/token-manager';
 import type { TokenEvent } from '../../src/core/telemetry';
@@ -19,15 +19,6 @@ import { SERVICE, startOAuth2TestApp, type OAuth2TestApp } from '../oauth2/oauth
 const UNSET: string | undefined = undefined;
 const SECRET = 'not-in-any-message-7f3a9c';
 
-function thrown(build: () => unknown): ConfigurationError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ConfigurationError) return error;
-    throw error;
-  }
-  throw new Error('nothing was thrown');
-}
 
 describe('refuseUnset and withoutUndefined', () => {
   it('refuseUnset returns a value, and refuses undefined with 40106 naming it', () => {
