@@ -1,9 +1,5 @@
-import type { TokensmithError } from '../core/errors';
-import type { Logger } from '../core/logger';
 import type { SharedTokenStore } from '../core/store-key';
-import type { TokenEventListener } from '../core/telemetry';
-import type { PartialOrUndefined } from '../core/options';
-import type { LockOptions } from '../core/token-manager-options';
+import type { ProviderTokenOptions } from '../core/token-manager-options';
 import { defaultServerUrl } from '../../generated/ably.security';
 import type { TokenDetails, TokenParams, TokenRequest } from './types';
 
@@ -53,7 +49,7 @@ export interface AuthOptions {
 }
 
 /** Options of {@link AblyAuth} and `createAblyClient`. */
-export interface AblyAuthOptions extends AuthOptions {
+export interface AblyAuthOptions extends AuthOptions, ProviderTokenOptions {
   /** This client's identity; tokens are requested for it. `*` is not allowed (40012) [RSA7]. */
   clientId?: string | undefined;
   /** Token params used when a call passes none [RSA5c, RSA6c]. */
@@ -64,33 +60,12 @@ export interface AblyAuthOptions extends AuthOptions {
   fetch?: typeof globalThis.fetch | undefined;
   /** Shares tokens with other clients or processes (e.g. Redis); needs a key or authUrl to identify them. */
   store?: SharedTokenStore | undefined;
-  /** The store's fleet fetch lock: TTL (default 5 s, renewed while the fetch runs) and polling. */
-  lock?: PartialOrUndefined<LockOptions> | undefined;
-  /** How long before expiry a token is renewed in the background; default min(60 s, lifetime / 10). */
-  refreshMarginMs?: number | undefined;
-  /**
-   * The last stretch before expiry in which a token is no longer sent: requests wait for the
-   * renewal instead (one fetch however many wait). Default 3 s, capped at a tenth of the lifetime.
-   */
-  forcedRefreshWindowMs?: number | undefined;
-  /** Hears every final auth failure (bad key, rejected TokenRequest, …) once. */
-  onAuthError?: ((error: TokensmithError) => void) | undefined;
   /**
    * How long an authCallback or authUrl may take before failing with 40170; default 10 s. One
    * token attempt (with a key: `/time` and `requestToken`; with an authCallback or authUrl: it and
    * the exchange of a TokenRequest it gives) is bounded by `authTimeoutMs` + 10 s, then retried.
    */
   authTimeoutMs?: number | undefined;
-  /**
-   * The most one token fetch takes, every attempt and backoff included, whatever the source (key,
-   * authCallback, authUrl): past it the call fails with `TimeoutError` 50003. Default 30 000, so a
-   * hung endpoint fails a call within 30 s.
-   */
-  acquireTimeoutMs?: number | undefined;
-  /** Hears the token lifecycle (obtained, cached, renewed ahead, rejected, retried, failed, lock waits); see docs/telemetry.md. */
-  onTokenEvent?: TokenEventListener | undefined;
-  /** Pino-shaped logger; silent by default; never sees a secret. */
-  logger?: Logger | undefined;
 }
 
 /** Defaults merged under {@link AblyAuthOptions}. */

@@ -40,6 +40,7 @@ export {
   TokenManager,
   type FetchContext,
   type LockOptions,
+  type ProviderTokenOptions,
   type TokenManagerOptions,
 } from './token-manager';
 export {

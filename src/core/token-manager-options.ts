@@ -48,6 +48,35 @@ export interface LockOptions {
 }
 
 /** Options of {@link TokenManager}. */
+/**
+ * The token-lifecycle options a provider (`AblyAuth`, `MetquayAuth`) takes as the user gives them
+ * and hands its {@link TokenManager} unchanged, besides its own.
+ */
+export interface ProviderTokenOptions {
+  /** Shares tokens with other clients or processes: a store from `tokensmith/store` or `tokensmith/redis`. */
+  store?: SharedTokenStore | undefined;
+  /** The store's fleet fetch lock: TTL (default 5 s, renewed while the fetch runs) and polling. */
+  lock?: PartialOrUndefined<LockOptions> | undefined;
+  /** How long before expiry a token is renewed in the background; default min(60 s, lifetime / 10). */
+  refreshMarginMs?: number | undefined;
+  /**
+   * The last stretch before expiry in which a token is no longer sent: requests wait for the
+   * renewal instead (one fetch however many wait). Default 3 s, capped at a tenth of the lifetime.
+   */
+  forcedRefreshWindowMs?: number | undefined;
+  /** Hears every final auth failure (bad credentials, a rejected request, …) once. */
+  onAuthError?: ((error: TokensmithError) => void) | undefined;
+  /**
+   * The most one token fetch takes, every attempt and backoff included: past it the call fails
+   * with `TimeoutError` 50003, so a hung endpoint fails a call within it. Default 30 000.
+   */
+  acquireTimeoutMs?: number | undefined;
+  /** Hears the token lifecycle (obtained, cached, renewed ahead, rejected, retried, failed, lock waits); see docs/telemetry.md. */
+  onTokenEvent?: TokenEventListener | undefined;
+  /** Pino-shaped logger; silent by default; never sees a secret or a token. */
+  logger?: Logger | undefined;
+}
+
 export interface TokenManagerOptions<T extends TokenLike> {
   /**
    * Fetches a new token. Must honour `signal` (the per-attempt timeout). How it signals failure

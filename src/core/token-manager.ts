@@ -12,7 +12,7 @@ import { toEntry, toState, type Entry } from './token-entry';
 import { resolveOptions, type ResolvedOptions, type TokenManagerOptions } from './token-manager-options';
 
 export { DEFAULT_TOKEN_MANAGER_OPTIONS } from './token-manager-options';
-export type { FetchContext, LockOptions, TokenManagerOptions } from './token-manager-options';
+export type { FetchContext, LockOptions, ProviderTokenOptions, TokenManagerOptions } from './token-manager-options';
 
 /**
  * Caches one credential's token, fetches it once however many callers ask, refreshes it ahead of

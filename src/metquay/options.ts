@@ -1,19 +1,17 @@
 import type { Clock } from '../core/clock';
-import { ConfigurationError, type TokensmithError } from '../core/errors';
+import { ConfigurationError } from '../core/errors';
 import { checkHttpUrl } from '../core/url';
-import type { Logger } from '../core/logger';
-import type { TokenEventListener } from '../core/telemetry';
 import type { RetryOptions } from '../core/retry';
 import type { SharedTokenStore } from '../core/store-key';
 import type { PartialOrUndefined } from '../core/options';
-import type { LockOptions } from '../core/token-manager-options';
+import type { ProviderTokenOptions } from '../core/token-manager-options';
 
 /**
  * Options of {@link MetquayAuth} (and of `createMetquayClient`). `accessKey`, `secretKey` and
  * `baseUrl` accept `undefined` (e.g. `process.env.X` as is): an undefined one is read from its
  * `METQUAY_*` variable, and one missing from both fails construction with 40106 naming it.
  */
-export interface MetquayAuthOptions {
+export interface MetquayAuthOptions extends ProviderTokenOptions {
   /** Access key of the key pair. Default: the `METQUAY_ACCESS_KEY` environment variable. */
   accessKey?: string | undefined;
   /** Secret key of the key pair. Default: `METQUAY_SECRET_KEY`. Never logged or put in errors. */
@@ -27,27 +25,10 @@ export interface MetquayAuthOptions {
   fetch?: typeof globalThis.fetch | undefined;
   /** Shares tokens with other processes (a store from `tokensmith/store` or `tokensmith/redis`), keyed by base URL and access key. */
   store?: SharedTokenStore | undefined;
-  /** The store's fleet fetch lock: TTL (default 5 s, renewed while the fetch runs) and polling. */
-  lock?: PartialOrUndefined<LockOptions> | undefined;
-  /** How long before expiry the token is refreshed in the background. Default: core's (≤ 60 s). */
-  refreshMarginMs?: number | undefined;
-  /** The last stretch before expiry in which the token is no longer sent; callers wait for the renewal. Default 3 s. */
-  forcedRefreshWindowMs?: number | undefined;
-  /** Hears final authentication failures (e.g. `InvalidCredentialsError`) once each. */
-  onAuthError?: ((error: TokensmithError) => void) | undefined;
   /** Clock the token lifetime is measured on. Default: a new `SystemClock`. */
   clock?: Clock | undefined;
-  /** Pino-shaped logger; silent by default. Lines never carry the secret key or tokens. */
-  logger?: Logger | undefined;
   /** Timeout of one `/authenticate` attempt, in ms. Default: core's (10 s). */
   fetchTimeoutMs?: number | undefined;
-  /**
-   * The most one token fetch takes, every attempt and backoff included: past it the call fails with
-   * `TimeoutError` 50003, so a hung `/authenticate` fails a call within it. Default: core's (30 s).
-   */
-  acquireTimeoutMs?: number | undefined;
-  /** Hears the token lifecycle (obtained, cached, renewed ahead, rejected, retried, failed, lock waits); see docs/telemetry.md. */
-  onTokenEvent?: TokenEventListener | undefined;
   /** Retry of transient `/authenticate` failures (network, 5xx, 429); merged over core's. */
   retry?: PartialOrUndefined<RetryOptions> | undefined;
   /**
