@@ -141,7 +141,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   // (and without request lines) neither hook would do anything anyone sees.
   if (admin) installFaultInjection(app, faults);
   if (admin || requestLines) {
-    installRequestLog(app, { log: admin ? requestLog : undefined, logger: requestLines ? logger : undefined, clock, scrub });
+    // The request log scrubs the one field a client can fill (the path) itself, so its lines go to
+    // the logger as given rather than through scrubbingLogger, which would scrub them again.
+    installRequestLog(app, { log: admin ? requestLog : undefined, logger: requestLines ? options.logger : undefined, clock, scrub });
   }
 
   await app.register(ablyRoutes, { apps });
