@@ -78,8 +78,10 @@ export function refreshAt(
   options: { refreshMarginMs?: number; refreshJitterRatio: number; random: () => number },
 ): number {
   const margin = refreshMargin(expiresAt - obtainedAt, options.refreshMarginMs);
-  const jitter = margin * options.refreshJitterRatio * options.random();
-  return Math.max(obtainedAt, expiresAt - margin - jitter);
+  // One product, not `expiresAt - margin - jitter`: subtracting twice rounds twice, which at
+  // epoch-sized times can land one ulp below the window's floor.
+  const spread = 1 + options.refreshJitterRatio * options.random();
+  return Math.max(obtainedAt, expiresAt - margin * spread);
 }
 
 /** Default forced-refresh window: a token this close to expiry is not sent. */

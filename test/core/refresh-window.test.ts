@@ -31,6 +31,17 @@ describe('refresh window', () => {
     );
   });
 
+  test('the start stays inside the window where rounding at epoch-sized times once left it', () => {
+    // fast-check's counterexample from a CI run: two subtractions rounded the start one ulp low.
+    const obtainedAt = 549_755_813_868;
+    const expiresAt = obtainedAt + 23;
+    const ratio = 0.18536111582880452;
+    const at = refreshAt(obtainedAt, expiresAt, { refreshJitterRatio: ratio, random: () => 0.9999999999999991 });
+    const margin = refreshMargin(23);
+    expect(at).toBeGreaterThanOrEqual(expiresAt - margin * (1 + ratio));
+    expect(at).toBeLessThanOrEqual(expiresAt - margin);
+  });
+
   test('different random draws spread a fleet over the whole jitter range', () => {
     const starts = [0, 0.25, 0.5, 0.75, 0.999].map((r) =>
       refreshAt(0, 600_000, { refreshJitterRatio: 0.5, random: () => r }),
