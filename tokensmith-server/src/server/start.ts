@@ -2,9 +2,10 @@ import Fastify from 'fastify';
 import { AblyApps } from './ably/apps';
 import { authenticate } from './ably/authenticate';
 import { ablyRoutes } from './ably/routes';
+import { installTokenFastLane } from './ably/token-fast-lane';
 import { appsRoutes } from './admin/apps';
 import { FaultInjector, installFaultInjection } from './admin/faults';
-import { installRequestLog, RequestLog } from './admin/request-log';
+import { installRequestLog, RequestLog, requestRecorder } from './admin/request-log';
 import { adminRoutes } from './admin/routes';
 import { SkewableClock, type ServerClock } from './clock';
 import { loadServerConfig, resolveServerConfig, type ResolvedServerConfig, type ServerConfigInput } from './config';
@@ -22,6 +23,9 @@ import { registerMetquay } from './register-metquay';
 import { OAuth2Authority, oauth2AdminRoutes, oauth2Routes } from './oauth2';
 
 /** Options of {@link startAuthServer}. */
+// Longest path segment the router takes (longer ones are 414).
+const MAX_PARAM_LENGTH = 2048;
+
 export interface AuthServerOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string | undefined;
@@ -46,6 +50,13 @@ export interface AuthServerOptions {
   admin?: boolean | undefined;
   /** Host names answered besides the server's own, added to the config's `allowedHosts`. */
   allowedHosts?: readonly string[] | undefined;
+  /**
+   * Answers plain `requestToken` calls (a JSON body, no query, no `Origin`) before Fastify's
+   * request machinery, for about a quarter less CPU per token; everything else, refusals
+   * included, goes through Fastify's route as before (so do all while a test-control fault is
+   * queued). The answers, stats and log lines are the same either way. Default true.
+   */
+  tokenFastLane?: boolean | undefined;
 }
 
 /** A running local auth server. */
@@ -111,7 +122,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const app = Fastify({
     logger: false,
     bodyLimit: config.limits.bodyLimitBytes,
-    routerOptions: { maxParamLength: 2048 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     forceCloseConnections: true,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
@@ -130,7 +141,8 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   // First hook: a request for another host name is refused before anything else, a preflight is
   // answered before fault injection or routing.
-  installHostCheck(app, hostMatcher(host, allowedHosts(config.allowedHosts, options.allowedHosts)));
+  const isOwnHost = hostMatcher(host, allowedHosts(config.allowedHosts, options.allowedHosts));
+  installHostCheck(app, isOwnHost);
   installCors(app, config.cors);
   installQueryCoercion(app);
   app.removeContentTypeParser('text/plain');
@@ -146,6 +158,22 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     installRequestLog(app, { log: admin ? requestLog : undefined, logger: requestLines ? options.logger : undefined, clock, scrub });
   }
 
+  if (options.tokenFastLane !== false) {
+    let closing = false;
+    app.addHook('preClose', (done) => {
+      closing = true;
+      done();
+    });
+    installTokenFastLane(app.server, {
+      apps,
+      isOwnHost,
+      bodyLimit: config.limits.bodyLimitBytes,
+      maxParamLength: MAX_PARAM_LENGTH,
+      // A closing server answers 503, and a queued fault must meet its request: both are Fastify's.
+      frameworkOnly: () => closing || faults.size > 0,
+      ...(admin || requestLines ? { answered: requestRecorder({ log: admin ? requestLog : undefined, logger: requestLines ? options.logger : undefined, clock, scrub }) } : {}),
+    });
+  }
   await app.register(ablyRoutes, { apps });
   const metquay = await registerMetquay(app, { config: config.metquay, clock, logger, admin });
   await app.register(oauth2Routes, { authority: oauth2 });

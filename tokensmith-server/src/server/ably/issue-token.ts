@@ -1,10 +1,10 @@
-import type { FastifyRequest } from 'fastify';
 import type { AblyComponents } from 'tokensmith';
 import { tokenRequestSigningText, TokensmithError } from 'tokensmith';
 import { constantTimeEqual } from '../lib/constant-time';
 import { randomBase64UrlSource } from '../lib/random-pool';
 import { authenticateBasic, checkClientIdLength, unknownKey } from './authenticate';
 import type { ServerKey } from './keys';
+import type { NonceOutcome } from './nonce-store';
 import type { AblyServerState } from './state';
 
 type Schemas = AblyComponents['schemas'];
@@ -29,11 +29,11 @@ const tokenBody = randomBase64UrlSource(30);
  * revoked key (40131), timestamp window (40104), nonce replay (40105), ttl (40003), clientId
  * (40012), capability (40003 invalid, 40160 empty intersection).
  */
-export function issueToken(request: FastifyRequest, pathKeyName: string, body: RequestTokenBody, state: AblyServerState): IssuedTokenDetails {
-  const key = request.headers.authorization === undefined ? checkSignedRequest(pathKeyName, body, state) : checkBasic(request, pathKeyName, body, state);
+export function issueToken(authorization: string | undefined, pathKeyName: string, body: RequestTokenBody, state: AblyServerState): IssuedTokenDetails {
+  const key = authorization === undefined ? checkSignedRequest(pathKeyName, body, state) : checkBasic(authorization, pathKeyName, body, state);
   const now = state.clock.now();
   if (body.timestamp !== undefined) checkTimestamp(body.timestamp, now, state);
-  if (body.nonce !== undefined) checkNonce(key.keyName, body.nonce, body.timestamp ?? now, now, state);
+  if (body.nonce !== undefined) checkNonce(key.keyName, body.nonce, body.timestamp ?? now, state);
   const ttl = body.ttl ?? state.config.defaultTtlMs;
   if (ttl > state.config.maxTtlMs) {
     throw new TokensmithError(40003, `ttl exceeds the maximum of ${state.config.maxTtlMs} ms`);
@@ -41,6 +41,9 @@ export function issueToken(request: FastifyRequest, pathKeyName: string, body: R
   if (body.clientId === '') throw new TokensmithError(40012, 'clientId must not be empty; use "*" for any');
   if (body.clientId !== undefined) checkClientIdLength(body.clientId, 'body.clientId', state);
   const grant = state.grants.grant(key, body.capability);
+  // Nothing is recorded until every check has passed: a refused request leaves no trace, so it
+  // can be judged again with the same answer (the token fast lane hands refusals to Fastify).
+  if (body.nonce !== undefined) useNonce(key.keyName, body.nonce, body.timestamp ?? now, now, state);
   const token = `${appIdOf(key.keyName)}.${tokenBody()}`;
   state.tokens.add(token, { keyName: key.keyName, issued: now, expires: now + ttl, capability: grant.capability, clientId: body.clientId }, now);
   const details: IssuedTokenDetails = { token, keyName: key.keyName, issued: now, expires: now + ttl, capability: grant.text };
@@ -72,8 +75,7 @@ function checkSignedRequest(pathKeyName: string, body: RequestTokenBody, state: 
   return key;
 }
 
-function checkBasic(request: FastifyRequest, pathKeyName: string, body: RequestTokenBody, state: AblyServerState): ServerKey {
-  const header = request.headers.authorization ?? '';
+function checkBasic(header: string, pathKeyName: string, body: RequestTokenBody, state: AblyServerState): ServerKey {
   if (!/^basic /i.test(header)) throw new TokensmithError(40101, 'requestToken takes Basic auth with a key, or a signed TokenRequest with no Authorization');
   const key = knownKey(pathKeyName, state);
   const principal = authenticateBasic(header.slice(6).trim(), state);
@@ -99,9 +101,16 @@ function checkTimestamp(timestamp: number, now: number, state: AblyServerState):
   }
 }
 
-function checkNonce(keyName: string, nonce: string, timestamp: number, now: number, state: AblyServerState): void {
+function checkNonce(keyName: string, nonce: string, timestamp: number, state: AblyServerState): void {
   if (nonce.length > state.config.maxNonceLength) throw new TokensmithError(40003, `body.nonce is longer than ${state.config.maxNonceLength} characters`);
-  const outcome = state.nonces.use(keyName, nonce, timestamp, now);
+  refuseNonce(state.nonces.check(keyName, nonce, timestamp));
+}
+
+function useNonce(keyName: string, nonce: string, timestamp: number, now: number, state: AblyServerState): void {
+  refuseNonce(state.nonces.use(keyName, nonce, timestamp, now));
+}
+
+function refuseNonce(outcome: NonceOutcome): void {
   if (outcome === 'replayed') throw new TokensmithError(40105, 'nonce value replayed');
   if (outcome === 'evicted-window') throw new TokensmithError(40104, 'timestamp not current: too old for the server to rule out a replay');
 }

@@ -19,6 +19,13 @@ const ENTRY_OVERHEAD_BYTES = 64;
 // Dropped-from-the-front slots are cut off once there are this many and they are half the arrays.
 const COMPACT_AFTER = 1024;
 
+/** What the store says of a nonce: unseen, seen, or too old to tell. */
+export type NonceOutcome = 'fresh' | 'replayed' | 'evicted-window';
+
+function entryBytes(keyName: string, nonce: string): number {
+  return 2 * (keyName.length + 1 + nonce.length) + ENTRY_OVERHEAD_BYTES;
+}
+
 export class NonceStore {
   private readonly byKey = new Map<string, Set<string>>();
   // Insertion order, oldest at `head`: which Set holds the nonce, the nonce, its timestamp, its bytes.
@@ -52,11 +59,20 @@ export class NonceStore {
   }
 
   /**
+   * What {@link use} would answer for `nonce`, recording nothing. A `'fresh'` answer holds for a
+   * `use` made before anything else touches the store.
+   */
+  check(keyName: string, nonce: string, timestamp: number): NonceOutcome {
+    if (this.byKey.get(keyName)?.has(nonce) === true) return 'replayed';
+    return timestamp <= this.floor || entryBytes(keyName, nonce) > this.maxBytes ? 'evicted-window' : 'fresh';
+  }
+
+  /**
    * Records `nonce` for `keyName` stamped `timestamp`. Answers `'replayed'` if it was seen,
    * `'evicted-window'` if the store can no longer prove it was not (the caller refuses it as not
    * current), else `'fresh'`.
    */
-  use(keyName: string, nonce: string, timestamp: number, now: number): 'fresh' | 'replayed' | 'evicted-window' {
+  use(keyName: string, nonce: string, timestamp: number, now: number): NonceOutcome {
     let seen = this.byKey.get(keyName);
     if (seen === undefined) {
       seen = new Set();
@@ -66,7 +82,7 @@ export class NonceStore {
     const before = seen.size;
     seen.add(nonce);
     if (seen.size === before) return 'replayed';
-    const bytes = 2 * (keyName.length + 1 + nonce.length) + ENTRY_OVERHEAD_BYTES;
+    const bytes = entryBytes(keyName, nonce);
     // Not held means it cannot be proven unused later: refuse it as not current.
     if (timestamp <= this.floor || !this.makeRoom(bytes, now)) {
       seen.delete(nonce);

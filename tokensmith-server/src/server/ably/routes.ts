@@ -63,7 +63,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
     // no microtask to run per request; an error thrown here reaches the same error handler.
     'POST /keys/{keyName}/requestToken': (request, reply) => {
       const { keyName } = request.params;
-      const details = issueToken(request, keyName, request.body, apps.forKeyName(keyName));
+      const details = issueToken(request.headers.authorization, keyName, request.body, apps.forKeyName(keyName));
       reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       sendWire(reply, 200, details, responseFormat(request));
     },

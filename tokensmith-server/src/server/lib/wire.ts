@@ -22,7 +22,11 @@ export function responseFormat(request: FastifyRequest): WireFormat {
   const format = query?.['format'];
   if (format === 'msgpack') return 'msgpack';
   if (format === 'json') return 'json';
-  const accept = request.headers.accept;
+  return acceptedFormat(request.headers.accept);
+}
+
+/** The encoding an `Accept` header prefers: msgpack only when it ranks above JSON. */
+export function acceptedFormat(accept: string | undefined): WireFormat {
   if (typeof accept !== 'string') return 'json';
   let msgpack = 0;
   let json = 0;
@@ -50,10 +54,20 @@ export interface SendWireOptions {
 export function sendWire(reply: FastifyReply, status: number, value: unknown, format: WireFormat, options?: SendWireOptions): FastifyReply {
   const body =
     format === 'msgpack'
-      ? toBuffer(encode(value, { ignoreUndefined: true }))
+      ? encodeMsgpack(value)
       : // A Buffer, not a string: Fastify would append `; charset=utf-8` to a string's content type.
         Buffer.from(options?.mayHoldBinary ? JSON.stringify(value, binaryAsBase64) : JSON.stringify(value), 'utf8');
-  return reply.code(status).header('content-type', format === 'msgpack' ? MSGPACK : JSON_TYPE).send(body);
+  return reply.code(status).header('content-type', wireContentType(format)).send(body);
+}
+
+/** The exact `Content-Type` a body in `format` is sent with. */
+export function wireContentType(format: WireFormat): string {
+  return format === 'msgpack' ? MSGPACK : JSON_TYPE;
+}
+
+/** `value` as msgpack, `undefined` fields left out (as JSON leaves them out). */
+export function encodeMsgpack(value: unknown): Buffer {
+  return toBuffer(encode(value, { ignoreUndefined: true }));
 }
 
 /** Registers the `application/x-msgpack` body parser; undecodable bodies are 400 (40001). */

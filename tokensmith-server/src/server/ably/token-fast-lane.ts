@@ -1,0 +1,170 @@
+import { Buffer } from 'node:buffer';
+import type { IncomingMessage, RequestListener, Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { acceptedFormat, encodeMsgpack, wireContentType } from '../lib/wire';
+import type { AblyApps } from './apps';
+import { issueToken, type RequestTokenBody } from './issue-token';
+
+/**
+ * `POST /keys/{keyName}/requestToken` is what every client calls most, and Fastify's request
+ * machinery (request and reply objects, hook chains, body parser, schema validator) costs more
+ * than the token itself. The fast lane answers the plain case of that route straight from Node's
+ * `request` event, and hands everything else to Fastify untouched, so every behaviour has one
+ * source: Fastify's route.
+ *
+ * It takes a request only when nothing about it needs the framework: a JSON body of a declared
+ * length within the body limit, no query, no percent-encoding in the key name, no `Origin`
+ * (CORS), a `Host` the server owns, not while closing or while a test-control fault is queued. Once it has read the body it answers only
+ * a success: a body it cannot vouch for (not plain JSON, or a field the schema would refuse) or a
+ * request `issueToken` refuses goes to Fastify as if the lane did not exist, with the same bytes.
+ * `issueToken` records nothing before it succeeds, so Fastify judges the request afresh and
+ * answers with the same refusal. A success is answered with the headers and body the route sends
+ * and counted in the same stats and request log.
+ */
+
+/** What the lane needs from the server it runs in. */
+export interface TokenFastLaneOptions {
+  apps: AblyApps;
+  /** The Host check the server's own hook applies (lib/host-check.ts). */
+  isOwnHost: (host: string) => boolean;
+  bodyLimit: number;
+  maxParamLength: number;
+  /** True while every request must go through Fastify (the server is closing, a fault is queued). */
+  frameworkOnly: () => boolean;
+  /** Called after each answer the lane sends, as the request log's `onResponse` hook would be. */
+  answered?: (method: string, path: string, status: number, durationMs: number) => void;
+}
+
+const ROUTE = /^\/keys\/([^/?%#]+)\/requestToken$/;
+// The schema's `minLength: 16` counts code points; a nonce this long has at least 16 of them.
+const NONCE_MIN = 16;
+
+/**
+ * Puts the lane in front of Fastify's handler on `server` (Fastify's own `request` listener,
+ * which must be registered already). Other `request` listeners keep their order.
+ */
+export function installTokenFastLane(server: Server, options: TokenFastLaneOptions): void {
+  const [framework, ...others] = server.listeners('request') as RequestListener[];
+  if (framework === undefined) throw new Error('installTokenFastLane: the server has no request handler yet');
+  server.removeAllListeners('request');
+  const lane = tokenFastLane(options, (request, response) => framework.call(server, request, response));
+  server.on('request', lane);
+  for (const listener of others) server.on('request', listener);
+}
+
+function tokenFastLane(options: TokenFastLaneOptions, framework: RequestListener): RequestListener {
+  const { apps, isOwnHost, bodyLimit, maxParamLength, frameworkOnly, answered } = options;
+  return (request, response) => {
+    const match = request.method === 'POST' ? ROUTE.exec(request.url ?? '') : null;
+    const length = match === null ? Number.NaN : declaredLength(request, bodyLimit);
+    if (match === null || Number.isNaN(length) || match[1]!.length > maxParamLength || !plainRequest(request, isOwnHost) || frameworkOnly()) {
+      framework(request, response);
+      return;
+    }
+    const keyName = match[1]!;
+    const started = performance.now();
+    const chunks: Buffer[] = [];
+    let received = 0;
+    request.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      chunks.push(chunk);
+    });
+    // A client gone mid-body: Node closes the socket; there is nothing to answer.
+    request.on('error', () => undefined);
+    request.on('end', () => {
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+      const state = apps.forKeyName(keyName);
+      const tokenRequest = received === length ? plainTokenRequest(body) : undefined;
+      let details;
+      try {
+        details = tokenRequest === undefined ? undefined : issueToken(request.headers.authorization, keyName, tokenRequest, state);
+      } catch {
+        details = undefined;
+      }
+      if (details === undefined) {
+        framework(replayOf(request, body), response);
+        return;
+      }
+      const format = acceptedFormat(request.headers.accept);
+      const answer = format === 'json' ? JSON.stringify(details) : encodeMsgpack(details);
+      // The route's headers, in the order Fastify writes them.
+      response.writeHead(200, [
+        'cache-control', 'no-store',
+        'pragma', 'no-cache',
+        'content-type', wireContentType(format),
+        'content-length', String(typeof answer === 'string' ? Buffer.byteLength(answer) : answer.length),
+      ]);
+      response.end(answer);
+      state.stats.count('apiRequests.tokenRequests.succeeded', 1, state.clock.now());
+      answered?.('POST', request.url!, 200, Math.round((performance.now() - started) * 10) / 10);
+    });
+  };
+}
+
+// The declared body length when the lane may read the body, else NaN.
+function declaredLength(request: IncomingMessage, bodyLimit: number): number {
+  const header = request.headers['content-length'];
+  if (header === undefined || request.headers['transfer-encoding'] !== undefined || !/^[1-9][0-9]{0,8}$/.test(header)) return Number.NaN;
+  const length = Number(header);
+  return length <= bodyLimit ? length : Number.NaN;
+}
+
+function plainRequest(request: IncomingMessage, isOwnHost: (host: string) => boolean): boolean {
+  const { headers } = request;
+  const type = headers['content-type'];
+  return (
+    (type === 'application/json' || type === 'application/json; charset=utf-8') &&
+    headers.origin === undefined &&
+    headers.expect === undefined &&
+    headers.host !== undefined &&
+    isOwnHost(headers.host)
+  );
+}
+
+/**
+ * The body as TokenParams or a TokenRequest when the lane can vouch that Fastify's parser and the
+ * route's schema would accept it as it is, else undefined. Every field the schema constrains is
+ * checked here to the same rule (or a stricter one); anything needing the parser's prototype
+ * checks (`__proto__`, `constructor`, escapes that could spell them) goes to Fastify.
+ */
+export function plainTokenRequest(body: Buffer): RequestTokenBody | undefined {
+  const text = body.toString('utf8');
+  if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { ttl, capability, clientId, timestamp, nonce } = value as Record<string, unknown>;
+  const valid =
+    (ttl === undefined || (Number.isInteger(ttl) && (ttl as number) >= 1)) &&
+    (capability === undefined || typeof capability === 'string') &&
+    (clientId === undefined || (typeof clientId === 'string' && clientId.length >= 1)) &&
+    (timestamp === undefined || (Number.isInteger(timestamp) && (timestamp as number) >= 0)) &&
+    (nonce === undefined || (typeof nonce === 'string' && atLeastCodePoints(nonce, NONCE_MIN)));
+  return valid ? (value as RequestTokenBody) : undefined;
+}
+
+function atLeastCodePoints(text: string, count: number): boolean {
+  if (text.length >= 2 * count) return true;
+  if (text.length < count) return false;
+  return [...text].length >= count;
+}
+
+/**
+ * The request as Fastify would have received it: same head and socket, the body already read
+ * offered again as a stream.
+ */
+function replayOf(request: IncomingMessage, body: Buffer): IncomingMessage {
+  const replay = Readable.from(body.length === 0 ? [] : [body], { objectMode: false }) as Readable & Record<string, unknown>;
+  for (const field of ['method', 'url', 'headers', 'rawHeaders', 'trailers', 'rawTrailers', 'httpVersion', 'httpVersionMajor', 'httpVersionMinor', 'socket'] as const) {
+    replay[field] = request[field];
+  }
+  replay['connection'] = request.socket;
+  replay['aborted'] = false;
+  replay['complete'] = true;
+  return replay as unknown as IncomingMessage;
+}
