@@ -163,11 +163,12 @@ const CASES: Array<[string, number[], Case]> = [
   ['a "__proto__" spelled with an escape', [400], (s) => [{ path: FULL_PATH, body: JSON.stringify(signed(s)).replace('{', '{"\\u005f_proto__":{"ttl":1},'), headers: { 'content-type': JSON_TYPE } }]],
   ['a "constructor.prototype" body', [400], (s) => [{ path: FULL_PATH, body: JSON.stringify(signed(s)).replace('{', '{"constructor":{"prototype":{"ttl":1}},'), headers: { 'content-type': JSON_TYPE } }]],
   ['"constructor" inside a valid clientId', [200], (s) => [{ path: FULL_PATH, ...json(signed(s, { clientId: 'constructor-fan' })) }]],
+  ['"__proto__" as a clientId value, not a key', [200], (s) => [{ path: FULL_PATH, ...json(signed(s, { clientId: '__proto__' })) }]],
   ['an escaped character in a valid clientId', [200], (s) => [{ path: FULL_PATH, ...json(signed(s, { clientId: 'tab\there' })) }]],
   ['unknown extra fields', [200], (s) => [{ path: FULL_PATH, ...json({ ...signed(s), extra: [1, 2], nested: { a: null } }) }]],
   ['duplicate fields (the last wins)', [200], (s) => [{ path: FULL_PATH, body: JSON.stringify(signed(s, { ttl: 60_000 })).replace('{', '{"ttl":0,'), headers: { 'content-type': JSON_TYPE } }]],
   ['a body over the body limit', [413], (s) => [{ path: FULL_PATH, ...json({ ...signed(s), padding: 'p'.repeat(70 * 1024) }) }]],
-  ['a body just under the body limit', [200], (s) => {
+  ['a body of exactly the body limit', [200], (s) => {
     const base = JSON.stringify({ ...signed(s), padding: '' });
     return [{ path: FULL_PATH, body: base.replace('"padding":""', `"padding":"${'p'.repeat(64 * 1024 - base.length)}"`), headers: { 'content-type': JSON_TYPE } }];
   }],
@@ -175,6 +176,11 @@ const CASES: Array<[string, number[], Case]> = [
     const text = JSON.stringify(signed(s));
     return [{ path: FULL_PATH, headers: { 'content-type': JSON_TYPE }, chunks: [text.slice(0, 10), text.slice(10)] }];
   }],
+  ['a content-length body sent in three writes', [200], (s) => {
+    const text = JSON.stringify(signed(s));
+    return [{ path: FULL_PATH, headers: { 'content-type': JSON_TYPE, 'content-length': String(text.length) }, chunks: [text.slice(0, 5), text.slice(5, 40), text.slice(40)] }];
+  }],
+  ['Connection: close', [200], (s) => [{ path: FULL_PATH, ...json(signed(s), { connection: 'close' }) }]],
   ['an Origin header (CORS)', [200], (s) => [{ path: FULL_PATH, ...json(signed(s), { origin: 'http://app.example' }) }]],
   ['an Origin header on a refusal', [400], (s) => [{ path: FULL_PATH, ...json(signed(s, { ttl: 0 }), { origin: 'http://app.example' }) }]],
   ['?format=msgpack', [200], (s) => [{ path: `${FULL_PATH}?format=msgpack`, ...json(signed(s)) }]],
@@ -396,5 +402,38 @@ describe('a provisioned app', () => {
       appStats: { 'apiRequests.tokenRequests.succeeded': 2, 'apiRequests.tokenRequests.failed': 1 },
       mainStats: undefined,
     });
+  });
+});
+
+/** Writes `text` on a fresh connection and answers everything received until the server closes it. */
+async function exchange(server: TestServer, text: string): Promise<string> {
+  const socket = connect(server.port, '127.0.0.1');
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  await new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('close', resolve);
+    socket.end(text);
+  });
+  const answer = Buffer.concat(received).toString('utf8');
+  seen.push(answer);
+  return answer;
+}
+
+describe('HTTP/1.0 clients', () => {
+  test.each([
+    ['with a Host', true],
+    ['without a Host', false],
+  ])('get the same bytes back (Date and token aside) %s', async (_label, withHost) => {
+    const answers: string[] = [];
+    for (const server of [lane(), framework()]) {
+      const body = JSON.stringify(signed(server));
+      const host = withHost ? `Host: 127.0.0.1:${server.port}\r\n` : '';
+      const answer = await exchange(server, `POST ${FULL_PATH} HTTP/1.0\r\n${host}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      answers.push(answer.replace(/\r\ndate: [^\r]*/i, '').replace(/"token":"[^"]*"/, '"token":"<token>"'));
+    }
+    expect(answers[0]).toMatch(/^HTTP\/1.1 200 OK\r\n/);
+    expect(answers[0]).toContain('"token":"<token>"');
+    expect(answers[1]).toBe(answers[0]);
   });
 });
