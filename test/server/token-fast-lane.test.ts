@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { decode } from '@msgpack/msgpack';
 import {
@@ -23,8 +23,9 @@ interface WireRequest {
   method?: string;
   path: string;
   headers?: Record<string, string>;
-  /** Sent with a Content-Length, or chunked when `chunks` is given instead. */
+  /** Sent whole, with its Content-Length. */
   body?: string | Buffer;
+  /** Or written in these pieces: chunked unless `headers` declare a Content-Length. */
   chunks?: readonly (string | Buffer)[];
 }
 
@@ -47,10 +48,10 @@ function send(server: TestServer, wire: WireRequest): Promise<WireAnswer> {
     agent = new Agent({ keepAlive: true, maxSockets: 1 });
     agents.set(server.url, agent);
   }
-  const headers: IncomingHttpHeaders = { ...wire.headers };
+  const headers: Record<string, string> = { ...wire.headers };
   if (wire.body !== undefined) headers['content-length'] = String(Buffer.byteLength(wire.body));
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${server.url}${wire.path}`, { method: wire.method ?? 'POST', headers: headers as Record<string, string>, agent }, (response) => {
+    const outgoing = httpRequest(`${server.url}${wire.path}`, { method: wire.method ?? 'POST', headers, agent }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', reject);
@@ -108,10 +109,10 @@ const signed = (server: TestServer, fields: Partial<TokenRequestFields> = {}, ke
 const CASES: Array<[string, number[], Case]> = [
   ['a valid signed TokenRequest', [200], (s) => [{ path: FULL_PATH, ...json(signed(s)) }]],
   ['a signed TokenRequest with ttl, clientId and capability', [200], (s) => [{ path: LIMITED_PATH, ...json(signed(s, { ttl: 5_000, clientId: 'alice', capability: '{"*":["publish","subscribe"]}' }, LIMITED_KEY)) }]],
-  ['Basic auth with TokenParams', [200], (s) => [{ path: FULL_PATH, ...json({ ttl: 90_000, clientId: 'bob', capability: '{"chat:*":["subscribe"]}' }, { authorization: basic(FULL_KEY) }) }]],
-  ['Basic auth with an empty body object', [200], (s) => [{ path: FULL_PATH, ...json({}, { authorization: basic(FULL_KEY) }) }]],
-  ['Basic auth with the wrong secret', [401], (s) => [{ path: FULL_PATH, ...json({}, { authorization: basic(`${keyName(FULL_KEY)}:wrong-secret`) }) }]],
-  ['Bearer auth on requestToken', [401], (s) => [{ path: FULL_PATH, ...json({}, { authorization: bearer('testApp.whatever') }) }]],
+  ['Basic auth with TokenParams', [200], () => [{ path: FULL_PATH, ...json({ ttl: 90_000, clientId: 'bob', capability: '{"chat:*":["subscribe"]}' }, { authorization: basic(FULL_KEY) }) }]],
+  ['Basic auth with an empty body object', [200], () => [{ path: FULL_PATH, ...json({}, { authorization: basic(FULL_KEY) }) }]],
+  ['Basic auth with the wrong secret', [401], () => [{ path: FULL_PATH, ...json({}, { authorization: basic(`${keyName(FULL_KEY)}:wrong-secret`) }) }]],
+  ['Bearer auth on requestToken', [401], () => [{ path: FULL_PATH, ...json({}, { authorization: bearer('testApp.whatever') }) }]],
   ['Accept: application/x-msgpack', [200], (s) => [{ path: FULL_PATH, ...json(signed(s), { accept: 'application/x-msgpack' }) }]],
   ['Accept ranking JSON above msgpack', [200], (s) => [{ path: FULL_PATH, ...json(signed(s), { accept: 'application/x-msgpack;q=0.5, application/json' }) }]],
   ['content-type application/json; charset=utf-8', [200], (s) => [{ path: FULL_PATH, ...json(signed(s), { 'content-type': 'application/json; charset=utf-8' }) }]],
@@ -137,7 +138,7 @@ const CASES: Array<[string, number[], Case]> = [
   ['a ttl of exactly the maximum', [200], (s) => [{ path: FULL_PATH, ...json(signed(s, { ttl: 24 * HOUR })) }]],
   ['a ttl of 0', [400], (s) => [{ path: FULL_PATH, ...json(signed(s, { ttl: 0 })) }]],
   ['a ttl of 0 with Basic auth (no mac to catch it)', [400], () => [{ path: FULL_PATH, ...json({ ttl: 0 }, { authorization: basic(FULL_KEY) }) }]],
-  ['a nonce of 8 code points with Basic auth', [400], () => [{ path: FULL_PATH, ...json({ nonce: '😀'.repeat(8), timestamp: Date.UTC(2025, 5, 1, 12) }, { authorization: basic(FULL_KEY) }) }]],
+  ['a nonce of 8 code points with Basic auth', [400], (s) => [{ path: FULL_PATH, ...json({ nonce: '😀'.repeat(8), timestamp: s.clock.now() }, { authorization: basic(FULL_KEY) }) }]],
   ['a negative ttl', [400], (s) => [{ path: FULL_PATH, ...json(signed(s, { ttl: -5 })) }]],
   ['a ttl as a string', [400], (s) => [{ path: FULL_PATH, ...json({ ...signed(s), ttl: '60000' }) }]],
   ['a ttl written 6e4', [200], (s) => [{ path: FULL_PATH, body: JSON.stringify(signed(s, { ttl: 60_000 })).replace('"ttl":60000', '"ttl":6e4'), headers: { 'content-type': JSON_TYPE } }]],
