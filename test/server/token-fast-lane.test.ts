@@ -189,6 +189,15 @@ const CASES: Array<[string, number[], Case]> = [
     return [{ path: FULL_PATH, headers: { 'content-type': JSON_TYPE, 'content-length': String(text.length) }, chunks: [text.slice(0, 5), text.slice(5, 40), text.slice(40)] }];
   }],
   ['Connection: close', [200], (s) => [{ path: FULL_PATH, ...json(signed(s), { connection: 'close' }) }]],
+  ['invalid UTF-8 in a clientId (Basic auth)', [200], () => [{
+    path: FULL_PATH,
+    body: Buffer.concat([Buffer.from('{"clientId":"a'), Buffer.from([0xff, 0xc3, 0x28, 0xf0, 0x9f]), Buffer.from('b"}')]),
+    headers: { 'content-type': JSON_TYPE, authorization: basic(FULL_KEY) },
+  }]],
+  ['a multi-byte clientId written a byte at a time', [200], (s) => {
+    const bytes = Buffer.from(JSON.stringify(signed(s, { clientId: 'zoë-😀-名前' })));
+    return [{ path: FULL_PATH, headers: { 'content-type': JSON_TYPE, 'content-length': String(bytes.length) }, chunks: [...bytes].map((byte) => Buffer.from([byte])) }];
+  }],
   ['an Origin header (CORS)', [200], (s) => [{ path: FULL_PATH, ...json(signed(s), { origin: 'http://app.example' }) }]],
   ['an Origin header on a refusal', [400], (s) => [{ path: FULL_PATH, ...json(signed(s, { ttl: 0 }), { origin: 'http://app.example' }) }]],
   ['?format=msgpack', [200], (s) => [{ path: `${FULL_PATH}?format=msgpack`, ...json(signed(s)) }]],
@@ -444,5 +453,17 @@ describe('HTTP/1.0 clients', () => {
     expect(answers[0]).toMatch(/^HTTP\/1.1 200 OK\r\n/);
     expect(answers[0]).toContain('"token":"<token>"');
     expect(answers[1]).toBe(answers[0]);
+  });
+});
+
+describe('parallel replays', () => {
+  test('of one signed TokenRequest on separate connections get exactly one token', async () => {
+    for (const server of [lane(), framework()]) {
+      const body = JSON.stringify(signed(server));
+      const answers = await Promise.all(Array.from({ length: 12 }, () => exchange(server, rawPost(server, FULL_PATH, body).replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n'))));
+      const statuses = answers.map((answer) => Number(answer.slice(9, 12))).sort();
+      expect(statuses).toEqual([200, ...Array.from({ length: 11 }, () => 401)]);
+      expect(answers.filter((answer) => answer.includes('"code":40105'))).toHaveLength(11);
+    }
   });
 });
