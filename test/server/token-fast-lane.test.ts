@@ -198,6 +198,16 @@ const CASES: Array<[string, number[], Case]> = [
     const bytes = Buffer.from(JSON.stringify(signed(s, { clientId: 'zoë-😀-名前' })));
     return [{ path: FULL_PATH, headers: { 'content-type': JSON_TYPE, 'content-length': String(bytes.length) }, chunks: [...bytes].map((byte) => Buffer.from([byte])) }];
   }],
+  ['a key revoked through the test controls', [200, 401, 401], (s) => [
+    { path: '/_admin/keys/revoke', ...json({ keyName: keyName(LIMITED_KEY) }) },
+    { path: LIMITED_PATH, ...json(signed(s, {}, LIMITED_KEY)) },
+    { path: LIMITED_PATH, ...json({}, { authorization: basic(LIMITED_KEY) }) },
+  ]],
+  ['a server clock moved by the test controls', [200, 200, 401], (s) => [
+    { path: '/_admin/clock', ...json({ offsetMs: HOUR }) },
+    { path: FULL_PATH, ...json(signed(s, { timestamp: s.clock.now() + HOUR })) },
+    { path: FULL_PATH, ...json(signed(s)) },
+  ]],
   ['an Origin header (CORS)', [200], (s) => [{ path: FULL_PATH, ...json(signed(s), { origin: 'http://app.example' }) }]],
   ['an Origin header on a refusal', [400], (s) => [{ path: FULL_PATH, ...json(signed(s, { ttl: 0 }), { origin: 'http://app.example' }) }]],
   ['?format=msgpack', [200], (s) => [{ path: `${FULL_PATH}?format=msgpack`, ...json(signed(s)) }]],
