@@ -187,3 +187,21 @@ describe('parallel replays', () => {
   });
 });
 
+
+describe('pipelined refusal and retry', () => {
+  test('a refusal handed to Fastify is judged before the retry pipelined behind it', async () => {
+    const results: unknown[] = [];
+    for (const server of [lane(), framework()]) {
+      const nonce = `pipelined-retry-${server.port}`;
+      const refused = JSON.stringify(signed(server, { nonce, ttl: 24 * HOUR + 1 }));
+      const retry = JSON.stringify(signed(server, { nonce, ttl: 60_000 }));
+      const answers = await pipelined(server, [rawPost(server, FULL_PATH, refused), rawPost(server, FULL_PATH, retry)]);
+      results.push(answers.map(({ status, body }) => [status, JSON.parse(body).error?.code]));
+    }
+    expect(results[1]).toEqual([
+      [400, 40003],
+      [200, undefined],
+    ]);
+    expect(results[0]).toEqual(results[1]);
+  });
+});
