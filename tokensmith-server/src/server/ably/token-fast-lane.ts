@@ -15,8 +15,9 @@ import { issueToken, type RequestTokenBody } from './issue-token';
  *
  * It takes a request only when nothing about it needs the framework: a JSON body of a declared
  * length within the body limit, no query, no percent-encoding in the key name, no `Origin`
- * (CORS), a `Host` the server owns, not while closing or while a test-control fault is queued. Once it has read the body it answers only
- * a success: a body it cannot vouch for (not plain JSON, or a field the schema would refuse) or a
+ * (CORS), a `Host` the server owns, not while closing or while a test-control fault is queued,
+ * and not pipelined behind a request still unanswered. Once it has read the body it answers only a
+ * success: a body it cannot vouch for (not plain JSON, or a field the schema would refuse) or a
  * request `issueToken` refuses goes to Fastify as if the lane did not exist, with the same bytes.
  * `issueToken` records nothing before it succeeds, so Fastify judges the request afresh and
  * answers with the same refusal. A success is answered with the headers and body the route sends
@@ -75,7 +76,11 @@ function tokenFastLane(options: TokenFastLaneOptions, framework: RequestListener
     request.on('end', () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
       const state = apps.forKeyName(keyName);
-      const tokenRequest = received === length ? plainTokenRequest(body) : undefined;
+      // Node queues the answer of a request pipelined behind one not yet answered (no socket yet).
+      // Fastify may still be judging that earlier request; judging this one here first could change
+      // its answer (a nonce both carry), so Fastify takes this one too, after it.
+      const queued = response.socket === null;
+      const tokenRequest = received === length && !queued ? plainTokenRequest(body) : undefined;
       let details;
       try {
         details = tokenRequest === undefined ? undefined : issueToken(request.headers.authorization, keyName, tokenRequest, state);
