@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import * as Ably from 'ably';
-import { FULL_KEY, LIMITED_KEY, basic, signTokenRequest } from './helpers';
+import { FULL_KEY, LIMITED_KEY, basic, keyName, signTokenRequest } from './helpers';
 import {
   comparable, exchange, FULL_PATH, HOUR, json, LIMITED_PATH, pipelined, rawPost, send, sideEffects, signed, useLaneAndFramework, type WireAnswer, type WireRequest,
 } from './fast-lane-helpers';
@@ -217,11 +217,16 @@ describe('the official ably SDK (default options: binary protocol on)', () => {
       expect((client as unknown as { options: { useBinaryProtocol: boolean } }).options.useBinaryProtocol).toBe(true);
       const signedByKey = await client.auth.requestToken({ ttl: 120_000, clientId: 'sdk-user', capability: { 'chat:*': ['publish'] } });
       const fromTokenRequest = await client.auth.requestToken(await client.auth.createTokenRequest({ ttl: 60_000 }));
+      // The SDK's own token requests are JSON (its Auth asks for JSON whatever the protocol); its
+      // generic request() sends msgpack (Content-Type and Accept application/x-msgpack) with Basic auth.
+      const raw = await client.request('post', `/keys/${keyName(FULL_KEY)}/requestToken`, 3, null, { ttl: 30_000, clientId: 'sdk-raw' });
+      expect([raw.statusCode, raw.items.length]).toEqual([200, 1]);
+      const [viaRequest] = raw.items as Ably.TokenDetails[];
       const shape = ({ token, ...details }: Ably.TokenDetails) => {
         expect(token).toMatch(/^testApp\.[A-Za-z0-9_-]{30,}$/);
         return details;
       };
-      results.push({ tokens: [shape(signedByKey), shape(fromTokenRequest)], effects: await sideEffects(server, linesFrom) });
+      results.push({ tokens: [shape(signedByKey), shape(fromTokenRequest), shape(viaRequest!)], effects: await sideEffects(server, linesFrom) });
     }
     expect(results[1]).toEqual(results[0]);
     const now = lane().clock.now();
@@ -229,8 +234,9 @@ describe('the official ably SDK (default options: binary protocol on)', () => {
       tokens: [
         { issued: now, expires: now + 120_000, clientId: 'sdk-user', capability: '{"chat:*":["publish"]}' },
         { issued: now, expires: now + 60_000 },
+        { issued: now, expires: now + 30_000, clientId: 'sdk-raw' },
       ],
-      effects: { stats: { 'apiRequests.tokenRequests.succeeded': 2 } },
+      effects: { stats: { 'apiRequests.tokenRequests.succeeded': 3 } },
     });
   });
 });

@@ -18,10 +18,9 @@ import { issueToken, type RequestTokenBody } from './issue-token';
  * (CORS), a `Host` the server owns, not while closing or while a test-control fault is queued,
  * and not pipelined behind a request still unanswered. Once it has read the body it answers only a
  * success: a body it cannot vouch for (not a plain JSON or msgpack object, or a field the schema
- * would refuse) or a
- * request `issueToken` refuses goes to Fastify as if the lane did not exist, with the same bytes.
- * `issueToken` records nothing before it succeeds, so Fastify judges the request afresh and
- * answers with the same refusal. A success is answered with the headers and body the route sends
+ * would refuse) or a request `issueToken` refuses goes to Fastify as if the lane did not exist,
+ * with the same bytes. `issueToken` records nothing before it succeeds, so Fastify judges the
+ * request afresh and answers with the same refusal. A success is answered with the headers and body the route sends
  * and counted in the same stats and request log.
  */
 
