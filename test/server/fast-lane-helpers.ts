@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { decode } from '@msgpack/msgpack';
+import { decode, encode } from '@msgpack/msgpack';
 import { FULL_KEY, LIMITED_KEY, basic, keyName, seen, signTokenRequest, useSuiteServer, type TestServer, type TokenRequestFields } from './helpers';
 
 // What the token fast lane tests share: a server with the lane and one without, a raw HTTP client
@@ -81,6 +81,23 @@ export const json = (value: unknown, headers: Record<string, string> = {}): Pick
   body: JSON.stringify(value),
   headers: { 'content-type': JSON_TYPE, ...headers },
 });
+
+export const MSGPACK_TYPE = 'application/x-msgpack';
+
+/** A msgpack body (as the encoder writes `value`) with its content type, plus `headers`. */
+export const msgpack = (value: unknown, headers: Record<string, string> = {}): Pick<WireRequest, 'body' | 'headers'> => ({
+  body: Buffer.from(encode(value)),
+  headers: { 'content-type': MSGPACK_TYPE, ...headers },
+});
+
+/**
+ * A msgpack map written pair by pair, so keys can be what no JS object holds: numbers, nil,
+ * bytes, `__proto__`, the same key twice.
+ */
+export function msgpackMap(entries: ReadonlyArray<readonly [unknown, unknown]>): Buffer {
+  const head = Buffer.from([0xde, entries.length >> 8, entries.length & 0xff]);
+  return Buffer.concat([head, ...entries.flatMap(([key, value]) => [encode(key), encode(value)])]);
+}
 
 /** A TokenRequest signed with `key` at the server's time, `fields` over the defaults. */
 export const signed = (server: TestServer, fields: Partial<TokenRequestFields> = {}, key = FULL_KEY) =>

@@ -1,8 +1,9 @@
 import { Buffer } from 'node:buffer';
+import { decode, encode, ExtData, type EncoderOptions } from '@msgpack/msgpack';
 import Ajv from 'ajv';
 import fc from 'fast-check';
 import { ablyOperationSchemas } from 'tokensmith/schemas';
-import { plainTokenRequest } from '../../tokensmith-server/src/server/ably/token-fast-lane';
+import { plainTokenRequest, vouchedTokenRequest } from '../../tokensmith-server/src/server/ably/token-fast-lane';
 
 // The fast lane answers a body only when plainTokenRequest vouches for it, so it must never vouch
 // for a body the route's schema refuses (that body's 400 would turn into a token). The schema is
@@ -63,6 +64,66 @@ describe('plainTokenRequest never vouches for a body the route schema refuses', 
   });
 });
 
+// Msgpack bodies: what the route's parser decodes (the same decoder) must pass the schema whenever
+// the lane vouches for it. Beyond JSON's values: bytes, dates and other extension types, NaN and
+// infinities, 64-bit integers, floats for integers, maps with keys of any type, repeated keys,
+// `__proto__` keys, bytes after the value.
+const msgpackOnly = fc.oneof(
+  fc.uint8Array({ maxLength: 20 }),
+  fc.constantFrom(new Date(0), new Date(1_700_000_000_000), new ExtData(5, Uint8Array.of(1)), new ExtData(-1, Uint8Array.of(0, 0, 0, 1))),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }),
+  fc.dictionary(fc.string({ maxLength: 4 }), scalar, { maxKeys: 3 }),
+);
+const msgpackField = fc.oneof({ weight: 4, arbitrary: fieldValue }, { weight: 1, arbitrary: msgpackOnly });
+const msgpackKey = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...FIELDS) },
+  { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', '1', 'toString') },
+  { weight: 1, arbitrary: fc.oneof(fc.integer({ min: -2, max: 2 }), fc.double(), fc.constant(null), fc.boolean(), fc.uint8Array({ maxLength: 3 })) },
+);
+const encoderOptions = fc.record({
+  forceIntegerToFloat: fc.boolean(),
+  forceFloat32: fc.boolean(),
+  useBigInt64: fc.constant(true),
+}) as fc.Arbitrary<EncoderOptions>;
+
+// A map written pair by pair (so keys may repeat or be of any type), then `tail` bytes.
+function msgpackMapBytes(entries: ReadonlyArray<readonly [unknown, unknown]>, options: EncoderOptions, tail: Uint8Array): Buffer {
+  const head = Buffer.from([0xde, entries.length >> 8, entries.length & 0xff]);
+  return Buffer.concat([head, ...entries.flatMap(([key, value]) => [encode(key, options), encode(value, options)]), tail]);
+}
+
+function msgpackVouchedOnlyIfValid(bytes: Uint8Array): void {
+  const vouched = plainTokenRequest(Buffer.from(bytes), 'msgpack');
+  if (vouched === undefined) return;
+  const decoded = decode(bytes);
+  expect(validateBody(decoded)).toBe(true);
+  expect(vouched).toEqual(decoded);
+}
+
+describe('plainTokenRequest never vouches for a msgpack body the route schema refuses', () => {
+  test('generated bodies, encoded with integers as floats, float32s and 64-bit integers', () => {
+    fc.assert(
+      fc.property(tokenBodies, encoderOptions, (body, options) => msgpackVouchedOnlyIfValid(encode(body, options))),
+      { numRuns: 10_000 },
+    );
+  });
+
+  test('maps with values JSON cannot carry, keys of any type, repeated keys and bytes after them', () => {
+    const tail = fc.oneof({ weight: 4, arbitrary: fc.constant(new Uint8Array(0)) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 3 }) });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(msgpackKey, msgpackField), { maxLength: 8 }), encoderOptions, tail, (entries, options, rest) =>
+        msgpackVouchedOnlyIfValid(msgpackMapBytes(entries, options, rest)),
+      ),
+      { numRuns: 10_000 },
+    );
+  });
+
+  test('arbitrary bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), msgpackVouchedOnlyIfValid), { numRuns: 10_000 });
+  });
+});
+
 describe('plainTokenRequest examples', () => {
   const base = { keyName: 'app.key', timestamp: 1_700_000_000_000, nonce: 'nonce-0123456789abcdef', mac: 'bWFj' };
 
@@ -94,5 +155,35 @@ describe('plainTokenRequest examples', () => {
     ['a byte-order mark before the JSON', `\uFEFF${JSON.stringify(base)}`],
   ])('leaves %s to Fastify', (_label, text) => {
     expect(plainTokenRequest(Buffer.from(text))).toBeUndefined();
+  });
+
+  test('vouches for a signed TokenRequest in msgpack, integers written as floats too', () => {
+    expect(plainTokenRequest(Buffer.from(encode(base)), 'msgpack')).toEqual(base);
+    expect(plainTokenRequest(Buffer.from(encode({ ...base, ttl: 60_000 }, { forceIntegerToFloat: true })), 'msgpack')).toEqual({ ...base, ttl: 60_000 });
+  });
+
+  test.each([
+    ['a nonce as bytes', encode({ ...base, nonce: Buffer.from(base.nonce) })],
+    ['an extra field of bytes', encode({ ...base, extra: Uint8Array.of(1) })],
+    ['an extra Date', encode({ ...base, extra: new Date(0) })],
+    ['an extra ext value', encode({ ...base, extra: new ExtData(5, Uint8Array.of(1)) })],
+    ['an extra map', encode({ ...base, extra: {} })],
+    ['an extra NaN', encode({ ...base, extra: Number.NaN })],
+    ['a "__proto__" key', msgpackMapBytes([['__proto__', {}], ...Object.entries(base)], {}, new Uint8Array(0))],
+    ['a nil key', msgpackMapBytes([[null, 1], ...Object.entries(base)], {}, new Uint8Array(0))],
+    ['a byte after the map', msgpackMapBytes(Object.entries(base), {}, Uint8Array.of(0))],
+    ['a Date as the body', encode(new Date(0))],
+    ['bytes as the body', encode(Uint8Array.of(0x80))],
+    ['an array', encode([])],
+    ['undecodable bytes', Uint8Array.of(0xc1)],
+  ])('leaves msgpack with %s to Fastify', (_label, bytes) => {
+    expect(plainTokenRequest(Buffer.from(bytes), 'msgpack')).toBeUndefined();
+  });
+
+  test('vouchedTokenRequest refuses objects that are not plain', () => {
+    expect(vouchedTokenRequest(Object.create(null))).toBeUndefined();
+    expect(vouchedTokenRequest(new Date(0))).toBeUndefined();
+    expect(vouchedTokenRequest(JSON.parse('{"__proto__":{}}'))).toBeUndefined();
+    expect(vouchedTokenRequest({ ttl: 1 })).toEqual({ ttl: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
-import { FULL_KEY, LIMITED_KEY, basic, signTokenRequest } from './helpers';
+import * as Ably from 'ably';
+import { FULL_KEY, LIMITED_KEY, basic, keyName, signTokenRequest } from './helpers';
 import {
   comparable, exchange, FULL_PATH, HOUR, json, LIMITED_PATH, pipelined, rawPost, send, sideEffects, signed, useLaneAndFramework, type WireAnswer, type WireRequest,
 } from './fast-lane-helpers';
@@ -203,5 +204,39 @@ describe('pipelined refusal and retry', () => {
       [200, undefined],
     ]);
     expect(results[0]).toEqual(results[1]);
+  });
+});
+
+describe('the official ably SDK (default options: binary protocol on)', () => {
+  test('gets the same tokens and leaves the same stats and logs with and without the lane', async () => {
+    const results: unknown[] = [];
+    for (const server of [lane(), framework()]) {
+      const linesFrom = server.logLines.length;
+      // The SDK signs with its own clock; queryTime makes it sign with the server's (GET /time).
+      const client = new Ably.Rest({ key: FULL_KEY, restHost: '127.0.0.1', port: server.port, tls: false, logLevel: 0, queryTime: true });
+      expect((client as unknown as { options: { useBinaryProtocol: boolean } }).options.useBinaryProtocol).toBe(true);
+      const signedByKey = await client.auth.requestToken({ ttl: 120_000, clientId: 'sdk-user', capability: { 'chat:*': ['publish'] } });
+      const fromTokenRequest = await client.auth.requestToken(await client.auth.createTokenRequest({ ttl: 60_000 }));
+      // The SDK's own token requests are JSON (its Auth asks for JSON whatever the protocol); its
+      // generic request() sends msgpack (Content-Type and Accept application/x-msgpack) with Basic auth.
+      const raw = await client.request('post', `/keys/${keyName(FULL_KEY)}/requestToken`, 3, null, { ttl: 30_000, clientId: 'sdk-raw' });
+      expect([raw.statusCode, raw.items.length]).toEqual([200, 1]);
+      const [viaRequest] = raw.items as Ably.TokenDetails[];
+      const shape = ({ token, ...details }: Ably.TokenDetails) => {
+        expect(token).toMatch(/^testApp\.[A-Za-z0-9_-]{30,}$/);
+        return details;
+      };
+      results.push({ tokens: [shape(signedByKey), shape(fromTokenRequest), shape(viaRequest!)], effects: await sideEffects(server, linesFrom) });
+    }
+    expect(results[1]).toEqual(results[0]);
+    const now = lane().clock.now();
+    expect(results[0]).toMatchObject({
+      tokens: [
+        { issued: now, expires: now + 120_000, clientId: 'sdk-user', capability: '{"chat:*":["publish"]}' },
+        { issued: now, expires: now + 60_000 },
+        { issued: now, expires: now + 30_000, clientId: 'sdk-raw' },
+      ],
+      effects: { stats: { 'apiRequests.tokenRequests.succeeded': 3 } },
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer';
+import { encode, ExtData } from '@msgpack/msgpack';
 import { FULL_KEY, LIMITED_KEY, basic, bearer, keyName, signTokenRequest, type TestServer } from './helpers';
-import { comparable, FULL_PATH, HOUR, json, JSON_TYPE, LIMITED_PATH, send, signed, useLaneAndFramework, type WireRequest } from './fast-lane-helpers';
+import { comparable, FULL_PATH, HOUR, json, JSON_TYPE, LIMITED_PATH, msgpack, msgpackMap, MSGPACK_TYPE, send, signed, useLaneAndFramework, type WireRequest } from './fast-lane-helpers';
 
 // The token fast lane (ably/token-fast-lane.ts) must change nothing a client can see: the same
 // requests sent to a server with it and to one without get the same status line, the same headers
@@ -122,6 +123,96 @@ const CASES: Array<[string, number[], Case]> = [
   ['a trailing slash', [404], (s) => [{ path: `${FULL_PATH}/`, ...json(signed(s)) }]],
   ['PUT instead of POST', [404], (s) => [{ method: 'PUT', path: FULL_PATH, ...json(signed(s)) }]],
 ];
+
+// The same route with msgpack bodies (Content-Type: application/x-msgpack), which the lane decodes
+// with the route's own decoder and takes only when the value is one JSON could carry.
+const mp = (body: Buffer, headers: Record<string, string> = {}): Pick<WireRequest, 'body' | 'headers'> => ({ body, headers: { 'content-type': MSGPACK_TYPE, ...headers } });
+const pairs = (value: object): Array<[unknown, unknown]> => Object.entries(value);
+const MSGPACK_CASES: Array<[string, number[], Case]> = [
+  ['a valid signed TokenRequest', [200], (s) => [{ path: FULL_PATH, ...msgpack(signed(s)) }]],
+  ['a valid signed TokenRequest, Accept: application/x-msgpack', [200], (s) => [{ path: FULL_PATH, ...msgpack(signed(s), { accept: MSGPACK_TYPE }) }]],
+  ['a signed TokenRequest with ttl, clientId and capability', [200], (s) => [{ path: LIMITED_PATH, ...msgpack(signed(s, { ttl: 5_000, clientId: 'alice', capability: '{"*":["publish","subscribe"]}' }, LIMITED_KEY)) }]],
+  ['Basic auth with TokenParams', [200], () => [{ path: FULL_PATH, ...msgpack({ ttl: 90_000, clientId: 'bob', capability: '{"chat:*":["subscribe"]}' }, { authorization: basic(FULL_KEY) }) }]],
+  ['Basic auth with an empty map', [200], () => [{ path: FULL_PATH, ...msgpack({}, { authorization: basic(FULL_KEY) }) }]],
+  ['Basic auth with the wrong secret', [401], () => [{ path: FULL_PATH, ...msgpack({}, { authorization: basic(`${keyName(FULL_KEY)}:wrong-secret`) }) }]],
+  ['a wrong mac', [401], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), mac: Buffer.alloc(32, 7).toString('base64') }) }]],
+  ['a mac as bytes', [400], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), mac: Buffer.from(signed(s).mac, 'base64') }) }]],
+  ['a replayed nonce (the same request twice)', [200, 401], (s) => {
+    const request = { path: FULL_PATH, ...msgpack(signed(s)) };
+    return [request, request];
+  }],
+  ['every number written as a float64 (60000.0, timestamp.0)', [200], (s) => [{ path: FULL_PATH, ...mp(Buffer.from(encode(signed(s, { ttl: 60_000 }), { forceIntegerToFloat: true }))) }]],
+  ['a timestamp as a bigint-encoded uint64', [200], (s) => [{ path: FULL_PATH, ...mp(Buffer.from(encode({ ...signed(s), timestamp: BigInt(s.clock.now()) }, { useBigInt64: true }))) }]],
+  ['a ttl as a float32 (60000) with Basic auth', [200], () => [{ path: FULL_PATH, ...mp(Buffer.from(encode({ ttl: 60_000 }, { forceIntegerToFloat: true, forceFloat32: true })), { authorization: basic(FULL_KEY) }) }]],
+  ['a ttl as a float32 with a fraction with Basic auth', [400], () => [{ path: FULL_PATH, ...mp(Buffer.from(encode({ ttl: 1.5 }, { forceFloat32: true })), { authorization: basic(FULL_KEY) }) }]],
+  ['a timestamp with a fraction', [400], (s) => [{ path: FULL_PATH, ...msgpack(signed(s, { timestamp: s.clock.now() + 0.5 })) }]],
+  ['a ttl of 0 with Basic auth', [400], () => [{ path: FULL_PATH, ...msgpack({ ttl: 0 }, { authorization: basic(FULL_KEY) }) }]],
+  ['a ttl of NaN with Basic auth', [400], () => [{ path: FULL_PATH, ...msgpack({ ttl: Number.NaN }, { authorization: basic(FULL_KEY) }) }]],
+  ['a ttl of Infinity with Basic auth', [400], () => [{ path: FULL_PATH, ...msgpack({ ttl: Number.POSITIVE_INFINITY }, { authorization: basic(FULL_KEY) }) }]],
+  ['a ttl above the maximum', [400], (s) => [{ path: FULL_PATH, ...msgpack(signed(s, { ttl: 24 * HOUR + 1 })) }]],
+  ['a ttl as a string', [400], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), ttl: '60000' }) }]],
+  ['a nonce shorter than 16', [400], (s) => [{ path: FULL_PATH, ...msgpack(signed(s, { nonce: 'short-nonce' })) }]],
+  ['a nonce of 16 UTF-16 units but 8 code points', [400], (s) => [{ path: FULL_PATH, ...msgpack(signed(s, { nonce: '😀'.repeat(8) })) }]],
+  ['a nonce as bytes (bin)', [400], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), nonce: Buffer.from(signed(s).nonce) }) }]],
+  ['a nonce as bytes (bin) with Basic auth', [400], (s) => [{ path: FULL_PATH, ...msgpack({ timestamp: s.clock.now(), nonce: Buffer.from('0123456789abcdef0123') }, { authorization: basic(FULL_KEY) }) }]],
+  ['a clientId as bytes with Basic auth', [400], () => [{ path: FULL_PATH, ...msgpack({ clientId: Buffer.from('alice') }, { authorization: basic(FULL_KEY) }) }]],
+  ['an empty clientId', [400], (s) => [{ path: FULL_PATH, ...msgpack(signed(s, { clientId: '' })) }]],
+  ['a clientId that is a number', [400], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), clientId: 7 }) }]],
+  ['a clientId that is nil', [400], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), clientId: null }) }]],
+  ['a capability as a map', [400], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), capability: { '*': ['*'] } }) }]],
+  ['a timestamp as a Date (timestamp ext)', [400], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), timestamp: new Date(s.clock.now()) }) }]],
+  ['an extra field of bytes (bin)', [200], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), extra: Buffer.from([1, 2, 3]) }) }]],
+  ['an extra field of an unknown ext type', [200], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), extra: new ExtData(5, Uint8Array.of(1, 2)) }) }]],
+  ['an extra Date field (timestamp ext)', [200], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), extra: new Date(0) }) }]],
+  ['nested extra fields', [200], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), extra: [1, { a: null }] }) }]],
+  ['an ext value as the whole body with Basic auth', [200], () => [{ path: FULL_PATH, ...mp(Buffer.from(encode(new ExtData(5, Uint8Array.of(1)))), { authorization: basic(FULL_KEY) }) }]],
+  ['a Date as the whole body with Basic auth', [200], () => [{ path: FULL_PATH, ...mp(Buffer.from(encode(new Date(0))), { authorization: basic(FULL_KEY) }) }]],
+  ['bytes as the whole body with Basic auth', [200], () => [{ path: FULL_PATH, ...mp(Buffer.from(encode(Buffer.from('{}'))), { authorization: basic(FULL_KEY) }) }]],
+  ['an array as the whole body with Basic auth', [400], () => [{ path: FULL_PATH, ...msgpack([], { authorization: basic(FULL_KEY) }) }]],
+  ['nil as the whole body with Basic auth', [400], () => [{ path: FULL_PATH, ...msgpack(null, { authorization: basic(FULL_KEY) }) }]],
+  ['a string as the whole body', [400], () => [{ path: FULL_PATH, ...msgpack('x') }]],
+  ['a map with a number key', [200], (s) => [{ path: FULL_PATH, ...mp(msgpackMap([[1, 'one'], ...pairs(signed(s))])) }]],
+  ['a number key 1 and a string key "1" (the last wins)', [200], (s) => [{ path: FULL_PATH, ...mp(msgpackMap([...pairs(signed(s)), [1, 'a'], ['1', 'b']])) }]],
+  ['a map with a nil key', [400], (s) => [{ path: FULL_PATH, ...mp(msgpackMap([[null, 'x'], ...pairs(signed(s))])) }]],
+  ['a map with a bytes key', [400], (s) => [{ path: FULL_PATH, ...mp(msgpackMap([[Buffer.from('ttl'), 1], ...pairs(signed(s))])) }]],
+  ['a map with a "__proto__" key', [400], (s) => [{ path: FULL_PATH, ...mp(msgpackMap([['__proto__', { ttl: 1 }], ...pairs(signed(s))])) }]],
+  ['a map with a "constructor" key', [200], (s) => [{ path: FULL_PATH, ...mp(msgpackMap([['constructor', { prototype: { ttl: 1 } }], ...pairs(signed(s))])) }]],
+  ['a map with a "constructor" string field', [200], (s) => [{ path: FULL_PATH, ...mp(msgpackMap([['constructor', 'x'], ...pairs(signed(s))])) }]],
+  ['duplicate keys (the last wins)', [200], (s) => [{ path: FULL_PATH, ...mp(msgpackMap([['ttl', 0], ...pairs(signed(s, { ttl: 60_000 }))])) }]],
+  ['duplicate keys (a refused value last)', [400], (s) => [{ path: FULL_PATH, ...mp(msgpackMap([...pairs(signed(s, { ttl: 60_000 })), ['ttl', 0]])) }]],
+  ['undecodable bytes (0xc1)', [400], () => [{ path: FULL_PATH, ...mp(Buffer.from([0xc1])) }]],
+  ['a truncated map', [400], (s) => [{ path: FULL_PATH, ...mp(Buffer.from(encode(signed(s))).subarray(0, 20)) }]],
+  ['trailing garbage after a valid map', [400], (s) => [{ path: FULL_PATH, ...mp(Buffer.concat([Buffer.from(encode(signed(s))), Buffer.from([0x00])])) }]],
+  ['two maps back to back', [400], (s) => [{ path: FULL_PATH, ...mp(Buffer.concat([Buffer.from(encode(signed(s))), Buffer.from(encode({}))])) }]],
+  ['a JSON body sent as msgpack', [400], (s) => [{ path: FULL_PATH, ...mp(Buffer.from(JSON.stringify(signed(s)))) }]],
+  ['a msgpack body sent as JSON', [400], (s) => [{ path: FULL_PATH, body: Buffer.from(encode(signed(s))), headers: { 'content-type': JSON_TYPE } }]],
+  ['an empty body', [400], () => [{ path: FULL_PATH, ...mp(Buffer.alloc(0)) }]],
+  ['invalid UTF-8 in a clientId string (Basic auth)', [200], () => [{
+    path: FULL_PATH,
+    ...mp(Buffer.concat([Buffer.from([0x81, 0xa8]), Buffer.from('clientId'), Buffer.from([0xa5, 0x61, 0xff, 0xc3, 0x28, 0x62])]), { authorization: basic(FULL_KEY) }),
+  }]],
+  ['content-type with a charset parameter', [200], (s) => [{ path: FULL_PATH, ...msgpack(signed(s), { 'content-type': `${MSGPACK_TYPE}; charset=utf-8` }) }]],
+  ['content-type in capitals', [200], (s) => [{ path: FULL_PATH, ...msgpack(signed(s), { 'content-type': 'Application/X-Msgpack' }) }]],
+  ['content-type application/msgpack (not registered)', [415], (s) => [{ path: FULL_PATH, ...msgpack(signed(s), { 'content-type': 'application/msgpack' }) }]],
+  ['a chunked body (no content-length)', [200], (s) => {
+    const bytes = Buffer.from(encode(signed(s)));
+    return [{ path: FULL_PATH, headers: { 'content-type': MSGPACK_TYPE }, chunks: [bytes.subarray(0, 10), bytes.subarray(10)] }];
+  }],
+  ['a body written a byte at a time', [200], (s) => {
+    const bytes = Buffer.from(encode(signed(s, { clientId: 'zoë-😀-名前' })));
+    return [{ path: FULL_PATH, headers: { 'content-type': MSGPACK_TYPE, 'content-length': String(bytes.length) }, chunks: [...bytes].map((byte) => Buffer.from([byte])) }];
+  }],
+  ['a body over the body limit', [413], (s) => [{ path: FULL_PATH, ...msgpack({ ...signed(s), padding: 'p'.repeat(70 * 1024) }) }]],
+  ['an Origin header (CORS)', [200], (s) => [{ path: FULL_PATH, ...msgpack(signed(s), { origin: 'http://app.example' }) }]],
+  ['?format=json', [200], (s) => [{ path: `${FULL_PATH}?format=json`, ...msgpack(signed(s)) }]],
+  ['a key revoked through the test controls', [200, 401, 401], (s) => [
+    { path: '/_admin/keys/revoke', ...json({ keyName: keyName(LIMITED_KEY) }) },
+    { path: LIMITED_PATH, ...msgpack(signed(s, {}, LIMITED_KEY)) },
+    { path: LIMITED_PATH, ...msgpack({}, { authorization: basic(LIMITED_KEY) }) },
+  ]],
+];
+for (const [label, statuses, build] of MSGPACK_CASES) CASES.push([`msgpack: ${label}`, statuses, build]);
+
 describe('the same answers with and without the fast lane', () => {
   test.each(CASES)('%s', async (_label, statuses, build) => {
     const fast = lane();

@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { IncomingMessage, RequestListener, Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
-import { acceptedFormat, encodeMsgpack, wireContentType } from '../lib/wire';
+import { acceptedFormat, decodeMsgpackBody, encodeMsgpack, wireContentType, type WireFormat } from '../lib/wire';
 import type { AblyApps } from './apps';
 import { issueToken, type RequestTokenBody } from './issue-token';
 
@@ -13,14 +13,14 @@ import { issueToken, type RequestTokenBody } from './issue-token';
  * `request` event, and hands everything else to Fastify untouched, so every behaviour has one
  * source: Fastify's route.
  *
- * It takes a request only when nothing about it needs the framework: a JSON body of a declared
- * length within the body limit, no query, no percent-encoding in the key name, no `Origin`
+ * It takes a request only when nothing about it needs the framework: a JSON or msgpack body of a
+ * declared length within the body limit, no query, no percent-encoding in the key name, no `Origin`
  * (CORS), a `Host` the server owns, not while closing or while a test-control fault is queued,
  * and not pipelined behind a request still unanswered. Once it has read the body it answers only a
- * success: a body it cannot vouch for (not plain JSON, or a field the schema would refuse) or a
- * request `issueToken` refuses goes to Fastify as if the lane did not exist, with the same bytes.
- * `issueToken` records nothing before it succeeds, so Fastify judges the request afresh and
- * answers with the same refusal. A success is answered with the headers and body the route sends
+ * success: a body it cannot vouch for (not a plain JSON or msgpack object, or a field the schema
+ * would refuse) or a request `issueToken` refuses goes to Fastify as if the lane did not exist,
+ * with the same bytes. `issueToken` records nothing before it succeeds, so Fastify judges the
+ * request afresh and answers with the same refusal. A success is answered with the headers and body the route sends
  * and counted in the same stats and request log.
  */
 
@@ -59,7 +59,8 @@ function tokenFastLane(options: TokenFastLaneOptions, framework: RequestListener
   return (request, response) => {
     const match = request.method === 'POST' ? ROUTE.exec(request.url ?? '') : null;
     const length = match === null ? Number.NaN : declaredLength(request, bodyLimit);
-    if (match === null || Number.isNaN(length) || match[1]!.length > maxParamLength || !plainRequest(request, isOwnHost) || frameworkOnly()) {
+    const format = match === null || Number.isNaN(length) || match[1]!.length > maxParamLength ? undefined : plainRequestFormat(request, isOwnHost);
+    if (match === null || format === undefined || frameworkOnly()) {
       framework(request, response);
       return;
     }
@@ -80,7 +81,7 @@ function tokenFastLane(options: TokenFastLaneOptions, framework: RequestListener
       // Fastify may still be judging that earlier request; judging this one here first could change
       // its answer (a nonce both carry), so Fastify takes this one too, after it.
       const queued = response.socket === null;
-      const tokenRequest = received === length && !queued ? plainTokenRequest(body) : undefined;
+      const tokenRequest = received === length && !queued ? plainTokenRequest(body, format) : undefined;
       let details;
       try {
         details = tokenRequest === undefined ? undefined : issueToken(request.headers.authorization, keyName, tokenRequest, state);
@@ -91,13 +92,13 @@ function tokenFastLane(options: TokenFastLaneOptions, framework: RequestListener
         framework(replayOf(request, body), response);
         return;
       }
-      const format = acceptedFormat(request.headers.accept);
-      const answer = format === 'json' ? JSON.stringify(details) : encodeMsgpack(details);
+      const answerFormat = acceptedFormat(request.headers.accept);
+      const answer = answerFormat === 'json' ? JSON.stringify(details) : encodeMsgpack(details);
       // The route's headers, in the order Fastify writes them.
       response.writeHead(200, [
         'cache-control', 'no-store',
         'pragma', 'no-cache',
-        'content-type', wireContentType(format),
+        'content-type', wireContentType(answerFormat),
         'content-length', String(typeof answer === 'string' ? Buffer.byteLength(answer) : answer.length),
       ]);
       response.end(answer);
@@ -115,34 +116,70 @@ function declaredLength(request: IncomingMessage, bodyLimit: number): number {
   return length <= bodyLimit ? length : Number.NaN;
 }
 
-function plainRequest(request: IncomingMessage, isOwnHost: (host: string) => boolean): boolean {
+// The body's encoding when the request's head needs nothing of the framework, else undefined.
+function plainRequestFormat(request: IncomingMessage, isOwnHost: (host: string) => boolean): WireFormat | undefined {
   const { headers } = request;
-  const type = headers['content-type'];
-  return (
-    (type === 'application/json' || type === 'application/json; charset=utf-8') &&
-    headers.origin === undefined &&
-    headers.expect === undefined &&
-    headers.host !== undefined &&
-    isOwnHost(headers.host)
-  );
+  const format = bodyFormat(headers['content-type']);
+  const plain = headers.origin === undefined && headers.expect === undefined && headers.host !== undefined && isOwnHost(headers.host);
+  return plain ? format : undefined;
 }
 
 /**
- * The body as TokenParams or a TokenRequest when the lane can vouch that Fastify's parser and the
- * route's schema would accept it as it is, else undefined. Every field the schema constrains is
- * checked here to the same rule (or a stricter one); anything needing the parser's prototype
- * checks (`__proto__`, `constructor`, escapes that could spell them) goes to Fastify.
+ * The encoding of a body with this `Content-Type` when Fastify is sure to pick that encoding's
+ * parser for it. Its matching lowercases, drops parameters and trims, but only these exact
+ * spellings are taken; every other one goes to Fastify, which answers them the same either way.
  */
-export function plainTokenRequest(body: Buffer): RequestTokenBody | undefined {
+function bodyFormat(type: string | undefined): WireFormat | undefined {
+  if (type === 'application/json' || type === 'application/json; charset=utf-8') return 'json';
+  return type === 'application/x-msgpack' ? 'msgpack' : undefined;
+}
+
+/**
+ * The body as TokenParams or a TokenRequest when the lane can vouch that Fastify's parser for
+ * `format` and the route's schema would accept it as it is, else undefined.
+ */
+export function plainTokenRequest(body: Buffer, format: WireFormat = 'json'): RequestTokenBody | undefined {
+  return vouchedTokenRequest(format === 'json' ? plainJson(body) : plainMsgpack(body));
+}
+
+// The JSON value of `body`, or undefined. Anything needing the parser's prototype checks
+// (`__proto__`, `constructor`, escapes that could spell them) is left to Fastify.
+function plainJson(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) return undefined;
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+}
+
+// The msgpack value of `body` as the route's parser decodes it, when it is a map whose values are
+// all strings, booleans, nil or finite numbers, else undefined. Whatever JSON cannot carry (bytes,
+// extension types and dates, NaN and infinities, nested values) is left to Fastify. Map keys
+// arrive as the decoder makes them: numbers become property names, a `__proto__` key or any other
+// key type makes it throw.
+function plainMsgpack(body: Buffer): unknown {
+  let value: unknown;
+  try {
+    value = decodeMsgpackBody(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const field of Object.values(value)) {
+    if (field !== null && typeof field !== 'string' && typeof field !== 'boolean' && !(typeof field === 'number' && Number.isFinite(field))) return undefined;
+  }
+  return value;
+}
+
+/**
+ * `value` as TokenParams or a TokenRequest when the route's schema is sure to accept it as it is,
+ * else undefined: a plain object (no own `__proto__`) whose every field the schema constrains
+ * meets the same rule or a stricter one.
+ */
+export function vouchedTokenRequest(value: unknown): RequestTokenBody | undefined {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype || Object.hasOwn(value, '__proto__')) return undefined;
   const { ttl, capability, clientId, timestamp, nonce } = value as Record<string, unknown>;
   const valid =
     (ttl === undefined || (Number.isInteger(ttl) && (ttl as number) >= 1)) &&
