@@ -22,10 +22,10 @@ import type { ServerLogger } from './logger';
 import { registerMetquay } from './register-metquay';
 import { OAuth2Authority, oauth2AdminRoutes, oauth2Routes } from './oauth2';
 
-/** Options of {@link startAuthServer}. */
 // Longest path segment the router takes (longer ones are 414).
 const MAX_PARAM_LENGTH = 2048;
 
+/** Options of {@link startAuthServer}. */
 export interface AuthServerOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string | undefined;
