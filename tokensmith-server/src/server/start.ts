@@ -152,11 +152,10 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
   // Faults are queued and the request log is read only through the test controls; without them
   // (and without request lines) neither hook would do anything anyone sees.
   if (admin) installFaultInjection(app, faults);
-  if (admin || requestLines) {
-    // The request log scrubs the one field a client can fill (the path) itself, so its lines go to
-    // the logger as given rather than through scrubbingLogger, which would scrub them again.
-    installRequestLog(app, { log: admin ? requestLog : undefined, logger: requestLines ? options.logger : undefined, clock, scrub });
-  }
+  // The recorder scrubs the one field a client can fill (the path) itself, so its lines go to the
+  // logger as given rather than through scrubbingLogger, which would scrub them again.
+  const recordRequest = admin || requestLines ? requestRecorder({ log: admin ? requestLog : undefined, logger: requestLines ? options.logger : undefined, clock, scrub }) : undefined;
+  if (recordRequest) installRequestLog(app, recordRequest);
 
   if (options.tokenFastLane !== false) {
     let closing = false;
@@ -171,7 +170,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       maxParamLength: MAX_PARAM_LENGTH,
       // A closing server answers 503, and a queued fault must meet its request: both are Fastify's.
       frameworkOnly: () => closing || faults.size > 0,
-      ...(admin || requestLines ? { answered: requestRecorder({ log: admin ? requestLog : undefined, logger: requestLines ? options.logger : undefined, clock, scrub }) } : {}),
+      ...(recordRequest ? { answered: recordRequest } : {}),
     });
   }
   await app.register(ablyRoutes, { apps });

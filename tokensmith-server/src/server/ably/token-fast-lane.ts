@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { acceptedFormat, decodeMsgpackBody, encodeMsgpack, wireContentType, type WireFormat } from '../lib/wire';
+import type { RequestRecorder } from '../admin/request-log';
 import type { AblyApps } from './apps';
 import { issueToken, type RequestTokenBody } from './issue-token';
 
@@ -34,7 +35,7 @@ export interface TokenFastLaneOptions {
   /** True while every request must go through Fastify (the server is closing, a fault is queued). */
   frameworkOnly: () => boolean;
   /** Called after each answer the lane sends, as the request log's `onResponse` hook would be. */
-  answered?: (method: string, path: string, status: number, durationMs: number) => void;
+  answered?: RequestRecorder;
 }
 
 const ROUTE = /^\/keys\/([^/?%#]+)\/requestToken$/;

@@ -61,16 +61,14 @@ export function isAdminPath(path: string): boolean {
   return path === '/_admin' || path.startsWith('/_admin/') || path.includes('/_admin/');
 }
 
+/** Records one answered request: method, URL as received, status, duration in ms. */
+export type RequestRecorder = (method: string, url: string, status: number, durationMs: number) => void;
+
 /**
- * A global `onResponse` hook: with `logger`, every request (the Metquay plugin's too) gets an
- * `info` line of method, path, status and duration; with `log`, non-admin requests get an entry
- * there (what the test controls read). Install it only when one of them is wanted.
+ * A global `onResponse` hook handing every request (the Metquay plugin's too) to `record` (see
+ * {@link requestRecorder}). Install it only when a request log or request lines are wanted.
  */
-export function installRequestLog(
-  app: FastifyInstance,
-  options: { log: RequestLog | undefined; logger: ServerLogger | undefined; clock: ServerClock; scrub: Scrubber },
-): void {
-  const record = requestRecorder(options);
+export function installRequestLog(app: FastifyInstance, record: RequestRecorder): void {
   app.addHook('onResponse', (request, reply, done) => {
     record(request.method, request.url, reply.statusCode, Math.round(reply.elapsedTime * 10) / 10);
     done();
@@ -87,7 +85,7 @@ export function requestRecorder(options: {
   logger: ServerLogger | undefined;
   clock: ServerClock;
   scrub: Scrubber;
-}): (method: string, url: string, status: number, durationMs: number) => void {
+}): RequestRecorder {
   const { log, logger, clock, scrub } = options;
   return (method, url, status, durationMs) => {
     const path = scrub(pathOf(url));
