@@ -18,6 +18,9 @@ export type RequestTokenBody = Schemas['TokenParams'] & Partial<Pick<Schemas['To
 /** TokenDetails as the server answers them (`keyName` always set). */
 export type IssuedTokenDetails = Schemas['TokenDetails'] & { keyName: string };
 
+/** Headers every issued token is answered with: nothing on the way may keep a copy. */
+export const TOKEN_CACHE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
 // 30 random bytes per opaque token (240 bits), drawn from a pool.
 const tokenBody = randomBase64UrlSource(30);
 

@@ -10,7 +10,7 @@ import type { AblyApps } from './apps';
 import { ablyAuthOf, ablyAuthRules } from './auth-hook';
 import { batchPresence, batchPublish } from './batch';
 import { permits } from './capability-rules';
-import { issueToken } from './issue-token';
+import { issueToken, TOKEN_CACHE_HEADERS } from './issue-token';
 import { channelDetails, history, publish } from './messages';
 import { changeMessage, getMessage, listAnnotations, messageVersions, publishAnnotations } from './mutable-messages';
 import { requirePresenceRead } from './presence';
@@ -64,7 +64,7 @@ export const ablyRoutes: FastifyPluginAsync<AblyRoutesOptions> = async (app, { a
     'POST /keys/{keyName}/requestToken': (request, reply) => {
       const { keyName } = request.params;
       const details = issueToken(request.headers.authorization, keyName, request.body, apps.forKeyName(keyName));
-      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+      reply.headers(TOKEN_CACHE_HEADERS);
       sendWire(reply, 200, details, responseFormat(request));
     },
 

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { acceptedFormat, decodeMsgpackBody, encodeMsgpack, wireContentType, type WireFormat } from '../lib/wire';
 import type { RequestRecorder } from '../admin/request-log';
 import type { AblyApps } from './apps';
-import { issueToken, type RequestTokenBody } from './issue-token';
+import { issueToken, TOKEN_CACHE_HEADERS, type RequestTokenBody } from './issue-token';
 
 /**
  * `POST /keys/{keyName}/requestToken` is what every client calls most, and Fastify's request
@@ -56,33 +56,27 @@ export function installTokenFastLane(server: Server, options: TokenFastLaneOptio
 }
 
 function tokenFastLane(options: TokenFastLaneOptions, framework: RequestListener): RequestListener {
-  const { apps, isOwnHost, bodyLimit, maxParamLength, frameworkOnly, answered } = options;
+  const { apps, frameworkOnly, answered } = options;
   return (request, response) => {
-    const match = request.method === 'POST' ? ROUTE.exec(request.url ?? '') : null;
-    const length = match === null ? Number.NaN : declaredLength(request, bodyLimit);
-    const format = match === null || Number.isNaN(length) || match[1]!.length > maxParamLength ? undefined : plainRequestFormat(request, isOwnHost);
-    if (match === null || format === undefined || frameworkOnly()) {
+    const keyName = request.method === 'POST' ? ROUTE.exec(request.url ?? '')?.[1] : undefined;
+    const format = keyName === undefined ? undefined : laneFormat(request, keyName, options);
+    if (keyName === undefined || format === undefined || frameworkOnly()) {
       framework(request, response);
       return;
     }
-    const keyName = match[1]!;
-    const started = performance.now();
+    const started = answered === undefined ? 0 : performance.now();
+    // Node frames the body by its Content-Length, checked against the limit above.
     const chunks: Buffer[] = [];
-    let received = 0;
-    request.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      chunks.push(chunk);
-    });
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     // A client gone mid-body: Node closes the socket; there is nothing to answer.
     request.on('error', () => undefined);
     request.on('end', () => {
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       const state = apps.forKeyName(keyName);
       // Node queues the answer of a request pipelined behind one not yet answered (no socket yet).
       // Fastify may still be judging that earlier request; judging this one here first could change
       // its answer (a nonce both carry), so Fastify takes this one too, after it.
-      const queued = response.socket === null;
-      const tokenRequest = received === length && !queued ? plainTokenRequest(body, format) : undefined;
+      const tokenRequest = response.socket === null ? undefined : plainTokenRequest(body, format);
       let details;
       try {
         details = tokenRequest === undefined ? undefined : issueToken(request.headers.authorization, keyName, tokenRequest, state);
@@ -96,12 +90,11 @@ function tokenFastLane(options: TokenFastLaneOptions, framework: RequestListener
       const answerFormat = acceptedFormat(request.headers.accept);
       const answer = answerFormat === 'json' ? JSON.stringify(details) : encodeMsgpack(details);
       // The route's headers, in the order Fastify writes them.
-      response.writeHead(200, [
-        'cache-control', 'no-store',
-        'pragma', 'no-cache',
-        'content-type', wireContentType(answerFormat),
-        'content-length', String(typeof answer === 'string' ? Buffer.byteLength(answer) : answer.length),
-      ]);
+      response.writeHead(200, {
+        ...TOKEN_CACHE_HEADERS,
+        'content-type': wireContentType(answerFormat),
+        'content-length': typeof answer === 'string' ? Buffer.byteLength(answer) : answer.length,
+      });
       response.end(answer);
       state.stats.count('apiRequests.tokenRequests.succeeded', 1, state.clock.now());
       answered?.('POST', request.url!, 200, Math.round((performance.now() - started) * 10) / 10);
@@ -109,20 +102,15 @@ function tokenFastLane(options: TokenFastLaneOptions, framework: RequestListener
   };
 }
 
-// The declared body length when the lane may read the body, else NaN.
-function declaredLength(request: IncomingMessage, bodyLimit: number): number {
-  const header = request.headers['content-length'];
-  if (header === undefined || request.headers['transfer-encoding'] !== undefined || !/^[1-9][0-9]{0,8}$/.test(header)) return Number.NaN;
-  const length = Number(header);
-  return length <= bodyLimit ? length : Number.NaN;
-}
-
-// The body's encoding when the request's head needs nothing of the framework, else undefined.
-function plainRequestFormat(request: IncomingMessage, isOwnHost: (host: string) => boolean): WireFormat | undefined {
+// The body's encoding when nothing about the request's head needs the framework, else undefined:
+// a key name the router takes, a body of declared length within the limit, no CORS, no
+// `Expect`, a Host the server owns, a content type the lane decodes.
+function laneFormat(request: IncomingMessage, keyName: string, options: TokenFastLaneOptions): WireFormat | undefined {
   const { headers } = request;
-  const format = bodyFormat(headers['content-type']);
-  const plain = headers.origin === undefined && headers.expect === undefined && headers.host !== undefined && isOwnHost(headers.host);
-  return plain ? format : undefined;
+  const length = headers['content-length'];
+  const bounded = length !== undefined && headers['transfer-encoding'] === undefined && /^[1-9][0-9]{0,8}$/.test(length) && Number(length) <= options.bodyLimit;
+  const plain = headers.origin === undefined && headers.expect === undefined && headers.host !== undefined && options.isOwnHost(headers.host);
+  return bounded && plain && keyName.length <= options.maxParamLength ? bodyFormat(headers['content-type']) : undefined;
 }
 
 /**
